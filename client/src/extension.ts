@@ -1,0 +1,71 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/**
+ * Thin client: starts the language server, shows its state, and implements the two things only
+ * the editor can do (clipboard, output channel). No analysis happens here.
+ */
+const LANGUAGES = ['iptables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'yaml'];
+
+let client: LanguageClient | undefined;
+
+export interface KubeNetlintApi {
+  readonly client: LanguageClient;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<KubeNetlintApi> {
+  const output = vscode.window.createOutputChannel('kube-netlint');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.name = 'kube-netlint';
+  status.command = 'kube-netlint.showOutput';
+  status.text = '$(sync~spin) kube-netlint';
+  status.tooltip = 'kube-netlint language server: starting';
+  status.show();
+
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: {
+      configurationSection: 'kubeNetlint',
+      // Any file of a node can change a verdict elsewhere in the node (kernel version in sysctl, ...).
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
+    },
+    outputChannel: output,
+  };
+  client = new LanguageClient('kube-netlint', 'kube-netlint', serverOptions, clientOptions);
+  client.onDidChangeState((e) => {
+    const running = e.newState === State.Running;
+    status.text = running ? '$(check) kube-netlint' : e.newState === State.Starting ? '$(sync~spin) kube-netlint' : '$(error) kube-netlint';
+    status.tooltip = `kube-netlint language server: ${running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped'} (click for the log)`;
+  });
+
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand('kube-netlint.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('kube-netlint.restartServer', async () => {
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('kube-netlint.copyToClipboard', async (text: unknown) => {
+      if (typeof text !== 'string') return;
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.showInformationMessage('kube-netlint: remediation command copied to the clipboard.');
+    }),
+    { dispose: () => void client?.stop() },
+  );
+  await client.start();
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

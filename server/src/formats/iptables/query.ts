@@ -1,0 +1,99 @@
+import type { IptMatch, IptOption, IptRule, IptablesModel, IptTable } from './model';
+
+/**
+ * Questions rules ask of an iptables rule, answered the same way for every spelling iptables
+ * uses (kube-proxy's `--or-mark 0x4000`, iptables-save's `--set-xmark 0x4000/0x4000`, the
+ * listing's `MARK or 0x4000` are one operation).
+ */
+
+export function table(model: IptablesModel, name: string): IptTable | undefined {
+  return model.tables.find((t) => t.name.value === name);
+}
+
+export function targetName(rule: IptRule): string | undefined {
+  return rule.target?.name.value;
+}
+
+export function targetOption(rule: IptRule, name: string): IptOption | undefined {
+  return rule.target?.options.find((o) => o.name.value === name);
+}
+
+export function findMatch(rule: IptRule, name: string): IptMatch | undefined {
+  return rule.matches.find((m) => m.name.value === name);
+}
+
+export function matchOption(rule: IptRule, module: string, option: string): IptOption | undefined {
+  for (const m of rule.matches) {
+    if (m.name.value !== module) continue;
+    const o = m.options.find((x) => x.name.value === option);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** The `-m comment --comment` text, if the rule has one. */
+export function ruleComment(rule: IptRule): string | undefined {
+  return matchOption(rule, 'comment', '--comment')?.values[0]?.value;
+}
+
+/** A mark change as the kernel applies it: `mark = (mark & ~clear) ^ xor`. */
+export interface MarkChange {
+  readonly clear: number;
+  readonly xor: number;
+}
+
+const num = (s: string | undefined): number | undefined => {
+  if (s === undefined || !/^(?:0x[0-9a-f]+|\d+)$/i.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n >>> 0 : undefined;
+};
+
+/** Splits `0x4000/0x4000` into value and mask (mask defaults to all ones). */
+export function valueMask(text: string): { value: number; mask: number } | undefined {
+  const [v, m] = text.split('/');
+  const value = num(v);
+  const mask = m === undefined ? 0xffffffff : num(m);
+  return value === undefined || mask === undefined ? undefined : { value, mask };
+}
+
+/** What a `-j MARK` target does to the packet mark, whatever the spelling. */
+export function markChange(rule: IptRule): MarkChange | undefined {
+  if (targetName(rule) !== 'MARK') return undefined;
+  for (const o of rule.target!.options) {
+    const arg = o.values[0]?.value;
+    if (arg === undefined) continue;
+    const vm = valueMask(arg);
+    const n = num(arg);
+    switch (o.name.value) {
+      case '--set-xmark':
+        if (vm) return { clear: vm.mask, xor: vm.value };
+        break;
+      case '--set-mark':
+        if (vm) return { clear: vm.mask, xor: vm.value };
+        break;
+      case '--or-mark':
+        if (n !== undefined) return { clear: n, xor: n };
+        break;
+      case '--xor-mark':
+        if (n !== undefined) return { clear: 0, xor: n };
+        break;
+      case '--and-mark':
+        if (n !== undefined) return { clear: ~n >>> 0, xor: 0 };
+        break;
+    }
+  }
+  return undefined;
+}
+
+/** A `-m mark [!] --mark value/mask` condition. */
+export interface MarkCondition {
+  readonly value: number;
+  readonly mask: number;
+  readonly negated: boolean;
+}
+
+export function markCondition(rule: IptRule): MarkCondition | undefined {
+  const o = matchOption(rule, 'mark', '--mark');
+  const vm = o?.values[0] && valueMask(o.values[0].value);
+  return o && vm ? { ...vm, negated: o.negation !== undefined } : undefined;
+}

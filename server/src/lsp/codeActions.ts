@@ -1,0 +1,99 @@
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { ParsedDocument } from '../engine/document';
+import type { Report } from '../engine/lint';
+import type { EditFix } from '../rules/rule';
+import { isDiagnosticData, toTextEdits } from './convert';
+import { LINE_COMMENT } from './kinds';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kube-netlint`;
+export const COMMAND_SHOW_DOCS = 'kube-netlint.showRuleDocs';
+/** Client-side command: copies its argument to the clipboard (remediation commands). */
+export const COMMAND_COPY = 'kube-netlint.copyToClipboard';
+
+/**
+ * Code actions for our diagnostics: each fix the rule offered (edits, or a remediation command
+ * to copy), "Disable RULE for this line" where the format has comments, and "Show documentation".
+ * Fixes come from the diagnostic's data, checked against the document version they were made for.
+ */
+export function codeActions(doc: ParsedDocument, version: number, params: CodeActionParams, reports: readonly Report[]): CodeAction[] {
+  const only = params.context.only;
+  const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const actions: CodeAction[] = [];
+  for (const diagnostic of params.context.diagnostics) {
+    const data = diagnostic.data;
+    if (!isDiagnosticData(data) || data.version !== version) continue;
+    if (wants(CodeActionKind.QuickFix)) {
+      data.fixes.forEach((fix, i) => {
+        if (fix.kind === 'edit') {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: i === 0,
+            edit: { changes: { [doc.uri]: toTextEdits(doc, fix) } },
+          });
+        } else {
+          actions.push({
+            title: `${fix.title} (copy command)`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            command: { title: fix.title, command: COMMAND_COPY, arguments: [fix.script] },
+          });
+        }
+      });
+      const disable = disableForLine(doc, diagnostic, data.ruleId);
+      if (disable) actions.push(disable);
+      actions.push({
+        title: `Show documentation for ${data.ruleId}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title: 'Show documentation', command: COMMAND_SHOW_DOCS, arguments: [data.ruleId] },
+      });
+    }
+  }
+  // Only on request: fix-all is a source action (on save, or the command), never offered unasked.
+  if (only?.some((o) => FIX_ALL_KIND.startsWith(o))) {
+    const all = fixAll(doc, reports);
+    if (all) actions.push(all);
+  }
+  return actions;
+}
+
+function disableForLine(doc: ParsedDocument, diagnostic: Diagnostic, ruleId: string): CodeAction | undefined {
+  const prefix = doc.kind === 'unknown' ? undefined : LINE_COMMENT[doc.kind];
+  if (!prefix) return undefined;
+  const line = diagnostic.range.start.line;
+  const lineStart = doc.lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(doc.text.slice(lineStart, doc.lines.lineEnd(line)))![0];
+  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Disable ${ruleId} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      changes: {
+        [doc.uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${prefix} kube-netlint-disable-next-line ${ruleId}${eol}` }],
+      },
+    },
+  };
+}
+
+/** All safe edit fixes of the last lint whose edits do not overlap, applied as one edit. */
+function fixAll(doc: ParsedDocument, reports: readonly Report[]): CodeAction | undefined {
+  const chosen: EditFix[] = [];
+  const taken: { start: number; end: number }[] = [];
+  const overlaps = (s: { start: number; end: number }): boolean =>
+    taken.some((t) => (s.start < t.end && t.start < s.end) || t.start === s.start);
+  for (const r of reports) {
+    const fix = r.fixes.find((f): f is EditFix => f.kind === 'edit' && f.safe);
+    if (!fix || fix.edits.some((e) => overlaps(e.span))) continue;
+    chosen.push(fix);
+    taken.push(...fix.edits.map((e) => e.span));
+  }
+  if (chosen.length === 0) return undefined;
+  return {
+    title: `Apply all safe kube-netlint fixes (${chosen.length})`,
+    kind: FIX_ALL_KIND,
+    edit: { changes: { [doc.uri]: chosen.flatMap((f) => toTextEdits(doc, f)) } },
+  };
+}

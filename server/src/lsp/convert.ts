@@ -1,0 +1,49 @@
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import type { Severity } from '../core/severity';
+import type { ParsedDocument } from '../engine/document';
+import type { Report } from '../engine/lint';
+import type { EditFix, Fix } from '../rules/rule';
+
+/** The only place engine values become LSP values. */
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Carried in `Diagnostic.data` so code actions never re-run the lint; pinned to the text version. */
+export interface DiagnosticData {
+  readonly ruleId: string;
+  readonly version: number;
+  readonly fixes: readonly Fix[];
+}
+
+export function toDiagnostic(doc: ParsedDocument, report: Report, version: number): Diagnostic {
+  const related: DiagnosticRelatedInformation[] = report.related.map((r) => ({
+    location: { uri: r.document.uri, range: r.document.lines.range(r.span.start, r.span.end) },
+    message: r.message,
+  }));
+  const data: DiagnosticData = { ruleId: report.ruleId, version, fixes: report.fixes };
+  return {
+    range: doc.lines.range(report.span.start, report.span.end),
+    severity: SEVERITY[report.severity],
+    code: report.ruleId,
+    codeDescription: { href: report.docsUrl },
+    source: 'kube-netlint',
+    message: report.message,
+    ...(related.length ? { relatedInformation: related } : {}),
+    data,
+  };
+}
+
+export function isDiagnosticData(v: unknown): v is DiagnosticData {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.ruleId === 'string' && typeof o.version === 'number' && Array.isArray(o.fixes);
+}
+
+export function toTextEdits(doc: ParsedDocument, fix: EditFix): LspTextEdit[] {
+  return fix.edits.map((e) => ({ range: doc.lines.range(e.span.start, e.span.end), newText: e.newText }));
+}

@@ -1,0 +1,81 @@
+import type { Severity } from '../core/severity';
+import type { Span } from '../core/span';
+import type { DocumentKind, KnownKind } from '../formats/kind';
+import type { ParsedDocument } from '../engine/document';
+import type { NodeSnapshot } from '../engine/snapshot';
+
+/**
+ * A rule is data (meta) plus one pure function (check). It never sees LSP, files or settings:
+ * the engine hands it one parsed document and the node it belongs to, and turns its findings
+ * into diagnostics, CLI lines or code actions.
+ */
+export interface RuleMeta<K extends DocumentKind = DocumentKind> {
+  /** Stable id `area/kebab-problem-name`; users put it in suppression comments and CI configs. */
+  readonly id: string;
+  /** One line, shown in hovers, rule lists and the docs page heading. */
+  readonly title: string;
+  /** Default severity; settings may override it and findings may lower it (unknown facts). */
+  readonly severity: Severity;
+  /** The kind of document the rule reports on. */
+  readonly reads: K;
+  /** Other kinds of the same node the rule looks at for evidence (related information). */
+  readonly uses?: readonly KnownKind[];
+  /**
+   * What a fix does: `edit` changes the document text (files users re-apply: iptables-save,
+   * sysctl.conf, manifests), `command` is a remediation command for observation dumps.
+   */
+  readonly fix?: 'edit' | 'command';
+}
+
+/** Evidence in another (or the same) document of the node. */
+export interface Related {
+  readonly document: ParsedDocument;
+  readonly span: Span;
+  readonly message: string;
+}
+
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface EditFix {
+  readonly kind: 'edit';
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** Safe fixes may be applied without review (`source.fixAll`); unsafe ones change behaviour users must weigh. */
+  readonly safe: boolean;
+}
+
+export interface CommandFix {
+  readonly kind: 'command';
+  readonly title: string;
+  /** Shell commands, one per line, with `#` comments saying what each does. */
+  readonly script: string;
+}
+
+export type Fix = EditFix | CommandFix;
+
+export interface Finding {
+  readonly span: Span;
+  readonly message: string;
+  /** Overrides the rule's severity for this finding (e.g. downgraded because a fact is unknown). */
+  readonly severity?: Severity;
+  readonly related?: readonly Related[];
+  readonly fixes?: readonly Fix[];
+}
+
+export interface RuleContext<K extends KnownKind> {
+  readonly document: ParsedDocument<K>;
+  readonly node: NodeSnapshot;
+}
+
+export interface Rule<K extends KnownKind = KnownKind> {
+  readonly meta: RuleMeta<K>;
+  check(context: RuleContext<K>): Iterable<Finding>;
+}
+
+/** Rules are declared with this so `check` is typed by the kind the rule reads. */
+export function defineRule<K extends KnownKind>(rule: Rule<K>): Rule<K> {
+  return rule;
+}

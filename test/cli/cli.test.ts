@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../server/src/cli/main';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const MASQ = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n';
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(args, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+function nodeDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kn-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('kube-netlint check', () => {
+  it('prints findings like a compiler: path:line:col severity rule message', () => {
+    const dir = nodeDir({ 'node3.txt': MASQ });
+    const r = cli(['check', dir]);
+    assert.equal(r.code, 0, 'info findings do not fail the run');
+    assert.match(r.out, new RegExp(`^${dir}/node3\\.txt:3:19 info iptables/masquerade-without-random-fully MASQUERADE in POSTROUTING`));
+    assert.match(r.err, /1 finding \(0 error, 0 warning, 1 info, 0 hint\) in 1 file/);
+  });
+
+  it('prints the JSON contract with 0-based ranges and file paths exactly as found under the PATH given', () => {
+    const dir = nodeDir({ 'a/iptables.txt': MASQ, 'a/notes': 'hello\n' });
+    const r = cli(['check', '--format', 'json', `${dir}/`]);
+    const json = JSON.parse(r.out) as { files: { file: string; kind: string }[]; findings: { file: string; rule: string; severity: string; range: unknown }[] };
+    assert.deepEqual(json.files, [
+      { file: `${dir}/a/iptables.txt`, kind: 'iptables' },
+      { file: `${dir}/a/notes`, kind: 'unknown' },
+    ]);
+    const f = json.findings.find((x) => x.rule === 'iptables/masquerade-without-random-fully')!;
+    assert.equal(f.file, `${dir}/a/iptables.txt`);
+    assert.equal(f.severity, 'info');
+    assert.deepEqual(f.range, { start: { line: 2, character: 18 }, end: { line: 2, character: 28 } });
+    assert.ok(json.findings.some((x) => x.rule === 'parse/unknown-format' && x.file === `${dir}/a/notes`));
+  });
+
+  it('exits 1 when a finding is at warning or above', () => {
+    const dir = nodeDir({ 'iptables-save.txt': '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\n' });
+    const r = cli(['check', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /error parse\/iptables-syntax table 'nat' ends without COMMIT/);
+  });
+
+  it('passes --kernel to the rules as a fact', () => {
+    const dir = nodeDir({ 'ipt.txt': MASQ.replace('MASQUERADE', 'MASQUERADE --random') });
+    assert.match(cli(['check', dir]).out, /kernel version is unknown/);
+    assert.equal(cli(['check', '--kernel', '5.10.0', dir]).out, '');
+  });
+
+  it('exits 2 with a one-line message on usage errors and unreadable paths', () => {
+    for (const args of [[], ['lint'], ['check'], ['check', '--format', 'xml', '.'], ['check', '--bogus', '.'], ['check', '--kernel', 'abc', '.']]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `args ${JSON.stringify(args)}`);
+      assert.match(r.err, /^kube-netlint: .+\n/);
+      assert.doesNotMatch(r.err, /at .+\(.+:\d+:\d+\)/, 'no stack trace');
+    }
+    const missing = cli(['check', '/nonexistent/node7']);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.err, 'kube-netlint: cannot read /nonexistent/node7: ENOENT\n');
+    if (process.getuid?.() !== 0) {
+      const dir = nodeDir({ 'secret.txt': MASQ });
+      chmodSync(join(dir, 'secret.txt'), 0);
+      assert.equal(cli(['check', dir]).code, 2);
+    }
+  });
+
+  it('survives empty, binary, CRLF and unknown files with a clear message each', () => {
+    const dir = nodeDir({
+      'empty.txt': '',
+      'binary.bin': String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),
+      'crlf.txt': MASQ.replace(/\n/g, '\r\n'),
+    });
+    const r = cli(['check', '--format', 'json', dir]);
+    assert.equal(r.code, 0);
+    const json = JSON.parse(r.out) as { files: { file: string; kind: string }[]; findings: { file: string; rule: string }[] };
+    assert.deepEqual(json.files.map((f) => f.kind), ['unknown', 'iptables', 'unknown']);
+    assert.ok(json.findings.some((f) => f.file.endsWith('crlf.txt') && f.rule === 'iptables/masquerade-without-random-fully'));
+    assert.ok(json.findings.some((f) => f.file.endsWith('empty.txt') && f.rule === 'parse/unknown-format'));
+  });
+
+  it('runs as the built binary over the bundled examples', () => {
+    const r = spawnSync(process.execPath, [CLI, 'check', 'examples/healthy-node'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '', 'the healthy example node has no findings');
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { parseDocument, type ParsedDocument } from '../../server/src/engine/document';
+import { lintDocument, type Report } from '../../server/src/engine/lint';
+import type { Settings } from '../../server/src/engine/settings';
+import { createSnapshot } from '../../server/src/engine/snapshot';
+import type { DocumentKind } from '../../server/src/formats/kind';
+import type { EditFix, TextEdit } from '../../server/src/rules/rule';
+
+/**
+ * Rule tests read like the dumps they are about: expected findings are drawn under the text.
+ *
+ *     -A POSTROUTING -j MASQUERADE
+ *                       ^^^^^^^^^^ iptables/masquerade-without-random-fully
+ *
+ * A marker line (only blanks, then carets, then a rule id) is removed from the text and asserts a
+ * finding of that rule on exactly the marked columns of the line above it. Markers may stack.
+ * Nothing else may be reported by the rules under test.
+ */
+export interface Expected {
+  readonly ruleId: string;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+const MARKER = /^(\s*)(\^+)\s+(\S+)\s*$/;
+
+export function splitAnnotated(annotated: string): { text: string; expected: Expected[] } {
+  const lines = annotated.split('\n');
+  const kept: string[] = [];
+  const expected: Expected[] = [];
+  for (const line of lines) {
+    const m = MARKER.exec(line);
+    if (m && kept.length > 0) {
+      expected.push({ ruleId: m[3]!, line: kept.length - 1, start: m[1]!.length, end: m[1]!.length + m[2]!.length });
+    } else kept.push(line);
+  }
+  return { text: kept.join('\n'), expected };
+}
+
+export interface NodeFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface RunOptions {
+  readonly path?: string;
+  readonly kind?: DocumentKind;
+  /** Other files of the same node. */
+  readonly node?: readonly NodeFile[];
+  readonly settings?: Partial<Settings>;
+}
+
+export function lintText(text: string, options: RunOptions = {}): { doc: ParsedDocument; reports: Report[] } {
+  const path = options.path ?? 'node/dump.txt';
+  const doc = parseDocument({ uri: path, path, text, ...(options.kind ? { kind: options.kind } : {}) });
+  const others = (options.node ?? []).map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
+  const settings: Settings = { rules: options.settings?.rules ?? {}, facts: options.settings?.facts ?? {} };
+  const snapshot = createSnapshot('node', [doc, ...others], settings.facts);
+  return { doc, reports: lintDocument(doc, snapshot, settings) };
+}
+
+/** Asserts that the rules named in `ruleIds` report exactly the findings drawn under the text. */
+export function expectFindings(ruleIds: readonly string[], annotated: string, options: RunOptions = {}): Report[] {
+  const { text, expected } = splitAnnotated(annotated);
+  const { doc, reports } = lintText(text, options);
+  const relevant = reports.filter((r) => ruleIds.includes(r.ruleId));
+  const actual = relevant.map((r) => {
+    const a = doc.lines.positionAt(r.span.start);
+    const b = doc.lines.positionAt(r.span.end);
+    assert.equal(a.line, b.line, `finding of ${r.ruleId} spans several lines; markers cannot draw it`);
+    return { ruleId: r.ruleId, line: a.line, start: a.character, end: b.character };
+  });
+  const key = (e: Expected): string => `${e.line}:${e.start}-${e.end} ${e.ruleId}`;
+  assert.deepEqual(actual.map(key).sort(), expected.map(key).sort());
+  return relevant;
+}
+
+/** Applies edits to the text (non-overlapping, any order) and returns the result. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+export function onlyEditFix(report: Report): EditFix {
+  const fixes = report.fixes.filter((f): f is EditFix => f.kind === 'edit');
+  assert.equal(fixes.length >= 1, true, `${report.ruleId} offers no edit fix`);
+  return fixes[0]!;
+}

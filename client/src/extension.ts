@@ -15,7 +15,7 @@ export interface KubeNetlintApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<KubeNetlintApi> {
-  const output = vscode.window.createOutputChannel('kube-netlint');
+  const output = vscode.window.createOutputChannel('kube-netlint', { log: true });
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.name = 'kube-netlint';
   status.command = 'kube-netlint.showOutput';

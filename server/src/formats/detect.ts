@@ -69,7 +69,11 @@ export interface Detection {
   readonly reason: string;
 }
 
-export function detectKind(text: string, fileName: string): Detection {
+/**
+ * `contentOnly` ignores the file name: the editor uses it for YAML, which is ours only when the
+ * content is a manifest (a `docker-compose.yml` must stay untouched).
+ */
+export function detectKind(text: string, fileName: string, options: { contentOnly?: boolean } = {}): Detection {
   const head = headLines(text, HEAD_LINES);
   const scores = new Map<KnownKind, number>();
   for (const line of head) {
@@ -88,8 +92,10 @@ export function detectKind(text: string, fileName: string): Detection {
     return { kind: best[0], reason: `content (score ${best[1]})` };
   }
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  for (const [re, kind] of FILE_NAMES) {
-    if (re.test(base) && (ranked.length === 0 || scores.has(kind))) return { kind, reason: `file name ${base}` };
+  if (!options.contentOnly) {
+    for (const [re, kind] of FILE_NAMES) {
+      if (re.test(base) && (ranked.length === 0 || scores.has(kind))) return { kind, reason: `file name ${base}` };
+    }
   }
   if (best) return { kind: 'unknown', reason: `ambiguous content (${ranked.map(([k, s]) => `${k}:${s}`).join(', ')})` };
   return { kind: 'unknown', reason: 'no known format in the first lines' };

@@ -1,5 +1,7 @@
 import type { DocumentKind } from './kind';
 import { parseIptables, type IptablesModel } from './iptables';
+import { parseEthtool, type EthtoolModel } from './ethtool';
+import { parseSysctl, type SysctlModel } from './sysctl';
 import { parseUnknown, type UnknownModel } from './unknown';
 
 /** The model each kind of document parses into. */
@@ -7,8 +9,8 @@ export interface ModelByKind {
   iptables: IptablesModel;
   ipvsadm: UnknownModel;
   conntrack: UnknownModel;
-  sysctl: UnknownModel;
-  ethtool: UnknownModel;
+  sysctl: SysctlModel;
+  ethtool: EthtoolModel;
   k8s: UnknownModel;
   unknown: UnknownModel;
 }
@@ -20,8 +22,8 @@ export const PARSERS: { readonly [K in DocumentKind]: Parser<K> } = {
   iptables: parseIptables,
   ipvsadm: parseUnknown,
   conntrack: parseUnknown,
-  sysctl: parseUnknown,
-  ethtool: parseUnknown,
+  sysctl: parseSysctl,
+  ethtool: parseEthtool,
   k8s: parseUnknown,
   unknown: parseUnknown,
 };

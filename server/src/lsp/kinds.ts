@@ -8,7 +8,7 @@ import { isKnownKind, type KnownKind } from '../formats/kind';
  */
 export function kindForLanguage(languageId: string, text: string, path: string): KnownKind | undefined {
   if (isKnownKind(languageId) && languageId !== 'k8s') return languageId;
-  if (languageId === 'yaml') return detectKind(text, path).kind === 'k8s' ? 'k8s' : undefined;
+  if (languageId === 'yaml') return detectKind(text, path, { contentOnly: true }).kind === 'k8s' ? 'k8s' : undefined;
   return undefined;
 }
 

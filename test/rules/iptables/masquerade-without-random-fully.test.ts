@@ -14,7 +14,7 @@ describe(RULE, () => {
 -A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE
                                                       ^^^^^^^^^^ ${RULE}
 -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -m mark --mark 0x4000/0x4000 -j MASQUERADE
-                                                                                                                      ^^^^^^^^^^ ${RULE}
+                                                                                                                     ^^^^^^^^^^ ${RULE}
 -A POSTROUTING -s 10.0.0.0/8 -o eth0 -j SNAT --to-source 192.0.2.1
                                         ^^^^ ${RULE}
 COMMIT

@@ -1,0 +1,309 @@
+import type { ParseProblem } from '../../core/problem';
+import type { Located, Span } from '../../core/span';
+import type { EthtoolAnnotation, EthtoolChanges, EthtoolFeature, EthtoolInterface, EthtoolModel, EthtoolNote } from './model';
+
+const MAX_PROBLEMS = 1000;
+/**
+ * Reading stops after this many lines read into the model (a real dump has a few hundred) or MAX_PROBLEMS problems,
+ * with one problem saying where: time and memory stay bounded on a 200 MB paste.
+ */
+const MAX_ITEMS = 200_000;
+/** Regexes only run on lines up to this length. */
+const MAX_REGEX_LINE = 4096;
+
+const HEADERS: readonly { readonly prefix: string; readonly style: 'features' | 'offload-parameters' }[] = [
+  { prefix: 'Features for ', style: 'features' },
+  { prefix: 'Offload parameters for ', style: 'offload-parameters' },
+];
+const ANNOTATIONS: ReadonlySet<string> = new Set<EthtoolAnnotation>(['fixed', 'requested on', 'requested off', 'not requested']);
+const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*$/;
+const ERROR_PREFIXES = ['netlink error:', 'Cannot ', 'Could not ', 'ethtool: ', 'no offload info available', 'no feature info available', 'No data available', 'Operation not supported'];
+const COMMAND = /(?:^|[\s/$#>])ethtool\s+(?:\S+\s+)*?(-k|-K|--show-features|--show-offload|--features|--offload)\s+([^\s;|&]+)/;
+
+interface OpenBlock {
+  readonly kind: 'interface' | 'changes';
+  readonly features: EthtoolFeature[];
+  readonly seen: Map<string, EthtoolFeature>;
+  /** Indentation of the header (or first feature, for a headerless block). */
+  baseIndent: number;
+  /** Canonical name of the last top-level feature: the parent of indented lines below it. */
+  group?: string;
+}
+
+/**
+ * Parses `ethtool -k` / `--show-offload` output (one or many interfaces, any ethtool version since
+ * the 2.6 era) and `ethtool -K` `Actual changes:` reports. Total and linear.
+ */
+export function parseEthtool(text: string): EthtoolModel {
+  const interfaces: EthtoolInterface[] = [];
+  const changes: EthtoolChanges[] = [];
+  const notes: EthtoolNote[] = [];
+  const problems: ParseProblem[] = [];
+  let dropped = 0;
+  let firstDropped: Span | undefined;
+  const report = (p: ParseProblem): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push(p);
+    else {
+      dropped++;
+      firstDropped ??= p.span;
+    }
+  };
+  let open: OpenBlock | undefined;
+  let lastCommand: EthtoolNote | undefined;
+
+  const startBlock = (kind: 'interface' | 'changes', baseIndent: number): OpenBlock => {
+    open = { kind, features: [], seen: new Map(), baseIndent };
+    return open;
+  };
+
+  let itemCount = 0;
+  let stoppedAt: { line: number; span: Span } | undefined;
+  eachLine(text, (line, start, number) => {
+    if (problems.length >= MAX_PROBLEMS || itemCount >= MAX_ITEMS) {
+      stoppedAt = { line: number, span: { start, end: start + line.length } };
+      return false;
+    }
+    const lead = leadingSpace(line);
+    const end = trailingEnd(line);
+    if (lead >= end) return;
+    const content = line.slice(lead, end);
+    const at = start + lead;
+    const span = { start: at, end: at + content.length };
+
+    for (const h of HEADERS) {
+      if (!content.startsWith(h.prefix)) continue;
+      let name = content.slice(h.prefix.length);
+      if (name.endsWith(':')) name = name.slice(0, -1);
+      const nameStart = at + h.prefix.length;
+      const nameSpan = { start: nameStart, end: nameStart + name.length };
+      if (!name || hasSpaceOrControl(name)) {
+        report({ code: 'parse/ethtool-syntax', message: `'${clip(content)}' should read '${h.prefix}IFACE:' with one interface name`, span });
+      }
+      const block = startBlock('interface', lead);
+      interfaces.push({ name: { value: name, span: nameSpan }, header: span, style: h.style, features: block.features });
+      return;
+    }
+
+    if (content === 'Actual changes:') {
+      const block = startBlock('changes', lead);
+      const iface = lastCommand?.action === 'change' ? lastCommand.interface : undefined;
+      changes.push({ header: span, ...(iface ? { interface: iface } : {}), features: block.features });
+      return;
+    }
+
+    const note = readNote(content, at, number);
+    if (note) {
+      itemCount++;
+      notes.push(note);
+      if (note.kind === 'command') lastCommand = note;
+      return;
+    }
+
+    const f = readFeature(content, at, number, report);
+    if (f === 'not-a-feature') {
+      report({
+        code: 'parse/ethtool-stray-line',
+        message: hasControl(content)
+          ? 'this line contains binary or control characters; it is not ethtool -k output'
+          : `'${clip(content)}' is not part of ethtool -k output (a feature line reads 'name: on' or 'name: off'); ignored`,
+        span,
+        severity: 'info',
+      });
+      return;
+    }
+    if (f === 'reported') return;
+
+    let block = open;
+    if (!block) {
+      block = startBlock('interface', lead);
+      const here = { start: at, end: at };
+      interfaces.push({ name: { value: '', span: here }, header: here, style: 'headerless', features: block.features });
+      report({
+        code: 'parse/ethtool-missing-header',
+        message: `these feature lines have no 'Features for IFACE:' header, so the interface is unknown; paste the whole 'ethtool -k IFACE' output`,
+        span,
+        severity: 'info',
+      });
+    }
+    let parent: string | undefined;
+    if (lead > block.baseIndent && block.group !== undefined) parent = block.group;
+    else if (lead <= block.baseIndent) block.group = f.canonical;
+    const feature: EthtoolFeature = parent !== undefined ? { ...f, parent } : f;
+    const before = block.seen.get(feature.canonical);
+    if (before) {
+      report({
+        code: 'parse/ethtool-duplicate-feature',
+        message: `${feature.canonical} is listed again on line ${number + 1} of the same block; the later line is used`,
+        span: before.span,
+        severity: 'info',
+      });
+    }
+    block.seen.set(feature.canonical, feature);
+    itemCount++;
+    block.features.push(feature);
+  });
+
+  if (stoppedAt) {
+    const why = itemCount >= MAX_ITEMS ? `more than ${MAX_ITEMS} feature and message lines` : `${MAX_PROBLEMS} problems, so it is most likely not ethtool output`;
+    problems.push({
+      code: 'parse/ethtool-stopped',
+      message: `kube-netlint stopped reading at line ${stoppedAt.line + 1}: the text above has ${why}; the rest is not checked`,
+      span: stoppedAt.span,
+      severity: 'info',
+    });
+  }
+  if (dropped > 0 && firstDropped) {
+    problems.push({
+      code: 'parse/ethtool-too-many-problems',
+      message: `${dropped} more problems are not shown; this text is mostly not ethtool output`,
+      span: firstDropped,
+      severity: 'info',
+    });
+  }
+  return { interfaces, changes, notes, problems };
+}
+
+/** Feature names compare with spaces turned into `-` (old ethtool printed `tcp segmentation offload`). */
+export function canonicalFeatureName(name: string): string {
+  return name.trim().replace(/ +/g, '-');
+}
+
+function readFeature(
+  content: string,
+  at: number,
+  line: number,
+  report: (p: ParseProblem) => void,
+): Omit<EthtoolFeature, 'parent'> | 'not-a-feature' | 'reported' {
+  const colon = content.indexOf(':');
+  if (colon <= 0 || colon > 200) return 'not-a-feature';
+  const name = content.slice(0, colon);
+  if (!FEATURE_NAME.test(name)) return 'not-a-feature';
+  const restRaw = content.slice(colon + 1);
+  const rl = leadingSpace(restRaw);
+  const rest = restRaw.slice(rl);
+  const restStart = at + colon + 1 + rl;
+  if (!rest) return 'not-a-feature';
+  let state: 'on' | 'off' | undefined;
+  if (rest.startsWith('on') && (rest.length === 2 || isSpace(rest.charCodeAt(2)))) state = 'on';
+  else if (rest.startsWith('off') && (rest.length === 3 || isSpace(rest.charCodeAt(3)))) state = 'off';
+  if (!state) {
+    const word = rest.length > MAX_REGEX_LINE ? rest.slice(0, 40) : rest.split(/\s/, 1)[0]!;
+    // `name: value` with a value other than on/off: a damaged feature line if it is a single word.
+    if (rest.length <= 40 && !/\s/.test(rest)) {
+      report({
+        code: 'parse/ethtool-syntax',
+        message: `the state of ${name} must be 'on' or 'off', not '${clip(word)}'`,
+        span: { start: restStart, end: restStart + rest.length },
+      });
+      return 'reported';
+    }
+    return 'not-a-feature';
+  }
+  const stateSpan = { start: restStart, end: restStart + state.length };
+  const tail = rest.slice(state.length);
+  const tl = leadingSpace(tail);
+  const note = tail.slice(tl);
+  const noteStart = stateSpan.end + tl;
+  let annotation: Located<EthtoolAnnotation> | undefined;
+  if (note) {
+    const inner = note.startsWith('[') && note.endsWith(']') ? note.slice(1, -1) : undefined;
+    if (inner !== undefined && ANNOTATIONS.has(inner)) {
+      annotation = { value: inner as EthtoolAnnotation, span: { start: noteStart, end: noteStart + note.length } };
+    } else {
+      report({
+        code: 'parse/ethtool-syntax',
+        message: `after '${state}' ethtool prints only [fixed], [requested on], [requested off] or [not requested], not '${clip(note)}'`,
+        span: { start: noteStart, end: noteStart + note.length },
+      });
+    }
+  }
+  const a = annotation?.value;
+  return {
+    name: { value: name, span: { start: at, end: at + name.length } },
+    canonical: canonicalFeatureName(name),
+    state: { value: state, span: stateSpan },
+    fixed: a === 'fixed',
+    ...(a === 'requested on' ? { requested: 'on' as const } : a === 'requested off' ? { requested: 'off' as const } : {}),
+    notRequested: a === 'not requested',
+    ...(annotation ? { annotation } : {}),
+    span: { start: at, end: at + content.length },
+    line,
+  };
+}
+
+function readNote(content: string, at: number, line: number): EthtoolNote | undefined {
+  const text = { value: content, span: { start: at, end: at + content.length } };
+  if (content.startsWith('Cannot get ')) return { kind: 'cannot-get', text, line };
+  for (const p of ERROR_PREFIXES) if (content.startsWith(p)) return { kind: 'error', text, line };
+  if (content.length <= MAX_REGEX_LINE && content.includes('ethtool')) {
+    const m = COMMAND.exec(content);
+    if (m) {
+      const flag = m[1]!;
+      const iface = m[2]!;
+      const idx = m.index + m[0].length - iface.length;
+      return {
+        kind: 'command',
+        text,
+        line,
+        interface: { value: iface, span: { start: at + idx, end: at + idx + iface.length } },
+        action: flag === '-K' || flag === '--features' || flag === '--offload' ? 'change' : 'show',
+      };
+    }
+  }
+  return undefined;
+}
+
+function isSpace(ch: number): boolean {
+  return ch === 32 || ch === 9 || ch === 11 || ch === 12;
+}
+
+function leadingSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+function trailingEnd(s: string): number {
+  let i = s.length;
+  while (i > 0 && isSpace(s.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if ((ch < 32 && ch !== 9) || ch === 127) return true;
+  }
+  return false;
+}
+
+function hasSpaceOrControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 32 || s.charCodeAt(i) === 127) return true;
+  return false;
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * `forEachLine` (core/lines: the same "\n", "\r\n", lone "\r" rules) with an early exit: `visit`
+ * returns false to stop, so a parser that has read enough does not walk (and slice) the rest.
+ */
+function eachLine(text: string, visit: (line: string, start: number, number: number) => boolean | void): void {
+  let start = 0;
+  let number = 0;
+  const n = text.length;
+  while (start <= n) {
+    let i = start;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) break;
+      i++;
+    }
+    if (visit(text.slice(start, i), start, number) === false) return;
+    if (i >= n) return;
+    start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    number++;
+  }
+}

@@ -1,0 +1,355 @@
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Span } from '../../core/span';
+
+/**
+ * Shared YAML plumbing for the Kubernetes reader and the edit helpers: one set of parser options
+ * (YAML 1.1 like the Go decoders, source tokens kept for exact positions), template
+ * neutralisation, and the mapping of a scalar's content back to the characters of its host text.
+ */
+
+export type YamlDoc = Document.Parsed;
+
+/** Options shared by the parser and the edit helpers so both see the same documents. */
+export const YAML_OPTIONS = {
+  version: '1.1',
+  keepSourceTokens: true,
+  prettyErrors: false,
+  uniqueKeys: true,
+  logLevel: 'silent',
+  strict: false,
+} as const;
+
+/** Options for embedded JSON (YAML 1.2 flow is a superset of JSON; ranges give positions). */
+export const JSON_OPTIONS = { ...YAML_OPTIONS, version: '1.2', schema: 'core' } as const;
+
+/**
+ * Above this many characters only a prefix is read (cut at a document boundary): the YAML library
+ * reads about 1 MB/s and needs ~100 bytes of heap per input byte, and manifests are kilobytes.
+ */
+export const MAX_YAML_CHARS = 2 * 1024 * 1024;
+
+/** A `{{ }}`, `{% %}` or `{# #}` template region on one line. */
+export interface TemplateRegion {
+  readonly start: number;
+  readonly end: number;
+  /** The whole line holds nothing but template regions (a block-level directive). */
+  readonly standalone: boolean;
+}
+
+export interface HostParse {
+  readonly docs: readonly YamlDoc[];
+  /** Template regions found in the text (values overlapping them are marked `templated`). */
+  readonly templates: readonly TemplateRegion[];
+  /** The raw text had YAML errors and was parsed again with the template markers blanked out. */
+  readonly neutralised: boolean;
+  /** How many characters were parsed (less than the text length for huge inputs). */
+  readonly parsedLength: number;
+  /** Set when the YAML library gave up (e.g. pathological nesting): the message. */
+  readonly failure?: string;
+}
+
+/**
+ * Parses a host file into its documents. When the raw text has YAML errors and contains template
+ * markers, the markers are blanked out (same length, so every offset stays valid) and the text
+ * is parsed again: a Helm/Jinja/Salt file then still yields its documents.
+ */
+export function parseHost(text: string): HostParse {
+  let parsedLength = text.length;
+  let source = text;
+  if (text.length > MAX_YAML_CHARS) {
+    const cut = text.lastIndexOf('\n---', MAX_YAML_CHARS);
+    parsedLength = cut > 0 ? cut + 1 : MAX_YAML_CHARS;
+    source = text.slice(0, parsedLength);
+  }
+  const first = safeParseAll(source, YAML_OPTIONS);
+  if (first.failure !== undefined) return { docs: [], templates: [], parsedLength, neutralised: false, failure: first.failure };
+  const templates = /\{[{%#]/.test(source) ? findTemplateRegions(source) : [];
+  const hasErrors = first.docs.some((d) => d.errors.length > 0);
+  if (!hasErrors || templates.length === 0) return { docs: first.docs, templates, parsedLength, neutralised: false };
+  const second = safeParseAll(neutraliseTemplates(source, templates), YAML_OPTIONS);
+  if (second.failure !== undefined) return { docs: first.docs, templates, parsedLength, neutralised: false };
+  return { docs: second.docs, templates, parsedLength, neutralised: true };
+}
+
+export function safeParseAll(
+  text: string,
+  options: typeof YAML_OPTIONS | typeof JSON_OPTIONS,
+): { docs: YamlDoc[]; failure?: string } {
+  try {
+    const r = parseAllDocuments(text, options);
+    // An empty stream comes back as a non-array "EmptyStream" object.
+    return { docs: Array.isArray(r) ? (r as YamlDoc[]) : [] };
+  } catch (e) {
+    return { docs: [], failure: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Linear scan for template regions; a region never spans lines (unclosed ones end at the line end). */
+export function findTemplateRegions(text: string): TemplateRegion[] {
+  const out: TemplateRegion[] = [];
+  let lineStart = 0;
+  const n = text.length;
+  while (lineStart <= n) {
+    let lineEnd = lineStart;
+    while (lineEnd < n && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+    const regions: { start: number; end: number }[] = [];
+    let i = lineStart;
+    while (i < lineEnd - 1) {
+      if (text.charCodeAt(i) === 123 /* { */) {
+        const c2 = text[i + 1];
+        const close = c2 === '{' ? '}}' : c2 === '%' ? '%}' : c2 === '#' ? '#}' : undefined;
+        if (close) {
+          const j = text.indexOf(close, i + 2);
+          const end = j < 0 || j + 2 > lineEnd ? lineEnd : j + 2;
+          regions.push({ start: i, end });
+          i = end;
+          continue;
+        }
+      }
+      i++;
+    }
+    if (regions.length > 0) {
+      let rest = '';
+      let p = lineStart;
+      for (const r of regions) {
+        rest += text.slice(p, r.start);
+        p = r.end;
+      }
+      rest += text.slice(p, lineEnd);
+      const standalone = rest.trim() === '';
+      for (const r of regions) out.push({ ...r, standalone });
+    }
+    if (lineEnd >= n) break;
+    lineStart = text.charCodeAt(lineEnd) === 13 && text.charCodeAt(lineEnd + 1) === 10 ? lineEnd + 2 : lineEnd + 1;
+  }
+  return out;
+}
+
+/**
+ * Replaces template regions by same-length filler: a line holding only template directives
+ * becomes a comment (`#` then spaces), an inline expression becomes `_` characters (a plain
+ * scalar), so the YAML around them parses and all offsets are unchanged.
+ */
+export function neutraliseTemplates(text: string, regions: readonly TemplateRegion[]): string {
+  let out = '';
+  let p = 0;
+  let lastLineCommented = -1;
+  for (const r of regions) {
+    out += text.slice(p, r.start);
+    const len = r.end - r.start;
+    if (r.standalone) {
+      // Only the first region of a standalone line opens the comment; the rest is blanked.
+      const lineStart = lineStartOf(text, r.start);
+      if (lastLineCommented !== lineStart) {
+        out += '#' + ' '.repeat(len - 1);
+        lastLineCommented = lineStart;
+      } else out += ' '.repeat(len);
+    } else out += '_'.repeat(len);
+    p = r.end;
+  }
+  return out + text.slice(p);
+}
+
+export function lineStartOf(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i;
+}
+
+export function lineEndOf(text: string, offset: number): number {
+  let i = Math.max(0, offset);
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    i++;
+  }
+  return i;
+}
+
+/** The file's line break: the first one found, LF when there is none. */
+export function detectEol(text: string): string {
+  const i = text.search(/\r\n|\n|\r/);
+  if (i < 0) return '\n';
+  return text.startsWith('\r\n', i) ? '\r\n' : text[i] === '\r' ? '\r' : '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node helpers
+
+export function resolveNode(doc: YamlDoc, node: unknown, depth = 0): Node | undefined {
+  if (node === null || node === undefined) return undefined;
+  if (isAlias(node)) {
+    if (depth > 8) return undefined;
+    try {
+      return resolveNode(doc, node.resolve(doc), depth + 1);
+    } catch {
+      return undefined;
+    }
+  }
+  return node as Node;
+}
+
+export function keyText(pair: Pair): string | undefined {
+  const k = pair.key;
+  if (isScalar(k)) return k.value === null || k.value === undefined ? '' : String(k.value);
+  return undefined;
+}
+
+export function findPair(map: YAMLMap, key: string): Pair | undefined {
+  let found: Pair | undefined;
+  for (const item of map.items) if (keyText(item) === key) found = item;
+  return found;
+}
+
+export function asMap(node: Node | undefined): YAMLMap | undefined {
+  return node && isMap(node) ? node : undefined;
+}
+
+export function asSeq(node: Node | undefined): YAMLSeq | undefined {
+  return node && isSeq(node) ? node : undefined;
+}
+
+export function asScalar(node: Node | undefined): Scalar | undefined {
+  return node && isScalar(node) ? node : undefined;
+}
+
+/** The node's value range [start, valueEnd) (without trailing comments). */
+export function nodeRange(node: Node | null | undefined): Span | undefined {
+  const r = node?.range;
+  if (!r) return undefined;
+  return { start: r[0], end: r[1] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content of a scalar mapped back to its host text
+
+/** A run of content characters that sit verbatim in the host text. */
+export interface Segment {
+  readonly local: number;
+  readonly host: number;
+  readonly length: number;
+}
+
+export interface ScalarContent {
+  /** The scalar's value as the YAML library decoded it. */
+  readonly content: string;
+  /** True when every content character maps 1:1 to a host character (line breaks aside). */
+  readonly exact: boolean;
+  /** Content runs in order; empty when not exact. */
+  readonly segments: readonly Segment[];
+  /** The whole scalar in the host text (used for every position when not exact). */
+  readonly span: Span;
+  /** Column (in characters) where content lines start in the host (block scalars). */
+  readonly indent: number;
+  readonly kind: 'block' | 'quoted' | 'plain';
+}
+
+/**
+ * Works out where each character of a scalar's value sits in the host text. Literal block
+ * scalars (`|`, `|-`, `|+`, `|2`) map line by line, offset by the block indentation; single-line
+ * plain and quoted scalars without escapes map 1:1. Anything else (folded lines, escapes,
+ * multi-line flow scalars) is not 1:1: `exact` is false and callers use the whole scalar span.
+ * Every computed mapping is checked against the library's decoded value before it is trusted.
+ */
+export function scalarContent(text: string, scalar: Scalar): ScalarContent {
+  const content = typeof scalar.value === 'string' ? scalar.value : String(scalar.value ?? '');
+  const r = scalar.range ?? [0, 0, 0];
+  const span = { start: r[0], end: r[1] };
+  const inexact = (kind: ScalarContent['kind']): ScalarContent => ({ content, exact: false, segments: [], span, indent: 0, kind });
+  const type = scalar.type;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') return blockContent(text, scalar, content, span) ?? inexact('block');
+  const raw = text.slice(r[0], r[1]);
+  if (type === 'QUOTE_SINGLE' || type === 'QUOTE_DOUBLE') {
+    const inner = raw.slice(1, -1);
+    if (raw.length >= 2 && inner === content) {
+      return { content, exact: true, segments: [{ local: 0, host: r[0] + 1, length: inner.length }], span, indent: 0, kind: 'quoted' };
+    }
+    return inexact('quoted');
+  }
+  if (raw === content) return { content, exact: true, segments: [{ local: 0, host: r[0], length: raw.length }], span, indent: 0, kind: 'plain' };
+  return inexact('plain');
+}
+
+interface BlockToken {
+  type: string;
+  offset: number;
+  indent: number;
+  source: string;
+  props?: { type: string; offset: number; source: string }[];
+}
+
+function blockContent(text: string, scalar: Scalar, content: string, span: Span): ScalarContent | undefined {
+  const tok = (scalar as unknown as { srcToken?: BlockToken }).srcToken;
+  if (!tok || tok.type !== 'block-scalar' || !tok.props) return undefined;
+  const header = tok.props.find((p) => p.type === 'block-scalar-header')?.source ?? '';
+  const last = tok.props[tok.props.length - 1];
+  if (!last) return undefined;
+  const start = last.offset + last.source.length;
+  const m = /^[|>]([-+]?)(\d?)([-+]?)/.exec(header);
+  const chomp = (m?.[1] || m?.[3] || '') as '' | '-' | '+';
+  const explicit = m?.[2] ? Number(m[2]) : 0;
+  const end = Math.min(text.length, start + tok.source.length);
+  // Split the block's source lines.
+  const lines: { start: number; end: number }[] = [];
+  let p = start;
+  while (p < end) {
+    let e = p;
+    while (e < end && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
+    lines.push({ start: p, end: e });
+    if (e >= end) break;
+    p = text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
+  }
+  let indent: number;
+  if (explicit > 0) indent = Math.max(0, tok.indent) + explicit;
+  else {
+    indent = 0;
+    for (const l of lines) {
+      let k = 0;
+      while (l.start + k < l.end && text.charCodeAt(l.start + k) === 32) k++;
+      if (l.start + k < l.end) {
+        indent = k;
+        break;
+      }
+    }
+  }
+  const segments: Segment[] = [];
+  let built = '';
+  for (const l of lines) {
+    const len = l.end - l.start;
+    if (len <= indent) {
+      if (text.slice(l.start, l.end).trim() !== '') return undefined;
+      segments.push({ local: built.length, host: l.start + len, length: 0 });
+      built += '\n';
+      continue;
+    }
+    segments.push({ local: built.length, host: l.start + indent, length: len - indent });
+    built += text.slice(l.start + indent, l.end) + '\n';
+  }
+  if (chomp === '-') built = built.replace(/\n+$/, '');
+  else if (chomp === '') built = built.replace(/\n+$/, '') + (built.trim() === '' ? '' : '\n');
+  if (built !== content && !(chomp === '' && built.replace(/\n+$/, '') === content.replace(/\n+$/, ''))) return undefined;
+  return { content, exact: true, segments, span, indent, kind: 'block' };
+}
+
+/** Maps a content offset to the host (`end` prefers the end of the previous line at line starts). */
+export function mapOffset(c: ScalarContent, offset: number, end = false): number {
+  if (!c.exact || c.segments.length === 0) return end ? c.span.end : c.span.start;
+  const segs = c.segments;
+  let lo = 0;
+  let hi = segs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segs[mid]!.local <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = segs[lo]!;
+  if (end && lo > 0 && offset === s.local) {
+    const prev = segs[lo - 1]!;
+    return prev.host + prev.length;
+  }
+  return s.host + Math.min(Math.max(0, offset - s.local), s.length);
+}

@@ -54,6 +54,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
     vscode.commands.registerCommand('kube-netlint.restartServer', async () => {
       await client?.restart();
     }),
+    vscode.commands.registerCommand('kube-netlint.generateRemediationScript', async () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      if (!uri || !client) {
+        void vscode.window.showWarningMessage('kube-netlint: open a dump of the node first.');
+        return;
+      }
+      const script = await client.sendRequest<string | null>('workspace/executeCommand', { command: 'kube-netlint.remediationScript', arguments: [uri] });
+      if (typeof script !== 'string') {
+        void vscode.window.showWarningMessage('kube-netlint: this file is not one kube-netlint reads.');
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: script });
+      await vscode.window.showTextDocument(doc);
+    }),
     vscode.commands.registerCommand('kube-netlint.copyToClipboard', async (text: unknown) => {
       if (typeof text !== 'string') return;
       await vscode.env.clipboard.writeText(text);

@@ -14,7 +14,8 @@ import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
 import type { ParsedDocument } from './engine/document';
 import { lintDocument, type Report } from './engine/lint';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './engine/settings';
-import { codeActions, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
+import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
+import { remediationScript } from './engine/remediation';
 import { toDiagnostic } from './lsp/convert';
 import { hover } from './lsp/hover';
 import { NodeWorkspace } from './lsp/nodeWorkspace';
@@ -44,7 +45,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-      executeCommandProvider: { commands: [COMMAND_SHOW_DOCS] },
+      executeCommandProvider: { commands: [COMMAND_SHOW_DOCS, COMMAND_REMEDIATION_SCRIPT] },
     },
     serverInfo: { name: 'kube-netlint', version: '0.1.0' },
   };
@@ -151,7 +152,22 @@ connection.onCodeAction((params) => {
   return lint ? codeActions(lint.doc, lint.version, params, lint.reports) : [];
 });
 
+/** Lints every member of the node of `uri` (open or on disk) and returns their remediation script. */
+function nodeRemediationScript(uri: string): string | undefined {
+  const lint = currentLint(uri);
+  if (!lint) return undefined;
+  const node = workspace.snapshotFor(lint.doc, settings.facts);
+  const results = node.documents.map((document) =>
+    document.uri === uri ? { document, reports: lint.reports } : { document, reports: lintDocument(document, node, settings) },
+  );
+  return remediationScript(node.name, results);
+}
+
 connection.onExecuteCommand(async (params) => {
+  if (params.command === COMMAND_REMEDIATION_SCRIPT) {
+    const uri = params.arguments?.[0];
+    return typeof uri === 'string' ? (nodeRemediationScript(uri) ?? null) : null;
+  }
   if (params.command !== COMMAND_SHOW_DOCS) return;
   const id = params.arguments?.[0];
   if (typeof id !== 'string') return;

@@ -29,3 +29,13 @@ describe('format detection: content first, file name second', () => {
     assert.equal(detectKind('', 'x').kind, 'unknown');
   });
 });
+
+describe('conntrack variants are detected', () => {
+  const lines: [string, string][] = [
+    ['event', '[NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.96.0.1 sport=40000 dport=443 [UNREPLIED] src=10.244.1.5 dst=10.0.0.1 sport=6443 dport=40000\n'],
+    ['cat -n proc', '     1\tipv4     2 tcp      6 117 TIME_WAIT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2\n'],
+    ['conntrackd -i', 'tcp      6 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [ASSURED]\n'],
+    ['old -S', 'entries                 3104\nsearched                12\nfound                   45\ninsert_failed           3\n'],
+  ];
+  for (const [name, text] of lines) it(name, () => assert.equal(detectKind(text, 'x').kind, 'conntrack'));
+});

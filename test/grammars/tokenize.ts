@@ -112,6 +112,63 @@ export function tokenizeLines(grammar: IGrammar, lines: Iterable<string>, option
   return out;
 }
 
+export interface TokenizeStats {
+  readonly lines: number;
+  readonly tokens: number;
+  /** Wall time for all lines, milliseconds. */
+  readonly totalMs: number;
+  /** The slowest single line: its index and time. */
+  readonly maxLineMs: number;
+  readonly maxLineIndex: number;
+  /** Indexes of the `keepSlowest` slowest lines, slowest first. */
+  readonly slowest: readonly number[];
+  /** Lines where vscode-textmate hit the time limit. */
+  readonly stoppedEarly: number;
+}
+
+/**
+ * Tokenizes like `tokenizeLines` but keeps only figures (no token objects), so 100,000-line dumps
+ * are measured without the garbage collector dominating. Used by the grammar tests and the benchmark.
+ */
+export function measureTokenize(grammar: IGrammar, lines: readonly string[], keepSlowest = 5, options: TokenizeOptions = {}): TokenizeStats {
+  let state: StateStack = INITIAL;
+  let tokens = 0;
+  let stoppedEarly = 0;
+  const times = new Float64Array(lines.length);
+  const t0 = performance.now();
+  for (let i = 0; i < lines.length; i++) {
+    const a = performance.now();
+    const r = grammar.tokenizeLine(lines[i] ?? '', state, options.timeLimitMs ?? 0);
+    times[i] = performance.now() - a;
+    state = r.ruleStack;
+    tokens += r.tokens.length;
+    if (r.stoppedEarly) stoppedEarly++;
+  }
+  const totalMs = performance.now() - t0;
+  const order = Array.from(times.keys()).sort((x, y) => (times[y] ?? 0) - (times[x] ?? 0));
+  const maxLineIndex = order[0] ?? -1;
+  return {
+    lines: lines.length,
+    tokens,
+    totalMs,
+    maxLineMs: maxLineIndex >= 0 ? (times[maxLineIndex] ?? 0) : 0,
+    maxLineIndex,
+    slowest: order.slice(0, keepSlowest),
+    stoppedEarly,
+  };
+}
+
+/** Best of `tries` wall times (ms) for tokenizing one line from the initial state. */
+export function timeLine(grammar: IGrammar, line: string, tries = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < tries; i++) {
+    const a = performance.now();
+    grammar.tokenizeLine(line, INITIAL, 0);
+    best = Math.min(best, performance.now() - a);
+  }
+  return best;
+}
+
 /** Splits a document into lines as VS Code does ("\n", "\r\n" and a lone "\r" end a line). */
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);

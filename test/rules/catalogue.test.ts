@@ -17,7 +17,7 @@ describe('rule catalogue', () => {
   it('has unique, well-formed, sorted ids', () => {
     const ids = ALL_RULE_META.map((m) => m.id);
     assert.equal(new Set(ids).size, ids.length, 'duplicate rule id');
-    for (const id of ids) assert.match(id, /^[a-z0-9]+\/[a-z0-9]+(?:-[a-z0-9]+)*$/, `bad id ${id}`);
+    for (const id of ids) assert.match(id, /^[a-z0-9]+(?:-[a-z0-9]+)*\/[a-z0-9]+(?:-[a-z0-9]+)*$/, `bad id ${id}`);
     assert.deepEqual(ids, [...ids].sort((a, b) => a.localeCompare(b)));
   });
 

@@ -7,13 +7,15 @@ export interface CheckArgs {
 }
 
 export type ParsedArgs =
-  | { readonly command: 'check'; readonly args: CheckArgs }
+  | { readonly command: 'check' | 'script'; readonly args: CheckArgs }
   | { readonly command: 'help' }
   | { readonly command: 'version' }
   | { readonly command: 'rules' }
   | { readonly command: 'error'; readonly message: string };
 
 export const USAGE = `Usage: kube-netlint check [--format text|json] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
+       kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
+                                 print each node's remediation commands as a shell script
        kube-netlint rules        list every rule
        kube-netlint --version
 
@@ -29,7 +31,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'rules') return { command: 'rules' };
-  if (command !== 'check') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
+  if (command !== 'check' && command !== 'script') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
   const values: Record<string, string> = {};
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -57,7 +59,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (v !== undefined && !/^v?\d+(\.\d+)*/.test(v)) return { command: 'error', message: `${flag} expects a version like 5.4.0, not '${v}'` };
   }
   return {
-    command: 'check',
+    command,
     args: {
       format,
       ...(values['--kernel'] ? { kernel: values['--kernel'] } : {}),

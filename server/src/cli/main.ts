@@ -1,6 +1,7 @@
 import { parseDocument } from '../engine/document';
 import { lintDocument } from '../engine/lint';
 import type { Settings } from '../engine/settings';
+import { remediationScript } from '../engine/remediation';
 import { createSnapshot } from '../engine/snapshot';
 import { ALL_RULE_META } from '../rules/catalogue';
 import { parseArgs, USAGE, type CheckArgs } from './args';
@@ -26,11 +27,12 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
       err(`kube-netlint: ${parsed.message}\n${USAGE.split('\n')[0]}\n`);
       return 2;
     case 'check':
-      return check(parsed.args, out, err);
+    case 'script':
+      return check(parsed.command, parsed.args, out, err);
   }
 }
 
-function check(args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
+function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
   let nodes;
   try {
     nodes = collectNodes(args.paths);
@@ -49,7 +51,9 @@ function check(args: CheckArgs, out: (s: string) => void, err: (s: string) => vo
     },
   };
   const results: FileResult[] = [];
+  const scripts: string[] = [];
   for (const node of nodes) {
+    const first = results.length;
     const documents = node.files.map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
     const snapshot = createSnapshot(
       node.name,
@@ -62,6 +66,11 @@ function check(args: CheckArgs, out: (s: string) => void, err: (s: string) => vo
       });
       results.push({ document, reports });
     }
+    scripts.push(remediationScript(node.name, results.slice(first)));
+  }
+  if (command === 'script') {
+    out(scripts.join('\n'));
+    return 0;
   }
   if (args.format === 'json') out(formatJson(results));
   else {

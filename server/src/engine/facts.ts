@@ -1,5 +1,7 @@
 import type { Span } from '../core/span';
 import { parseVersion, type Version } from '../core/version';
+import { containers, flannelConfigs, kubeProxyConfigs, allDocuments } from '../formats/k8s';
+import { kernelRelease } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
 import type { FactOverrides } from './settings';
 
@@ -25,6 +27,9 @@ export interface NodeFacts {
   readonly kubeProxyMode?: Fact<string>;
   /** A VXLAN overlay device seen anywhere in the node (`flannel.1`, `vxlan.calico`, ...). */
   readonly vxlanDevice?: Fact<string>;
+  /** flannel backend type (`vxlan`, `host-gw`, `wireguard`, ...) from net-conf.json or k3s config. */
+  readonly flannelBackend?: Fact<string>;
+  readonly flannelVersion?: Fact<Version>;
 }
 
 type MutableFacts = { -readonly [K in keyof NodeFacts]: NodeFacts[K] };
@@ -34,24 +39,71 @@ type Extractor = (doc: ParsedDocument, facts: MutableFacts) => void;
 
 const VXLAN_DEVICE = /^(?:flannel\.\d+|vxlan[.\w-]*|cilium_vxlan|weave-vxlan|vxlan-v6\.calico)$/;
 
+const documentFact = <T>(value: T, document: ParsedDocument, span: Span): Fact<T> => ({ value, source: { kind: 'document', document, span } });
+
 const EXTRACTORS: readonly Extractor[] = [
+  // Kernel release: `kernel.osrelease` in sysctl -a, or a `uname -r` capture (read as that key).
+  (doc, facts) => {
+    if (doc.kind !== 'sysctl' || facts.kernel) return;
+    const release = kernelRelease((doc as ParsedDocument<'sysctl'>).model);
+    const v = release && parseVersion(release.value);
+    if (release && v) facts.kernel = documentFact(v, doc, release.span);
+  },
+  // A VXLAN device whose offload settings were captured (`Features for flannel.1:`).
+  (doc, facts) => {
+    if (doc.kind !== 'ethtool' || facts.vxlanDevice) return;
+    for (const iface of (doc as ParsedDocument<'ethtool'>).model.interfaces) {
+      if (VXLAN_DEVICE.test(iface.name.value)) {
+        facts.vxlanDevice = documentFact(iface.name.value, doc, iface.name.span);
+        return;
+      }
+    }
+  },
+  // kube-proxy and flannel from manifests: config files, DaemonSet images and flags, k3s config.
+  (doc, facts) => {
+    if (doc.kind !== 'k8s') return;
+    const model = (doc as ParsedDocument<'k8s'>).model;
+    for (const kp of kubeProxyConfigs(model)) {
+      if (!facts.kubeProxyMode && kp.mode.present && kp.mode.value) facts.kubeProxyMode = documentFact(kp.mode.value, doc, kp.mode.span);
+    }
+    for (const fl of flannelConfigs(model)) {
+      const t = fl.backend.type;
+      if (!facts.flannelBackend && t.present) facts.flannelBackend = documentFact(t.value.toLowerCase(), doc, t.span);
+    }
+    for (const c of containers(model)) {
+      if (c.role === 'kube-proxy') {
+        if (!facts.kubeProxyVersion && c.image?.version && c.image.tag) facts.kubeProxyVersion = documentFact(c.image.version, doc, c.image.tag.span);
+        const mode = c.flags.find((f) => f.name.value === '--proxy-mode' && f.value);
+        if (!facts.kubeProxyMode && mode?.value) facts.kubeProxyMode = documentFact(mode.value.value, doc, mode.value.span);
+      }
+      if (c.role === 'flannel' && !facts.flannelVersion && c.image?.version && c.image.tag) facts.flannelVersion = documentFact(c.image.version, doc, c.image.tag.span);
+    }
+    for (const d of allDocuments(model)) {
+      const k3s = d.k3s;
+      if (!k3s) continue;
+      // k3s runs flannel with the vxlan backend unless told otherwise.
+      if (!facts.flannelBackend) facts.flannelBackend = k3s.flannelBackend.present ? documentFact(k3s.flannelBackend.value, doc, k3s.flannelBackend.span) : documentFact('vxlan', doc, k3s.span);
+      const mode = k3s.kubeProxyArgs.find((f) => f.name.value.replace(/^-+/, '') === 'proxy-mode' && f.value);
+      if (!facts.kubeProxyMode && mode?.value) facts.kubeProxyMode = documentFact(mode.value.value, doc, mode.value.span);
+    }
+  },
   (doc, facts) => {
     if (doc.kind !== 'iptables') return;
     const model = (doc as ParsedDocument<'iptables'>).model;
     const h = model.header;
     if (h?.version && !facts.iptablesVersion) {
       const v = parseVersion(h.version.value);
-      if (v) facts.iptablesVersion = { value: v, source: { kind: 'document', document: doc, span: h.version.span } };
+      if (v) facts.iptablesVersion = documentFact(v, doc, h.version.span);
     }
     if (h?.backend && !facts.iptablesBackend) {
-      facts.iptablesBackend = { value: h.backend.value, source: { kind: 'document', document: doc, span: h.backend.span } };
+      facts.iptablesBackend = documentFact(h.backend.value, doc, h.backend.span);
     }
     if (!facts.vxlanDevice) {
       for (const t of model.tables) {
         for (const r of t.rules) {
           for (const iface of [r.inInterface, r.outInterface]) {
             if (iface && VXLAN_DEVICE.test(iface.value.value)) {
-              facts.vxlanDevice = { value: iface.value.value, source: { kind: 'document', document: doc, span: iface.value.span } };
+              facts.vxlanDevice = documentFact(iface.value.value, doc, iface.value.span);
               return;
             }
           }

@@ -34,6 +34,12 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/flow entries have been shown/, 5],
     [/^cpu=\s*\d+\s+(?:found|searched|entries)=/, 5],
     [/^entries\s+(?:searched|clashres|found)\s/, 5],
+    // `conntrack -E` events, `cat -n /proc/net/nf_conntrack`, `conntrackd -i` (no timeout column).
+    [/^\[(?:NEW|UPDATE|DESTROY)\]\s+(?:tcp|udp|icmp|icmpv6|sctp|dccp|gre)\s+\d+\s/, 3],
+    [/^\d+\s+(?:ipv4|ipv6)\s+\d+\s+(?:tcp|udp|icmp|icmpv6|sctp|dccp|gre|unknown)\s+\d+\s/, 3],
+    [/^(?:tcp|udp|icmp|sctp)\s+\d+\s+(?:[A-Z_]+\s+)?src=\S+\s+dst=/, 2],
+    // Old `conntrack -S`: one `name value` counter per line.
+    [/^(?:entries|searched|found|new|invalid|ignore|delete|delete_list|insert|insert_failed|drop|early_drop|icmp_error|expect_new|expect_create|expect_delete|search_restart)\s+\d+$/, 1],
   ],
   sysctl: [
     [/^-?[a-z0-9_]+(?:[./][\w*:-]+)+\s*=/, 1],

@@ -1,5 +1,7 @@
 import type { DocumentKind } from './kind';
 import { parseIptables, type IptablesModel } from './iptables';
+import { parseK8s, type K8sModel } from './k8s';
+import { parseConntrack, type ConntrackModel } from './conntrack';
 import { parseEthtool, type EthtoolModel } from './ethtool';
 import { parseSysctl, type SysctlModel } from './sysctl';
 import { parseUnknown, type UnknownModel } from './unknown';
@@ -8,10 +10,10 @@ import { parseUnknown, type UnknownModel } from './unknown';
 export interface ModelByKind {
   iptables: IptablesModel;
   ipvsadm: UnknownModel;
-  conntrack: UnknownModel;
+  conntrack: ConntrackModel;
   sysctl: SysctlModel;
   ethtool: EthtoolModel;
-  k8s: UnknownModel;
+  k8s: K8sModel;
   unknown: UnknownModel;
 }
 
@@ -21,9 +23,9 @@ export type Parser<K extends DocumentKind> = (text: string, fileName: string) =>
 export const PARSERS: { readonly [K in DocumentKind]: Parser<K> } = {
   iptables: parseIptables,
   ipvsadm: parseUnknown,
-  conntrack: parseUnknown,
+  conntrack: parseConntrack,
   sysctl: parseSysctl,
   ethtool: parseEthtool,
-  k8s: parseUnknown,
+  k8s: parseK8s,
   unknown: parseUnknown,
 };

@@ -7,6 +7,8 @@ import { LINE_COMMENT } from './kinds';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kube-netlint`;
 export const COMMAND_SHOW_DOCS = 'kube-netlint.showRuleDocs';
+/** Server command: the node's remediation commands as one shell script (argument: a document URI). */
+export const COMMAND_REMEDIATION_SCRIPT = 'kube-netlint.remediationScript';
 /** Client-side command: copies its argument to the clipboard (remediation commands). */
 export const COMMAND_COPY = 'kube-netlint.copyToClipboard';
 

@@ -1,17 +1,35 @@
 import type { KnownKind } from '../formats/kind';
-import masqueradeWithoutRandomFully from './iptables/masquerade-without-random-fully';
+import { CONNTRACK_RULES } from './conntrack';
+import { ETHTOOL_RULES } from './ethtool';
+import { FLANNEL_RULES } from './flannel';
+import { GKE_RULES } from './gke';
+import { IPTABLES_RULES } from './iptables';
+import { IPVS_RULES } from './ipvs';
+import { K3S_RULES } from './k3s';
+import { K8S_RULES } from './k8s';
+import { KUBE_PROXY_RULES } from './kube-proxy';
+import { SYSCTL_RULES } from './sysctl';
 import { PARSE_RULES } from './parse';
 import type { Rule, RuleMeta } from './rule';
 
 /**
- * Every rule, sorted by id. Explicit (no directory scanning) so the bundle, the docs generator and
- * the meta-tests all see the same list.
+ * Every rule. Each area keeps its own explicit list (`rules/<area>/index.ts`); no directory
+ * scanning, so the bundle, the docs generator and the meta-tests all see the same set.
  */
-export const RULES: readonly Rule<KnownKind>[] = [masqueradeWithoutRandomFully as Rule<KnownKind>];
+export const RULES: readonly Rule<KnownKind>[] = [
+  ...CONNTRACK_RULES,
+  ...ETHTOOL_RULES,
+  ...FLANNEL_RULES,
+  ...GKE_RULES,
+  ...IPTABLES_RULES,
+  ...IPVS_RULES,
+  ...K3S_RULES,
+  ...K8S_RULES,
+  ...KUBE_PROXY_RULES,
+  ...SYSCTL_RULES,
+].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 
-export const ALL_RULE_META: readonly RuleMeta[] = [...PARSE_RULES, ...RULES.map((r) => r.meta)].sort((a, b) =>
-  a.id.localeCompare(b.id),
-);
+export const ALL_RULE_META: readonly RuleMeta[] = [...PARSE_RULES, ...RULES.map((r) => r.meta)].sort((a, b) => a.id.localeCompare(b.id));
 
 const byId = new Map(ALL_RULE_META.map((m) => [m.id, m]));
 

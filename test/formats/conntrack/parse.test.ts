@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { LineIndex } from '../../../server/src/core/lineIndex';
 import type { Span } from '../../../server/src/core/span';
-import { MAX_GROUP_EXAMPLES, MAX_GROUPS, MAX_PROBLEMS, MAX_SAMPLE, parseConntrack, parseConntrackEntry } from '../../../server/src/formats/conntrack/index';
+import { MAX_GROUP_EXAMPLES, MAX_GROUPS, MAX_LIST, MAX_PROBLEMS, MAX_SAMPLE, MAX_STATS_ROWS, parseConntrack, parseConntrackEntry } from '../../../server/src/formats/conntrack/index';
 import { FIXTURES, assertGolden, assertSpansInside, collectSpans, readFixture } from '../../helpers/golden';
 import { renderConntrack } from './render';
 
@@ -335,6 +335,18 @@ describe('conntrack parser: bounds and consistency', () => {
     const junk = parseConntrack('?\n'.repeat(MAX_PROBLEMS + 10));
     assert.equal(junk.problems.length, MAX_PROBLEMS + 1);
     assert.match(junk.problems.at(-1)!.message, /10 more problems/);
+  });
+
+  it('stays linear on a long line of unclosed brackets and caps lists that grow with the input', () => {
+    const brackets = '[ '.repeat(2_000_000);
+    const t0 = Date.now();
+    const m = parseConntrack(brackets);
+    assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+    assertSpansInside(brackets, collectSpans(m));
+    assert.equal(parseConntrack('...\n'.repeat(MAX_LIST + 5)).elisions.length, MAX_LIST);
+    const rows = parseConntrack('found=1\n'.repeat(MAX_STATS_ROWS + 3));
+    assert.equal(rows.stats.reduce((n, s) => n + s.rows.length, 0), MAX_STATS_ROWS);
+    assert.equal(rows.problems.length, 1);
   });
 
   it('counts in the table exactly the lines parseConntrackEntry reads as complete table entries', () => {

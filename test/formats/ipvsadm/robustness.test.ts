@@ -146,6 +146,20 @@ describe('ipvsadm bad input', () => {
     assert.ok(m.problems.some((p) => /line too long/.test(p.message)));
   });
 
+  it('stops growing the model after IPVS_LIMITS.modelLines lines and says so', () => {
+    const n = IPVS_LIMITS.modelLines + 1000;
+    const lines = ['TCP  10.96.0.1:443 rr'];
+    for (let i = 1; i < n; i++) lines.push(`  -> 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:80   Masq    1      0          0`);
+    const text = lines.join('\n');
+    const m = parseIpvsadm(text);
+    const rows = m.services[0]!.realServers.length;
+    assert.ok(rows < IPVS_LIMITS.modelLines && rows > IPVS_LIMITS.modelLines - 10, `kept ${rows} rows`);
+    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-too-large')!;
+    assert.ok(p);
+    assert.match(p.message, new RegExp(`${n - rows - 1} later lines`));
+    assert.equal(text.slice(p.span.start, p.span.end), lines[rows + 1]!.trim());
+  });
+
   it('reads a large table in linear time', () => {
     const row = (i: number): string => `  -> 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:80              Masq    1      0          0         \n`;
     const build = (n: number): string => {

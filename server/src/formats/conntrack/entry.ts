@@ -2,7 +2,6 @@ import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
 import { L4_BY_NUMBER, type ConntrackEntry, type ConntrackEntryParse, type ConntrackField, type ConntrackFlag, type ConntrackTuple } from './model';
 import {
-  C_DIGIT,
   EntryLayout,
   K_BYTES,
   K_CODE,
@@ -27,6 +26,7 @@ import {
   decimal,
   eventWord,
   keyId,
+  onlyDigits,
   tokenize,
   type Issue,
 } from './scan';
@@ -44,7 +44,7 @@ export function buildEntry(text: string, t: Tokens, a: EntryLayout, span: Span, 
     return {
       key: { value: text.slice(s, eq), span: sp(s, eq) },
       value: { value, span: sp(eq + 1, e) },
-      ...(t.vcls[i] === C_DIGIT ? { number: decimal(text, eq + 1, e) } : {}),
+      ...(onlyDigits(text, eq + 1, e) ? { number: decimal(text, eq + 1, e) } : {}),
       span: sp(s, e),
     };
   };

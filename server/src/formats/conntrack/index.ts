@@ -17,5 +17,5 @@ export type {
   ConntrackTableAggregate,
   ConntrackTuple,
 } from './model';
-export { MAX_GROUPS, MAX_GROUP_EXAMPLES, MAX_PROBLEMS, MAX_SAMPLE, STAT_COUNTERS } from './model';
+export { MAX_GROUPS, MAX_GROUP_EXAMPLES, MAX_LIST, MAX_PROBLEMS, MAX_SAMPLE, MAX_STATS_ROWS, STAT_COUNTERS } from './model';
 export { parseConntrack, parseConntrackEntry } from './parse';

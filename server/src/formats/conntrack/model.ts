@@ -21,13 +21,13 @@ export interface ConntrackModel {
   /** Aggregates over the table entries (event lines are counted separately in `events`). */
   readonly table: ConntrackTableAggregate;
   readonly events: ConntrackEventAggregate;
-  /** `conntrack vX (conntrack-tools): ...` lines (stderr; may come before the entries when piped). */
+  /** `conntrack vX (conntrack-tools): ...` lines (stderr; may come before the entries when piped). At most MAX_LIST. */
   readonly summaries: readonly ConntrackSummary[];
-  /** `conntrack -C` output: a lone number, the current number of entries in the table. */
+  /** `conntrack -C` output: a lone number, the current number of entries in the table. At most MAX_LIST. */
   readonly counts: readonly Located<number>[];
-  /** Statistics tables; a second `cpu=0` row or a new header starts a new table (snapshot). */
+  /** Statistics tables; a second `cpu=0` row or a new header starts a new table (snapshot). At most MAX_STATS_ROWS rows in all. */
   readonly stats: readonly ConntrackStatsTable[];
-  /** Lines such as `...` where the author elided output: the paste is not the whole dump. */
+  /** Lines such as `...` where the author elided output: the paste is not the whole dump. At most MAX_LIST. */
   readonly elisions: readonly Span[];
   readonly problems: readonly ParseProblem[];
 }
@@ -97,7 +97,7 @@ export interface ConntrackTableAggregate {
   readonly dns: ConntrackDnsAggregate;
   /** UDP `[UNREPLIED]` entries WITHOUT destination NAT, grouped by original `dst` (stale ClusterIP flows). */
   readonly udpUnrepliedNoDnat: ConntrackGroups;
-  /** The first `MAX_SAMPLE` complete or incomplete entries, parsed in full. */
+  /** The first `MAX_SAMPLE` entry lines (complete or not, events included), parsed in full. */
   readonly sample: readonly ConntrackEntry[];
 }
 
@@ -249,6 +249,10 @@ export const MAX_GROUPS = 1000;
 export const MAX_GROUP_EXAMPLES = 5;
 export const MAX_SAMPLE = 100;
 export const MAX_PROBLEMS = 1000;
+/** Cap for the other lists that grow with the input (summaries, counts, elisions). */
+export const MAX_LIST = 1000;
+/** Cap for statistics rows over all tables (one row per CPU; 8192 CPUs is far beyond real nodes). */
+export const MAX_STATS_ROWS = 8192;
 
 /** Counter names printed by `conntrack -S` and `/proc/net/stat/nf_conntrack` across kernel versions. */
 export const STAT_COUNTERS: ReadonlySet<string> = new Set([

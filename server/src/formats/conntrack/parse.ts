@@ -5,6 +5,7 @@ import {
   L4_BY_NUMBER,
   MAX_GROUP_EXAMPLES,
   MAX_GROUPS,
+  MAX_LIST,
   MAX_PROBLEMS,
   MAX_SAMPLE,
   type ConntrackEntry,
@@ -200,6 +201,7 @@ export function parseConntrack(text: string): ConntrackModel {
         const vs = s + 'conntrack v'.length;
         const ms = s + lineText.length - message.length;
         const c = SUMMARY_COUNT.exec(message);
+        if (summaries.length >= MAX_LIST) return;
         summaries.push({
           span: { start: s, end: e },
           version: { value: version, span: { start: vs, end: vs + version.length } },
@@ -224,7 +226,7 @@ export function parseConntrack(text: string): ConntrackModel {
       return;
     }
     if (isElision(text, s, e)) {
-      elisions.push({ start: s, end: e });
+      if (elisions.length < MAX_LIST) elisions.push({ start: s, end: e });
       return;
     }
     if (c0 === 35 /* # */ || c0 === 36 /* $ */) return; // a comment or a shell prompt line
@@ -256,7 +258,7 @@ export function parseConntrack(text: string): ConntrackModel {
     }
     if (t.n === 1 && t.cls[0] === C_DIGIT && t.eq[0] === -1) {
       // `conntrack -C`: the number of entries in the table.
-      counts.push({ value: Number(text.slice(s, e)), span: { start: s, end: e } });
+      if (counts.length < MAX_LIST) counts.push({ value: Number(text.slice(s, e)), span: { start: s, end: e } });
       return;
     }
     if (looksLikeEntryHead(text, t)) {

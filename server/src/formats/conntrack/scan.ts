@@ -59,30 +59,30 @@ export class Tokens {
   readonly end = new Int32Array(MAX_TOKENS);
   /** Offset of the first `=` in the token, or -1. */
   readonly eq = new Int32Array(MAX_TOKENS);
-  /** Character classes of the token before its `=` (all of it when there is none). */
+  /** Character classes of a token without `=` (0 for key=value tokens). */
   readonly cls = new Int32Array(MAX_TOKENS);
-  /** C_DIGIT when the value after `=` is all digits, C_OTHER otherwise, 0 when empty or no `=`. */
-  readonly vcls = new Int32Array(MAX_TOKENS);
 }
 
 /**
  * Splits text[from, to) (one line) at blanks. A `[...]` group is one token even when it holds
  * blanks (`[active since 536s]`); an unclosed `[` is an ordinary token marked C_BRACKET.
+ * The per-character loop only looks for `=` and blanks; character classes are computed afterwards
+ * for the (short) tokens without `=`, the only ones that need them.
  */
 export function tokenize(text: string, from: number, to: number, t: Tokens): void {
   const start = t.start;
   const end = t.end;
   const eqs = t.eq;
   const clss = t.cls;
-  const vclss = t.vcls;
   let n = 0;
   let i = from;
+  // Once a search for `]` from some offset failed, every later one fails too (keeps this linear).
+  let noCloseFrom = to;
   t.overflow = -1;
   t.firstSrc = -1;
   while (i < to) {
     let c = text.charCodeAt(i);
-    let k = c < 256 ? CLASS[c]! : c === 0xfeff ? BLANK : C_OTHER;
-    if (k === BLANK) {
+    if (c <= 32 ? c === 32 || c === 9 || c === 11 || c === 12 : c >= 160 && (c === 160 || c === 0xfeff)) {
       i++;
       continue;
     }
@@ -91,56 +91,43 @@ export function tokenize(text: string, from: number, to: number, t: Tokens): voi
       break;
     }
     const s = i;
-    if (c === 91 /* [ */) {
+    if (c === 91 /* [ */ && i < noCloseFrom) {
       let j = i + 1;
       while (j < to && text.charCodeAt(j) !== 93 /* ] */) j++;
-      if (j < to) {
+      if (j >= to) noCloseFrom = i;
+      else {
         start[n] = s;
         end[n] = j + 1;
         eqs[n] = -1;
         clss[n] = C_BRACKET;
-        vclss[n] = 0;
         n++;
         i = j + 1;
         continue;
       }
     }
-    let cls = 0;
     let eq = -1;
-    // Key part (up to the first `=`).
     while (i < to) {
       c = text.charCodeAt(i);
-      if (c === 61 /* = */) {
-        eq = i++;
-        break;
-      }
-      k = c < 256 ? CLASS[c]! : c === 0xfeff ? BLANK : C_OTHER;
-      if (k === BLANK) break;
-      cls |= k;
+      if (c <= 32 ? c === 32 || c === 9 || c === 11 || c === 12 : c >= 160 && (c === 160 || c === 0xfeff)) break;
+      if (c === 61 /* = */ && eq < 0) eq = i;
       i++;
-    }
-    let vcls = 0;
-    if (eq >= 0) {
-      // Values only need "all digits or not": cheaper than classifying every character.
-      let nonDigit = 0;
-      while (i < to) {
-        c = text.charCodeAt(i);
-        if (c <= 32) {
-          if (c === 32 || c === 9 || c === 11 || c === 12) break;
-        } else if (c === 160 || c === 0xfeff) break;
-        if ((c - 48) >>> 0 > 9) nonDigit = 1;
-        i++;
-      }
-      if (i > eq + 1) vcls = nonDigit === 0 ? C_DIGIT : C_OTHER;
-      if (t.firstSrc < 0 && eq === s + 3 && text.charCodeAt(s) === 115 && text.charCodeAt(s + 1) === 114 && text.charCodeAt(s + 2) === 99) {
-        t.firstSrc = n;
-      }
     }
     start[n] = s;
     end[n] = i;
     eqs[n] = eq;
-    clss[n] = text.charCodeAt(s) === 91 ? cls | C_BRACKET : cls;
-    vclss[n] = vcls;
+    if (eq >= 0) {
+      clss[n] = 0;
+      if (t.firstSrc < 0 && eq === s + 3 && text.charCodeAt(s) === 115 && text.charCodeAt(s + 1) === 114 && text.charCodeAt(s + 2) === 99) {
+        t.firstSrc = n;
+      }
+    } else {
+      let cls = 0;
+      for (let j = s; j < i; j++) {
+        const d = text.charCodeAt(j);
+        cls |= d < 256 ? CLASS[d]! : C_OTHER;
+      }
+      clss[n] = text.charCodeAt(s) === 91 ? cls | C_BRACKET : cls;
+    }
     n++;
   }
   t.n = n;
@@ -153,7 +140,8 @@ export function decimal(text: string, s: number, e: number): number {
   return v;
 }
 
-function onlyDigits(text: string, s: number, e: number): boolean {
+/** Non-empty and only ASCII digits. */
+export function onlyDigits(text: string, s: number, e: number): boolean {
   if (e <= s) return false;
   for (let i = s; i < e; i++) {
     const c = text.charCodeAt(i);
@@ -534,7 +522,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
       if (phase === 2) phase = 3;
       role[i] = R_FIELD;
     }
-    if (((NUMERIC_MASK >>> k) & 1) === 1 && t.vcls[i] !== C_DIGIT) {
+    if (((NUMERIC_MASK >>> k) & 1) === 1 && !onlyDigits(text, eq + 1, e)) {
       a.issue('parse/conntrack-bad-value', `'${text.slice(s, eq)}=' needs a decimal number, not '${quote(text, eq + 1, e)}'`, eq + 1 < e ? eq + 1 : s, e);
     }
   }

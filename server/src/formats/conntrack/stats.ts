@@ -1,6 +1,6 @@
 import type { Located, Span } from '../../core/span';
-import { STAT_COUNTERS, type ConntrackStatCounter, type ConntrackStatsRow, type ConntrackStatsTable } from './model';
-import { C_DIGIT, C_LOWER, C_UNDERSCORE, Tokens, decimal } from './scan';
+import { MAX_STATS_ROWS, STAT_COUNTERS, type ConntrackStatCounter, type ConntrackStatsRow, type ConntrackStatsTable } from './model';
+import { C_DIGIT, C_LOWER, C_UNDERSCORE, Tokens, decimal, onlyDigits } from './scan';
 
 type Report = (code: `parse/${string}`, message: string, start: number, end: number) => void;
 
@@ -58,6 +58,8 @@ export function isLegacyCounter(text: string, t: Tokens): boolean {
 export class StatsCollector {
   readonly tables: ConntrackStatsTable[] = [];
   private open: OpenTable | undefined;
+  private rows = 0;
+  private full = false;
 
   constructor(
     private readonly text: string,
@@ -88,6 +90,19 @@ export class StatsCollector {
     });
   }
 
+  /** Counts a row against MAX_STATS_ROWS; false (after one problem) once the cap is reached. */
+  private room(s: number, e: number): boolean {
+    if (this.rows < MAX_STATS_ROWS) {
+      this.rows++;
+      return true;
+    }
+    if (!this.full) {
+      this.full = true;
+      this.report('parse/conntrack-syntax', `more than ${MAX_STATS_ROWS} statistics rows; the rest is not read`, s, e);
+    }
+    return false;
+  }
+
   private begin(format: OpenTable['format'], start: number): OpenTable {
     this.close();
     const o: OpenTable = { format, start, end: start, rows: [], cpus: new Set() };
@@ -97,6 +112,7 @@ export class StatsCollector {
 
   /** `cpu=0 found=1 ...` or the same without `cpu=`. */
   counterLine(t: Tokens, s: number, e: number, line: number): void {
+    if (!this.room(s, e)) return;
     const text = this.text;
     const counters = new Map<string, ConntrackStatCounter>();
     let cpu: Located<number> | undefined;
@@ -116,7 +132,7 @@ export class StatsCollector {
       }
       const name = text.slice(ts, eq);
       const raw = text.slice(eq + 1, te);
-      if (t.vcls[i] !== C_DIGIT) {
+      if (!onlyDigits(text, eq + 1, te)) {
         this.report('parse/conntrack-bad-value', `counter '${name}' needs a decimal number, not '${raw.slice(0, 40)}'`, eq + 1 < te ? eq + 1 : ts, te);
         continue;
       }
@@ -161,6 +177,7 @@ export class StatsCollector {
   hexRow(t: Tokens, s: number, e: number, line: number): boolean {
     const o = this.open;
     if (!o || o.format !== 'stats-proc' || !o.header) return false;
+    if (!this.room(s, e)) return true;
     const cols = o.header.columns;
     const counters = new Map<string, ConntrackStatCounter>();
     const n = Math.min(t.n, cols.length);
@@ -193,6 +210,7 @@ export class StatsCollector {
 
   /** `name   value` lines of the old `conntrack -S`. */
   legacyCounter(t: Tokens, s: number, e: number, line: number): void {
+    if (!this.room(s, e)) return;
     const text = this.text;
     const name = text.slice(t.start[0]!, t.end[0]!);
     let o = this.open;

@@ -7,10 +7,12 @@ export interface TokenizedLine {
 }
 
 /**
- * Splits one rule line into arguments exactly as iptables-restore does (`add_param_to_argv` in
- * iptables/xshared.c): blanks separate arguments, a double quote toggles quoting anywhere in a
- * word, and inside quotes a backslash takes the next character literally. `base` is the line's
- * offset in the document so spans are absolute.
+ * Splits one rule line into arguments exactly as iptables-restore 1.8.9 does
+ * (`add_param_to_argv` in iptables/xshared.c): blanks separate arguments; a double quote opens
+ * quoting anywhere in a word; inside quotes a backslash takes the next character literally; the
+ * closing quote ENDS the argument (`a"b c"d` is the two arguments `ab c` and `d`, `""` is one
+ * empty argument). `base` is the line's offset in the document so spans are absolute; a token's
+ * span covers its raw text including quotes, its value is what iptables sees.
  */
 export function tokenizeLine(line: string, base: number): TokenizedLine {
   const tokens: Token[] = [];
@@ -24,28 +26,37 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
     tokenStart = -1;
   };
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = line.charCodeAt(i);
     if (quoteStart >= 0) {
       if (escaped) {
-        value += c;
+        value += line[i];
         escaped = false;
-      } else if (c === '\\') {
+      } else if (c === 92 /* \ */) {
         escaped = true;
-      } else if (c === '"') {
+      } else if (c === 34 /* " */) {
         quoteStart = -1;
+        flush(i + 1);
       } else {
-        value += c;
+        value += line[i];
       }
       continue;
     }
-    if (c === '"') {
+    if (c === 34) {
       if (tokenStart < 0) tokenStart = i;
       quoteStart = i;
-    } else if (c === ' ' || c === '\t') {
+    } else if (c === 32 || c === 9) {
       flush(i);
     } else {
       if (tokenStart < 0) tokenStart = i;
-      value += c;
+      // Plain runs are copied in one slice: most lines have no quotes at all.
+      let j = i + 1;
+      while (j < line.length) {
+        const d = line.charCodeAt(j);
+        if (d === 32 || d === 9 || d === 34) break;
+        j++;
+      }
+      value += line.slice(i, j);
+      i = j - 1;
     }
   }
   flush(line.length);

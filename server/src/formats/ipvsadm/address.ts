@@ -4,17 +4,32 @@
  * IPv4 (`C0A80A64` = 192.168.10.100). Pure functions, no regex backtracking.
  */
 
-const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const HEX8 = /^[0-9A-F]{8}$/;
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
-/** `10.0.0.1` → itself; `300.1.1.1` or anything else → undefined. */
+/** `10.0.0.1` → itself (leading zeros dropped); `300.1.1.1` or anything else → undefined. Allocation-free scan. */
 export function parseDottedQuad(s: string): string | undefined {
-  const m = DOTTED.exec(s);
-  if (!m) return undefined;
-  const parts = [m[1]!, m[2]!, m[3]!, m[4]!].map(Number);
-  if (parts.some((n) => n > 255)) return undefined;
-  return parts.join('.');
+  const n = s.length;
+  if (n < 7 || n > 15) return undefined;
+  let dots = 0;
+  let digits = 0;
+  let value = 0;
+  let leadingZero = false;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46; /* virtual trailing '.' */
+    if (c === 46) {
+      if (digits === 0 || value > 255) return undefined;
+      if (i < n) dots++;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) leadingZero = leadingZero || (c === 48 && i + 1 < n && s.charCodeAt(i + 1) !== 46);
+      if (++digits > 3) return undefined;
+      value = value * 10 + (c - 48);
+    } else return undefined;
+  }
+  if (dots !== 3) return undefined;
+  return leadingZero ? s.split('.').map(Number).join('.') : s;
 }
 
 /** The kernel prints IPv4 as `%08X` of the host-order address: `C0A80A64` → `192.168.10.100`. */

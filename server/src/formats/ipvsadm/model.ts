@@ -81,7 +81,7 @@ export interface IpvsVersionLine {
   /** `1.2.1` (DPVS prints its own version, old builds `0.0.0`). */
   readonly version: Located<Version>;
   /** Connection hash table size (`size=4096`, 2^ip_vs_conn_tab_bits). Not a limit on connections. */
-  readonly tableSize?: Located<number>;
+  readonly tableSize?: IpvsNumber;
 }
 
 export interface IpvsCommand {
@@ -180,7 +180,7 @@ export interface IpvsService {
   readonly onePacket?: Span;
   /** Flags this parser does not interpret, as tokens (`dest-check`, `internal:default`, `conn-timeout`, `60`, `sip`). */
   readonly otherFlags: readonly Located<string>[];
-  /** Everything after the scheduler (the `Flags` column), when present. */
+  /** Listings: everything after the scheduler (the `Flags` column); save format: every option after the service. */
   readonly flagsSpan?: Span;
   readonly stats?: IpvsStats;
   readonly rate?: IpvsRate;
@@ -264,13 +264,13 @@ export interface IpvsConnectionTable {
   /** Number of entries read. */
   readonly total: number;
   readonly byState: ReadonlyMap<string, number>;
-  /** Per protocol + virtual address (bounded; see `unaggregated`). */
+  /** Per protocol + virtual address (keys bounded across the paste; see `unaggregated`). */
   readonly byVirtual: readonly IpvsVirtualConnections[];
   /** Per protocol + virtual + destination (bounded). */
   readonly byDestination: readonly IpvsDestinationConnections[];
   /** Entries counted in `total`/`byState` but not in `byVirtual`/`byDestination` because of the bound. */
   readonly unaggregated: number;
-  /** The first entries with their spans (bounded; `omittedEntries` more were only counted). */
+  /** The first entries with their spans (bounded across all tables of a paste; `omittedEntries` more were only counted). */
   readonly entries: readonly IpvsConnection[];
   readonly omittedEntries: number;
 }
@@ -308,8 +308,10 @@ export const IPVS_SCHEDULERS: readonly string[] = [
   'rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos', 'conhash',
 ];
 
-/** Bounds that keep memory flat on huge connection tables. */
+/** Bounds that keep memory flat on huge pastes (connection bounds are shared by all tables of one paste). */
 export const IPVS_LIMITS = {
+  /** Lines modelled per paste (services, real servers, headers, ...); rows of a connection table are free. */
+  modelLines: 200_000,
   connectionEntries: 1000,
   aggregateKeys: 10000,
   problems: 1000,

@@ -150,6 +150,11 @@ class Parser {
   private pendingCommand: IpvsCommand | undefined;
   private pendingHint: IpvsVariant | undefined;
   private version: IpvsVersionLine | undefined;
+  /** Bounds shared by all connection tables of the paste. */
+  /** Lines left before the model stops growing (see IPVS_LIMITS.modelLines). */
+  private lineBudget: number = IPVS_LIMITS.modelLines;
+  private skipped: { first: Span; count: number } | undefined;
+  private readonly connBudget = { entries: IPVS_LIMITS.connectionEntries, keys: IPVS_LIMITS.aggregateKeys };
 
   constructor(private readonly text: string) {}
 
@@ -180,9 +185,15 @@ class Parser {
     }
     const f = first.text;
     const second = toks[1]?.text;
+    const freeRow = this.cur?.kind === 'conn' && CONN_PROTOCOLS.has(f);
+    if (!freeRow && --this.lineBudget < 0) {
+      if (this.skipped) this.skipped.count++;
+      else this.skipped = { first: lineSpan, count: 1 };
+      return;
+    }
 
     if (isElision(f) && toks.length === 1) return this.elision(lineSpan);
-    if (f === '$' || f === '#' || PROMPT.test(l.text.slice(first.start - l.start, first.start - l.start + 400))) {
+    if (f === '$' || f === '#' || ((f.startsWith('[') || f.includes('@')) && PROMPT.test(l.text.slice(first.start - l.start, first.start - l.start + 400)))) {
       return this.promptOrComment(l, first, lineSpan);
     }
     if (f.startsWith('#')) return; // comment in a save file
@@ -225,6 +236,7 @@ class Parser {
 
   private open(kind: SectionState['kind'], variant: IpvsVariant | undefined, span: Span, line: number): SectionState {
     this.close();
+    this.lineBudget -= 4; // a section costs a few lines' worth of memory
     const s: SectionState = {
       kind,
       variant,
@@ -330,6 +342,14 @@ class Parser {
 
   finish(): IpvsadmModel {
     this.close();
+    if (this.skipped) {
+      this.problems.push({
+        code: 'parse/ipvsadm-too-large',
+        message: `the paste is too large: only the first ${IPVS_LIMITS.modelLines} lines were read into the model; ${this.skipped.count} later lines (from here on) were skipped`,
+        span: this.skipped.first,
+        severity: 'warning',
+      });
+    }
     if (this.dropped > 0) {
       this.problems.push({
         code: 'parse/ipvsadm-too-many-problems',
@@ -1110,7 +1130,7 @@ class Parser {
     if (toks[6]) entry.persistenceEngine = { value: toks[6].text, span: span(toks[6]) };
     if (toks[7]) entry.persistenceData = { value: toks[7].text, span: span(toks[7]) };
     for (const t of toks.slice(8)) this.syntax(`unexpected '${clip(t.text)}' at the end of a connection entry`, span(t));
-    addConn(s.conn!, entry);
+    addConn(s.conn!, entry, this.connBudget);
   }
 
   private procConnRow(toks: Tok[], lineSpan: Span, line: number): void {
@@ -1135,7 +1155,7 @@ class Parser {
     };
     if (toks[9]) entry.persistenceEngine = { value: toks[9].text, span: span(toks[9]) };
     if (toks[10]) entry.persistenceData = { value: toks[10].text, span: span(toks[10]) };
-    addConn(s.conn!, entry);
+    addConn(s.conn!, entry, this.connBudget);
   }
 
   // ---------------------------------------------------------------- /proc/net/ip_vs_stats
@@ -1177,8 +1197,9 @@ class Parser {
 
 // ------------------------------------------------------------------ helpers
 
+/** Tokens carry start/end, so a token is its own span (saves one object per value on huge tables). */
 function span(t: Tok): Span {
-  return { start: t.start, end: t.end };
+  return t;
 }
 
 function clip(s: string): string {
@@ -1258,7 +1279,7 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-function addConn(c: ConnState, e: IpvsConnection): void {
+function addConn(c: ConnState, e: IpvsConnection, budget: { entries: number; keys: number }): void {
   c.total++;
   const state = e.state.value;
   bump(c.byState, state);
@@ -1269,9 +1290,11 @@ function addConn(c: ConnState, e: IpvsConnection): void {
   const dk = `${vk} ${destination}`;
   let v = c.byVirtual.get(vk);
   let d = c.byDestination.get(dk);
-  if ((!v && c.byVirtual.size >= IPVS_LIMITS.aggregateKeys) || (!d && c.byDestination.size >= IPVS_LIMITS.aggregateKeys)) {
+  const newKeys = (v ? 0 : 1) + (d ? 0 : 1);
+  if (newKeys > budget.keys) {
     c.unaggregated++;
   } else {
+    budget.keys -= newKeys;
     if (!v) {
       v = { protocol, virtual, count: 0, byState: new Map(), firstSeen: e.span };
       c.byVirtual.set(vk, v);
@@ -1285,8 +1308,10 @@ function addConn(c: ConnState, e: IpvsConnection): void {
     d.count++;
     bump(d.byState, state);
   }
-  if (c.entries.length < IPVS_LIMITS.connectionEntries) c.entries.push(e);
-  else c.omitted++;
+  if (budget.entries > 0) {
+    budget.entries--;
+    c.entries.push(e);
+  } else c.omitted++;
 }
 
 function finishConn(c: ConnState, sp: Span): IpvsConnectionTable {

@@ -1,0 +1,5 @@
+import type { KnownKind } from '../../formats/kind';
+import type { Rule } from '../rule';
+
+/** The k3s rules, in id order. */
+export const K3S_RULES: readonly Rule<KnownKind>[] = [];

@@ -1,5 +1,6 @@
 import type { DocumentKind } from './kind';
 import { parseIptables, type IptablesModel } from './iptables';
+import { parseIpvsadm, type IpvsadmModel } from './ipvsadm';
 import { parseK8s, type K8sModel } from './k8s';
 import { parseConntrack, type ConntrackModel } from './conntrack';
 import { parseEthtool, type EthtoolModel } from './ethtool';
@@ -9,7 +10,7 @@ import { parseUnknown, type UnknownModel } from './unknown';
 /** The model each kind of document parses into. */
 export interface ModelByKind {
   iptables: IptablesModel;
-  ipvsadm: UnknownModel;
+  ipvsadm: IpvsadmModel;
   conntrack: ConntrackModel;
   sysctl: SysctlModel;
   ethtool: EthtoolModel;
@@ -22,7 +23,7 @@ export type Parser<K extends DocumentKind> = (text: string, fileName: string) =>
 /** One reader per kind; every reader is total (any text in, model plus problems out). */
 export const PARSERS: { readonly [K in DocumentKind]: Parser<K> } = {
   iptables: parseIptables,
-  ipvsadm: parseUnknown,
+  ipvsadm: parseIpvsadm,
   conntrack: parseConntrack,
   sysctl: parseSysctl,
   ethtool: parseEthtool,

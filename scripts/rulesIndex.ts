@@ -1,8 +1,9 @@
-// Renders docs/rules.md (the list of every rule) from the catalogue, so the list can never drift
+// Renders docs/rules.md (the list of every rule) and the parse-problem pages from the catalogue, so the list can never drift
 // from the code. `npm run docs` writes it; a test fails when it is stale.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULE_META } from '../server/src/rules/catalogue';
+import { PARSE_PAGES, renderParsePage } from '../server/src/rules/parse/pages';
 
 export const RULES_INDEX_PATH = join(__dirname, '..', 'docs', 'rules.md');
 
@@ -29,7 +30,14 @@ export function renderRulesIndex(): string {
   return out.join('\n');
 }
 
+/** docs/rules/parse/*.md, rendered from the parse-problem table. */
+export function parsePagePath(id: string): string {
+  return join(__dirname, '..', 'docs', 'rules', `${id}.md`);
+}
+
 if (require.main === module) {
   writeFileSync(RULES_INDEX_PATH, renderRulesIndex());
-  console.log(`wrote ${RULES_INDEX_PATH}`);
+  mkdirSync(join(__dirname, '..', 'docs', 'rules', 'parse'), { recursive: true });
+  for (const p of PARSE_PAGES) writeFileSync(parsePagePath(p.id), renderParsePage(p));
+  console.log(`wrote ${RULES_INDEX_PATH} and ${PARSE_PAGES.length} parse pages`);
 }

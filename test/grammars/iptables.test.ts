@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IGrammar } from 'vscode-textmate';
-import { loadGrammar } from './tokenize';
+import { loadGrammar, tokenizeLines } from './tokenize';
 import { assertScope, tokensOf } from './scopes';
 import type { ScopeCase } from './scopes';
 
@@ -112,11 +112,10 @@ describe('iptables grammar: iptables-save', () => {
   });
 
   it('does not carry state from an unterminated quote into the next line', () => {
-    const [a, b] = ['-A X --log-prefix "unterminated', '-A Y -j DROP'];
-    const first = tokensOf(g, a);
-    assert.equal(first[first.length - 1]?.scopes.includes('string.quoted.double.iptables'), true);
-    // tokenizeLines carries the rule stack: the second line must start fresh
-    check([[b, '-A', 'keyword.control.command.iptables']]);
+    const [first, second] = tokenizeLines(g, ['-A X --log-prefix "unterminated -j DROP', '-A Y -j DROP']);
+    assert.ok(first && second);
+    assert.deepEqual(first.tokens.at(-1)?.scopes, ['source.iptables', 'meta.rule.iptables', 'string.quoted.double.iptables']);
+    assert.deepEqual(second.tokens[0]?.scopes, ['source.iptables', 'meta.rule.iptables', 'keyword.control.command.iptables']);
   });
 });
 

@@ -160,11 +160,11 @@ describe('conntrack parser: table entries', () => {
     assert.equal(m.table.dns.tcp, 5);
     assert.equal(m.elisions.length, 1);
     const [start, end] = m.problems;
-    assert.equal(start?.code, 'parse/conntrack-truncated-entry');
+    assert.equal(start?.code, 'parse/conntrack-truncated');
     assert.match(start!.message, /read as tcp/);
     assert.equal(at(text, start!.span), '6');
     assert.equal(m.table.sample[0]!.protocolInferred, true);
-    assert.equal(end?.code, 'parse/conntrack-truncated-entry');
+    assert.equal(end?.code, 'parse/conntrack-truncated');
     assert.equal(at(text, end!.span), 'tcp      6 5');
 
     const cut = readFixture('conntrack/coco-issue-2015-L-vxlan-unreplied-summary-first-TRUNCATED.txt');
@@ -183,7 +183,7 @@ describe('conntrack parser: table entries', () => {
       m.problems.map((p) => [p.code, at(text, p.span)]),
       [
         ['parse/conntrack-bad-value', 'x1'],
-        ['parse/conntrack-bad-address', '10.0.0.300'],
+        ['parse/conntrack-bad-value', '10.0.0.300'],
       ],
     );
     assert.equal(m.table.total, 0);
@@ -249,7 +249,7 @@ describe('conntrack parser: statistics', () => {
   it('reports a hex row that is cut short and hex rows without a header', () => {
     const text = 'entries  found invalid\n00000021  00000000\n';
     const m = parseConntrack(text);
-    assert.equal(m.problems[0]?.code, 'parse/conntrack-truncated-stats');
+    assert.equal(m.problems[0]?.code, 'parse/conntrack-truncated');
     assert.match(m.problems[0]!.message, /'invalid' and later are missing/);
     assert.equal(m.stats[0]!.rows[0]!.counters.size, 2);
     const h = parseConntrack('00000021  00000000 00000001\n');
@@ -273,7 +273,7 @@ describe('conntrack parser: statistics', () => {
     assert.equal(m.stats[0]!.rows.length, 9);
     assert.equal(m.stats[0]!.totals.get('invalid'), 549);
     assert.equal(m.problems.length, 1);
-    assert.equal(m.problems[0]!.code, 'parse/conntrack-truncated-stats');
+    assert.equal(m.problems[0]!.code, 'parse/conntrack-truncated');
     assert.equal(at(text, m.problems[0]!.span), 'early_');
   });
 });

@@ -250,11 +250,11 @@ describe('ethtool parser: robustness', () => {
   it('bounds the problem list and stays fast on pathological lines', () => {
     const m = parseEthtool('garbage line\n'.repeat(3000));
     assert.equal(m.problems.length, 1001);
-    assert.equal(m.problems[1000]!.code, 'parse/ethtool-stopped');
+    assert.equal(m.problems[1000]!.code, 'parse/ethtool-limit');
     assert.match(m.problems[1000]!.message, /stopped reading at line 1001/);
     const many = parseEthtool('Features for eth0:\n' + Array.from({ length: 200_010 }, (_, i) => `f${i}: on\n`).join(''));
     assert.equal(many.interfaces[0]!.features.length, 200_000);
-    assert.deepEqual(many.problems.map((p) => p.code), ['parse/ethtool-stopped']);
+    assert.deepEqual(many.problems.map((p) => p.code), ['parse/ethtool-limit']);
     const t0 = Date.now();
     parseEthtool('ethtool ' + 'a '.repeat(1_000_000));
     parseEthtool('x: on ' + '['.repeat(1_000_000));

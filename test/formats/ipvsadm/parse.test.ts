@@ -196,7 +196,7 @@ describe('ipvsadm -L with names (no -n)', () => {
     const cut = m.services[1]!.address!;
     assert.equal(cut.truncated, true);
     assert.equal(cut.port, undefined);
-    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-truncated-name');
+    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-truncated');
     assert.ok(p);
     assert.equal(at(text, p.span), 'ip-10-0-62-121.ec2.internal:');
     assert.match(p.message, /port was cut off/);
@@ -393,7 +393,7 @@ describe('timeouts and daemons', () => {
     const m = parseIpvsadm(text);
     assert.equal(m.timeouts[0]!.tcpFin?.value, 12);
     assert.equal(m.timeouts[0]!.udp, undefined);
-    assert.equal(m.problems[0]!.code, 'parse/ipvsadm-truncated-row');
+    assert.equal(m.problems[0]!.code, 'parse/ipvsadm-truncated');
     assert.match(m.problems[0]!.message, /udp missing/);
   });
 
@@ -462,14 +462,14 @@ describe('ragged, truncated and elided input', () => {
     assert.equal(rs.weight?.value, 0);
     assert.equal(rs.activeConn, undefined);
     assert.equal(m.problems.length, 1);
-    assert.equal(m.problems[0]!.code, 'parse/ipvsadm-truncated-row');
+    assert.equal(m.problems[0]!.code, 'parse/ipvsadm-truncated');
     assert.match(m.problems[0]!.message, /ActiveConn, InActConn missing/);
   });
 
   it('reports a non-number in a number column on that token', () => {
     const text = 'TCP  10.0.0.1:80 rr\n  -> 10.1.1.1:80   Masq    x1      0          6';
     const m = parseIpvsadm(text);
-    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-number')!;
+    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-bad-value')!;
     assert.equal(at(text, p.span), 'x1');
     assert.equal(m.services[0]!.realServers[0]!.weight, undefined);
     assert.equal(m.services[0]!.realServers[0]!.inActConn?.value, 6);
@@ -487,7 +487,7 @@ describe('ragged, truncated and elided input', () => {
   it('reports bad addresses and out-of-range ports on their text', () => {
     const text = 'TCP  10.0.0.1:99999 rr\n  -> 10.1.1.1:80   Masq 1 0 0\nTCP  bad/host:80 rr\n';
     const m = parseIpvsadm(text);
-    const ps = m.problems.filter((p) => p.code === 'parse/ipvsadm-address').map((p) => at(text, p.span));
+    const ps = m.problems.filter((p) => p.code === 'parse/ipvsadm-bad-value').map((p) => at(text, p.span));
     assert.deepEqual(ps, ['99999', 'bad/host']);
   });
 

@@ -134,7 +134,7 @@ describe('ipvsadm bad input', () => {
     const m = parseIpvsadm(text);
     assert.equal(m.problems.length, IPVS_LIMITS.problems + 1);
     const last = m.problems[m.problems.length - 1]!;
-    assert.equal(last.code, 'parse/ipvsadm-too-many-problems');
+    assert.equal(last.code, 'parse/ipvsadm-limit');
     assert.match(last.message, /^500 more/);
   });
 
@@ -154,7 +154,7 @@ describe('ipvsadm bad input', () => {
     const m = parseIpvsadm(text);
     const rows = m.services[0]!.realServers.length;
     assert.ok(rows < IPVS_LIMITS.modelLines && rows > IPVS_LIMITS.modelLines - 10, `kept ${rows} rows`);
-    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-too-large')!;
+    const p = m.problems.find((x) => x.code === 'parse/ipvsadm-limit')!;
     assert.ok(p);
     assert.match(p.message, new RegExp(`${n - rows - 1} later lines`));
     assert.equal(text.slice(p.span.start, p.span.end), lines[rows + 1]!.trim());

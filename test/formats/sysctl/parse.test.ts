@@ -355,13 +355,13 @@ describe('sysctl parser: robustness', () => {
     const m = parseSysctl(garbage);
     assert.equal(m.problems.length, 1001);
     const stop = m.problems[1000]!;
-    assert.equal(stop.code, 'parse/sysctl-stopped');
+    assert.equal(stop.code, 'parse/sysctl-limit');
     assert.equal(garbage.slice(stop.span.start, stop.span.end), 'not a setting');
     assert.match(stop.message, /stopped reading at line 1001: .*1000 problems/);
     const many = 'a.b = 1\n'.repeat(200_100);
     const mm = parseSysctl(many);
     assert.equal(mm.entries.length, 200_000);
-    assert.deepEqual(mm.problems.map((p) => [p.code, p.span.start]), [['parse/sysctl-stopped', 200_000 * 8]]);
+    assert.deepEqual(mm.problems.map((p) => [p.code, p.span.start]), [['parse/sysctl-limit', 200_000 * 8]]);
     const t0 = Date.now();
     parseSysctl('1.'.repeat(500_000) + 'x');
     parseSysctl('net.a = ' + ' #'.repeat(500_000));

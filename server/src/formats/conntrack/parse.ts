@@ -263,7 +263,7 @@ export function parseConntrack(text: string): ConntrackModel {
     }
     if (looksLikeEntryHead(text, t)) {
       incomplete++;
-      report('parse/conntrack-truncated-entry', 'this entry is cut off before its addresses (src=, dst=)', s, e);
+      report('parse/conntrack-truncated', 'this entry is cut off before its addresses (src=, dst=)', s, e);
       return;
     }
     if (PROMPT.test(text.slice(s, Math.min(e, s + 200)))) return; // `root@node:~# conntrack -L`

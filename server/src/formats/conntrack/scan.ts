@@ -388,7 +388,7 @@ function addressOk(text: string, t: Tokens, a: EntryLayout, i: number): boolean 
   const vs = t.eq[i]! + 1;
   const ve = t.end[i]!;
   if (isAddress(text, vs, ve)) return true;
-  a.issue('parse/conntrack-bad-address', `'${quote(text, vs, ve)}' is not an IPv4 or IPv6 address`, vs < ve ? vs : t.start[i]!, ve);
+  a.issue('parse/conntrack-bad-value', `'${quote(text, vs, ve)}' is not an IPv4 or IPv6 address`, vs < ve ? vs : t.start[i]!, ve);
   return false;
 }
 
@@ -445,7 +445,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
     const num = decimal(text, starts[i]!, ends[i]!);
     const name = L4_BY_NUMBER.get(num);
     a.issue(
-      'parse/conntrack-truncated-entry',
+      'parse/conntrack-truncated',
       name
         ? `this entry starts mid-line: the protocol name before '${num}' is missing (read as ${name})`
         : `this entry starts mid-line: the protocol name before '${num}' is missing`,
@@ -484,7 +484,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
     if (eq < 0) {
       if ((cls[i]! & C_BRACKET) !== 0) {
         role[i] = R_FLAG;
-        if (text.charCodeAt(e - 1) !== 93) a.issue('parse/conntrack-truncated-entry', `'${quote(text, s, e)}' is not closed by ']' (cut off?)`, s, e);
+        if (text.charCodeAt(e - 1) !== 93) a.issue('parse/conntrack-truncated', `'${quote(text, s, e)}' is not closed by ']' (cut off?)`, s, e);
         else if (e - s === 11 && word(text, s + 1, 'UNREPLIED')) a.unreplied = i;
         else if (e - s === 9 && word(text, s + 1, 'ASSURED')) a.assured = i;
       } else {
@@ -533,14 +533,14 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
   const need = (1 << K_SRC) | (1 << K_DST) | (a.origMask & PORT_MASK);
   const last = n - 1;
   if ((a.origMask & (1 << K_DST)) === 0) {
-    a.issue('parse/conntrack-truncated-entry', `this entry is cut off: the original tuple has no dst=`, starts[last]!, ends[last]!);
+    a.issue('parse/conntrack-truncated', `this entry is cut off: the original tuple has no dst=`, starts[last]!, ends[last]!);
     return;
   }
   if ((a.replyMask & need) !== need) {
     const missing: string[] = [];
     for (let k = K_SRC; k <= K_ID; k++) if (((need & ~a.replyMask) >>> k) & 1) missing.push(`${KEY_NAMES[k]}=`);
     a.issue(
-      'parse/conntrack-truncated-entry',
+      'parse/conntrack-truncated',
       a.replyMask === 0
         ? `this entry is cut off after '${quote(text, starts[last]!, ends[last]!)}': there is no reply tuple`
         : `this entry is cut off after '${quote(text, starts[last]!, ends[last]!)}': the reply tuple has no ${missing.join(', ')}`,

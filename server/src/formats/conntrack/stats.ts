@@ -123,7 +123,7 @@ export class StatsCollector {
       if (eq < 0) {
         const cut = i === t.n - 1;
         this.report(
-          cut ? 'parse/conntrack-truncated-stats' : 'parse/conntrack-syntax',
+          cut ? 'parse/conntrack-truncated' : 'parse/conntrack-syntax',
           cut ? `'${text.slice(ts, te)}' has no value: the line is cut off` : `'${text.slice(ts, te)}' is not a counter: conntrack -S prints name=value`,
           ts,
           te,
@@ -195,7 +195,7 @@ export class StatsCollector {
     }
     if (t.n < cols.length) {
       this.report(
-        'parse/conntrack-truncated-stats',
+        'parse/conntrack-truncated',
         `this row has ${t.n} values but the header names ${cols.length} columns; '${cols[t.n]!.value}' and later are missing (cut off?)`,
         s,
         e,

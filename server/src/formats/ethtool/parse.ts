@@ -146,7 +146,7 @@ export function parseEthtool(text: string): EthtoolModel {
   if (stoppedAt) {
     const why = itemCount >= MAX_ITEMS ? `more than ${MAX_ITEMS} feature and message lines` : `${MAX_PROBLEMS} problems, so it is most likely not ethtool output`;
     problems.push({
-      code: 'parse/ethtool-stopped',
+      code: 'parse/ethtool-limit',
       message: `kube-netlint stopped reading at line ${stoppedAt.line + 1}: the text above has ${why}; the rest is not checked`,
       span: stoppedAt.span,
       severity: 'info',
@@ -154,7 +154,7 @@ export function parseEthtool(text: string): EthtoolModel {
   }
   if (dropped > 0 && firstDropped) {
     problems.push({
-      code: 'parse/ethtool-too-many-problems',
+      code: 'parse/ethtool-limit',
       message: `${dropped} more problems are not shown; this text is mostly not ethtool output`,
       span: firstDropped,
       severity: 'info',

@@ -412,12 +412,6 @@ export function parseRuleArgs(tokens: readonly Token[], _text: string, ctx: Rule
         syntax(`'-t' cannot be used inside an iptables-restore file: the table comes from the '*table' line`, v ? { start: optTok.span.start, end: v.span.end } : optTok.span);
         return;
       }
-      case '4':
-      case '6':
-        if ((letter === '6' && family === 'ipv4') || (letter === '4' && family === 'ipv6')) {
-          syntax(`'-${letter}' in an ${family === 'ipv4' ? 'iptables' : 'ip6tables'} dump`, optTok.span);
-        }
-        return;
       case 'M':
         required(optTok, attached, shown);
         return;
@@ -531,6 +525,9 @@ export function parseRuleArgs(tokens: readonly Token[], _text: string, ctx: Rule
     }
     if ((spec.name === 'conntrack' || spec.name === 'physdev' || spec.name === 'set') && m.options.length === 0) {
       syntax(`${spec.name}: at least one option is required`, m.name.span);
+    }
+    if (spec.name === 'addrtype' && !m.options.some((o) => o.name.value === '--src-type' || o.name.value === '--dst-type')) {
+      syntax(`addrtype needs --src-type or --dst-type`, m.name.span);
     }
   }
   if (target?.spec) {

@@ -344,7 +344,7 @@ class Parser {
     this.close();
     if (this.skipped) {
       this.problems.push({
-        code: 'parse/ipvsadm-too-large',
+        code: 'parse/ipvsadm-limit',
         message: `the paste is too large: only the first ${IPVS_LIMITS.modelLines} lines were read into the model; ${this.skipped.count} later lines (from here on) were skipped`,
         span: this.skipped.first,
         severity: 'warning',
@@ -352,7 +352,7 @@ class Parser {
     }
     if (this.dropped > 0) {
       this.problems.push({
-        code: 'parse/ipvsadm-too-many-problems',
+        code: 'parse/ipvsadm-limit',
         message: `${this.dropped} more problems were found but not listed`,
         span: this.lastDropped,
         severity: 'info',
@@ -424,7 +424,7 @@ class Parser {
     const s = this.open('table', undefined, lineSpan, line);
     const vt = toks[4];
     if (!vt) {
-      this.report('parse/ipvsadm-truncated-row', "the 'IP Virtual Server version' line ends before the version number", lineSpan);
+      this.report('parse/ipvsadm-truncated', "the 'IP Virtual Server version' line ends before the version number", lineSpan);
       return;
     }
     const v = parseVersion(vt.text);
@@ -495,7 +495,7 @@ class Parser {
       if (v) t[n] = v;
     });
     if (missing.length) {
-      this.report('parse/ipvsadm-truncated-row', `the timeout line ends early: ${missing.join(', ')} missing (truncated paste?)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `the timeout line ends early: ${missing.join(', ')} missing (truncated paste?)`, lineSpan);
     }
     for (const x of toks.slice(7)) this.syntax(`unexpected '${clip(x.text)}' after the three timeouts`, span(x));
     s.timeouts = t;
@@ -527,7 +527,7 @@ class Parser {
 
   private int(t: Tok, what: string): IpvsNumber | undefined {
     if (!INT.test(t.text)) {
-      this.report('parse/ipvsadm-number', `expected a number for ${what}, found '${clip(t.text)}'`, span(t));
+      this.report('parse/ipvsadm-bad-value', `expected a number for ${what}, found '${clip(t.text)}'`, span(t));
       return undefined;
     }
     return { value: Number(t.text), raw: t.text, span: span(t) };
@@ -536,7 +536,7 @@ class Parser {
   private counter(t: Tok, what: string): IpvsCounter | undefined {
     const m = COUNTER.exec(t.text);
     if (!m) {
-      this.report('parse/ipvsadm-number', `expected a count for ${what} (digits, optionally K/M/G/T), found '${clip(t.text)}'`, span(t));
+      this.report('parse/ipvsadm-bad-value', `expected a count for ${what} (digits, optionally K/M/G/T), found '${clip(t.text)}'`, span(t));
       return undefined;
     }
     const unit = m[2] as IpvsCounter['unit'];
@@ -546,7 +546,7 @@ class Parser {
 
   private hexNumber(t: Tok, what: string): IpvsNumber | undefined {
     if (!HEX.test(t.text)) {
-      this.report('parse/ipvsadm-number', `expected a hexadecimal number for ${what}, found '${clip(t.text)}'`, span(t));
+      this.report('parse/ipvsadm-bad-value', `expected a hexadecimal number for ${what}, found '${clip(t.text)}'`, span(t));
       return undefined;
     }
     return { value: parseInt(t.text, 16), raw: t.text, span: span(t) };
@@ -558,7 +558,7 @@ class Parser {
     for (let i = 0; i < names.length; i++) {
       const t = cols[i];
       if (!t) {
-        this.report('parse/ipvsadm-truncated-row', `row ends early: ${names.slice(i).join(', ')} missing (truncated paste?)`, rowSpan);
+        this.report('parse/ipvsadm-truncated', `row ends early: ${names.slice(i).join(', ')} missing (truncated paste?)`, rowSpan);
         return undefined;
       }
       const c = this.counter(t, names[i]!);
@@ -588,7 +588,7 @@ class Parser {
       if (close < 0) {
         hostText = text.slice(1);
         hostStart = t.start + 1;
-        this.report('parse/ipvsadm-address', `'${clip(text)}' opens '[' but never closes it`, span(t));
+        this.report('parse/ipvsadm-bad-value', `'${clip(text)}' opens '[' but never closes it`, span(t));
       } else {
         hostText = text.slice(1, close);
         hostStart = t.start + 1;
@@ -597,7 +597,7 @@ class Parser {
           portText = rest.slice(1);
           portStart = t.start + close + 2;
         } else if (rest !== '') {
-          this.report('parse/ipvsadm-address', `unexpected '${clip(rest)}' after ']' (expected ':PORT')`, { start: t.start + close + 1, end: t.end });
+          this.report('parse/ipvsadm-bad-value', `unexpected '${clip(rest)}' after ']' (expected ':PORT')`, { start: t.start + close + 1, end: t.end });
         }
       }
     } else {
@@ -620,13 +620,13 @@ class Parser {
           ? 'its port was cut off'
           : `its port (':${clip(portText)}') and the end of the name may have been cut off`;
       this.report(
-        'parse/ipvsadm-truncated-name',
+        'parse/ipvsadm-truncated',
         `ipvsadm cuts names to ${NAME_WIDTH} characters when run without -n and this one is exactly ${NAME_WIDTH} long: ${portNote}; run 'ipvsadm -Ln' for exact addresses`,
         span(t),
         'warning',
       );
     } else if ((portText === undefined && !o.portOptional) || portText === '') {
-      this.report('parse/ipvsadm-address', `'${clip(text)}' has no port (expected HOST:PORT)`, span(t));
+      this.report('parse/ipvsadm-bad-value', `'${clip(text)}' has no port (expected HOST:PORT)`, span(t));
     }
     return {
       span: span(t),
@@ -682,10 +682,10 @@ class Parser {
         ip = c;
         if (o.hexPort || (isFullFormIpv6(hostText) && portText !== undefined && HEX4.test(portText))) hex = true;
       } else if (!isHostName(hostText)) {
-        this.report('parse/ipvsadm-address', `'${clip(hostText)}' is not an IPv6 address`, hostSpan);
+        this.report('parse/ipvsadm-bad-value', `'${clip(hostText)}' is not an IPv6 address`, hostSpan);
       }
     } else if (!isHostName(hostText)) {
-      this.report('parse/ipvsadm-address', `'${clip(hostText)}' is not an IP address or host name`, hostSpan);
+      this.report('parse/ipvsadm-bad-value', `'${clip(hostText)}' is not an IP address or host name`, hostSpan);
     }
     if (family === 'name' && o.s) o.s.resolvedNames = true;
     if (hex && o.s && (o.s.variant === undefined || o.s.variant === 'list')) this.becomeProc(o.s);
@@ -696,14 +696,14 @@ class Parser {
     if (useHex && HEX.test(portText)) return { port: { value: parseInt(portText, 16), raw: portText, span: ps } };
     if (/^\d{1,10}$/.test(portText)) {
       const v = Number(portText);
-      if (v > 65535) this.report('parse/ipvsadm-address', `port ${portText} is out of range (0-65535)`, ps);
+      if (v > 65535) this.report('parse/ipvsadm-bad-value', `port ${portText} is out of range (0-65535)`, ps);
       return { port: { value: v, raw: portText, span: ps } };
     }
     if (PORT_NAME.test(portText)) {
       if (s) s.resolvedNames = true;
       return { portName: { value: portText, span: ps } };
     }
-    this.report('parse/ipvsadm-address', `'${clip(portText)}' is not a port number or service name`, ps);
+    this.report('parse/ipvsadm-bad-value', `'${clip(portText)}' is not a port number or service name`, ps);
     return {};
   }
 
@@ -737,7 +737,7 @@ class Parser {
     if (p.text === 'FWM') {
       const mt = toks[1];
       if (!mt) {
-        this.report('parse/ipvsadm-truncated-row', 'firewall-mark service line ends before the mark', lineSpan);
+        this.report('parse/ipvsadm-truncated', 'firewall-mark service line ends before the mark', lineSpan);
         s.current = undefined;
         return;
       }
@@ -754,7 +754,7 @@ class Parser {
     } else {
       const at = toks[1];
       if (!at) {
-        this.report('parse/ipvsadm-truncated-row', 'virtual service line ends before its address', lineSpan);
+        this.report('parse/ipvsadm-truncated', 'virtual service line ends before its address', lineSpan);
         s.current = undefined;
         return;
       }
@@ -787,7 +787,7 @@ class Parser {
   private serviceFlags(svc: SvcState, rest: Tok[], lineSpan: Span, proc: boolean): void {
     const sched = rest[0];
     if (!sched) {
-      this.report('parse/ipvsadm-truncated-row', 'virtual service line ends before the scheduler (truncated paste?)', lineSpan);
+      this.report('parse/ipvsadm-truncated', 'virtual service line ends before the scheduler (truncated paste?)', lineSpan);
       return;
     }
     svc.scheduler = { value: sched.text, span: span(sched) };
@@ -812,13 +812,13 @@ class Parser {
             j++;
           }
         } else {
-          this.report('parse/ipvsadm-truncated-row', "'persistent' is not followed by its timeout", span(t));
+          this.report('parse/ipvsadm-truncated', "'persistent' is not followed by its timeout", span(t));
         }
         svc.persistence = pers;
       } else if (t.text === 'mask' || t.text === 'pe') {
         const n = flags[j + 1];
         if (!n) {
-          this.report('parse/ipvsadm-truncated-row', `'${t.text}' is not followed by its value`, span(t));
+          this.report('parse/ipvsadm-truncated', `'${t.text}' is not followed by its value`, span(t));
           continue;
         }
         if (t.text === 'mask') svc.netmask = { value: n.text, span: span(n) };
@@ -856,7 +856,7 @@ class Parser {
     const s = this.table(lineSpan, line);
     const at = toks[1];
     if (!at) {
-      this.report('parse/ipvsadm-truncated-row', "real-server row ends after '->' (truncated paste?)", lineSpan);
+      this.report('parse/ipvsadm-truncated', "real-server row ends after '->' (truncated paste?)", lineSpan);
       return;
     }
     const address = this.address(at, { listing: true, portOptional: false, hexPort: s.variant === 'proc', s });
@@ -883,7 +883,7 @@ class Parser {
       for (let i = 0; i < 4; i++) {
         const t = cols[i];
         if (!t) {
-          this.report('parse/ipvsadm-truncated-row', `row ends early: ${names.slice(i).join(', ')} missing (truncated paste?)`, lineSpan);
+          this.report('parse/ipvsadm-truncated', `row ends early: ${names.slice(i).join(', ')} missing (truncated paste?)`, lineSpan);
           break;
         }
         const n = this.int(t, names[i]!);
@@ -913,7 +913,7 @@ class Parser {
     const names = ['Forward', 'Weight', 'ActiveConn', 'InActConn'];
     const fw = cols[0];
     if (!fw) {
-      this.report('parse/ipvsadm-truncated-row', `row ends after the address: ${names.join(', ')} missing (truncated paste?)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `row ends after the address: ${names.join(', ')} missing (truncated paste?)`, lineSpan);
       return;
     }
     const known = FORWARD_NAMES.get(fw.text.toLowerCase());
@@ -928,7 +928,7 @@ class Parser {
     for (let i = 0; i < 3; i++) {
       const t = cols[i + 1];
       if (!t) {
-        this.report('parse/ipvsadm-truncated-row', `row ends early: ${names.slice(i + 1).join(', ')} missing (truncated paste?)`, lineSpan);
+        this.report('parse/ipvsadm-truncated', `row ends early: ${names.slice(i + 1).join(', ')} missing (truncated paste?)`, lineSpan);
         return;
       }
       const n = this.int(t, names[i + 1]!);
@@ -969,7 +969,7 @@ class Parser {
     const argOf = (j: number, what: string): Tok | undefined => {
       const a = toks[j + 1];
       if (!a || (a.text.startsWith('-') && !INT.test(a.text))) {
-        this.report('parse/ipvsadm-truncated-row', `'${toks[j]!.text}' needs ${what}`, span(toks[j]!));
+        this.report('parse/ipvsadm-truncated', `'${toks[j]!.text}' needs ${what}`, span(toks[j]!));
         return undefined;
       }
       return a;
@@ -1044,7 +1044,7 @@ class Parser {
       }
     }
     if (!protocol) {
-      this.report('parse/ipvsadm-truncated-row', `'${cmd}' line has no service (-t, -u or -f)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `'${cmd}' line has no service (-t, -u or -f)`, lineSpan);
       return;
     }
     const family: IpvsFamily = address ? address.family : ipv6 ? 'ipv6' : 'ipv4';
@@ -1068,7 +1068,7 @@ class Parser {
       return;
     }
     if (!rs.address) {
-      this.report('parse/ipvsadm-truncated-row', `'${cmd}' line has no real server (-r HOST:PORT)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `'${cmd}' line has no real server (-r HOST:PORT)`, lineSpan);
       return;
     }
     const row: RsState = { ...rs, address: rs.address, variant: 'save', span: lineSpan, line };
@@ -1111,7 +1111,7 @@ class Parser {
     const s = this.connSection(lineSpan, line, 'connections');
     const names = ['expire', 'state', 'source', 'virtual', 'destination'];
     if (toks.length < 6) {
-      this.report('parse/ipvsadm-truncated-row', `connection entry ends early: ${names.slice(toks.length - 1).join(', ')} missing (truncated paste?)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `connection entry ends early: ${names.slice(toks.length - 1).join(', ')} missing (truncated paste?)`, lineSpan);
       return;
     }
     const e = EXPIRE.exec(toks[1]!.text)!;
@@ -1137,7 +1137,7 @@ class Parser {
     const s = this.connSection(lineSpan, line, 'proc-connections');
     const names = ['FromIP', 'FPrt', 'ToIP', 'TPrt', 'DestIP', 'DPrt', 'State', 'Expires'];
     if (toks.length < 9) {
-      this.report('parse/ipvsadm-truncated-row', `connection entry ends early: ${names.slice(toks.length - 1).join(', ')} missing (truncated paste?)`, lineSpan);
+      this.report('parse/ipvsadm-truncated', `connection entry ends early: ${names.slice(toks.length - 1).join(', ')} missing (truncated paste?)`, lineSpan);
       return;
     }
     const pair = (h: Tok, p: Tok): IpvsAddress => this.hexPair(h, p, s);

@@ -61,7 +61,7 @@ export function parseK8s(text: string, fileName = ''): K8sModel {
   }
   if (host.parsedLength < text.length) {
     problems.push({
-      code: 'parse/k8s-too-large',
+      code: 'parse/k8s-limit',
       message: `only the first ${host.parsedLength} characters (up to a document boundary) were read; the file is too large to lint as YAML`,
       span: { start: host.parsedLength, end: Math.min(text.length, host.parsedLength + lineLen(text, host.parsedLength)) },
       severity: 'warning',

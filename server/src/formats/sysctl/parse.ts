@@ -196,7 +196,7 @@ export function parseSysctl(text: string): SysctlModel {
   if (stoppedAt) {
     const why = itemCount >= MAX_ITEMS ? `more than ${MAX_ITEMS} settings, comments and notes` : `${MAX_PROBLEMS} problems, so it is most likely not sysctl settings`;
     problems.push({
-      code: 'parse/sysctl-stopped',
+      code: 'parse/sysctl-limit',
       message: `kube-netlint stopped reading at line ${stoppedAt.line + 1}: the text above has ${why}; the rest is not checked`,
       span: stoppedAt.span,
       severity: 'info',
@@ -204,7 +204,7 @@ export function parseSysctl(text: string): SysctlModel {
   }
   if (dropped > 0 && firstDropped) {
     problems.push({
-      code: 'parse/sysctl-too-many-problems',
+      code: 'parse/sysctl-limit',
       message: `${dropped} more problems are not shown; this text is mostly not sysctl settings`,
       span: firstDropped,
       severity: 'info',

@@ -173,6 +173,19 @@ export const portRange: Check = (s) => {
   return undefined;
 };
 
+/**
+ * The xtables PORTRC type (udp, dccp, conntrack ports) as 1.8.9 really parses it: each side of
+ * ':' is empty, a decimal number (not range-checked: `--dport 70000` passes) or a service name;
+ * hex and octal spellings go to the service lookup and fail; min > max is not checked.
+ */
+const x6PortRange: Check = (s) => {
+  for (const p of s.split(':')) {
+    if (p === '' || SERVICE_NAME.test(p)) continue;
+    if (!/^\d+$/.test(p) || BigInt(p) > 0xffffffffffffffffn) return `port '${p}' is neither a number nor a service name`;
+  }
+  return undefined;
+};
+
 /** multiport: up to 15 ports, a range counting two. */
 const multiportList: Check = (s) => {
   let count = 0;
@@ -281,7 +294,7 @@ export function typeCheck(type: string, value: string, family: Family, min: numb
     case 'PORT':
       return port(value) === undefined ? `invalid port/service '${value}'` : undefined;
     case 'PORTRC':
-      return portRange(value, family);
+      return x6PortRange(value, family);
     case 'PLEN':
     case 'PLENMASK':
       return parseUint(value, 0, family === 'ipv4' ? 32 : 128) === undefined ? `invalid prefix length '${value}'` : undefined;

@@ -1,0 +1,118 @@
+import type { ParsedDocument } from '../../engine/document';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import type { IpvsAddress, IpvsRealServer, IpvsService } from '../../formats/ipvsadm';
+import { effective, type SysctlEntry } from '../../formats/sysctl';
+
+/**
+ * Helpers shared by the ipvs rules: stable keys for services and real servers (so a `-Ln`
+ * listing, a `--rate` listing and a `-Lnc` table of the same node can be joined), ipvsadm
+ * command-line spellings for fixes, and sysctl look-ups across the node's documents.
+ */
+
+/** Canonical `ip:port` (`[v6]:port`) as the ipvsadm parser keys its connection aggregates; the text as written otherwise. */
+export function addressKey(a: IpvsAddress): string {
+  if (a.ip === undefined) return a.text;
+  const host = a.family === 'ipv6' ? `[${a.ip}]` : a.ip;
+  if (a.port) return `${host}:${a.port.value}`;
+  if (a.portName) return `${host}:${a.portName.value}`;
+  return host;
+}
+
+/** `TCP 10.96.0.1:443`, `FWM 100`: the key of a virtual service across listings of one node. */
+export function serviceKey(svc: IpvsService): string {
+  const proto = String(svc.protocol.value).toUpperCase();
+  if (svc.address) return `${proto} ${addressKey(svc.address)}`;
+  return `FWM ${svc.fwmark?.value ?? '?'}`;
+}
+
+export function realServerKey(svc: IpvsService, rs: IpvsRealServer): string {
+  return `${serviceKey(svc)} ${addressKey(rs.address)}`;
+}
+
+/** `TCP 10.96.41.7:80` / `FWM 100` as the listing shows it (numeric hosts canonicalised, so /proc hex reads naturally). */
+export function describeService(svc: IpvsService): string {
+  const proto = String(svc.protocol.value).toUpperCase();
+  if (svc.address) return `${proto} ${displayAddress(svc.address)}`;
+  return `FWM ${svc.fwmark?.value ?? '?'}`;
+}
+
+export function displayAddress(a: IpvsAddress): string {
+  return a.encoding === 'hex' ? addressKey(a) : a.text;
+}
+
+/**
+ * The address as ipvsadm accepts it on its command line (`10.0.0.1:80`, `[fd00::1]:80`), or
+ * undefined when this dump cannot give it (names cut to 28 characters, missing port).
+ */
+export function cliAddress(a: IpvsAddress): string | undefined {
+  if (a.truncated) return undefined;
+  if (a.ip !== undefined) {
+    if (!a.port) return undefined;
+    return `${a.family === 'ipv6' ? `[${a.ip}]` : a.ip}:${a.port.value}`;
+  }
+  // Names and service names (ipvsadm -L without -n): ipvsadm resolves them again.
+  if (a.encoding === 'text' && (a.port || a.portName)) return a.text;
+  return undefined;
+}
+
+/** `-t 10.96.0.1:443` / `-u ...` / `--sctp-service ...` / `-f 100`: how ipvsadm names the virtual service. */
+export function cliService(svc: IpvsService): string | undefined {
+  const proto = String(svc.protocol.value).toUpperCase();
+  if (proto === 'FWM') return svc.fwmark ? `-f ${svc.fwmark.value}${svc.family === 'ipv6' ? ' -6' : ''}` : undefined;
+  const addr = svc.address && cliAddress(svc.address);
+  if (!addr) return undefined;
+  if (proto === 'TCP') return `-t ${addr}`;
+  if (proto === 'UDP') return `-u ${addr}`;
+  if (proto === 'SCTP') return `--sctp-service ${addr}`;
+  return undefined;
+}
+
+/** The host part for a `grep -F` in an investigation comment. */
+export function hostOf(a: IpvsAddress): string {
+  return a.ip ?? a.host.value;
+}
+
+export interface NodeSysctl {
+  readonly entry: SysctlEntry;
+  readonly document: ParsedDocument<'sysctl'>;
+}
+
+/**
+ * The value of `key` on this node: the effective assignment in the first sysctl document that
+ * sets it (a `sysctl -a` capture or a sysctl.conf / sysctl.d file, in the node's file order).
+ */
+export function nodeSysctl(node: NodeSnapshot, key: string): NodeSysctl | undefined {
+  for (const document of node.ofKind('sysctl')) {
+    const entry = effective(document.model, key);
+    if (entry && entry.value.value !== '') return { entry, document };
+  }
+  return undefined;
+}
+
+/** ` (from sysctl-a.txt)`-style citation of a sysctl. */
+export function citeSysctl(s: NodeSysctl): string {
+  return `${s.entry.key} = ${s.entry.value.value} (from ${s.document.path})`;
+}
+
+/** Plural helper: `1 connection`, `3 connections`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * The text span of a whole line (including its line break) that contains `offset`, for edits
+ * that delete a line of an `ipvsadm -Sn` file. CRLF and lone CR line ends are kept together.
+ */
+export function wholeLine(text: string, offset: number): { start: number; end: number } {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = offset;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+  else if (end < text.length) end += 1;
+  else if (start > 0) {
+    // Last line without a line break: take the break before it instead, so no empty line is left.
+    start -= text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+  }
+  return { start, end };
+}

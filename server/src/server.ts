@@ -17,6 +17,7 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './engine/settings
 import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
 import { remediationScript } from './engine/remediation';
 import { toDiagnostic } from './lsp/convert';
+import { definition, documentSymbols, foldingRanges, inlayHints, references } from './lsp/features';
 import { hover } from './lsp/hover';
 import { NodeWorkspace } from './lsp/nodeWorkspace';
 import { Scheduler } from './lsp/scheduler';
@@ -44,6 +45,11 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      inlayHintProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       executeCommandProvider: { commands: [COMMAND_SHOW_DOCS, COMMAND_REMEDIATION_SCRIPT] },
     },
@@ -145,6 +151,33 @@ connection.onHover((params) => {
   const lint = currentLint(params.textDocument.uri);
   if (!lint) return null;
   return hover(lint.doc, lint.doc.lines.offsetAt(params.position), lint.reports) ?? null;
+});
+
+/** The parsed open document (no lint needed): outline, folding and navigation read only the model. */
+function parsedOpen(uri: string): ParsedDocument | undefined {
+  const doc = documents.get(uri);
+  return doc ? workspace.parseOpen(doc) : undefined;
+}
+
+connection.onDocumentSymbol((p) => {
+  const doc = parsedOpen(p.textDocument.uri);
+  return doc ? documentSymbols(doc) : [];
+});
+connection.onFoldingRanges((p) => {
+  const doc = parsedOpen(p.textDocument.uri);
+  return doc ? foldingRanges(doc) : [];
+});
+connection.onDefinition((p) => {
+  const doc = parsedOpen(p.textDocument.uri);
+  return doc ? definition(doc, doc.lines.offsetAt(p.position)) : [];
+});
+connection.onReferences((p) => {
+  const doc = parsedOpen(p.textDocument.uri);
+  return doc ? references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration) : [];
+});
+connection.languages.inlayHint.on((p) => {
+  const doc = parsedOpen(p.textDocument.uri);
+  return doc ? inlayHints(doc, p.range) : [];
 });
 
 connection.onCodeAction((params) => {

@@ -88,3 +88,34 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
     assert.equal(await client.exited(), 0);
   });
 });
+
+describe('language server navigation features', () => {
+  let client: TestClient;
+  const dir = mkdtempSync(join(tmpdir(), 'kube-netlint-nav-'));
+  const text = '*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-A - [0:0]\n:KUBE-SEP-1 - [0:0]\n:KUBE-SEP-2 - [0:0]\n-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-A\n-A KUBE-SVC-A -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-1\n-A KUBE-SVC-A -j KUBE-SEP-2\n-A KUBE-SEP-1 -p udp -m udp -j DNAT --to-destination 10.244.1.7:53\n-A KUBE-SEP-2 -p udp -m udp -j DNAT --to-destination 10.244.2.4:53\nCOMMIT\n';
+  const uri = pathToFileURL(join(dir, 'nat.rules')).toString();
+
+  before(async () => {
+    client = new TestClient();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await client.connection.sendNotification('initialized', {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables', version: 1, text } });
+  });
+  after(() => client?.kill());
+
+  it('answers document symbols, folding, definition, references and inlay hints', async () => {
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string; children?: { name: string; detail?: string }[] }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['nat']);
+    assert.deepEqual(symbols[0]!.children!.map((c) => c.name), ['KUBE-SERVICES', 'KUBE-SVC-A', 'KUBE-SEP-1', 'KUBE-SEP-2']);
+    const folds = (await client.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri } })) as { startLine: number; endLine: number }[];
+    assert.ok(folds.some((f) => f.startLine === 0 && f.endLine === 10), JSON.stringify(folds));
+    const jumpLine = 5;
+    const jumpChar = text.split('\n')[jumpLine]!.lastIndexOf('KUBE-SVC-A') + 1;
+    const defs = (await client.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: jumpLine, character: jumpChar } })) as { range: { start: { line: number; character: number } } }[];
+    assert.deepEqual(defs.map((d) => d.range.start), [{ line: 2, character: 1 }]);
+    const refs = (await client.connection.sendRequest('textDocument/references', { textDocument: { uri }, position: { line: 2, character: 3 }, context: { includeDeclaration: false } })) as unknown[];
+    assert.equal(refs.length, 3);
+    const hints = (await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } } })) as { label: string; position: { line: number } }[];
+    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[6, '→ 50.0 %'], [7, '→ 50.0 %']]);
+  });
+});

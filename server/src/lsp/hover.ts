@@ -3,18 +3,7 @@ import type { Span } from '../core/span';
 import type { ParsedDocument } from '../engine/document';
 import { ruleSummary } from '../engine/docs';
 import type { Report } from '../engine/lint';
-import { iptablesHover, type TokenHover } from '../formats/iptables/hover';
-import type { DocumentKind } from '../formats/kind';
-
-/** Token explanations per kind of document; each format owns its glossary and lookup. */
-const TOKEN_HOVERS: { readonly [K in DocumentKind]?: (doc: ParsedDocument<K>, offset: number) => TokenHover | undefined } = {
-  iptables: (doc, offset) => iptablesHover(doc.model, offset),
-};
-
-function tokenHover(doc: ParsedDocument, offset: number): TokenHover | undefined {
-  const hover = TOKEN_HOVERS[doc.kind] as ((d: ParsedDocument, o: number) => TokenHover | undefined) | undefined;
-  return hover?.(doc, offset);
-}
+import { featuresOf } from './features';
 
 /**
  * Hover = the findings under the cursor (rule title, first paragraph of its docs, link) followed
@@ -29,7 +18,7 @@ export function hover(doc: ParsedDocument, offset: number, reports: readonly Rep
     sections.push([`**${r.ruleId}** — ${r.title}`, summary ?? '', `[Documentation](${r.docsUrl})`].filter(Boolean).join('\n\n'));
     range ??= r.span;
   }
-  const token = tokenHover(doc, offset);
+  const token = featuresOf(doc)?.hover?.(doc.model, offset, doc.text);
   if (token) {
     sections.push(token.markdown);
     range = token.span;

@@ -1,16 +1,14 @@
 import type { Span } from '../../core/span';
+import type { TokenHover } from '../features';
 import { chainDoc, OPTIONS, TABLES, TARGETS } from './glossary';
-import type { IptablesModel, IptRule, Token } from './model';
+import type { IptablesModel, IptRule, IptTable, Token } from './model';
+import { endpointShares, formatShare, ruleIndex, serviceOf } from './navigation';
 
-export interface TokenHover {
-  readonly span: Span;
-  readonly markdown: string;
-}
 
 const inside = (s: Span, offset: number): boolean => offset >= s.start && offset < s.end;
 
-/** Rules of all tables sorted by position, for a binary search from an offset. */
-function ruleAt(model: IptablesModel, offset: number): IptRule | undefined {
+/** The rule under `offset` and its table (rules are in file order, so a binary search finds it). */
+function ruleAt(model: IptablesModel, offset: number): { rule: IptRule; table: IptTable } | undefined {
   for (const t of model.tables) {
     const rules = t.rules;
     let lo = 0;
@@ -20,37 +18,28 @@ function ruleAt(model: IptablesModel, offset: number): IptRule | undefined {
       const r = rules[mid]!;
       if (offset < r.span.start) hi = mid - 1;
       else if (offset > r.span.end) lo = mid + 1;
-      else return r;
+      else return { rule: r, table: t };
     }
   }
   return undefined;
 }
 
-function chainHover(token: Token, model: IptablesModel): TokenHover | undefined {
+function chainHover(token: Token, table: IptTable): TokenHover | undefined {
   const doc = chainDoc(token.value);
-  const services = serviceNames(model, token.value);
-  if (!doc && services.length === 0) return undefined;
-  const lines = [`**chain \`${token.value}\`**`];
+  const service = serviceOf(table, token.value);
+  const idx = ruleIndex(table);
+  const rules = idx.inChain.get(token.value)?.length ?? 0;
+  const callers = idx.jumpingTo.get(token.value)?.length ?? 0;
+  if (!doc && !service && rules === 0 && callers === 0) return undefined;
+  const lines = [`**chain \`${token.value}\`** (${table.name.value} table)${service ? ` → Service \`${service}\`` : ''}`];
   if (doc) lines.push('', doc);
-  if (services.length) lines.push('', `Serves: ${services.map((s) => `\`${s}\``).join(', ')}`);
-  return { span: token.span, markdown: lines.join('\n') };
-}
-
-/** The Service names kube-proxy wrote in the comments of rules jumping to (or living in) a chain. */
-function serviceNames(model: IptablesModel, chain: string): string[] {
-  const names = new Set<string>();
-  for (const t of model.tables) {
-    for (const r of t.rules) {
-      if (r.target?.name.value !== chain && r.chain.value !== chain) continue;
-      for (const m of r.matches) {
-        if (m.name.value !== 'comment') continue;
-        const c = m.options[0]?.values[0]?.value;
-        const svc = c && /^([\w.-]+\/[\w.-]+(?::[\w.-]+)?)/.exec(c)?.[1];
-        if (svc) names.add(svc);
-      }
-    }
+  const endpoints = /^KUBE-(?:SVC|SVL)-/.test(token.value) ? endpointShares(table, token.value) : [];
+  if (endpoints.length > 0) {
+    lines.push('', '| endpoint | share of new connections |', '|---|---|');
+    for (const e of endpoints) lines.push(`| \`${e.destination ?? e.chain}\` | ${formatShare(e.share)} |`);
   }
-  return [...names].slice(0, 5);
+  lines.push('', `${rules} rule${rules === 1 ? '' : 's'}; jumped to from ${callers} rule${callers === 1 ? '' : 's'}.`);
+  return { span: token.span, markdown: lines.join('\n') };
 }
 
 /** Explains the token under `offset`: table, chain, option, target. Undefined off any known token. */
@@ -61,20 +50,21 @@ export function iptablesHover(model: IptablesModel, offset: number): TokenHover 
       if (d) return { span: t.name.span, markdown: `**table \`${t.name.value}\`**\n\n${d}` };
     }
     for (const c of t.chains) {
-      if (inside(c.name.span, offset)) return chainHover(c.name, model);
+      if (inside(c.name.span, offset)) return chainHover(c.name, t);
       if (c.policy && inside(c.policy.span, offset)) {
         const counters = c.counters ? ` ${c.counters.packets} packets (${c.counters.bytes} bytes) reached the end of the chain and got this policy.` : '';
         return { span: c.policy.span, markdown: `**policy ${c.policy.value}** of built-in chain ${c.name.value}: applied to packets that no rule decided.${counters}` };
       }
     }
   }
-  const rule = ruleAt(model, offset);
-  if (!rule) return undefined;
-  if (inside(rule.chain.span, offset)) return chainHover(rule.chain, model);
+  const at = ruleAt(model, offset);
+  if (!at) return undefined;
+  const { rule, table } = at;
+  if (inside(rule.chain.span, offset)) return chainHover(rule.chain, table);
   const target = rule.target;
   if (target && inside(target.name.span, offset)) {
     const d = TARGETS[target.name.value];
-    return d ? { span: target.name.span, markdown: `**target \`${target.name.value}\`**\n\n${d}` } : chainHover(target.name, model);
+    return d ? { span: target.name.span, markdown: `**target \`${target.name.value}\`**\n\n${d}` } : chainHover(target.name, table);
   }
   const options = [...rule.matches.flatMap((m) => m.options), ...(target?.options ?? [])];
   for (const o of options) {

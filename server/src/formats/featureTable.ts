@@ -1,0 +1,16 @@
+import type { FormatFeatures } from './features';
+import { iptablesHover } from './iptables/hover';
+import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, iptablesRuleRuns } from './iptables/navigation';
+import type { ModelByKind } from './registry';
+
+/** Editor features per kind of document. */
+export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<ModelByKind[K]> } = {
+  iptables: {
+    hover: (m, offset) => iptablesHover(m, offset),
+    outline: iptablesOutline,
+    folds: iptablesRuleRuns,
+    definition: chainDefinition,
+    references: chainReferences,
+    inlayNotes: iptablesInlayNotes,
+  },
+};

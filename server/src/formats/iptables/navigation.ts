@@ -1,0 +1,221 @@
+import type { Span } from '../../core/span';
+import type { InlayNote, OutlineNode } from '../features';
+import { isBuiltinChain, type IptablesModel, type IptRule, type IptTable } from './model';
+import { matchOption, ruleComment } from './query';
+
+const inside = (s: Span, offset: number): boolean => offset >= s.start && offset <= s.end;
+
+/** Where a chain is declared, appended to and jumped to, within one table. */
+export interface ChainSites {
+  readonly table: string;
+  readonly name: string;
+  readonly declarations: Span[];
+  /** The chain token of each `-A CHAIN` rule. */
+  readonly appends: Span[];
+  /** The target token of each `-j CHAIN` / `-g CHAIN`. */
+  readonly jumps: Span[];
+}
+
+const cache = new WeakMap<IptablesModel, Map<string, ChainSites>>();
+
+/** Chain sites of every table, keyed `table\u0000chain`; computed once per model. */
+export function chainSites(model: IptablesModel): Map<string, ChainSites> {
+  let sites = cache.get(model);
+  if (sites) return sites;
+  sites = new Map();
+  const get = (table: string, name: string): ChainSites => {
+    const key = `${table}\u0000${name}`;
+    let s = sites!.get(key);
+    if (!s) sites!.set(key, (s = { table, name, declarations: [], appends: [], jumps: [] }));
+    return s;
+  };
+  for (const t of model.tables) {
+    for (const c of t.chains) get(t.name.value, c.name.value).declarations.push(c.name.span);
+    for (const r of t.rules) {
+      // Listing rules carry the chain header's token; count each header once.
+      if (model.variant === 'save') get(t.name.value, r.chain.value).appends.push(r.chain.span);
+      if (r.target) get(t.name.value, r.target.name.value).jumps.push(r.target.name.span);
+    }
+  }
+  cache.set(model, sites);
+  return sites;
+}
+
+/** The chain named by the token under `offset` (a declaration, an `-A` chain or a jump target). */
+export function chainAt(model: IptablesModel, offset: number): ChainSites | undefined {
+  for (const s of chainSites(model).values()) {
+    if ([...s.declarations, ...s.appends, ...s.jumps].some((x) => inside(x, offset))) {
+      // A jump to a target (ACCEPT, DNAT) that is not a chain of the table is not navigable.
+      if (s.declarations.length === 0 && s.appends.length === 0) return undefined;
+      return s;
+    }
+  }
+  return undefined;
+}
+
+export function chainDefinition(model: IptablesModel, offset: number): Span[] {
+  return chainAt(model, offset)?.declarations ?? [];
+}
+
+export function chainReferences(model: IptablesModel, offset: number, includeDeclaration: boolean): Span[] {
+  const s = chainAt(model, offset);
+  if (!s) return [];
+  return [...(includeDeclaration ? s.declarations : []), ...s.appends, ...s.jumps].sort((a, b) => a.start - b.start);
+}
+
+/** Tables containing their chains; in a save file a table folds from `*nat` to `COMMIT`. */
+export function iptablesOutline(model: IptablesModel): OutlineNode[] {
+  return model.tables.map((t) => {
+    const end = t.commit?.end ?? Math.max(t.span.end, ...t.rules.map((r) => r.span.end), ...t.chains.map((c) => c.span.end));
+    return {
+      name: t.name.value,
+      detail: `${t.chains.length} chains, ${t.rules.length} rules`,
+      kind: 'table',
+      span: { start: t.span.start, end },
+      selection: t.name.span.start === t.name.span.end ? t.span : t.name.span,
+      children: t.chains.map((c) => {
+        const last = c.rules[c.rules.length - 1];
+        const span = model.variant === 'listing' && last ? { start: c.span.start, end: last.span.end } : c.span;
+        const detail = [
+          c.policy ? `policy ${c.policy.value}` : undefined,
+          `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`,
+          c.counters && c.counters.packets > 0 ? `${c.counters.packets} pkts` : undefined,
+          serviceOf(t, c.name.value),
+        ].filter(Boolean);
+        return { name: c.name.value, detail: detail.join(', '), kind: 'chain' as const, span, selection: c.name.span };
+      }),
+    };
+  });
+}
+
+/** In a save file, runs of rules of the same chain fold (kube-proxy writes them together). */
+export function iptablesRuleRuns(model: IptablesModel): Span[] {
+  if (model.variant !== 'save') return [];
+  const runs: Span[] = [];
+  for (const t of model.tables) {
+    let first: IptRule | undefined;
+    let last: IptRule | undefined;
+    let count = 0;
+    const flush = (): void => {
+      if (first && last && count >= 3) runs.push({ start: first.span.start, end: last.span.end });
+    };
+    for (const r of t.rules) {
+      if (first && r.chain.value === first.chain.value && r.line === last!.line + 1) {
+        last = r;
+        count++;
+      } else {
+        flush();
+        first = last = r;
+        count = 1;
+      }
+    }
+    flush();
+  }
+  return runs;
+}
+
+interface RuleIndex {
+  /** Rules of each chain, in order. */
+  readonly inChain: Map<string, IptRule[]>;
+  /** Rules jumping to each chain. */
+  readonly jumpingTo: Map<string, IptRule[]>;
+}
+
+const ruleIndexes = new WeakMap<IptTable, RuleIndex>();
+
+/** Rules of a table indexed by chain and by jump target; built once per table. */
+export function ruleIndex(table: IptTable): RuleIndex {
+  let idx = ruleIndexes.get(table);
+  if (idx) return idx;
+  idx = { inChain: new Map(), jumpingTo: new Map() };
+  const push = (m: Map<string, IptRule[]>, k: string, r: IptRule): void => {
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  };
+  for (const r of table.rules) {
+    push(idx.inChain, r.chain.value, r);
+    if (r.target) push(idx.jumpingTo, r.target.name.value, r);
+  }
+  ruleIndexes.set(table, idx);
+  return idx;
+}
+
+/** The `namespace/name:port` a kube-proxy chain serves, from the comments in the dump. */
+export function serviceOf(table: IptTable, chain: string): string | undefined {
+  if (isBuiltinChain(table.name.value, chain) || !/^KUBE-(?:SVC|SVL|EXT|FW|SEP|XLB)-/.test(chain)) return undefined;
+  const idx = ruleIndex(table);
+  for (const r of [...(idx.inChain.get(chain) ?? []), ...(idx.jumpingTo.get(chain) ?? [])]) {
+    const svc = ruleComment(r)?.match(/^([\w.-]+\/[\w.-]+(?::[\w.-]+)?)/)?.[1];
+    if (svc) return svc;
+  }
+  return undefined;
+}
+
+/** One endpoint of a kube-proxy service chain, with the share of new connections it gets. */
+export interface EndpointShare {
+  readonly chain: string;
+  readonly destination?: string;
+  /** Fraction of new connections reaching this rule and jumping (0..1). */
+  readonly share: number;
+  readonly rule: IptRule;
+}
+
+/**
+ * The endpoint cascade of a `KUBE-SVC-*` / `KUBE-SVL-*` chain: rule i jumps with probability p_i to
+ * its endpoint, otherwise falls through, so its effective share is p_i · Π_{j<i}(1 − p_j).
+ */
+export function endpointShares(table: IptTable, chain: string): EndpointShare[] {
+  const out: EndpointShare[] = [];
+  let remaining = 1;
+  for (const r of ruleIndex(table).inChain.get(chain) ?? []) {
+    if (!r.target || !/^KUBE-SEP-/.test(r.target.name.value)) continue;
+    const p = Number(matchOption(r, 'statistic', '--probability')?.values[0]?.value ?? '1');
+    const prob = Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1;
+    const share = remaining * prob;
+    remaining -= share;
+    out.push({ chain: r.target.name.value, ...destinationOf(table, r.target.name.value), share, rule: r });
+  }
+  return out;
+}
+
+function destinationOf(table: IptTable, sep: string): { destination?: string } {
+  for (const r of ruleIndex(table).inChain.get(sep) ?? []) {
+    if (r.target?.name.value !== 'DNAT') continue;
+    const to = r.target.options.find((o) => o.name.value === '--to-destination')?.values[0]?.value;
+    if (to) return { destination: to };
+  }
+  return {};
+}
+
+export function formatShare(share: number): string {
+  const pct = share * 100;
+  return `${pct >= 10 || pct === 0 ? pct.toFixed(1) : pct.toPrecision(2)} %`;
+}
+
+/** Inline notes: the effective share of each endpoint after its `--probability`. */
+export function iptablesInlayNotes(model: IptablesModel, range: Span): InlayNote[] {
+  const notes: InlayNote[] = [];
+  for (const t of model.tables) {
+    const seen = new Set<string>();
+    for (const r of t.rules) {
+      if (r.span.end < range.start || r.span.start > range.end) continue;
+      if (!/^KUBE-(?:SVC|SVL)-/.test(r.chain.value) || seen.has(r.chain.value)) continue;
+      seen.add(r.chain.value);
+      const endpoints = endpointShares(t, r.chain.value);
+      // A single endpoint takes everything: a "100 %" note would only add noise.
+      if (endpoints.length < 2) continue;
+      for (const e of endpoints) {
+        const prob = matchOption(e.rule, 'statistic', '--probability')?.values[0];
+        const at = prob?.span.end ?? e.rule.target?.name.span.end;
+        if (at === undefined || at < range.start || at > range.end) continue;
+        notes.push({
+          offset: at,
+          label: `→ ${formatShare(e.share)}`,
+          tooltip: `Effective share of new connections to ${e.destination ?? e.chain}: this rule's probability times the chance that no earlier endpoint rule matched.`,
+        });
+      }
+    }
+  }
+  return notes;
+}

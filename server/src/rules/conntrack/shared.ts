@@ -1,0 +1,333 @@
+import { compareVersions } from '../../core/version';
+import type { Span } from '../../core/span';
+import type { ParsedDocument } from '../../engine/document';
+import { describeFact } from '../../engine/facts';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ConntrackEntry, ConntrackEntryRef, ConntrackModel, ConntrackStatCounter, ConntrackStatsTable } from '../../formats/conntrack';
+import { parseConntrackEntry } from '../../formats/conntrack';
+import { matchOption, targetName, targetOption } from '../../formats/iptables/query';
+import type { IptRule } from '../../formats/iptables/model';
+import { effective } from '../../formats/sysctl';
+import type { SysctlEntry } from '../../formats/sysctl';
+import type { Related } from '../rule';
+
+/**
+ * What the conntrack rules share: reading counters out of `conntrack -S` / `/proc/net/stat/nf_conntrack`
+ * tables, the sysctl values of the node, the kernel version (from facts or from which counters the
+ * kernel prints), and the remediation scripts that several rules offer.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Statistics tables
+
+/** Spellings of one counter across kernels and tools (`conntrack -S` vs the proc table header). */
+export const COUNTER_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  clash_resolve: ['clash_resolve', 'clashres'],
+  chaintoolong: ['chaintoolong', 'chainlength'],
+};
+
+const aliases = (name: string): readonly string[] => COUNTER_ALIASES[name] ?? [name];
+
+/** The sum over CPUs of a counter in one table, or undefined when the table does not print it. */
+export function total(table: ConntrackStatsTable, name: string): number | undefined {
+  for (const n of aliases(name)) {
+    const v = table.totals.get(n);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** The counter on one row (any spelling). */
+export function counter(row: { readonly counters: ReadonlyMap<string, ConntrackStatCounter> }, name: string): ConntrackStatCounter | undefined {
+  for (const n of aliases(name)) {
+    const c = row.counters.get(n);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+/** The first row (CPU) whose counter is above zero: where a finding about that counter points. */
+export function firstNonZero(table: ConntrackStatsTable, name: string): ConntrackStatCounter | undefined {
+  for (const row of table.rows) {
+    const c = counter(row, name);
+    if (c && c.value.value > 0) return c;
+  }
+  return undefined;
+}
+
+/**
+ * The latest statistics table (snapshot) that prints the counter. A paste of two `conntrack -S`
+ * runs holds two tables; the last one is the newest state.
+ */
+export function latestTable(model: ConntrackModel, name: string): ConntrackStatsTable | undefined {
+  for (let i = model.stats.length - 1; i >= 0; i--) {
+    const t = model.stats[i]!;
+    if (total(t, name) !== undefined) return t;
+  }
+  return undefined;
+}
+
+/** How a cumulative counter moved between the first and the last snapshot in the document. */
+export interface Growth {
+  readonly snapshots: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Undefined unless the document holds two or more snapshots that print the counter. */
+export function growth(model: ConntrackModel, name: string): Growth | undefined {
+  const values: number[] = [];
+  for (const t of model.stats) {
+    const v = total(t, name);
+    if (v !== undefined) values.push(v);
+  }
+  if (values.length < 2) return undefined;
+  return { snapshots: values.length, first: values[0]!, last: values[values.length - 1]! };
+}
+
+export function describeGrowth(name: string, g: Growth): string {
+  return g.last > g.first
+    ? `${name} grew from ${g.first} to ${g.last} across the ${g.snapshots} snapshots in this file, so it is still happening.`
+    : `${name} did not grow across the ${g.snapshots} snapshots in this file: the count may be historic.`;
+}
+
+const cpuCount = (table: ConntrackStatsTable): string => (table.rows.length === 1 ? '1 CPU row' : `${table.rows.length} CPU rows`);
+
+/** "insert_failed = 5 (sum over 2 CPU rows)". */
+export function describeTotal(table: ConntrackStatsTable, name: string, value: number): string {
+  return `${name} = ${value} (sum over ${cpuCount(table)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel version: facts first, then what the counters themselves prove.
+
+export type Tristate = 'yes' | 'no' | 'unknown';
+
+export interface KernelCheck {
+  readonly answer: Tristate;
+  /** Where the answer came from, for messages: "kernel 5.15.0-1111-azure (from uname-r.txt)". */
+  readonly evidence: string;
+  readonly related?: Related;
+}
+
+/** The kernel fact's document evidence as related information. */
+export function kernelRelated(node: NodeSnapshot): Related | undefined {
+  const k = node.facts.kernel;
+  if (!k || k.source.kind !== 'document') return undefined;
+  return { document: k.source.document, span: k.source.span, message: `kernel release ${k.value.text}` };
+}
+
+export const UNKNOWN_KERNEL_HINT = 'set kubeNetlint.facts.kernelVersion or add uname -r / sysctl -a output to this node folder';
+
+/**
+ * Whether the node's kernel is at least `min`. Without a kernel fact the statistics can still
+ * prove a floor: the kernel prints `clash_resolve` from 5.10 and `chaintoolong` from 5.15.
+ */
+export function kernelAtLeast(node: NodeSnapshot, min: readonly number[], table?: ConntrackStatsTable): KernelCheck {
+  const k = node.facts.kernel;
+  const rel = kernelRelated(node);
+  if (k) {
+    return {
+      answer: compareVersions(k.value, min) >= 0 ? 'yes' : 'no',
+      evidence: describeFact(k, (v) => `kernel ${v.text}`),
+      ...(rel ? { related: rel } : {}),
+    };
+  }
+  if (table) {
+    if (total(table, 'chaintoolong') !== undefined && compareVersions([5, 15], min) >= 0) {
+      return { answer: 'yes', evidence: 'the chaintoolong counter, which kernels print from 5.15' };
+    }
+    if (total(table, 'clash_resolve') !== undefined && compareVersions([5, 10], min) >= 0) {
+      return { answer: 'yes', evidence: 'the clash_resolve counter, which kernels print from 5.10' };
+    }
+  }
+  return { answer: 'unknown', evidence: 'the kernel version is unknown' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sysctl values of the node
+
+export interface SysctlValue {
+  readonly document: ParsedDocument<'sysctl'>;
+  readonly entry: SysctlEntry;
+  readonly value: number;
+}
+
+/**
+ * Sysctl documents of the node, live dumps first: a file that shows the read-only
+ * `nf_conntrack_count` is `sysctl -a` output (what the kernel uses now), while a sysctl.d file
+ * only says what will be applied.
+ */
+function sysctlDocs(node: NodeSnapshot): ParsedDocument<'sysctl'>[] {
+  const docs = node.ofKind('sysctl');
+  const live = docs.filter((d) => effective(d.model, 'net.netfilter.nf_conntrack_count') !== undefined);
+  return [...live, ...docs.filter((d) => !live.includes(d))];
+}
+
+/** The first numeric value of any of `keys` (in order of preference) in the node's sysctl documents. */
+export function sysctlNumber(node: NodeSnapshot, keys: readonly string[]): SysctlValue | undefined {
+  for (const document of sysctlDocs(node)) {
+    for (const key of keys) {
+      const entry = effective(document.model, key);
+      if (entry && entry.number !== undefined) return { document, entry, value: entry.number };
+    }
+  }
+  return undefined;
+}
+
+export const MAX_KEYS = ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max'] as const;
+export const COUNT_KEYS = ['net.netfilter.nf_conntrack_count'] as const;
+export const BUCKETS_KEYS = ['net.netfilter.nf_conntrack_buckets'] as const;
+
+export function sysctlRelated(v: SysctlValue, message: string): Related {
+  return { document: v.document, span: v.entry.span, message };
+}
+
+export const where = (v: SysctlValue): string => `${v.entry.key} = ${v.value} in ${v.document.path}`;
+
+// ---------------------------------------------------------------------------------------------
+// Table entries
+
+/** Re-reads one entry of a group in full (bounded: rules only look at a few examples). */
+export function readEntry(document: ParsedDocument<'conntrack'>, ref: ConntrackEntryRef): ConntrackEntry | undefined {
+  return parseConntrackEntry(document.text.slice(ref.span.start, ref.span.end), ref.span.start).entry;
+}
+
+export const percent = (part: number, whole: number): string => {
+  if (whole <= 0) return '0 %';
+  const p = (100 * part) / whole;
+  return `${p >= 10 || Number.isInteger(p) ? Math.round(p) : p.toFixed(1)} %`;
+};
+
+// ---------------------------------------------------------------------------------------------
+// iptables evidence
+
+export interface IptEvidence {
+  readonly document: ParsedDocument<'iptables'>;
+  readonly rule: IptRule;
+}
+
+/**
+ * MASQUERADE/SNAT rules of the node's iptables dumps that pick ports without full randomisation
+ * (`--random` counts as full on kernel 5.0+, iptables-extensions(8)).
+ */
+export function snatWithoutRandomFully(node: NodeSnapshot): IptEvidence[] {
+  const k = node.facts.kernel;
+  const randomIsFully = k !== undefined && compareVersions(k.value, [5, 0]) >= 0;
+  const out: IptEvidence[] = [];
+  for (const document of node.ofKind('iptables')) {
+    for (const table of document.model.tables) {
+      if (table.name.value !== 'nat') continue;
+      for (const rule of table.rules) {
+        const name = targetName(rule);
+        if (name !== 'MASQUERADE' && name !== 'SNAT') continue;
+        if (targetOption(rule, '--random-fully')) continue;
+        if (randomIsFully && targetOption(rule, '--random')) continue;
+        out.push({ document, rule });
+      }
+    }
+  }
+  return out;
+}
+
+/** A Service address kube-proxy DNATs, from `-A KUBE-SERVICES -d 10.96.0.10/32 -p udp ... --dport 53 ...`. */
+export interface ServiceAddress {
+  readonly ip: string;
+  /** `udp`/`tcp`/... when the rule names one. */
+  readonly protocol?: string;
+  readonly port?: number;
+  /** The rule is the filter table's "has no endpoints" REJECT: the Service has no endpoints now. */
+  readonly noEndpoints: boolean;
+  readonly document: ParsedDocument<'iptables'>;
+  readonly rule: IptRule;
+  /** The `-d` value. */
+  readonly span: Span;
+}
+
+const HOST_ADDRESS = /^([0-9a-fA-F.:]+?)(?:\/(32|128))?$/;
+
+/** Service addresses (ClusterIPs, external and load-balancer IPs) from KUBE-SERVICES rules of the node. */
+export function serviceAddresses(node: NodeSnapshot): ServiceAddress[] {
+  const out: ServiceAddress[] = [];
+  for (const document of node.ofKind('iptables')) {
+    for (const table of document.model.tables) {
+      if (table.name.value !== 'nat' && table.name.value !== 'filter') continue;
+      for (const rule of table.rules) {
+        if (rule.chain.value !== 'KUBE-SERVICES' || !rule.destination || rule.destination.negation) continue;
+        const m = HOST_ADDRESS.exec(rule.destination.value.value);
+        if (!m || m[1] === '0.0.0.0' || m[1] === '::') continue;
+        const protocol = rule.protocol && !rule.protocol.negation ? rule.protocol.value.value.toLowerCase() : undefined;
+        const dport = protocol ? matchOption(rule, protocol, '--dport') : undefined;
+        const portText = dport && !dport.negation ? dport.values[0]?.value : undefined;
+        const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : undefined;
+        const target = targetName(rule);
+        out.push({
+          ip: m[1]!,
+          ...(protocol ? { protocol } : {}),
+          ...(port !== undefined ? { port } : {}),
+          noEndpoints: table.name.value === 'filter' && (target === 'REJECT' || target === 'DROP'),
+          document,
+          rule,
+          span: rule.destination.value.span,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remediation scripts
+
+const nextPowerOfTwo = (n: number): number => {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+};
+
+/** kube-proxy's floor for nf_conntrack_max (`conntrack.min`, default 131072). */
+export const KUBE_PROXY_CONNTRACK_MIN = 131072;
+
+/** A new nf_conntrack_max: at least twice the current limit and twice the entries seen, a power of two, never below 262144. */
+export function suggestedMax(currentMax: number | undefined, count: number | undefined): number {
+  return Math.max(2 * KUBE_PROXY_CONNTRACK_MIN, nextPowerOfTwo(2 * Math.max(currentMax ?? 0, count ?? 0)));
+}
+
+const KUBE_PROXY_NOTE = [
+  '# kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)',
+  '# (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,',
+  '# or set maxPerCore: 0 so kube-proxy keeps the value set here.',
+];
+
+/**
+ * Raise nf_conntrack_max now and persistently. With the current limit unknown the raise is left
+ * commented out (a script must not lower a limit it cannot see) and the first step shows the values.
+ */
+export function raiseMaxScript(currentMax: number | undefined, count: number | undefined, buckets: number | undefined): string {
+  if (currentMax === undefined && count === undefined) {
+    return [
+      '# Show the current table size and limit:',
+      'sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max',
+      '# If the count is close to the limit, raise it (here: double it) and persist the new value:',
+      '# sysctl -w net.netfilter.nf_conntrack_max=$(( $(sysctl -n net.netfilter.nf_conntrack_max) * 2 ))',
+      "# echo 'net.netfilter.nf_conntrack_max = <new value>' > /etc/sysctl.d/90-nf-conntrack-max.conf",
+      ...KUBE_PROXY_NOTE,
+    ].join('\n');
+  }
+  const max = suggestedMax(currentMax, count);
+  const hash = max / 4;
+  const lines = [
+    `# Raise the conntrack table limit now (not kept across reboots)${currentMax !== undefined ? ` from ${currentMax}` : ''}:`,
+    `sysctl -w net.netfilter.nf_conntrack_max=${max}`,
+  ];
+  if (buckets === undefined || buckets < hash) {
+    lines.push(
+      '# Keep the hash table at a quarter of the limit, as kube-proxy does (root network namespace only):',
+      `echo ${hash} > /sys/module/nf_conntrack/parameters/hashsize`,
+    );
+  }
+  lines.push('# Persist the limit:', `echo 'net.netfilter.nf_conntrack_max = ${max}' > /etc/sysctl.d/90-nf-conntrack-max.conf`);
+  if (buckets === undefined || buckets < hash) lines.push(`echo 'options nf_conntrack hashsize=${hash}' > /etc/modprobe.d/nf_conntrack.conf`);
+  lines.push(...KUBE_PROXY_NOTE);
+  return lines.join('\n');
+}

@@ -1,0 +1,105 @@
+import { describeFact } from '../../engine/facts';
+import type { ConntrackEntryGroup } from '../../formats/conntrack';
+import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
+import { defineRule, type Related } from '../rule';
+import { kernelRelated, percent, readEntry } from './shared';
+
+/** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
+export const ABSOLUTE = 50;
+/** ... or above this share of the TCP entries (brief: > 1 %) ... */
+export const SHARE = 0.01;
+/** ... but never below this many: one or two connection attempts in flight are normal in any snapshot. */
+export const SMALL_PASTE_MIN = 3;
+const SHOWN_DESTINATIONS = 5;
+const MAX_RELATED = 20;
+
+interface Dnated {
+  readonly group: ConntrackEntryGroup;
+  /** Original destination of the first DNATed example (the Service address). */
+  readonly service: string;
+}
+
+export function synSentScript(pod: string, device: string | undefined): string {
+  return [
+    `# List the connection attempts to ${pod} that never got a SYN-ACK:`,
+    `conntrack -L -p tcp --state SYN_SENT --reply-src ${pod}`,
+    `# Watch for the SYNs on the overlay${device ? '' : ' device'} and on the receiving node (stop with Ctrl-C):`,
+    `# tcpdump -ni ${device ?? '<overlay device, e.g. flannel.1>'} 'tcp[tcpflags] & tcp-syn != 0 and host ${pod}'`,
+    `# On VXLAN nodes also check: ethtool -k ${device ?? 'flannel.1'} | grep tx-checksum (NET-VXLAN-001)`,
+  ].join('\n');
+}
+
+export default defineRule({
+  meta: {
+    id: 'conntrack/syn-sent-unreplied',
+    title: 'Many SYN_SENT [UNREPLIED] connections DNATed to pods (SYNs lost on the way to pods)',
+    severity: 'info',
+    reads: 'conntrack',
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { table } = document.model;
+    const synSent = table.synSentUnreplied;
+    if (synSent.total === 0) return;
+    // Keep the groups whose entries were DNATed: reply source (the pod) differs from the original destination.
+    const dnated: Dnated[] = [];
+    let count = 0;
+    for (const group of synSent.groups) {
+      for (const ex of group.examples) {
+        const e = readEntry(document, ex);
+        if (e?.dnat && e.original.dst) {
+          dnated.push({ group, service: e.original.dst.value });
+          count += group.count;
+          break;
+        }
+      }
+    }
+    const tcp = table.byL4.get('tcp') ?? 0;
+    if (count < SMALL_PASTE_MIN || !(count > ABSOLUTE || count > SHARE * tcp)) return;
+    dnated.sort((a, b) => b.group.count - a.group.count);
+    const top = dnated[0]!;
+    const first = top.group.examples[0]!;
+
+    const perPod = dnated
+      .slice(0, SHOWN_DESTINATIONS)
+      .map((d) => `${d.group.key} (via ${d.service}) x${d.group.count}`)
+      .join(', ');
+    const more = dnated.length > SHOWN_DESTINATIONS ? ` and ${dnated.length - SHOWN_DESTINATIONS} more pods` : '';
+    const parts = [
+      `${count} TCP connections DNATed to pods are stuck in SYN_SENT [UNREPLIED] (${percent(count, tcp)} of ${tcp} TCP entries): ${perPod}${more}.`,
+      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes (VXLAN checksum bug NET-VXLAN-001, double SNAT of the outer packet NET-KP-001 / old KUBE-POSTROUTING, SNAT port race NET-SNAT-001, MTU or firewall), not of slow applications.',
+    ];
+    if (synSent.ungrouped > 0) parts.push(`${synSent.ungrouped} more SYN_SENT entries to further addresses were not grouped.`);
+    const related: Related[] = [];
+    const vxlan = node.facts.vxlanDevice;
+    const kernel = node.facts.kernel;
+    if (vxlan) {
+      const verdict = kernel ? kernelVerdict(kernel.value, VXLAN_CHECKSUM_GATE) : undefined;
+      parts.push(
+        `This node has the VXLAN device ${describeFact(vxlan, (v) => v)}; ${
+          verdict
+            ? verdict.verdict === 'affected'
+              ? `${verdict.reason}, so the VXLAN checksum bug is a prime suspect.`
+              : verdict.verdict === 'fixed'
+                ? `${verdict.reason}, so look at SNAT, MTU and firewalls first.`
+                : `${verdict.reason}.`
+            : 'the kernel version is unknown, so the VXLAN checksum bug (kernels before 5.7 and some stable/distro releases) cannot be ruled out.'
+        }`,
+      );
+      if (vxlan.source.kind === 'document') related.push({ document: vxlan.source.document, span: vxlan.source.span, message: `VXLAN device ${vxlan.value}` });
+      const k = kernelRelated(node);
+      if (k) related.push(k);
+    }
+    parts.push('Entries stay 120 s in SYN_SENT (nf_conntrack_tcp_timeout_syn_sent), so a short burst also lingers: take a second snapshot.');
+    for (const d of dnated.slice(1, MAX_RELATED + 1)) {
+      const ex = d.group.examples[0];
+      if (ex) related.push({ document, span: ex.span, message: `${d.group.count} SYN_SENT [UNREPLIED] to pod ${d.group.key} (via ${d.service})` });
+    }
+    yield {
+      span: first.span,
+      message: parts.join(' '),
+      related,
+      fixes: [{ kind: 'command', title: `Inspect the unanswered SYNs to ${top.group.key}`, script: synSentScript(top.group.key, vxlan?.value) }],
+    };
+  },
+});

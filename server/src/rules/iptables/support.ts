@@ -1,0 +1,299 @@
+import type { Span } from '../../core/span';
+import { describeFact, type Fact } from '../../engine/facts';
+import type { ParsedDocument } from '../../engine/document';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
+import type { IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
+import { markChange, markCondition, table, targetName } from '../../formats/iptables/query';
+import type { Related, TextEdit } from '../rule';
+import { kernelVerdict, type KernelGate, type KernelVerdict } from '../shared/kernelGates';
+
+/**
+ * Helpers shared by the iptables rules: kube-proxy's masquerade mark, the KUBE-POSTROUTING
+ * forms, node facts turned into verdicts with their evidence, and line edits that keep the file's
+ * line endings. Everything reads the model; nothing re-parses text.
+ */
+
+/** kube-proxy's masquerade mark: `1 << masqueradeBit` (default bit 14 = 0x4000), with where it was learnt. */
+export interface MasqueradeMark {
+  readonly bit: number;
+  readonly mark: number;
+  /** `0x4000`. */
+  readonly hex: string;
+  /** How messages cite it: "0x4000 (kube-proxy default bit 14)". */
+  readonly describe: string;
+  /** True when a kube-proxy configuration of the node sets the bit. */
+  readonly configured: boolean;
+  readonly related?: Related;
+}
+
+export const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+const markOf = (bit: number): number => (2 ** bit) >>> 0;
+
+/**
+ * The mark kube-proxy uses for "masquerade this packet": `iptables.masqueradeBit` of a kube-proxy
+ * configuration in the node, else the bit its `KUBE-MARK-MASQ` chain sets in this dump, else the
+ * default bit 14.
+ */
+export function masqueradeMark(model: IptablesModel, node: NodeSnapshot): MasqueradeMark {
+  for (const doc of node.ofKind('k8s')) {
+    for (const kp of kubeProxyConfigs(doc.model)) {
+      const f = kp.iptables.masqueradeBit;
+      if (f.present && Number.isInteger(f.value) && f.value >= 0 && f.value <= 31) {
+        const mark = markOf(f.value);
+        return {
+          bit: f.value,
+          mark,
+          hex: hex(mark),
+          describe: `${hex(mark)} (iptables.masqueradeBit ${f.value} in ${doc.path})`,
+          configured: true,
+          related: { document: doc, span: f.span, message: `kube-proxy iptables.masqueradeBit: ${f.value}` },
+        };
+      }
+    }
+  }
+  const nat = table(model, 'nat');
+  for (const rule of nat?.rules ?? []) {
+    if (rule.chain.value !== 'KUBE-MARK-MASQ') continue;
+    const change = markChange(rule);
+    // A single bit set by the OR form (`--set-xmark B/B`, `--or-mark B`).
+    if (change && change.xor !== 0 && (change.xor & (change.xor - 1)) === 0 && (change.clear & change.xor) !== 0) {
+      const bit = 31 - Math.clz32(change.xor);
+      return { bit, mark: change.xor >>> 0, hex: hex(change.xor), describe: `${hex(change.xor)} (set by KUBE-MARK-MASQ in this dump)`, configured: false };
+    }
+  }
+  return { bit: 14, mark: 0x4000, hex: '0x4000', describe: '0x4000 (kube-proxy default masqueradeBit 14)', configured: false };
+}
+
+/** Rules of one chain, in file order. */
+export function chainRules(t: IptTable | undefined, chain: string): IptRule[] {
+  return t ? t.rules.filter((r) => r.chain.value === chain) : [];
+}
+
+/** `-m mark --mark B/B` (not negated): the rule only matches packets carrying the mark bit. */
+export function matchesMarked(rule: IptRule, mark: number): boolean {
+  const c = markCondition(rule);
+  return c !== undefined && !c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
+}
+
+/** `-m mark ! --mark B/B -j RETURN`: unmarked packets leave the chain. */
+export function isUnmarkedReturn(rule: IptRule, mark: number): boolean {
+  const c = markCondition(rule);
+  return targetName(rule) === 'RETURN' && c !== undefined && c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
+}
+
+/** A `-j MARK` that clears the bit on a packet that has it (`--xor-mark B`, `--set-xmark B/0x0`, `--and-mark ~B`). */
+export function clearsMark(rule: IptRule, mark: number): boolean {
+  const change = markChange(rule);
+  if (!change) return false;
+  return ((((mark & ~change.clear) ^ change.xor) & mark) >>> 0) === 0;
+}
+
+/** The old KUBE-POSTROUTING form: MASQUERADE of packets carrying the masquerade mark, mark left in place. */
+export function isMarkedMasquerade(rule: IptRule, mark: number): boolean {
+  return targetName(rule) === 'MASQUERADE' && matchesMarked(rule, mark);
+}
+
+export interface PostroutingShape {
+  /** Old-form MASQUERADE rules with whether a mark-clearing MARK comes before them. */
+  readonly old: readonly { readonly rule: IptRule; readonly afterClear: boolean }[];
+  /** The first rule that clears the mark (the new form's `MARK xor`), if any. */
+  readonly clear?: IptRule;
+  /** The new form's `! --mark B/B -j RETURN`, if any. */
+  readonly unmarkedReturn?: IptRule;
+}
+
+/** How the nat KUBE-POSTROUTING chain of a dump handles the masquerade mark. */
+export function postroutingShape(model: IptablesModel, mark: number): PostroutingShape {
+  const old: { rule: IptRule; afterClear: boolean }[] = [];
+  let clear: IptRule | undefined;
+  let unmarkedReturn: IptRule | undefined;
+  for (const rule of chainRules(table(model, 'nat'), 'KUBE-POSTROUTING')) {
+    if (!clear && clearsMark(rule, mark)) clear = rule;
+    else if (!unmarkedReturn && isUnmarkedReturn(rule, mark)) unmarkedReturn = rule;
+    else if (isMarkedMasquerade(rule, mark)) old.push({ rule, afterClear: clear !== undefined });
+  }
+  return { old, ...(clear ? { clear } : {}), ...(unmarkedReturn ? { unmarkedReturn } : {}) };
+}
+
+/** Related information for a fact learnt from a document (settings have no place to point at). */
+export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
+  return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
+}
+
+export interface KernelState {
+  readonly verdict: KernelVerdict;
+  /** The verdict with its evidence, or what is unknown and how to tell us. */
+  readonly text: string;
+  readonly related: Related[];
+}
+
+export const KERNEL_UNKNOWN_HINT = 'set kubeNetlint.facts.kernelVersion or add `uname -r` / `sysctl -a` output to the node folder';
+
+export function kernelState(node: NodeSnapshot, gate: KernelGate): KernelState {
+  const k = node.facts.kernel;
+  if (!k) return { verdict: 'unknown', text: `the kernel version is unknown (${KERNEL_UNKNOWN_HINT})`, related: [] };
+  const a = kernelVerdict(k.value, gate);
+  return { verdict: a.verdict, text: `${a.reason} (${describeFact(k, (v) => v.text)})`, related: factRelated(k, `kernel ${k.value.text}`) };
+}
+
+export interface VxlanState {
+  /** A VXLAN device or a flannel vxlan backend was seen. */
+  readonly confirmed: boolean;
+  /** The flannel backend is known and is not vxlan, and no VXLAN device was seen. */
+  readonly excluded: boolean;
+  readonly text: string;
+  readonly related: Related[];
+}
+
+export function vxlanState(node: NodeSnapshot): VxlanState {
+  const dev = node.facts.vxlanDevice;
+  const backend = node.facts.flannelBackend;
+  const related = [...factRelated(dev, `VXLAN device ${dev?.value ?? ''}`), ...(backend?.value === 'vxlan' ? factRelated(backend, 'flannel backend vxlan') : [])];
+  if (dev) return { confirmed: true, excluded: false, text: `the node has VXLAN device ${describeFact(dev, (v) => v)}`, related };
+  if (backend?.value === 'vxlan') return { confirmed: true, excluded: false, text: `flannel uses the vxlan backend ${describeFact(backend, (v) => v)}`, related };
+  if (backend) return { confirmed: false, excluded: true, text: `flannel uses the ${backend.value} backend ${describeFact(backend, (v) => v)}, not VXLAN`, related: factRelated(backend, `flannel backend ${backend.value}`) };
+  return {
+    confirmed: false,
+    excluded: false,
+    text: 'no VXLAN overlay was seen (add the flannel ConfigMap or `ethtool -k flannel.1` output to the node folder if the node uses one)',
+    related: [],
+  };
+}
+
+/** The line break that ends `rule`'s line, or the document's first one, or `\n`. */
+export function lineBreakOf(text: string, at: number): string {
+  const after = text.slice(at, at + 2);
+  if (after.startsWith('\r\n')) return '\r\n';
+  if (after.startsWith('\n')) return '\n';
+  if (after.startsWith('\r')) return '\r';
+  const m = /\r\n|\n|\r/.exec(text);
+  return m ? m[0] : '\n';
+}
+
+/** `iptables` or `ip6tables`, as the dump's header says. */
+export function iptablesCommand(model: IptablesModel): string {
+  return model.header?.family === 'ipv6' ? 'ip6tables' : 'iptables';
+}
+
+/** Deletes `rule`'s whole line, line break included (or the break before it on the last line). */
+export function deleteLineEdit(doc: ParsedDocument, rule: IptRule): TextEdit {
+  const start = doc.lines.lineStart(rule.line);
+  const end = doc.lines.lineEnd(rule.line);
+  const next = rule.line + 1 < doc.lines.lineCount ? doc.lines.lineStart(rule.line + 1) : doc.text.length;
+  if (next > end) return { span: { start, end: next }, newText: '' };
+  // Last line without a break: remove the break that ends the line before.
+  const prevEnd = rule.line > 0 ? doc.lines.lineEnd(rule.line - 1) : start;
+  return { span: { start: prevEnd, end }, newText: '' };
+}
+
+/** Inserts whole lines before line `line` (each followed by the file's line break). */
+export function insertLinesBefore(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
+  const at = doc.lines.lineStart(line);
+  const eol = lineBreakOf(doc.text, doc.lines.lineEnd(line));
+  return { span: { start: at, end: at }, newText: lines.map((l) => l + eol).join('') };
+}
+
+/** Inserts whole lines after line `line`. */
+export function insertLinesAfter(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
+  const end = doc.lines.lineEnd(line);
+  const eol = lineBreakOf(doc.text, end);
+  return { span: { start: end, end }, newText: lines.map((l) => eol + l).join('') };
+}
+
+/** `[0:0] ` when the file carries per-rule counters (`iptables-save -c`), else nothing. */
+export function countersPrefix(rule: IptRule): string {
+  return rule.counters ? '[0:0] ' : '';
+}
+
+/** Chains of CNIs and kube components: the dump belongs to a Kubernetes node. */
+const KUBERNETES_CHAIN = /^(?:KUBE-|FLANNEL-|CNI-|cali-|CILIUM_|WEAVE|ANTREA-|KUBE_)/;
+
+export function looksLikeKubernetesNode(model: IptablesModel): boolean {
+  return model.tables.some((t) => t.chains.some((c) => KUBERNETES_CHAIN.test(c.name.value)) || t.rules.some((r) => KUBERNETES_CHAIN.test(r.chain.value)));
+}
+
+/** The chain's declaration span, or its first rule's chain token. */
+export function chainAnchor(t: IptTable, chain: string): Span | undefined {
+  const c = t.chains.find((x) => x.name.value === chain);
+  if (c) return c.name.span;
+  return t.rules.find((r) => r.chain.value === chain)?.chain.span;
+}
+
+/**
+ * A stable identity for a rule regardless of spelling details: chain, basic matches, match modules
+ * with their options, target with its options (counters, spacing and quoting ignored).
+ */
+export function ruleKey(rule: IptRule): string {
+  const parts: string[] = [rule.chain.value];
+  const basic = (flag: string, m: IptRule['source']): void => {
+    if (m) parts.push(`${m.negation ? '! ' : ''}${flag} ${m.value.value}`);
+  };
+  basic('-s', rule.source);
+  basic('-d', rule.destination);
+  basic('-i', rule.inInterface);
+  basic('-o', rule.outInterface);
+  basic('-p', rule.protocol);
+  if (rule.fragment) parts.push(rule.fragment.negation ? '! -f' : '-f');
+  for (const m of rule.matches) {
+    parts.push(`-m ${m.name.value}`);
+    for (const o of m.options) parts.push(`${o.negation ? '! ' : ''}${o.name.value} ${o.values.map((v) => v.value).join(' ')}`);
+  }
+  if (rule.target) {
+    parts.push(`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name.value}`);
+    for (const o of rule.target.options) parts.push(`${o.negation ? '! ' : ''}${o.name.value} ${o.values.map((v) => v.value).join(' ')}`);
+  }
+  return parts.join('\u0000');
+}
+
+/** `ns/svc:port` (or `ns/svc`) at the start of a kube-proxy comment. */
+export function servicePortOf(comment: string): { service: string; namespace: string; name: string; port?: string } | undefined {
+  const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?::([^\s]*))?(?:\s|$)/i.exec(comment);
+  if (!m) return undefined;
+  return { namespace: m[1]!, name: m[3]!, service: `${m[1]!}/${m[3]!}`, ...(m[5] ? { port: m[5] } : {}) };
+}
+
+export interface PodCidr {
+  readonly cidr: string;
+  /** Where it was read, for messages. */
+  readonly describe: string;
+  readonly related?: Related;
+}
+
+const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
+const IPV6_CIDR = /^[0-9a-f:]+\/\d{1,3}$/i;
+
+/**
+ * The cluster's pod network: flannel's `Network` or kube-proxy's `clusterCIDR` from the node's
+ * manifests, else the range kube-proxy (`! -s X -j KUBE-MARK-MASQ`) or flannel
+ * (`-s X ! -d 224.0.0.0/4 -j MASQUERADE`) wrote into this dump.
+ */
+export function podCidr(model: IptablesModel, node: NodeSnapshot): PodCidr | undefined {
+  const family = model.header?.family ?? 'ipv4';
+  const fits = (c: string): boolean => (family === 'ipv6' ? IPV6_CIDR.test(c) : IPV4_CIDR.test(c));
+  for (const doc of node.ofKind('k8s')) {
+    for (const fl of flannelConfigs(doc.model)) {
+      const n = family === 'ipv6' ? fl.ipv6Network : fl.network;
+      if (n.present && fits(n.value)) return { cidr: n.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: n.span, message: `flannel Network ${n.value}` } };
+    }
+    for (const kp of kubeProxyConfigs(doc.model)) {
+      const c = kp.clusterCIDR;
+      const first = c.present ? c.value.split(',').map((x) => x.trim()).find(fits) : undefined;
+      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
+    }
+  }
+  const nat = table(model, 'nat');
+  for (const r of nat?.rules ?? []) {
+    const s = r.source;
+    if (s?.negation && targetName(r) === 'KUBE-MARK-MASQ' && fits(s.value.value)) return { cidr: s.value.value, describe: `the "! -s ${s.value.value} -j KUBE-MARK-MASQ" rules kube-proxy wrote into this dump` };
+  }
+  for (const r of nat?.rules ?? []) {
+    const s = r.source;
+    const d = r.destination;
+    if (s && !s.negation && d?.negation && /^(?:224\.0\.0\.0\/4|ff00::\/8)$/.test(d.value.value) && targetName(r) === 'MASQUERADE' && fits(s.value.value)) {
+      return { cidr: s.value.value, describe: `flannel's masquerade rule in this dump` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,93 @@
+import { IPVS_SCHEDULERS, type IpvsRealServer } from '../../formats/ipvsadm';
+import { defineRule, type Fix } from '../rule';
+import { cliService, describeService, displayAddress } from './shared';
+
+/** Uneven means: the busiest real server holds more than this many times the mean ActiveConn ... */
+const SKEW_FACTOR = 3;
+/** ... and at least this many active connections (a handful of connections is noise). */
+const SKEW_MIN_ACTIVE = 10;
+
+/**
+ * NET-IPVS-008: scheduler and persistence review. In a save file a scheduler the kernel does not
+ * know makes `ipvsadm -R` fail; in a listing, round-robin with strongly uneven ActiveConn points at
+ * long-lived connections (or at client persistence) that round-robin cannot balance.
+ */
+export default defineRule({
+  meta: {
+    id: 'ipvs/scheduler-persistence-review',
+    title: 'IPVS scheduler review: unknown scheduler, or round-robin with uneven active connections',
+    severity: 'info',
+    reads: 'ipvsadm',
+    fix: 'command',
+  },
+  *check({ document }) {
+    for (const svc of document.model.services) {
+      const sched = svc.scheduler;
+      if (!sched) continue;
+      const name = describeService(svc);
+      if (svc.variant === 'save') {
+        if (!IPVS_SCHEDULERS.includes(sched.value)) {
+          yield {
+            span: sched.span,
+            severity: 'error',
+            message: `Scheduler '${sched.value}' of ${name} is not an IPVS scheduler (${IPVS_SCHEDULERS.join(', ')}): ipvsadm -R stops at this line and the services after it are not restored.`,
+          };
+        }
+        continue;
+      }
+      if (sched.value !== 'rr') continue;
+      const skew = skewOf(svc.realServers);
+      if (!skew) continue;
+      const { top, mean, n } = skew;
+      const head = `Round-robin ${name}: real server ${displayAddress(top.address)} holds ${top.activeConn!.value} active connections, ${ratio(top.activeConn!.value, mean)}× the mean of ${mean.toFixed(1)} over ${n} weighted real servers.`;
+      const p = svc.persistence;
+      if (p) {
+        yield {
+          span: sched.span,
+          message: `${head} The service is persistent (${p.timeout ? `${p.timeout.value} s` : 'the default 300 s'}: kube-proxy's sessionAffinity: ClientIP), which pins every client address to one real server for that long; a few busy clients, or many clients behind one SNAT address, explain the skew, and another scheduler would not change it.`,
+        };
+        continue;
+      }
+      const fixes: Fix[] = [];
+      const vs = cliService(svc);
+      if (vs) {
+        fixes.push({
+          kind: 'command',
+          title: `Switch ${name} to least-connection scheduling`,
+          script: [
+            '# kube-proxy (IPVS mode) owns its virtual services and resets the scheduler on its next sync. Change it for every Service in',
+            '# the KubeProxyConfiguration instead:  ipvs: {scheduler: "lc"}  then restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy).',
+            '# For a virtual service you manage yourself (ip_vs_lc must be loadable):',
+            `ipvsadm -E ${vs} -s lc`,
+            '',
+          ].join('\n'),
+        });
+      }
+      yield {
+        span: sched.span,
+        message: `${head} Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections.`,
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+  },
+});
+
+function skewOf(rss: readonly IpvsRealServer[]): { top: IpvsRealServer; mean: number; n: number } | undefined {
+  // Draining (weight 0) servers are uneven by design; rows cut short carry no evidence.
+  const weighted = rss.filter((r) => r.activeConn && (r.weight === undefined || r.weight.value > 0));
+  if (weighted.length < 2) return undefined;
+  let sum = 0;
+  let top = weighted[0]!;
+  for (const r of weighted) {
+    sum += r.activeConn!.value;
+    if (r.activeConn!.value > top.activeConn!.value) top = r;
+  }
+  const mean = sum / weighted.length;
+  const max = top.activeConn!.value;
+  if (max < SKEW_MIN_ACTIVE || max <= SKEW_FACTOR * mean) return undefined;
+  return { top, mean, n: weighted.length };
+}
+
+function ratio(x: number, mean: number): string {
+  return (x / mean).toFixed(1);
+}

@@ -1,0 +1,140 @@
+import type { Severity } from '../../core/severity';
+import type { IpvsRealServer, IpvsService } from '../../formats/ipvsadm';
+import { defineRule, type Finding, type Fix, type Related } from '../rule';
+import { connReuseAdvice } from './connReuse';
+import { ipvsObservations } from './observations';
+import { cliAddress, cliService, count, describeService, displayAddress, hostOf, nodeSysctl, realServerKey, wholeLine } from './shared';
+
+/** Variants whose real-server rows show the weight. */
+const WEIGHTED = new Set(['list', 'persistent-conn', 'proc', 'save']);
+
+/**
+ * NET-IPVS-003: a real server at weight 0 that still carries connections. kube-proxy's graceful
+ * termination sets a removed endpoint's weight to 0 and deletes the real server once
+ * ActiveConn + InActConn reach 0 (checked every minute; UDP servers are deleted at once).
+ */
+export default defineRule({
+  meta: {
+    id: 'ipvs/weight-zero-with-connections',
+    title: 'IPVS real server at weight 0 still holding connections (draining or stuck)',
+    severity: 'info',
+    reads: 'ipvsadm',
+    uses: ['sysctl'],
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    if (!model.services.some((s) => WEIGHTED.has(s.variant) && s.realServers.some((r) => r.weight?.value === 0))) return;
+    const obs = ipvsObservations(node);
+    const reuse = nodeSysctl(node, 'net.ipv4.vs.conn_reuse_mode');
+    const nodest = nodeSysctl(node, 'net.ipv4.vs.expire_nodest_conn');
+    const reuseZero = reuse?.entry.number === 0;
+
+    for (const svc of model.services) {
+      if (!WEIGHTED.has(svc.variant)) continue;
+      for (const rs of svc.realServers) {
+        if (rs.weight?.value !== 0) continue;
+        const key = realServerKey(svc, rs);
+        const related: Related[] = [];
+        // Counters: the row's own columns; a save file has none, so -Lnc tables of the node stand in.
+        let active: number;
+        let inactive: number;
+        let counted: string;
+        if (rs.activeConn || rs.inActConn) {
+          active = rs.activeConn?.value ?? 0;
+          inactive = rs.inActConn?.value ?? 0;
+          counted = `${count(active, 'active connection')} and ${inactive} inactive`;
+        } else {
+          const c = obs.connections.get(key);
+          if (!c) continue;
+          active = c.active;
+          inactive = c.inactive;
+          counted = `${count(active + inactive, 'connection entry', 'connection entries')} (${active} established) in the connection table of ${c.document.path}`;
+          related.push({ document: c.document, span: c.firstSeen, message: `IPVS connection entries to ${displayAddress(rs.address)}` });
+        }
+        const rate = obs.rates.get(key);
+        const cps = rate?.cps ?? 0;
+        if (active + inactive === 0 && cps === 0) continue;
+        const proto = String(svc.protocol.value).toUpperCase();
+        // UDP entries only count as InActConn and live for the UDP timeout (300 s): normal for a few minutes.
+        if (proto === 'UDP' && active === 0 && cps === 0) continue;
+
+        const name = describeService(svc);
+        const rsName = displayAddress(rs.address);
+        const inhibited = rs.extra.some((t) => t.value === 'inhibited');
+        const parts = [
+          `Real server ${rsName} of ${name} has weight 0${inhibited ? ' (marked inhibited: its health check failed)' : ''} but still holds ${counted}.`,
+          'Weight 0 stops new connections while existing ones continue: kube-proxy drains a terminating endpoint this way and deletes the real server once ActiveConn and InActConn reach 0; until then the pod must keep serving, and if it is already gone these clients hang or get resets.',
+        ];
+        if (active === 0 && cps === 0) {
+          parts.push('Only inactive entries (TIME_WAIT, FIN_WAIT, CLOSE) remain; they expire within a few minutes, so this is normally transient: check again later.');
+        }
+        let severity: Severity | undefined;
+        if (cps > 0 && rate) {
+          severity = 'warning';
+          parts.push(`--rate shows ${rate.raw} new connections per second still reaching it (port reuse with conn_reuse_mode = 0, or persistence), so it will not drain.`);
+          related.push({ document: rate.document, span: rate.span, message: `${rate.raw} connections/s to ${rsName}` });
+        }
+        let advice: ReturnType<typeof connReuseAdvice> | undefined;
+        if (reuse && reuseZero) {
+          related.push({ document: reuse.document, span: reuse.entry.span, message: 'conn_reuse_mode = 0: reused source ports go back to the same real server' });
+          if (active > 0) {
+            severity = 'warning';
+            advice = connReuseAdvice(node);
+            parts.push(
+              `With ${reuse.entry.key} = 0 (from ${reuse.document.path}) a new connection whose client port matches an old entry is sent to this server again instead of being rescheduled, so it may never drain, and expire_nodest_conn cannot help.`,
+              advice.sentence,
+            );
+          }
+        } else if (!reuse && active > 0) {
+          parts.push('net.ipv4.vs.conn_reuse_mode is unknown (add sysctl -a to this node folder): if it is 0, as kube-proxy sets it on kernels before 5.9, clients reusing source ports keep landing on this server.');
+        }
+        if (nodest?.entry.number === 0) {
+          related.push({ document: nodest.document, span: nodest.entry.span, message: 'expire_nodest_conn = 0: connections to a deleted real server hang until they time out' });
+        }
+
+        const fixes: Fix[] = [];
+        if (svc.variant === 'save') {
+          fixes.push({
+            kind: 'edit',
+            title: `Remove real server ${rsName} from ${name} in this save file`,
+            edits: [{ span: wholeLine(document.text, rs.span.start), newText: '' }],
+            safe: false,
+          });
+        } else {
+          fixes.push({ kind: 'command', title: `Remove draining real server ${rsName} from ${name} now`, script: script(svc, rs, nodest?.entry.number, reuseZero && active > 0, advice) });
+        }
+        const finding: Finding = {
+          span: rs.address.span,
+          message: parts.join(' '),
+          ...(severity ? { severity } : {}),
+          ...(related.length ? { related } : {}),
+          fixes,
+        };
+        yield finding;
+      }
+    }
+  },
+});
+
+function script(svc: IpvsService, rs: IpvsRealServer, expireNodest: number | undefined, reuseZero: boolean, advice: ReturnType<typeof connReuseAdvice> | undefined): string {
+  const lines = [
+    `# Check that the pod behind ${displayAddress(rs.address)} is terminating or gone (run where kubectl works):`,
+    `#   kubectl get endpointslices -A -o wide | grep -F '${hostOf(rs.address)}'`,
+    '# Caution: removing it cuts its remaining connections (clients see resets or timeouts); kube-proxy re-adds it on its next sync if the endpoint is still ready.',
+  ];
+  const vs = cliService(svc);
+  const r = cliAddress(rs.address);
+  if (vs && r) lines.push(`ipvsadm -d ${vs} -r ${r}`);
+  else lines.push(`# This dump does not show the numeric address; find it with ipvsadm -Ln, then: ipvsadm -d -t VIP:PORT -r RIP:PORT`);
+  if (expireNodest !== 1) {
+    lines.push(
+      '# Expire connections to removed real servers on their next packet instead of letting them hang (kube-proxy sets this in IPVS mode):',
+      ...(reuseZero ? ['# (it has no effect while net.ipv4.vs.conn_reuse_mode = 0)'] : []),
+      'sysctl -w net.ipv4.vs.expire_nodest_conn=1',
+      "printf 'net.ipv4.vs.expire_nodest_conn = 1\\n' > /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf",
+    );
+  }
+  if (advice) lines.push(...advice.script);
+  return `${lines.join('\n')}\n`;
+}

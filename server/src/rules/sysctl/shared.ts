@@ -1,0 +1,293 @@
+import { downgrade, type Severity } from '../../core/severity';
+import type { ParsedDocument } from '../../engine/document';
+import { describeFact, type Fact } from '../../engine/facts';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import { allDocuments, kubeProxyConfigs, flannelConfigs } from '../../formats/k8s';
+import { effective, type SysctlEntry } from '../../formats/sysctl';
+import type { CommandFix, EditFix, Fix, Related } from '../rule';
+
+/**
+ * Helpers shared by the sysctl rules: what kind of sysctl document this is (a file users
+ * re-apply, or an observation of the running kernel), how a fix is offered for each (an exact
+ * edit of the file, or `sysctl -w` plus a sysctl.d drop-in), and the node-level evidence several
+ * rules need (IPVS in use, Kubernetes node, IPv6 pods, other sysctl documents of the node).
+ */
+
+export type SysctlDoc = ParsedDocument<'sysctl'>;
+
+/**
+ * `file`: `/etc/sysctl.conf`, `/etc/sysctl.d/*.conf` — re-applied at boot and by `sysctl --system`,
+ * so fixes edit it. `observation`: `sysctl -a` output, `sysctl --system` output, a `uname -r`
+ * capture — a picture of the running kernel, so fixes are commands.
+ */
+export type SysctlRole = 'file' | 'observation';
+
+/** `sysctl.conf`, `99-k8s.conf`, anything under a `sysctl.d/` directory. */
+const FILE_PATH = /(?:^|[\\/])sysctl\.d[\\/]|\.conf$|(?:^|[\\/])sysctl\.conf(?:\.[\w-]+)?$/i;
+
+const ROLES = new WeakMap<SysctlDoc, SysctlRole>();
+
+/**
+ * Decides the role from the path first (users keep the file's own name), then from the content:
+ * lines only the tools print (`sysctl: permission denied ...`, `* Applying ...`, a `uname -r`
+ * line), or the read-only `kernel.osrelease` key that only `sysctl -a` shows, mean an observation;
+ * comments, `-key` prefixes, globs or exclusions (sysctl.d syntax) mean a file. A bare list of
+ * `key = value` lines under another name is treated as an observation: a command fix is always
+ * right for the running node, while editing a pasted dump would change nothing.
+ */
+export function documentRole(doc: SysctlDoc): SysctlRole {
+  const cached = ROLES.get(doc);
+  if (cached) return cached;
+  const m = doc.model;
+  let role: SysctlRole;
+  if (FILE_PATH.test(doc.path)) role = 'file';
+  else if (m.notes.length > 0 || m.entries.some((e) => e.origin === 'uname' || e.key === 'kernel.osrelease')) role = 'observation';
+  else if (m.comments.length > 0 || m.exclusions.length > 0 || m.entries.some((e) => e.glob || e.ignoreErrors)) role = 'file';
+  else role = 'observation';
+  ROLES.set(doc, role);
+  return role;
+}
+
+/** Keys every complete `sysctl -a` prints (also as a non-root user) on any kernel a node runs. */
+const FULL_DUMP_KEYS = ['kernel.osrelease', 'net.core.somaxconn', 'net.ipv4.ip_forward', 'net.ipv4.tcp_keepalive_time', 'vm.swappiness'];
+const FULL_DUMP_MIN_ENTRIES = 300;
+
+/**
+ * A complete `sysctl -a` capture (not an excerpt): an observation with at least 300 settings,
+ * including keys from several subsystems. Only then does a missing key mean the kernel lacks it
+ * (e.g. `net.bridge.*` absent → `br_netfilter` not loaded).
+ */
+export function isFullDump(doc: SysctlDoc): boolean {
+  if (documentRole(doc) !== 'observation') return false;
+  const m = doc.model;
+  if (m.entries.length < FULL_DUMP_MIN_ENTRIES) return false;
+  return FULL_DUMP_KEYS.every((k) => effective(m, k) !== undefined);
+}
+
+/** The effective entry of `key` when it has a value (`key =` with nothing after it is no value). */
+export function valueOf(doc: SysctlDoc, key: string): SysctlEntry | undefined {
+  const e = effective(doc.model, key);
+  return e && e.value.value !== '' ? e : undefined;
+}
+
+/** The effective entry of `key` when its value is one integer. */
+export function numberOf(doc: SysctlDoc, key: string): (SysctlEntry & { readonly number: number }) | undefined {
+  const e = effective(doc.model, key);
+  return e && e.number !== undefined ? (e as SysctlEntry & { readonly number: number }) : undefined;
+}
+
+export interface NodeValue {
+  readonly entry: SysctlEntry & { readonly number: number };
+  readonly document: SysctlDoc;
+}
+
+/** An integer setting from this document, else from the first other sysctl document of the node that has it. */
+export function nodeNumber(doc: SysctlDoc, node: NodeSnapshot, key: string): NodeValue | undefined {
+  const own = numberOf(doc, key);
+  if (own) return { entry: own, document: doc };
+  for (const other of node.ofKind('sysctl')) {
+    if (other === doc) continue;
+    const e = numberOf(other, key);
+    if (e) return { entry: e, document: other };
+  }
+  return undefined;
+}
+
+/** `net.ipv4.tcp_keepalive_time = 7200 (from sysctl-a.txt)`. */
+export function cite(v: NodeValue): string {
+  return `${v.entry.key} = ${v.entry.value.value} (from ${v.document.path})`;
+}
+
+export function relatedEntry(document: SysctlDoc, entry: SysctlEntry, message: string): Related {
+  return { document, span: entry.span, message };
+}
+
+/** Related information for a fact learnt from a document (facts from settings have no place to point at). */
+export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
+  return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
+}
+
+/** How to tell us a fact we lack, for messages. */
+export const TELL_KERNEL = 'set kubeNetlint.facts.kernelVersion or add `uname -r` / `sysctl -a` output to this node folder';
+export const TELL_MODE = 'set kubeNetlint.facts.kubeProxyMode or add the kube-proxy ConfigMap / DaemonSet or `ipvsadm -Ln` output to this node folder';
+
+/** One step less severe when the verdict hangs on something unknown. */
+export function severityFor(base: Severity, unknown: boolean): Severity | undefined {
+  return unknown ? downgrade(base) : undefined;
+}
+
+// ------------------------------------------------------------------------------------------
+// Fixes
+
+export interface Setting {
+  readonly key: string;
+  readonly value: string;
+}
+
+const SHELL_SAFE = /^[\w.,:/@%+-]+$/;
+
+function shellWord(s: string): string {
+  return SHELL_SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command fix for an observation: `sysctl -w` for the running kernel, then the same settings
+ * written to `/etc/sysctl.d/<dropIn>` so a reboot or `sysctl --system` keeps them. `why` is one
+ * or more comment lines (without `#`); `extra` lines go last (further steps or notes).
+ */
+export function commandFix(title: string, why: readonly string[], settings: readonly Setting[], dropIn: string, extra: readonly string[] = []): CommandFix {
+  const lines = why.map((w) => `# ${w}`);
+  for (const s of settings) lines.push(`sysctl -w ${shellWord(`${s.key}=${s.value}`)}`);
+  lines.push('# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):');
+  const body = settings.map((s) => `${s.key} = ${s.value}`.replace(/\\/g, '\\\\').replace(/%/g, '%%').replace(/'/g, `'\\''`)).join('\\n');
+  lines.push(`printf '${body}\\n' > /etc/sysctl.d/${dropIn}`);
+  lines.push(...extra);
+  return { kind: 'command', title, script: lines.join('\n') };
+}
+
+/** Replaces the value of `entry` in a file (the key, separator, comments and line ends stay byte for byte). */
+export function replaceValueFix(entry: SysctlEntry, value: string, title: string, safe: boolean): EditFix {
+  return { kind: 'edit', title, safe, edits: [{ span: entry.value.span, newText: value }] };
+}
+
+/** The offset where the line containing `offset` ends (before its line break). */
+export function lineEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+/** The line break the file uses after `offset` (`\r\n`, `\n`, `\r`); `\n` for a file without one. */
+export function lineBreak(text: string, offset: number): string {
+  const end = lineEnd(text, offset);
+  if (text[end] === '\r') return text[end + 1] === '\n' ? '\r\n' : '\r';
+  if (text[end] === '\n') return '\n';
+  const first = text.search(/\r\n|\n|\r/);
+  if (first < 0) return '\n';
+  return text[first] === '\r' ? (text[first + 1] === '\n' ? '\r\n' : '\r') : '\n';
+}
+
+/** Inserts whole lines right after the line of `after` (its line break is kept after the new lines). */
+export function insertLinesFix(doc: SysctlDoc, after: SysctlEntry, lines: readonly string[], title: string, safe: boolean): EditFix {
+  const at = lineEnd(doc.text, after.span.end);
+  const eol = lineBreak(doc.text, after.span.end);
+  return { kind: 'edit', title, safe, edits: [{ span: { start: at, end: at }, newText: lines.map((l) => eol + l).join('') }] };
+}
+
+/** Appends whole lines at the end of the file (adding a line break first when the last line has none). */
+export function appendLinesFix(doc: SysctlDoc, lines: readonly string[], title: string, safe: boolean): EditFix {
+  const text = doc.text;
+  const eol = lineBreak(text, Math.max(0, text.length - 1));
+  const needsBreak = text.length > 0 && !/[\r\n]$/.test(text);
+  const newText = (needsBreak ? eol : '') + lines.map((l) => l + eol).join('');
+  return { kind: 'edit', title, safe, edits: [{ span: { start: text.length, end: text.length }, newText }] };
+}
+
+/**
+ * The fix that sets `entry` to `value`: an edit of the value in a file users re-apply, or
+ * `sysctl -w` plus a drop-in for an observation.
+ */
+export function setValueFixes(doc: SysctlDoc, entry: SysctlEntry, value: string, o: { readonly title: string; readonly why: readonly string[]; readonly dropIn: string; readonly safe: boolean; readonly extra?: readonly string[] }): Fix[] {
+  if (documentRole(doc) === 'file') return [replaceValueFix(entry, value, o.title, o.safe)];
+  return [commandFix(o.title, o.why, [{ key: entry.key, value }], o.dropIn, o.extra)];
+}
+
+// ------------------------------------------------------------------------------------------
+// Node evidence
+
+export interface IpvsUsage {
+  /** `ipvs`: kube-proxy runs in IPVS mode or the node has IPVS virtual services; `other`: a known non-IPVS mode and no IPVS services. */
+  readonly state: 'ipvs' | 'other' | 'unknown';
+  /** `kube-proxy mode ipvs (from kube-proxy-cm.yaml)`, `IPVS virtual services in ipvsadm-Ln.txt`. */
+  readonly evidence: string;
+  readonly related: readonly Related[];
+}
+
+const USAGE = new WeakMap<NodeSnapshot, IpvsUsage>();
+
+/** Whether IPVS proxying is in use on the node, and the evidence. */
+export function ipvsUsage(node: NodeSnapshot): IpvsUsage {
+  const cached = USAGE.get(node);
+  if (cached) return cached;
+  const mode = node.facts.kubeProxyMode;
+  const withServices = node.ofKind('ipvsadm').find((d) => d.model.services.length > 0);
+  const evidence: string[] = [];
+  const related: Related[] = [];
+  const isIpvs = mode?.value.toLowerCase() === 'ipvs';
+  if (mode && isIpvs) {
+    evidence.push(`kube-proxy mode ${describeFact(mode, (v) => v)}`);
+    related.push(...factRelated(mode, 'kube-proxy runs in IPVS mode'));
+  }
+  if (withServices) {
+    const svc = withServices.model.services[0]!;
+    evidence.push(`${withServices.model.services.length} IPVS virtual service${withServices.model.services.length === 1 ? '' : 's'} in ${withServices.path}`);
+    related.push({ document: withServices, span: svc.span, message: 'IPVS virtual services on this node' });
+  }
+  let usage: IpvsUsage;
+  if (evidence.length > 0) usage = { state: 'ipvs', evidence: evidence.join(' and '), related };
+  else if (mode) usage = { state: 'other', evidence: `kube-proxy mode ${describeFact(mode, (v) => v || 'iptables (default)')}`, related: factRelated(mode, `kube-proxy mode ${mode.value}`) };
+  else usage = { state: 'unknown', evidence: 'the kube-proxy mode is unknown', related: [] };
+  USAGE.set(node, usage);
+  return usage;
+}
+
+const K8S_INTERFACE = /^net\.ipv4\.conf\.(?:cni\d*|cbr0|flannel\.\d+|cali[\w-]*|lxc[\w-]*|cilium_[\w-]+|kube-ipvs0|kube-bridge|vxlan\.calico|tunl0|weave|nodelocaldns)\./;
+
+/**
+ * Why we believe this is a Kubernetes node (NET-SYS-001's heuristic), or undefined. Evidence from
+ * the node folder (kube-proxy / flannel configuration, IPVS services, KUBE-* chains, manifests)
+ * or from the document itself (`net.bridge.*`, IPVS or conntrack keys, CNI interface keys).
+ */
+export function kubernetesEvidence(doc: SysctlDoc, node: NodeSnapshot): string | undefined {
+  const f = node.facts;
+  if (f.kubeProxyMode?.source.kind === 'document') return `kube-proxy configuration in ${f.kubeProxyMode.source.document.path}`;
+  if (f.kubeProxyVersion?.source.kind === 'document') return `kube-proxy in ${f.kubeProxyVersion.source.document.path}`;
+  if (f.flannelBackend?.source.kind === 'document') return `flannel configuration in ${f.flannelBackend.source.document.path}`;
+  if (f.vxlanDevice) return `VXLAN device ${describeFact(f.vxlanDevice, (v) => v)}`;
+  const ipvs = node.ofKind('ipvsadm').find((d) => d.model.services.length > 0);
+  if (ipvs) return `IPVS virtual services in ${ipvs.path}`;
+  for (const ipt of node.ofKind('iptables')) {
+    for (const t of ipt.model.tables) {
+      const c = t.chains.find((ch) => /^(?:KUBE-|FLANNEL-|cali-|CILIUM_)/.test(ch.name.value));
+      if (c) return `chain ${c.name.value} in ${ipt.path}`;
+    }
+  }
+  const manifest = node.ofKind('k8s').find((d) => d.model.documents.length > 0);
+  if (manifest) return `Kubernetes manifests in ${manifest.path}`;
+  for (const e of doc.model.entries) {
+    if (e.key.startsWith('net.bridge.bridge-nf-call-')) return `${e.key} (br_netfilter, which Kubernetes bridge CNIs need) in this file`;
+    if (e.key.startsWith('net.ipv4.vs.')) return `IPVS settings (${e.key}) in this file`;
+    if (K8S_INTERFACE.test(e.key)) return `a CNI interface (${e.key.split('.')[3]}) in this file`;
+    if (e.key.includes('nf_conntrack_')) return `conntrack settings (${e.key}) in this file`;
+  }
+  return undefined;
+}
+
+/** True when the node's pods (or Services) use IPv6: flannel `IPv6Network` / `EnableIPv6`, an IPv6 `clusterCIDR`. */
+export function ipv6Pods(node: NodeSnapshot): string | undefined {
+  for (const d of node.ofKind('k8s')) {
+    for (const fl of flannelConfigs(d.model)) {
+      if (fl.ipv6Network.present && fl.ipv6Network.value) return `flannel IPv6Network ${fl.ipv6Network.value} in ${d.path}`;
+      if (fl.enableIPv6.present && fl.enableIPv6.value) return `flannel EnableIPv6 in ${d.path}`;
+    }
+    for (const kp of kubeProxyConfigs(d.model)) {
+      if (kp.clusterCIDR.present && kp.clusterCIDR.value.includes(':')) return `kube-proxy clusterCIDR ${kp.clusterCIDR.value} in ${d.path}`;
+    }
+    for (const doc of allDocuments(d.model)) {
+      const k3s = doc.k3s;
+      if (k3s?.clusterCidr.present && k3s.clusterCidr.value.includes(':')) return `k3s cluster-cidr ${k3s.clusterCidr.value} in ${d.path}`;
+    }
+  }
+  return undefined;
+}
+
+/** `1 thing`, `3 things`. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** A short list for messages: `a, b, c and 4 more`. */
+export function shortList(items: readonly string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

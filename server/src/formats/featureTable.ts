@@ -1,7 +1,9 @@
+import { ethtoolHover, ethtoolOutline } from './ethtool/hover';
 import type { FormatFeatures } from './features';
 import { iptablesHover } from './iptables/hover';
 import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, iptablesRuleRuns } from './iptables/navigation';
 import type { ModelByKind } from './registry';
+import { sysctlHover, sysctlOutline } from './sysctl/hover';
 
 /** Editor features per kind of document. */
 export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<ModelByKind[K]> } = {
@@ -13,4 +15,6 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
     references: chainReferences,
     inlayNotes: iptablesInlayNotes,
   },
+  sysctl: { hover: sysctlHover, outline: sysctlOutline },
+  ethtool: { hover: ethtoolHover, outline: ethtoolOutline },
 };

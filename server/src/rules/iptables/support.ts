@@ -172,6 +172,11 @@ export function lineBreakOf(text: string, at: number): string {
   return m ? m[0] : '\n';
 }
 
+/** 1-based position of a rule in its chain (what `iptables -D CHAIN N` takes). */
+export function positionInChain(t: IptTable | undefined, rule: IptRule): number {
+  return chainRules(t, rule.chain.value).indexOf(rule) + 1;
+}
+
 /** `iptables` or `ip6tables`, as the dump's header says. */
 export function iptablesCommand(model: IptablesModel): string {
   return model.header?.family === 'ipv6' ? 'ip6tables' : 'iptables';

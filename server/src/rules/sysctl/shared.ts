@@ -133,15 +133,23 @@ function shellWord(s: string): string {
 /**
  * The command fix for an observation: `sysctl -w` for the running kernel, then the same settings
  * written to `/etc/sysctl.d/<dropIn>` so a reboot or `sysctl --system` keeps them. `why` is one
- * or more comment lines (without `#`); `extra` lines go last (further steps or notes).
+ * or more comment lines (without `#`); `before` lines run first (e.g. `modprobe`), `after` lines
+ * go last (further steps or notes).
  */
-export function commandFix(title: string, why: readonly string[], settings: readonly Setting[], dropIn: string, extra: readonly string[] = []): CommandFix {
+export function commandFix(
+  title: string,
+  why: readonly string[],
+  settings: readonly Setting[],
+  dropIn: string,
+  o: { readonly before?: readonly string[]; readonly after?: readonly string[] } = {},
+): CommandFix {
   const lines = why.map((w) => `# ${w}`);
+  lines.push(...(o.before ?? []));
   for (const s of settings) lines.push(`sysctl -w ${shellWord(`${s.key}=${s.value}`)}`);
   lines.push('# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):');
   const body = settings.map((s) => `${s.key} = ${s.value}`.replace(/\\/g, '\\\\').replace(/%/g, '%%').replace(/'/g, `'\\''`)).join('\\n');
   lines.push(`printf '${body}\\n' > /etc/sysctl.d/${dropIn}`);
-  lines.push(...extra);
+  lines.push(...(o.after ?? []));
   return { kind: 'command', title, script: lines.join('\n') };
 }
 
@@ -187,9 +195,14 @@ export function appendLinesFix(doc: SysctlDoc, lines: readonly string[], title: 
  * The fix that sets `entry` to `value`: an edit of the value in a file users re-apply, or
  * `sysctl -w` plus a drop-in for an observation.
  */
-export function setValueFixes(doc: SysctlDoc, entry: SysctlEntry, value: string, o: { readonly title: string; readonly why: readonly string[]; readonly dropIn: string; readonly safe: boolean; readonly extra?: readonly string[] }): Fix[] {
+export function setValueFixes(
+  doc: SysctlDoc,
+  entry: SysctlEntry,
+  value: string,
+  o: { readonly title: string; readonly why: readonly string[]; readonly dropIn: string; readonly safe: boolean; readonly before?: readonly string[]; readonly after?: readonly string[] },
+): Fix[] {
   if (documentRole(doc) === 'file') return [replaceValueFix(entry, value, o.title, o.safe)];
-  return [commandFix(o.title, o.why, [{ key: entry.key, value }], o.dropIn, o.extra)];
+  return [commandFix(o.title, o.why, [{ key: entry.key, value }], o.dropIn, { ...(o.before ? { before: o.before } : {}), ...(o.after ? { after: o.after } : {}) })];
 }
 
 // ------------------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+import { defineRule, type Related } from '../rule';
+import { BUCKETS_KEYS, counter, describeGrowth, describeTotal, firstNonZero, growth, latestTable, MAX_KEYS, sysctlNumber, sysctlRelated, total } from './shared';
+
+/** nf_conntrack_max / nf_conntrack_buckets above this lengthens chains (kube-proxy targets 4, the kernel default is 1). */
+export const RATIO = 8;
+
+/** Grow the hash table: to max/4 when the limit is known and the table is smaller, else double it. */
+export function hashsizeScript(max: number | undefined, buckets: number | undefined): string {
+  let value: string;
+  if (max !== undefined && (buckets === undefined || buckets < max / 4)) value = String(Math.max(1, Math.floor(max / 4)));
+  else if (buckets !== undefined) value = String(buckets * 2);
+  else value = '$(( $(sysctl -n net.netfilter.nf_conntrack_max) / 4 ))';
+  return [
+    '# Grow the conntrack hash table (root network namespace only; kube-proxy also raises it to nf_conntrack_max/4 at start-up):',
+    `echo ${value} > /sys/module/nf_conntrack/parameters/hashsize`,
+    '# Persist it for the next module load / boot:',
+    `echo "options nf_conntrack hashsize=${value}" > /etc/modprobe.d/nf_conntrack.conf`,
+  ].join('\n');
+}
+
+export default defineRule({
+  meta: {
+    id: 'conntrack/chain-too-long',
+    title: 'conntrack hash chains too long (chaintoolong > 0 or nf_conntrack_max/buckets > 8)',
+    severity: 'warning',
+    reads: 'conntrack',
+    uses: ['sysctl'],
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    const max = sysctlNumber(node, MAX_KEYS);
+    const buckets = sysctlNumber(node, BUCKETS_KEYS);
+    const related: Related[] = [];
+    if (max) related.push(sysctlRelated(max, `nf_conntrack_max = ${max.value}`));
+    if (buckets) related.push(sysctlRelated(buckets, `nf_conntrack_buckets = ${buckets.value}`));
+    const ratio = max && buckets && buckets.value > 0 ? max.value / buckets.value : undefined;
+    const ratioText = ratio !== undefined ? `nf_conntrack_max / nf_conntrack_buckets = ${max!.value} / ${buckets!.value} = ${Number.isInteger(ratio) ? ratio : ratio.toFixed(1)}` : undefined;
+    const fixes = [{ kind: 'command' as const, title: 'Grow the conntrack hash table now and persistently', script: hashsizeScript(max?.value, buckets?.value) }];
+
+    const table = latestTable(model, 'chaintoolong');
+    const refused = table ? (total(table, 'chaintoolong') ?? 0) : 0;
+    if (table && refused > 0) {
+      const at = firstNonZero(table, 'chaintoolong')!;
+      const parts = [
+        `${describeTotal(table, 'chaintoolong', refused)}: the kernel (5.15+) refused to insert new entries because their hash chain was too long, and dropped the packet (insert_failed grows with it).`,
+        ratioText
+          ? `${ratioText}: ${ratio! > RATIO ? 'the hash table is small for the limit, so chains are long when the table fills.' : 'the ratio is not high, so suspect hash-flooding traffic or a table far over its usual size.'}`
+          : 'Each entry is hashed twice, so chains grow with nf_conntrack_max / nf_conntrack_buckets; add sysctl -a output to this node folder to see both.',
+      ];
+      const g = growth(model, 'chaintoolong');
+      if (g) parts.push(describeGrowth('chaintoolong', g));
+      yield { span: at.value.span, message: parts.join(' '), ...(g && g.last <= g.first ? { severity: 'info' as const } : {}), related, fixes };
+      return;
+    }
+
+    // No refusals (or a kernel without the counter): an undersized hash table still costs CPU on every lookup.
+    if (ratio === undefined || ratio <= RATIO || model.stats.length === 0) return;
+    const last = model.stats[model.stats.length - 1]!;
+    const row = last.rows[0];
+    const c = row ? (counter(row, 'chaintoolong') ?? counter(row, 'search_restart')) : undefined;
+    const span = c?.value.span ?? row?.span ?? last.span;
+    yield {
+      span,
+      message: `${ratioText}: every entry is hashed twice, so with a full table the average hash chain is about ${Math.round(2 * ratio)} entries long (kube-proxy sizes the table at max/4, the kernel default at max); lookups cost CPU on every packet, and kernels 5.15+ refuse insertions into over-long chains (chaintoolong).`,
+      severity: 'info',
+      related,
+      fixes,
+    };
+  },
+});

@@ -1,0 +1,106 @@
+import type { Severity } from '../../core/severity';
+import { downgrade } from '../../core/severity';
+import type { Span } from '../../core/span';
+import { describeFact } from '../../engine/facts';
+import type { ConntrackEntry } from '../../formats/conntrack';
+import { kernelVerdict, type KernelGate } from '../shared/kernelGates';
+import { defineRule, type Related } from '../rule';
+import { kernelRelated, percent, readEntry, UNKNOWN_KERNEL_HINT } from './shared';
+
+/**
+ * The last of the three conntrack clash fixes: "allow insertion of clashing entries" (6a757c07e51f,
+ * 5.6) lets parallel A/AAAA queries DNATed to different backends both through. 4.19 (ed07d9a021df)
+ * and 5.0 (4e35c1cb9460) fixed the same-tuple and NAT same-origin cases.
+ */
+export const DNS_RACE_GATE: KernelGate = {
+  bug: 'conntrack drops one of two parallel UDP packets of a new flow when their entries clash (fixed by 6a757c07e51f)',
+  mainline: [5, 6],
+  stable: [],
+};
+
+/** At least this many DNATed UDP/53 entries without a reply ... */
+export const MIN_UNREPLIED = 5;
+/** ... making up at least this share of the UDP/53 entries. */
+export const SHARE = 0.1;
+
+export const DNS_SCRIPT = [
+  '# Confirm lost inserts: insert_failed in conntrack -S grows with every lost race.',
+  'conntrack -S',
+  '# Fix: run NodeLocal DNSCache so pods query a node-local cache without DNAT (and it talks TCP upstream):',
+  '#   https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/',
+  '# glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).',
+  '# Lasting fix: a kernel with 4e35c1cb9460 (5.0) and 6a757c07e51f (5.6).',
+].join('\n');
+
+const isUnrepliedDnatDns = (e: ConntrackEntry | undefined): boolean =>
+  e !== undefined && e.complete && e.dnat && e.unreplied !== undefined && e.protocol.value === 'udp' && e.original.dport?.value === 53;
+
+export default defineRule({
+  meta: {
+    id: 'conntrack/dns-udp-race',
+    title: 'Unanswered UDP/53 entries through DNAT on a kernel with the conntrack DNS race',
+    severity: 'warning',
+    reads: 'conntrack',
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { table } = document.model;
+    const dns = table.dns;
+    if (dns.udpUnreplied === 0) return;
+    // Unreplied UDP/53 entries WITHOUT DNAT are stale Service entries (conntrack/stale-udp-entry) or
+    // queries to resolvers outside the cluster: not this race. Groups are keyed by destination; one
+    // example says whether the destination is a DNS server.
+    let plain = 0;
+    for (const g of table.udpUnrepliedNoDnat.groups) {
+      const ex = g.examples[0];
+      if (ex && readEntry(document, ex)?.original.dport?.value === 53) plain += g.count;
+    }
+    const unreplied = Math.max(0, dns.udpUnreplied - plain);
+    if (unreplied < MIN_UNREPLIED || unreplied < SHARE * dns.udp) return;
+
+    const kernel = node.facts.kernel;
+    const verdict = kernel ? kernelVerdict(kernel.value, DNS_RACE_GATE) : undefined;
+    if (verdict?.verdict === 'fixed') return;
+
+    // Point at an unanswered DNATed query: the parsed sample first, then the examples of the DNS groups.
+    let span: Span | undefined = table.sample.find(isUnrepliedDnatDns)?.span;
+    let top = dns.udpByDst.groups[0];
+    for (const g of dns.udpByDst.groups) if (g.count > top!.count) top = g;
+    if (!span) {
+      outer: for (const g of [top!, ...dns.udpByDst.groups]) {
+        for (const ex of g.examples) {
+          if (isUnrepliedDnatDns(readEntry(document, ex))) {
+            span = ex.span;
+            break outer;
+          }
+        }
+      }
+    }
+    span ??= top?.examples[0]?.span;
+    if (!span) return;
+
+    const parts = [
+      `${unreplied} of ${dns.udp} UDP/53 entries (${percent(unreplied, dns.udp)}) were DNATed to a DNS backend and never got a reply${top ? ` (the busiest DNS address is ${top.key} with ${top.count} entries)` : ''}: DNS queries through the node are being lost, which clients see as 5 s resolver timeouts.`,
+      'On kernels before 5.6 a further known source of 5 s DNS timeouts is the conntrack race between the A and AAAA queries glibc sends in parallel from one socket: both create an entry, one insertion fails and its packet is dropped. That packet leaves no entry behind, so confirm the race with insert_failed in conntrack -S (conntrack/insert-failed). Kernel 4.19 and 5.0 fixed the same-tuple and NAT cases, 5.6 the case where the two queries are DNATed to different DNS pods.',
+    ];
+    let severity: Severity = 'warning';
+    const related: Related[] = [];
+    if (kernel && verdict) {
+      parts.push(`Here: ${describeFact(kernel, (v) => `kernel ${v.text}`)}; ${verdict.reason}.`);
+      const k = kernelRelated(node);
+      if (k) related.push(k);
+      if (verdict.verdict === 'unknown') severity = downgrade(severity);
+    } else {
+      parts.push(`The kernel version is unknown (kernels before 5.6 are affected; ${UNKNOWN_KERNEL_HINT}).`);
+      severity = downgrade(severity);
+    }
+    parts.push('Unanswered entries themselves point at lost replies: DNS pods overloaded, or unreachable across nodes (see conntrack/syn-sent-unreplied).');
+    yield {
+      span,
+      message: parts.join(' '),
+      severity,
+      related,
+      fixes: [{ kind: 'command', title: 'Confirm the race and move DNS off the racy path', script: DNS_SCRIPT }],
+    };
+  },
+});

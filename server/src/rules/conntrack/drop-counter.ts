@@ -1,0 +1,81 @@
+import type { Severity } from '../../core/severity';
+import { defineRule, type Related } from '../rule';
+import {
+  BUCKETS_KEYS,
+  COUNT_KEYS,
+  counter,
+  describeGrowth,
+  describeTotal,
+  firstNonZero,
+  growth,
+  latestTable,
+  MAX_KEYS,
+  percent,
+  raiseMaxScript,
+  sysctlNumber,
+  sysctlRelated,
+  total,
+  where,
+} from './shared';
+
+export default defineRule({
+  meta: {
+    id: 'conntrack/drop-counter',
+    title: 'conntrack drop / early_drop > 0: the table was full at some point since boot',
+    severity: 'warning',
+    reads: 'conntrack',
+    uses: ['sysctl'],
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    const table = latestTable(model, 'drop') ?? latestTable(model, 'early_drop');
+    if (!table) return;
+    const drop = total(table, 'drop') ?? 0;
+    const early = total(table, 'early_drop') ?? 0;
+    const failed = total(table, 'insert_failed');
+    const chain = total(table, 'chaintoolong') ?? 0;
+    // A lost insertion race (nf_ct_resolve_clash) bumps drop AND insert_failed; an over-long chain
+    // bumps insert_failed but not drop. Drops up to insert_failed - chaintoolong may be races, not a full table.
+    const races = failed === undefined ? 0 : Math.max(0, failed - chain);
+    const unexplained = drop - Math.min(drop, races);
+
+    const max = sysctlNumber(node, MAX_KEYS);
+    const live = sysctlNumber(node, COUNT_KEYS);
+    const buckets = sysctlNumber(node, BUCKETS_KEYS);
+    const related: Related[] = [];
+    const now: string[] = [];
+    if (max) related.push(sysctlRelated(max, `nf_conntrack_max = ${max.value}`));
+    if (live) {
+      related.push(sysctlRelated(live, `nf_conntrack_count = ${live.value}`));
+      now.push(max ? `The table now holds ${live.value} of ${max.value} entries (${percent(live.value, max.value)}).` : `The table now holds ${live.value} entries (${where(live)}).`);
+    } else if (max) now.push(`nf_conntrack_max is ${max.value} (${max.document.path}).`);
+    const fixes = [{ kind: 'command' as const, title: 'Raise nf_conntrack_max (and the hash table) now and persistently', script: raiseMaxScript(max?.value, live?.value, buckets?.value) }];
+
+    let severity: Severity;
+    const parts: string[] = [];
+    let at;
+    if (unexplained > 0) {
+      at = table.rows.map((r) => counter(r, 'drop')).find((c) => c && c.value.value > 0)!;
+      severity = 'warning';
+      parts.push(
+        `${describeTotal(table, 'drop', drop)}: packets were dropped because no conntrack entry could be allocated, i.e. the table was full and nothing could be evicted ("nf_conntrack: table full, dropping packet"); new connections failed.`,
+      );
+      if (races > 0) parts.push(`Up to ${Math.min(drop, races)} of them may instead be lost insertion races (insert_failed, see conntrack/insert-failed).`);
+      if (early > 0) parts.push(`early_drop = ${early}: entries were also evicted to make room.`);
+    } else if (early > 0) {
+      at = firstNonZero(table, 'early_drop')!;
+      severity = 'info';
+      parts.push(
+        `${describeTotal(table, 'early_drop', early)}: entries not yet assured were evicted to make room, so the table reached nf_conntrack_max at some point since boot; evicted flows lose their state (their next packets start over or are dropped as INVALID).`,
+      );
+    } else return;
+    parts.push(...now);
+    const g = growth(model, unexplained > 0 ? 'drop' : 'early_drop');
+    if (g) {
+      parts.push(describeGrowth(unexplained > 0 ? 'drop' : 'early_drop', g));
+      if (g.last <= g.first) severity = 'info';
+    } else parts.push('The counters count since boot; take a second conntrack -S to see whether they still grow.');
+    yield { span: at.value.span, message: parts.join(' '), severity, related, fixes };
+  },
+});

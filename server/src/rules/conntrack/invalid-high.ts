@@ -1,0 +1,71 @@
+import { findMatch, matchOption } from '../../formats/iptables/query';
+import { defineRule, type Related } from '../rule';
+import { describeGrowth, describeTotal, firstNonZero, growth, latestTable, percent, sysctlNumber, sysctlRelated, total } from './shared';
+
+/** The catalogue's ratio: invalid above 1 % of found + insert ... */
+export const RATIO = 0.01;
+/** ... when those count every lookup (old kernels); below this the denominator means nothing. */
+export const MIN_DENOMINATOR = 10000;
+/** Newer kernels count neither found nor insert for every packet: then only a large absolute count fires. */
+export const ABSOLUTE = 10000;
+
+export const INVALID_SCRIPT = [
+  '# Log the packets conntrack marks INVALID (6 = TCP; 255 = all protocols) for a while, then read them with dmesg:',
+  'sysctl -w net.netfilter.nf_conntrack_log_invalid=6',
+  '# Turn the logging off again afterwards:',
+  '# sysctl -w net.netfilter.nf_conntrack_log_invalid=0',
+  '# If the cause is benign TCP window tracking (heavy loss or reordering), kube-proxy 1.29+ can set',
+  '# conntrack.tcpBeLiberal: true (net.netfilter.nf_conntrack_tcp_be_liberal = 1) and then omits its INVALID drop rule.',
+].join('\n');
+
+export default defineRule({
+  meta: {
+    id: 'conntrack/invalid-high',
+    title: 'conntrack invalid counter high (packets conntrack could not classify)',
+    severity: 'info',
+    reads: 'conntrack',
+    uses: ['sysctl', 'iptables'],
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    const table = latestTable(model, 'invalid');
+    if (!table) return;
+    const invalid = total(table, 'invalid') ?? 0;
+    if (invalid === 0) return;
+    const denominator = (total(table, 'found') ?? 0) + (total(table, 'insert') ?? 0);
+    const byRatio = denominator >= MIN_DENOMINATOR && invalid > RATIO * denominator;
+    if (!byRatio && invalid < ABSOLUTE) return;
+    const at = firstNonZero(table, 'invalid')!;
+    const parts = [
+      byRatio
+        ? `${describeTotal(table, 'invalid', invalid)} is ${percent(invalid, denominator)} of found + insert (${denominator}).`
+        : `${describeTotal(table, 'invalid', invalid)} since boot.`,
+      'INVALID packets are ones conntrack cannot place in a flow (out-of-window TCP after loss or reordering, retransmissions of flows whose entry expired, bad checksums); kube-proxy drops forwarded INVALID packets so they do not reach pods un-NATed and provoke resets, but legitimate traffic with odd windows then stalls.',
+      'Some INVALID traffic is normal (ICMP errors, scans).',
+    ];
+    const g = growth(model, 'invalid');
+    parts.push(g ? describeGrowth('invalid', g) : 'Compare two conntrack -S snapshots to see how fast it grows.');
+    const related: Related[] = [];
+    const liberal = sysctlNumber(node, ['net.netfilter.nf_conntrack_tcp_be_liberal']);
+    if (liberal) {
+      related.push(sysctlRelated(liberal, `nf_conntrack_tcp_be_liberal = ${liberal.value}`));
+      if (liberal.value !== 0) parts.push(`nf_conntrack_tcp_be_liberal is ${liberal.value} (${liberal.document.path}): only out-of-window RSTs are INVALID there, so look beyond TCP windows.`);
+    }
+    for (const d of node.ofKind('iptables')) {
+      const rule = d.model.tables
+        .find((t) => t.name.value === 'filter')
+        ?.rules.find((r) => r.chain.value === 'KUBE-FORWARD' && r.target?.name.value === 'DROP' && findMatch(r, 'conntrack') && /INVALID/.test(matchOption(r, 'conntrack', '--ctstate')?.values[0]?.value ?? ''));
+      if (rule) {
+        related.push({ document: d, span: rule.span, message: 'kube-proxy drops forwarded INVALID packets here' });
+        break;
+      }
+    }
+    yield {
+      span: at.value.span,
+      message: parts.join(' '),
+      related,
+      fixes: [{ kind: 'command', title: 'Log INVALID packets to find their source', script: INVALID_SCRIPT }],
+    };
+  },
+});

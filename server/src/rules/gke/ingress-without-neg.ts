@@ -1,0 +1,106 @@
+import type { Severity } from '../../core/severity';
+import { addAnnotation, child, setValue, type TextEdit } from '../../formats/k8s';
+import {
+  backendRelated,
+  describeObject,
+  gkeContext,
+  gkeIngressClass,
+  identitySpan,
+  ingressRefsTo,
+  jsonInside,
+  longLivedEvidence,
+  nodeObjects,
+  objectsOf,
+  serviceType,
+  type K8sObject,
+} from '../k8s/shared';
+import { defineRule, type Finding, type Fix, type Related } from '../rule';
+
+const NEG_KEY = 'cloud.google.com/neg';
+const NEG_VALUE = '{"ingress": true}';
+
+export default defineRule({
+  meta: {
+    id: 'gke/ingress-without-neg',
+    title: 'GKE Ingress backend Service without container-native load balancing (NEG)',
+    severity: 'warning',
+    reads: 'k8s',
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const mine = objectsOf(document).filter((o) => o.doc.service);
+    if (mine.length === 0) return;
+    const objects = nodeObjects(document, node);
+    const context = gkeContext(objects);
+    for (const service of mine) {
+      const finding = check(service, objects, context, document.text);
+      if (finding) yield finding;
+    }
+  },
+});
+
+function check(service: K8sObject, objects: readonly K8sObject[], context: ReturnType<typeof gkeContext>, text: string): Finding | undefined {
+  const svc = service.doc.service!;
+  const type = serviceType(svc);
+  // ClusterIP backends only work with NEGs (the controller rejects them otherwise), so they are on.
+  if (type !== 'NodePort' && type !== 'LoadBalancer') return undefined;
+  if (svc.neg?.ingress?.value === true) return undefined;
+  if (svc.neg?.annotation.value.templated) return undefined;
+  const refs = ingressRefsTo(service.doc, objects).flatMap((r) => {
+    const how = gkeIngressClass(r.view, context);
+    return how ? [{ ref: r, how }] : [];
+  });
+  if (refs.length === 0) return undefined;
+
+  const explicitOff = svc.neg?.ingress?.value === false;
+  const longLived = longLivedEvidence(service, objects);
+  const first = refs[0]!;
+  const ingNames = [...new Set(refs.map((r) => `${describeObject(r.ref.ingress.doc).replace(/^Ingress /, '')} (${r.how})`))].join(', ');
+  const parts = [
+    `${describeObject(service.doc)} (type ${type}) is a backend of GKE Ingress ${ingNames} without container-native load balancing: the load balancer sends requests to a NodePort on any node, where kube-proxy forwards them (with externalTrafficPolicy Cluster also SNATs them) to a pod that may run elsewhere.`,
+    'That intermediate node holds the connection state, so its reboot or preemption silently breaks long-lived connections (WebSockets) that have nothing to do with it; with NEGs the load balancer targets pod IPs directly.',
+  ];
+  if (explicitOff) parts.push(`${NEG_KEY} sets "ingress": false, so NEGs are off for this Service.`);
+  else {
+    parts.push(
+      svc.neg
+        ? `${NEG_KEY} is set without "ingress": true (standalone NEGs only), so the Ingress uses instance groups unless the cluster overrides it.`
+        : `Whether NEGs are on anyway depends on the cluster, which manifests do not show: GKE ≥ 1.17.6-gke.7 annotates Services itself when the cluster is VPC-native, not Shared VPC and without GKE network policy (kubectl get service -o yaml shows the live annotation).`,
+    );
+  }
+  if (longLived) parts.push(`Long-lived connections: ${longLived.text}.`);
+  // warning: NEGs are known to be off and connections are meant to last; otherwise one step lower.
+  const severity: Severity | undefined = explicitOff && longLived ? undefined : 'info';
+
+  const related: Related[] = [...refs.map((r) => backendRelated(r.ref, ` (${r.how})`)), ...(longLived?.related ?? [])];
+  if (!gkeIngressClass(first.ref.view, undefined) && context) related.push({ document: context.file, span: context.span, message: `GKE evidence: ${context.what}` });
+
+  const fixes: Fix[] = [];
+  const edits = negEdits(service, text);
+  if (edits) {
+    fixes.push({
+      kind: 'edit',
+      title: `Add ${NEG_KEY}: '${NEG_VALUE}' (container-native load balancing; needs a VPC-native cluster)`,
+      edits,
+      safe: false,
+    });
+  }
+  return {
+    span: svc.neg ? svc.neg.annotation.value.span : identitySpan(service.doc),
+    message: parts.join(' '),
+    ...(severity ? { severity } : {}),
+    related,
+    ...(fixes.length ? { fixes } : {}),
+  };
+}
+
+/** Sets `"ingress": true` inside an existing annotation (keeping exposed_ports), or adds the annotation. */
+function negEdits(service: K8sObject, text: string): TextEdit[] | undefined {
+  const svc = service.doc.service!;
+  const annotationRef = child(service.doc.ref, 'metadata', 'annotations', NEG_KEY);
+  if (!svc.neg) return addAnnotation(text, service.doc.ref, NEG_KEY, NEG_VALUE);
+  const inside = setValue(text, jsonInside(annotationRef, ['ingress']), true);
+  if (inside) return inside;
+  // The value is not a JSON object we can edit in place; replace it only when nothing would be lost.
+  return svc.neg.exposedPorts.length === 0 ? setValue(text, annotationRef, NEG_VALUE) : undefined;
+}

@@ -1,0 +1,87 @@
+import type { Severity } from '../../core/severity';
+import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { defineRule, type Fix, type Related } from '../rule';
+import { FIXED_KUBE_PROXY } from './kube-postrouting-double-snat';
+import { chainRules, deleteLineEdit, iptablesCommand, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
+
+/**
+ * NET-KP-002: kube-proxy and kubelet only manage the rules they currently write. After an
+ * in-place upgrade the old KUBE-POSTROUTING masquerade rule can stay in the chain next to (worse:
+ * ahead of) the new unmark-then-masquerade rules, and POSTROUTING can collect several jumps to it.
+ */
+export default defineRule({
+  meta: {
+    id: 'iptables/kube-postrouting-stale-rule',
+    title: 'Stale KUBE-POSTROUTING rules left by an in-place kube-proxy/kubelet upgrade',
+    severity: 'warning',
+    reads: 'iptables',
+    uses: ['ethtool', 'k8s'],
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    const mm = masqueradeMark(model, node);
+    const shape = postroutingShape(model, mm.mark);
+    const cmd = iptablesCommand(model);
+    const flush = `${cmd} -t nat -F KUBE-POSTROUTING`;
+    const commandFix: Fix = {
+      kind: 'command',
+      title: 'Flush KUBE-POSTROUTING and let kube-proxy re-create it',
+      script: [
+        '# Remove every rule of the chain; kube-proxy writes its current rules back on its next sync.',
+        flush,
+        `# Make it last: run kubelet at the same fixed version (${FIXED_KUBE_PROXY} or later; kubelet wrote this chain until 1.28), or reboot the node.`,
+      ].join('\n'),
+    };
+    const vxlan = vxlanState(node);
+    const clear = shape.clear;
+    if (clear) {
+      for (const { rule, afterClear } of shape.old) {
+        let severity: Severity = 'warning';
+        let message: string;
+        if (!afterClear) {
+          if (vxlan.confirmed) severity = 'error';
+          message =
+            `KUBE-POSTROUTING has the old masquerade rule (mark ${mm.describe} left set) ahead of the new rule that clears the mark (line ${clear.line + 1}): marked packets hit the old rule first, so the upgrade's fix has no effect and VXLAN-encapsulated packets are still masqueraded twice` +
+            (vxlan.confirmed ? ` (${vxlan.text}).` : `; ${vxlan.text}.`);
+        } else {
+          message = `KUBE-POSTROUTING still has the old masquerade rule after the new rule that clears the mark (line ${clear.line + 1}): it no longer matches, but it shows the chain was not flushed after an upgrade, or that an older kubelet still writes it.`;
+        }
+        message += ` Flush the chain and let kube-proxy re-sync (${flush}, or reboot the node), and upgrade kubelet to the same fixed version as kube-proxy (${FIXED_KUBE_PROXY} or later).`;
+        const related: Related[] = [{ document, span: clear.span, message: 'the new rule that clears the masquerade mark' }, ...(severity === 'error' ? vxlan.related : [])];
+        const fixes: Fix[] = model.variant === 'save' ? [{ kind: 'edit', title: 'Delete the stale masquerade rule', edits: [deleteLineEdit(document, rule)], safe: true }] : [commandFix];
+        yield { span: matchOption(rule, 'mark', '--mark')?.span ?? rule.span, message, severity, related, fixes };
+      }
+    }
+
+    const jumps = chainRules(table(model, 'nat'), 'POSTROUTING').filter((r) => targetName(r) === 'KUBE-POSTROUTING');
+    const first = jumps[0];
+    if (!first) return;
+    const firstKey = ruleKey(first);
+    for (const rule of jumps.slice(1)) {
+      const identical = ruleKey(rule) === firstKey;
+      const message = `POSTROUTING jumps to KUBE-POSTROUTING again (first jump on line ${first.line + 1}): rules are being added on every sync instead of once (a broken iptables -C in some iptables-nft releases, or two components writing the chain), and the rule set keeps growing. Delete the extra jumps or flush and let kube-proxy re-sync (${flush}).`;
+      const fixes: Fix[] =
+        model.variant === 'save'
+          ? [{ kind: 'edit', title: 'Delete the repeated jump to KUBE-POSTROUTING', edits: [deleteLineEdit(document, rule)], safe: identical }]
+          : [
+              {
+                kind: 'command',
+                title: 'Delete the repeated jump to KUBE-POSTROUTING',
+                script: [
+                  '# Delete one jump by its position in POSTROUTING; check the numbers first with:',
+                  `#   ${cmd} -t nat -L POSTROUTING -n --line-numbers`,
+                  `${cmd} -t nat -D POSTROUTING ${rule.number ?? positionInChain(table(model, 'nat'), rule)}`,
+                ].join('\n'),
+              },
+            ];
+      yield {
+        span: rule.target!.name.span,
+        message,
+        severity: 'warning',
+        related: [{ document, span: first.span, message: 'the first jump to KUBE-POSTROUTING' }],
+        fixes,
+      };
+    }
+  },
+});

@@ -1,0 +1,281 @@
+import type { Span } from '../../core/span';
+import type { ParsedDocument } from '../../engine/document';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import {
+  allDocuments,
+  type IngressBackend,
+  type IngressView,
+  type K8sDocument,
+  type ServicePort,
+  type ServiceView,
+  type Value,
+  type YamlRef,
+} from '../../formats/k8s';
+import { nestRef } from '../../formats/k8s/source';
+import type { Related } from '../rule';
+
+/**
+ * Cross-document helpers for the Service / Ingress / BackendConfig rules (k8s/*, gke/*). Rules
+ * report on one file but resolve references (Ingress → Service → BackendConfig) across every
+ * manifest of the node, the way `kubectl apply -f <folder>` would see them. Everything here is
+ * linear in the number of objects of the node.
+ */
+
+export type K8sFile = ParsedDocument<'k8s'>;
+
+/** One object (YAML document, List item or embedded document) and the file it is in. */
+export interface K8sObject {
+  readonly file: K8sFile;
+  readonly doc: K8sDocument;
+}
+
+/** The node's manifest files, the linted one first (it replaces any stale copy of the same URI). */
+export function k8sFiles(document: K8sFile, node: NodeSnapshot): K8sFile[] {
+  return [document, ...node.ofKind('k8s').filter((d) => d !== document && d.uri !== document.uri)];
+}
+
+export function objectsOf(file: K8sFile): K8sObject[] {
+  return [...allDocuments(file.model)].map((doc) => ({ file, doc }));
+}
+
+export function nodeObjects(document: K8sFile, node: NodeSnapshot): K8sObject[] {
+  return k8sFiles(document, node).flatMap(objectsOf);
+}
+
+/** A plain (not templated) string value, or undefined. */
+function plain(v: Value<string> | undefined): string | undefined {
+  return v && !v.templated ? v.value : undefined;
+}
+
+export function nameOf(doc: K8sDocument): string | undefined {
+  return plain(doc.metadata?.name);
+}
+
+export function namespaceOf(doc: K8sDocument): string | undefined {
+  return plain(doc.metadata?.namespace);
+}
+
+/**
+ * Manifests often leave the namespace out (it comes from `kubectl -n` or the current context), so
+ * a missing namespace on either side matches; two different explicit namespaces do not.
+ */
+export function sameNamespace(a: K8sDocument, b: K8sDocument): boolean {
+  const na = namespaceOf(a);
+  const nb = namespaceOf(b);
+  return na === undefined || nb === undefined || na === nb;
+}
+
+/** Where a finding about a whole object goes: its name, else its kind, else the start of the document. */
+export function identitySpan(doc: K8sDocument): Span {
+  return doc.metadata?.name?.span ?? doc.kind?.span ?? { start: doc.span.start, end: doc.span.start };
+}
+
+export function describeObject(doc: K8sDocument): string {
+  const ns = namespaceOf(doc);
+  return `${doc.kind?.value ?? 'object'} ${ns ? `${ns}/` : ''}${nameOf(doc) ?? '(unnamed)'}`;
+}
+
+/** The ref of a value inside a JSON annotation (`cloud.google.com/neg`), for the edit helpers. */
+export function jsonInside(annotationRef: YamlRef, path: readonly (string | number)[]): YamlRef {
+  return nestRef(annotationRef, { doc: 0, path: [...path], format: 'json' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service types
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | 'other' | 'templated';
+
+export function serviceType(svc: ServiceView): ServiceType {
+  if (!svc.type.present) return 'ClusterIP';
+  if (svc.type.templated) return 'templated';
+  const t = svc.type.value;
+  return t === 'ClusterIP' || t === 'NodePort' || t === 'LoadBalancer' || t === 'ExternalName' ? t : 'other';
+}
+
+/** NodePort and LoadBalancer Services are reachable through every node's NodePort. */
+export function hasNodePorts(svc: ServiceView): boolean {
+  const t = serviceType(svc);
+  return t === 'NodePort' || t === 'LoadBalancer';
+}
+
+/** `cloud.google.com/neg` says `"ingress": true` (any JSON spelling, with or without exposed_ports). */
+export function negIngressOn(svc: ServiceView): boolean {
+  return svc.neg?.ingress?.value === true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long-lived connection hints
+
+/** Port-name / appProtocol words that mean long-lived connections (WebSockets, gRPC streams). */
+const LONG_LIVED_WORDS = new Set(['ws', 'wss', 'websocket', 'websockets', 'grpc', 'grpcs', 'socketio', 'sse']);
+
+export interface PortHint {
+  readonly port: ServicePort;
+  /** The port name or appProtocol that gives it away. */
+  readonly hint: Value<string>;
+}
+
+function hasLongLivedWord(s: string): boolean {
+  return s
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((w) => LONG_LIVED_WORDS.has(w));
+}
+
+/** The ports whose name or appProtocol suggests long-lived connections (`ws`, `websocket`, `grpc`, `kubernetes.io/ws`). */
+export function longLivedPorts(svc: ServiceView): PortHint[] {
+  const out: PortHint[] = [];
+  for (const port of svc.ports) {
+    const hint = [port.name, port.appProtocol].find((v): v is Value<string> => !!v && !v.templated && hasLongLivedWord(v.value));
+    if (hint) out.push({ port, hint });
+  }
+  return out;
+}
+
+export function describePort(p: ServicePort): string {
+  const name = p.name && !p.name.templated ? p.name.value : undefined;
+  const num = p.port?.value;
+  return name && num !== undefined ? `${name} (${num})` : (name ?? (num !== undefined ? String(num) : 'unnamed'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GKE context and Ingress → Service references
+
+export interface Evidence {
+  readonly file: K8sFile;
+  readonly span: Span;
+  readonly what: string;
+}
+
+const GKE_API = /^(?:cloud\.google\.com|networking\.gke\.io|networking\.gke\.io\.[a-z]+)\//;
+const GKE_ANNOTATION = /^(?:cloud\.google\.com\/|beta\.cloud\.google\.com\/|networking\.gke\.io\/|ingress\.gcp\.kubernetes\.io\/|kubernetes\.io\/ingress\.global-static-ip-name$)/;
+
+/**
+ * Evidence that the manifests are for GKE: a GKE API object (BackendConfig, FrontendConfig,
+ * ManagedCertificate, ...) or a GKE annotation (`cloud.google.com/*`, `networking.gke.io/*`,
+ * `kubernetes.io/ingress.global-static-ip-name`) anywhere in the node, or an Ingress of class gce.
+ */
+export function gkeContext(objects: readonly K8sObject[]): Evidence | undefined {
+  for (const { file, doc } of objects) {
+    if (doc.apiVersion && GKE_API.test(doc.apiVersion.value)) return { file, span: doc.apiVersion.span, what: `${doc.kind?.value ?? 'object'} (${doc.apiVersion.value})` };
+    for (const a of doc.metadata?.annotations ?? []) {
+      if (GKE_ANNOTATION.test(a.key.value)) return { file, span: a.key.span, what: `annotation ${a.key.value}` };
+    }
+    const c = doc.ingress?.ingressClass;
+    if (c && !c.templated && isGceClass(c.value)) return { file, span: c.span, what: `Ingress class ${c.value}` };
+  }
+  return undefined;
+}
+
+function isGceClass(v: string): boolean {
+  const t = v.trim().toLowerCase();
+  return t === 'gce' || t === 'gce-internal';
+}
+
+/**
+ * How an Ingress is known to be served by the GKE Ingress controller: class `gce` / `gce-internal`
+ * (annotation, which wins, or `spec.ingressClassName`), or no class at all in manifests that are
+ * evidently GKE ones (GKE's controller serves class-less Ingresses). Undefined for any other class
+ * (nginx, traefik, ...), a templated class, or no class without GKE evidence.
+ */
+export function gkeIngressClass(ing: IngressView, context: Evidence | undefined): string | undefined {
+  const c = ing.ingressClass;
+  if (c) {
+    if (c.templated || !isGceClass(c.value)) return undefined;
+    return `${c.source === 'annotation' ? 'kubernetes.io/ingress.class' : 'ingressClassName'}: ${c.value}`;
+  }
+  return context ? `no ingress class, GKE manifests (${context.what})` : undefined;
+}
+
+export interface IngressRef {
+  readonly ingress: K8sObject;
+  readonly view: IngressView;
+  readonly backend: IngressBackend;
+  readonly serviceName: Value<string>;
+}
+
+/** Every Ingress backend (default backend or rule path) in the node that names this Service. */
+export function ingressRefsTo(service: K8sDocument, objects: readonly K8sObject[]): IngressRef[] {
+  const name = nameOf(service);
+  if (name === undefined) return [];
+  const out: IngressRef[] = [];
+  for (const o of objects) {
+    const view = o.doc.ingress;
+    if (!view || !sameNamespace(o.doc, service)) continue;
+    for (const backend of view.backends) {
+      const s = backend.serviceName;
+      if (s && !s.templated && s.value === name) out.push({ ingress: o, view, backend, serviceName: s });
+    }
+  }
+  return out;
+}
+
+export function describeBackend(ref: IngressRef): string {
+  const b = ref.backend;
+  const where = b.source === 'defaultBackend' ? 'its default backend' : `${b.host && !b.host.templated ? b.host.value : '*'}${b.path && !b.path.templated ? b.path.value : ''}`;
+  const port = b.servicePort !== undefined ? ` port ${String(b.servicePort.value)}` : '';
+  return `Ingress ${nameOf(ref.ingress.doc) ?? '(unnamed)'} routes ${where} to this Service${port}`;
+}
+
+export function backendRelated(ref: IngressRef, extra = ''): Related {
+  return { document: ref.ingress.file, span: ref.serviceName.span, message: `${describeBackend(ref)}${extra}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// BackendConfig attachment
+
+export interface AttachedBackendConfig {
+  /** The name in the Service's annotation (where it is written). */
+  readonly name: Value<string>;
+  /** The BackendConfig object, when the node's manifests contain it. */
+  readonly object?: K8sObject;
+}
+
+/** The BackendConfig name the Service's annotation gives this port: a per-port entry (by name or number), else `default`. */
+export function backendConfigNameFor(svc: ServiceView, port: ServicePort): Value<string> | undefined {
+  const bc = svc.backendConfig;
+  if (!bc) return undefined;
+  const keys = [port.name && !port.name.templated ? port.name.value : undefined, port.port !== undefined ? String(port.port.value) : undefined].filter((k): k is string => k !== undefined);
+  const perPort = bc.ports.find((p) => keys.includes(p.port.value));
+  return perPort?.name ?? bc.default;
+}
+
+export function findBackendConfig(objects: readonly K8sObject[], name: string, near: K8sDocument): K8sObject | undefined {
+  return objects.find((o) => o.doc.backendConfig && nameOf(o.doc) === name && sameNamespace(o.doc, near));
+}
+
+export function attachedBackendConfig(svc: ServiceView, port: ServicePort, service: K8sDocument, objects: readonly K8sObject[]): AttachedBackendConfig | undefined {
+  const name = backendConfigNameFor(svc, port);
+  if (!name || name.templated) return undefined;
+  const object = findBackendConfig(objects, name.value, service);
+  return { name, ...(object ? { object } : {}) };
+}
+
+/** Long-lived evidence for NET-GKE-001 / NET-SVC-001: port names, or an attached BackendConfig with timeoutSec ≥ 300. */
+export interface LongLivedEvidence {
+  readonly text: string;
+  readonly related: Related[];
+}
+
+export const LONG_TIMEOUT_SEC = 300;
+
+export function longLivedEvidence(service: K8sObject, objects: readonly K8sObject[]): LongLivedEvidence | undefined {
+  const svc = service.doc.service;
+  if (!svc) return undefined;
+  const parts: string[] = [];
+  const related: Related[] = [];
+  for (const h of longLivedPorts(svc)) {
+    parts.push(`port ${describePort(h.port)} suggests long-lived connections`);
+    related.push({ document: service.file, span: h.hint.span, message: `port ${describePort(h.port)}: long-lived connections` });
+  }
+  const seen = new Set<K8sObject>();
+  for (const port of svc.ports) {
+    const bc = attachedBackendConfig(svc, port, service.doc, objects);
+    const t = bc?.object?.doc.backendConfig?.timeoutSec;
+    if (!bc?.object || seen.has(bc.object) || !t?.present || t.value < LONG_TIMEOUT_SEC) continue;
+    seen.add(bc.object);
+    parts.push(`BackendConfig ${bc.name.value} sets timeoutSec: ${t.value} (connections are meant to last)`);
+    related.push({ document: bc.object.file, span: t.span, message: `BackendConfig ${bc.name.value}: timeoutSec ${t.value}` });
+  }
+  return parts.length ? { text: parts.join('; '), related } : undefined;
+}

@@ -1,0 +1,124 @@
+import type { Severity } from '../../core/severity';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import type { SysctlEntry } from '../../formats/sysctl';
+import { defineRule, type Fix, type Finding } from '../rule';
+import { documentRole, ipv6Pods, isFullDump, numberOf, setValueFixes, type SysctlDoc } from './shared';
+
+const V4 = 'net.bridge.bridge-nf-call-iptables';
+const V6 = 'net.bridge.bridge-nf-call-ip6tables';
+
+interface CniContext {
+  /** `bridge`: pods hang off a Linux bridge (flannel, kubenet, bridge plugin); `routed`: Calico / Cilium without a bridge. */
+  readonly kind: 'bridge' | 'routed' | 'unknown';
+  readonly evidence?: string;
+}
+
+const BRIDGE_IFACE = /^net\.ipv4\.conf\.(cni\d*|cbr0|docker0|kube-bridge)\./;
+const ROUTED_IFACE = /^net\.ipv4\.conf\.(cali[\w-]*|lxc[\w-]*|cilium_[\w-]+)\./;
+
+/** Which CNI family the node's files point at; a Linux bridge interface wins over routed-CNI hints. */
+function cniContext(node: NodeSnapshot): CniContext {
+  let routed: string | undefined;
+  for (const d of node.ofKind('sysctl')) {
+    for (const e of d.model.entries) {
+      const b = BRIDGE_IFACE.exec(e.key);
+      if (b) return { kind: 'bridge', evidence: `bridge interface ${b[1]} in ${d.path}` };
+      const r = routed ? null : ROUTED_IFACE.exec(e.key);
+      if (r) routed = `interface ${r[1]} in ${d.path}`;
+    }
+  }
+  const f = node.facts;
+  for (const ipt of node.ofKind('iptables')) {
+    for (const t of ipt.model.tables) {
+      const c = t.chains.find((ch) => /^(?:cali-|CILIUM_)/.test(ch.name.value));
+      if (c && !routed) routed = `chain ${c.name.value} in ${ipt.path}`;
+    }
+  }
+  if (routed) return { kind: 'routed', evidence: routed };
+  if (f.flannelBackend) return { kind: 'bridge', evidence: `flannel (backend ${f.flannelBackend.value}) uses the cni0 bridge` };
+  if (f.vxlanDevice?.value.startsWith('flannel')) return { kind: 'bridge', evidence: `flannel device ${f.vxlanDevice.value} (flannel uses the cni0 bridge)` };
+  return { kind: 'unknown' };
+}
+
+/** The entry a missing key would sit before in the sorted `sysctl -a` output: where the finding is shown. */
+function whereMissing(doc: SysctlDoc, key: string): SysctlEntry | undefined {
+  let before: SysctlEntry | undefined;
+  for (const e of doc.model.entries) {
+    if (e.key > key) return e;
+    before = e;
+  }
+  return before;
+}
+
+/**
+ * NET-SYS-002: bridged pod traffic bypasses iptables — the sysctl is 0, or (full `sysctl -a`)
+ * `net.bridge.*` is missing because `br_netfilter` is not loaded.
+ */
+export default defineRule({
+  meta: {
+    id: 'sysctl/bridge-nf-call-iptables-disabled',
+    title: 'Bridged pod traffic bypasses iptables (bridge-nf-call-iptables off or br_netfilter not loaded)',
+    severity: 'warning',
+    reads: 'sysctl',
+    uses: ['k8s', 'iptables', 'ethtool'],
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const cni = cniContext(node);
+    if (cni.kind === 'routed') return;
+    const severity: Severity | undefined = cni.kind === 'bridge' ? undefined : 'info';
+    const context =
+      cni.kind === 'bridge'
+        ? `This node uses a Linux bridge for pods (${cni.evidence}).`
+        : 'Which CNI this node uses is unknown: it matters for Linux-bridge CNIs (flannel, kubenet, the bridge plugin), not for routed Calico or Cilium.';
+    const why =
+      'Packets switched inside the pod bridge (pod to pod on this node, and the replies of a Service whose endpoint is on this node) then skip iptables, so conntrack never reverses the Service DNAT: the client gets a reply from the pod IP instead of the ClusterIP and drops it.';
+
+    const keys = ipv6Pods(node) ? [V4, V6] : [V4];
+    const full = isFullDump(document);
+    const file = documentRole(document) === 'file';
+    let missingReported = false;
+    for (const key of keys) {
+      const e = numberOf(document, key);
+      if (e && e.number === 0) {
+        const fixes: Fix[] = setValueFixes(document, e, '1', {
+          title: `Set ${key} = 1`,
+          safe: true,
+          why: ['Let iptables (kube-proxy Service NAT) see traffic bridged between pods.'],
+          dropIn: '90-kubernetes-bridge-nf-call.conf',
+        });
+        const finding: Finding = {
+          span: e.span,
+          message: `${key} = 0: ${why} ${context}${file ? ' Re-applying this file (boot, `sysctl --system`) switches it off again.' : ''}`,
+          ...(severity ? { severity } : {}),
+          fixes,
+        };
+        yield finding;
+      } else if (!e && full && !missingReported && !document.model.entries.some((x) => x.key.startsWith('net.bridge.'))) {
+        // A complete sysctl -a without any net.bridge.* key: br_netfilter is not loaded at all.
+        missingReported = true;
+        const at = whereMissing(document, key);
+        if (!at) continue;
+        yield {
+          span: at.span,
+          message: `${key} is missing from this complete \`sysctl -a\` (it would be listed here): the br_netfilter module is not loaded. ${why} ${context} kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".`,
+          ...(severity ? { severity } : {}),
+          fixes: [
+            {
+              kind: 'command',
+              title: 'Load br_netfilter and enable bridge-nf-call-iptables',
+              script: [
+                '# br_netfilter is not loaded: traffic bridged between pods skips iptables (Service NAT replies are lost).',
+                'modprobe br_netfilter',
+                "printf 'br_netfilter\\n' > /etc/modules-load.d/br_netfilter.conf",
+                ...keys.map((k) => `sysctl -w ${k}=1`),
+                '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
+                `printf '${keys.map((k) => `${k} = 1`).join('\\n')}\\n' > /etc/sysctl.d/90-kubernetes-bridge-nf-call.conf`,
+              ].join('\n'),
+            },
+          ],
+        };
+      }
+    }
+  },
+});

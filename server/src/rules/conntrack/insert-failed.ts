@@ -92,15 +92,17 @@ export default defineRule({
     at ??= table.rows.map((r) => counter(r, 'insert_failed')).find((c) => c && c.value.value > 0);
     if (!at) return;
 
+    const lost = 'lost the race to insert their conntrack entry and had their packet dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit).';
     const parts = [
-      `${describeTotal(table, 'insert_failed', failed)}: new connections lost the race to insert their conntrack entry and their packet was dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit).`,
+      chain > 0
+        ? `${describeTotal(table, 'insert_failed', failed)}, of which chaintoolong = ${chain} are insertions refused for over-long hash chains (see conntrack/chain-too-long); the other ${races} are new connections that ${lost}`
+        : `${describeTotal(table, 'insert_failed', failed)}: new connections ${lost}`,
     ];
-    if (chain > 0) parts.push(`chaintoolong = ${chain} of them are refused over-long hash chains (see conntrack/chain-too-long); ${races} remain.`);
 
     const kernel = kernelAtLeast(node, CLASH_RESOLVE_KERNEL, table);
     let severity: Severity = 'warning';
     if (kernel.answer === 'yes') {
-      parts.push(`With ${kernel.evidence} (5.10 or later) clashes resolved without loss go to clash_resolve, so insert_failed counts real drops.`);
+      parts.push(`The kernel is 5.10 or later (${kernel.evidence}): clashes resolved without loss go to clash_resolve, so insert_failed counts real drops.`);
     } else if (kernel.answer === 'no') {
       parts.push(`Before kernel 5.10 (here ${kernel.evidence}) insert_failed also counts clashes that were resolved without any loss, so the number overstates the drops.`);
       severity = 'info';

@@ -73,8 +73,10 @@ export default defineRule({
       const fixes: Fix[] = [];
       if (!k3s && hereMissing.length > 0) {
         const edits = sidecarEdits(text, hereMissing, t.device);
+        const psp = restrictivePsp(document);
         if (edits) {
-          fixes.push({ kind: 'edit', title: `Add a sidecar to the flannel DaemonSet that keeps TX checksum offload off on ${t.device}`, edits, safe: true });
+          if (psp) parts.push(`The PodSecurityPolicy ${psp} in this file restricts host paths: it must allow a read-only hostPath "/" and the SYS_CHROOT capability for the sidecar fix.`);
+          fixes.push({ kind: 'edit', title: `Add a sidecar to the flannel DaemonSet that keeps TX checksum offload off on ${t.device}`, edits, safe: psp === undefined });
         }
       } else if (!k3s && elsewhereMissing.length > 0) {
         parts.push(`The flannel DaemonSet is in ${elsewhereMissing.map(({ d }) => d.path).join(', ')}: the sidecar fix is offered there.`);
@@ -123,6 +125,15 @@ function vxlanTargets(document: ParsedDocument<'k8s'>): Target[] {
     }
   }
   return out;
+}
+
+/** A PodSecurityPolicy of this file that lists `allowedHostPaths` (it would reject the sidecar's hostPath "/"). */
+function restrictivePsp(document: ParsedDocument<'k8s'>): string | undefined {
+  for (const d of allDocuments(document.model)) {
+    if (d.kind?.value !== 'PodSecurityPolicy') continue;
+    if (/^[ \t]*allowedHostPaths[ \t]*:/m.test(document.text.slice(d.span.start, d.span.end))) return d.metadata?.name?.value ?? '(unnamed)';
+  }
+  return undefined;
 }
 
 /** TX checksum offload of `device` in this node's ethtool dumps (the last block printed). */

@@ -42,10 +42,11 @@ export default defineRule({
       span = line.tcp.span;
     } else {
       const ipvsDocs = node.ofKind('ipvsadm');
-      // One report per node: documents with a timeout line speak for it; otherwise the first dump with services.
+      // One report per node: documents with a timeout line speak for it; otherwise the dump with
+      // services whose path sorts first (the same choice in the editor and the CLI).
       if (ipvsDocs.some((d) => d.model.timeouts.some((t) => t.tcp))) return;
       const first = model.services[0];
-      if (!first || ipvsDocs.find((d) => d.model.services.length > 0) !== document) return;
+      if (!first || ipvsDocs.some((d) => d !== document && d.model.services.length > 0 && d.path < document.path)) return;
       span = model.version?.span ?? first.address?.span ?? first.span;
       const kp = kubeProxyTcpTimeout(node.ofKind('k8s'));
       if (kp) {

@@ -1,0 +1,48 @@
+import { downgrade } from '../../core/severity';
+import { child, flannelConfigs, setScalar } from '../../formats/k8s';
+import { defineRule, type Fix } from '../rule';
+import { backendKey } from './manifest';
+
+/** Encapsulation overhead per backend over an IPv4 underlay (flannel pkg/backend: vxlan 50, wireguard 80, udp 28, ipip 20). */
+const OVERHEAD: Readonly<Record<string, number>> = { vxlan: 50, wireguard: 80, udp: 28, ipip: 20 };
+const ETHERNET = 1500;
+const JUMBO = 9000;
+
+/** NET-FL-003: an explicit backend MTU that leaves no room for the encapsulation header. */
+export default defineRule({
+  meta: {
+    id: 'flannel/mtu-too-large',
+    title: 'flannel backend MTU too large for the encapsulation overhead',
+    severity: 'warning',
+    reads: 'k8s',
+    fix: 'edit',
+  },
+  *check({ document }) {
+    const { model, text } = document;
+    for (const fl of flannelConfigs(model)) {
+      const mtu = fl.backend.mtu;
+      const type = fl.backend.type;
+      if (!mtu.present || !type.present) continue;
+      const backend = type.value.toLowerCase();
+      const overhead = OVERHEAD[backend];
+      if (overhead === undefined || mtu.value <= ETHERNET - overhead) continue;
+      const jumboOk = mtu.value <= JUMBO - overhead;
+      const parts = [
+        `Backend MTU ${mtu.value} leaves no room for the ${overhead}-byte ${backend} header on a ${ETHERNET}-byte underlay: encapsulated packets larger than the node NIC's MTU are fragmented or dropped (PMTU discovery rarely works across the overlay), so small requests work while large responses and TLS handshakes hang.`,
+        `flannel derives the right value (${ETHERNET - overhead} on ${ETHERNET}) from the external interface when MTU is not set.`,
+      ];
+      if (jumboOk) parts.push(`The node MTU is unknown here: with jumbo frames (${JUMBO}) up to ${JUMBO - overhead} is fine.`);
+      else parts.push(`That is too large even for ${JUMBO}-byte jumbo frames (at most ${JUMBO - overhead}).`);
+      const fixes: Fix[] = [];
+      const [b, k] = backendKey(fl, 'MTU');
+      const edits = setScalar(text, child(fl.ref, b!, k!), ETHERNET - overhead);
+      if (edits) fixes.push({ kind: 'edit', title: `Set MTU to ${ETHERNET - overhead} (${ETHERNET}-byte underlay minus ${overhead}), or remove it to let flannel compute it`, edits, safe: false });
+      yield {
+        span: mtu.span,
+        message: parts.join(' '),
+        ...(jumboOk ? { severity: downgrade('warning') } : {}),
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+  },
+});

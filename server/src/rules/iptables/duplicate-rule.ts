@@ -1,0 +1,109 @@
+import type { Severity } from '../../core/severity';
+import type { IptRule } from '../../formats/iptables/model';
+import { targetName } from '../../formats/iptables/query';
+import { defineRule, type Fix } from '../rule';
+import { deleteLineEdit, iptablesCommand, ruleKey } from './support';
+
+/** Targets after which the chain is left: a later identical copy can never match. */
+const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK', 'QUEUE', 'NFQUEUE']);
+/** Targets that change what later rules match on. */
+const MARKING = new Set(['MARK', 'CONNMARK']);
+/** Duplicates across a document at which the rule set is clearly growing without bound. */
+const RUNAWAY = 100;
+
+/**
+ * NET-IPT-005: the same rule more than once in a chain. Components check with `iptables -C`
+ * before appending; a broken `-C` (iptables-nft 1.8.0–1.8.2, regression in 1.8.10) makes them append
+ * again on every resync and the rule set grows until rule programming and packet processing slow down.
+ */
+export default defineRule({
+  meta: {
+    id: 'iptables/duplicate-rule',
+    title: 'The same rule appears more than once in a chain',
+    severity: 'warning',
+    reads: 'iptables',
+    fix: 'edit',
+  },
+  *check({ document }) {
+    const { model } = document;
+    const h = model.header;
+    const buggy =
+      h?.backend?.value === 'nf_tables' && h.version && /^v?1\.8\.(?:[0-2]|10)(?:$|[^\d])/.test(h.version.value.replace(/^v/, ''))
+        ? `iptables ${h.version.value} (nf_tables) has a broken "iptables -C" (1.8.0–1.8.2, fixed in 1.8.3; regression in 1.8.10), which makes components append their rules again on every resync`
+        : undefined;
+    const groups: { first: IptRule; copies: IptRule[] }[] = [];
+    let total = 0;
+    // Per rule: its 1-based position in its chain and how many marking rules precede it there.
+    const position = new Map<IptRule, { n: number; marks: number }>();
+    for (const t of model.tables) {
+      const seen = new Map<string, { first: IptRule; copies: IptRule[] }>();
+      const perChain = new Map<string, { n: number; marks: number }>();
+      for (const rule of t.rules) {
+        const c = perChain.get(rule.chain.value) ?? { n: 0, marks: 0 };
+        position.set(rule, { n: c.n + 1, marks: c.marks });
+        perChain.set(rule.chain.value, { n: c.n + 1, marks: c.marks + (MARKING.has(targetName(rule) ?? '') ? 1 : 0) });
+        // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
+        if (t.name.value === 'nat' && rule.chain.value === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
+        const key = ruleKey(rule);
+        const g = seen.get(key);
+        if (g) {
+          g.copies.push(rule);
+          total++;
+        } else {
+          const n = { first: rule, copies: [] };
+          seen.set(key, n);
+          groups.push(n);
+        }
+      }
+    }
+    if (total === 0) return;
+    const cmd = iptablesCommand(model);
+    for (const { first, copies } of groups) {
+      if (copies.length === 0) continue;
+      const count = copies.length + 1;
+      let severity: Severity = count >= 3 ? 'warning' : 'info';
+      if (total >= RUNAWAY || (buggy && count >= 3)) severity = 'error';
+      const t = model.tables.find((x) => x.name.value === first.table) ?? model.tables[0]!;
+      for (const copy of copies) {
+        const parts = [
+          `This rule is a copy of the rule on line ${first.line + 1} (${count} identical rules in ${first.chain.value} of table ${t.name.value}${total > copies.length ? `, ${total} copies in this dump` : ''}).`,
+        ];
+        const terminating = TERMINATING.has(targetName(first) ?? '');
+        if (terminating) parts.push('The later copy never matches anything the first did not already decide.');
+        else parts.push(`Its target (${targetName(first) ?? 'none: a counting rule'}) does not end the chain, so every copy runs again for each packet.`);
+        if (count >= 3) parts.push('Three or more copies usually mean a component appends its rules on every resync instead of once.');
+        if (buggy) parts.push(`${buggy}; upgrade iptables in that component (kube-proxy, kube-router, k3s or the host package).`);
+        parts.push('Delete the extra copies, or flush the chain and let its owner re-create it.');
+        // Deleting is a no-op only for a terminating rule with nothing in between that changes the packet mark.
+        const here = position.get(copy)!;
+        const safe = terminating && here.marks === position.get(first)!.marks;
+        const fixes: Fix[] =
+          model.variant === 'save'
+            ? [{ kind: 'edit', title: 'Delete this copy of the rule', edits: [deleteLineEdit(document, copy)], safe }]
+            : [
+                {
+                  kind: 'command',
+                  title: 'Delete this copy of the rule',
+                  script: [
+                    '# Delete the copy by its position in the chain; check the numbers first with:',
+                    `#   ${cmd} -t ${t.name.value} -L ${copy.chain.value} -n --line-numbers`,
+                    `${cmd} -t ${t.name.value} -D ${copy.chain.value} ${copy.number ?? here.n}`,
+                  ].join('\n'),
+                },
+              ];
+        yield {
+          span: spanOf(copy),
+          message: parts.join(' '),
+          severity,
+          related: [{ document, span: first.span, message: 'first copy of this rule' }],
+          fixes,
+        };
+      }
+    }
+  },
+});
+
+/** The rule without its counters: from the command (save) or the whole row (listing). */
+function spanOf(rule: IptRule): { start: number; end: number } {
+  return rule.command.span.end > rule.command.span.start ? { start: rule.command.span.start, end: rule.span.end } : rule.span;
+}

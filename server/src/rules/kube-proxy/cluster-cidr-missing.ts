@@ -1,0 +1,71 @@
+import type { Severity } from '../../core/severity';
+import { child, flannelConfigs, kubeProxyConfigs, setValue, type KubeProxyConfigView } from '../../formats/k8s';
+import { defineRule, type Fix, type Related } from '../rule';
+import { hasKubeadmConfig, known, type K8sFile } from './shared';
+
+const MESSAGE_WHY =
+  'kube-proxy cannot tell pod traffic from off-cluster traffic, so it does not masquerade Service traffic coming from outside the pod network (nodes, hosts routing to ClusterIPs): replies can take another path and connections fail. kube-proxy logs "clusterCIDR not specified, unable to distinguish between internal and external traffic".';
+
+export default defineRule({
+  meta: {
+    id: 'kube-proxy/cluster-cidr-missing',
+    title: 'kube-proxy clusterCIDR missing: cannot tell pod traffic from off-cluster traffic',
+    severity: 'warning',
+    reads: 'k8s',
+    uses: [],
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const configs = kubeProxyConfigs(document.model);
+    if (configs.length === 0) return;
+    const kubeadmFile = hasKubeadmConfig(document.model);
+    const network = flannelNetwork(document, node.ofKind('k8s'));
+    for (const kp of configs) {
+      // A fragment (no apiVersion/kind) is a piece of a larger configuration we cannot see.
+      if (kp.origin === 'fragment') continue;
+      const dlm = kp.detectLocalMode;
+      if (dlm.present && (dlm.templated || (dlm.value !== '' && dlm.value !== 'ClusterCIDR'))) continue;
+      const cidr = kp.clusterCIDR;
+      if (cidr.present && (cidr.templated || cidr.value.trim() !== '')) continue;
+      if ((known(kp.iptables.masqueradeAll) && kp.iptables.masqueradeAll.value) || (known(kp.nftables.masqueradeAll) && kp.nftables.masqueradeAll.value)) continue;
+
+      // kubeadm fills clusterCIDR from networking.podSubnet when it generates the ConfigMap.
+      const kubeadmInput = kp.origin === 'kubeadm' || kp.origin === 'embedded' || (kp.origin === 'document' && kubeadmFile);
+      const severity: Severity | undefined = kubeadmInput ? 'info' : undefined;
+      const parts = [`clusterCIDR is ${cidr.present ? 'empty' : 'not set'} and detectLocalMode is ${dlm.present && dlm.value ? dlm.value : 'the default (ClusterCIDR)'}: ${MESSAGE_WHY}`];
+      if (kubeadmInput) parts.push('This looks like kubeadm input: kubeadm fills clusterCIDR from networking.podSubnet when it writes the kube-proxy ConfigMap, so this is fine if podSubnet is set.');
+      const related: Related[] = [];
+      const fixes: Fix[] = [];
+      if (network) {
+        parts.push(`flannel's pod network is ${network.value}.`);
+        related.push({ document: network.file, span: network.span, message: `flannel Network ${network.value}` });
+        const edits = setValue(document.text, child(kp.ref, 'clusterCIDR'), network.value);
+        if (edits) fixes.push({ kind: 'edit', title: `Set clusterCIDR: ${network.value} (flannel's Network)`, edits, safe: false });
+      } else {
+        parts.push('Set clusterCIDR to the pod network, or detectLocalMode: NodeCIDR / InterfaceNamePrefix / BridgeInterface.');
+      }
+      yield {
+        span: spanFor(kp),
+        message: parts.join(' '),
+        ...(severity ? { severity } : {}),
+        related,
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+  },
+});
+
+function spanFor(kp: KubeProxyConfigView) {
+  if (kp.clusterCIDR.present) return kp.clusterCIDR.span;
+  return kp.clusterCIDR.span;
+}
+
+/** flannel's `Network` from net-conf.json anywhere in the node (this file first). */
+function flannelNetwork(document: K8sFile, others: readonly K8sFile[]): { file: K8sFile; value: string; span: { start: number; end: number } } | undefined {
+  for (const file of [document, ...others.filter((d) => d !== document && d.uri !== document.uri)]) {
+    for (const fl of flannelConfigs(file.model)) {
+      if (known(fl.network) && fl.network.value.trim()) return { file, value: fl.network.value.trim(), span: fl.network.span };
+    }
+  }
+  return undefined;
+}

@@ -1,7 +1,9 @@
+import { conntrackHover, conntrackOutline } from './conntrack/hover';
 import { ethtoolHover, ethtoolOutline } from './ethtool/hover';
 import type { FormatFeatures } from './features';
 import { iptablesHover } from './iptables/hover';
 import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, iptablesRuleRuns } from './iptables/navigation';
+import { ipvsadmHover, ipvsadmOutline } from './ipvsadm/hover';
 import type { ModelByKind } from './registry';
 import { sysctlHover, sysctlOutline } from './sysctl/hover';
 
@@ -15,6 +17,8 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
     references: chainReferences,
     inlayNotes: iptablesInlayNotes,
   },
+  ipvsadm: { hover: ipvsadmHover, outline: ipvsadmOutline },
+  conntrack: { hover: conntrackHover, outline: conntrackOutline },
   sysctl: { hover: sysctlHover, outline: sysctlOutline },
   ethtool: { hover: ethtoolHover, outline: ethtoolOutline },
 };

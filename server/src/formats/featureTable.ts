@@ -4,6 +4,7 @@ import type { FormatFeatures } from './features';
 import { iptablesHover } from './iptables/hover';
 import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, iptablesRuleRuns } from './iptables/navigation';
 import { ipvsadmHover, ipvsadmOutline } from './ipvsadm/hover';
+import { k8sHover } from './k8s/hover';
 import type { ModelByKind } from './registry';
 import { sysctlHover, sysctlOutline } from './sysctl/hover';
 
@@ -21,4 +22,6 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
   conntrack: { hover: conntrackHover, outline: conntrackOutline },
   sysctl: { hover: sysctlHover, outline: sysctlOutline },
   ethtool: { hover: ethtoolHover, outline: ethtoolOutline },
+  // No outline for manifests: YAML extensions already outline them, and two outlines would clash.
+  k8s: { hover: k8sHover },
 };

@@ -50,6 +50,8 @@ fi
 : >"$log"
 step() {
   local what="$1"; shift
+  local t0; t0=$(date +%s)
+  echo "== $what" >>"$log"
   if ! "$@" >>"$log" 2>&1; then
     echo "install-code-server: step failed: $what" >&2
     echo "  command: $*" >&2
@@ -57,6 +59,7 @@ step() {
     echo "  (full log: $log)" >&2
     exit 1
   fi
+  echo "== $what: $(( $(date +%s) - t0 )) s" >>"$log"
 }
 
 started=$(date +%s)
@@ -64,6 +67,8 @@ tmp="$(mktemp -d "$(dirname "$dir")/code-server.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 export npm_config_yes=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 export npm_config_loglevel=warn
+# node-gyp: compile native modules on every core.
+export JOBS=max
 
 step "npm pack code-server@$VERSION" npm pack "code-server@$VERSION" --pack-destination "$tmp"
 step "unpack" tar xzf "$tmp/code-server-$VERSION.tgz" -C "$tmp"
@@ -76,11 +81,12 @@ ln -sf /usr/bin/rg "$pkg/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
 step "npm rebuild (lib/vscode native modules)" sh -c "cd '$pkg/lib/vscode' && npm rebuild"
 ln -sfn node_modules "$pkg/lib/vscode/node_modules.asar"
 
-version_line="$(node "$pkg/out/node/entry.js" --version 2>>"$log" | head -n 1)"
-case "$version_line" in
-  "$VERSION "*) ;;
-  *) echo "install-code-server: installed code-server does not report $VERSION (got: '$version_line'); see $log" >&2; exit 1 ;;
-esac
+# code-server writes a default config (and logs) under XDG dirs on first start: keep them out of $HOME.
+version_line="$(XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" node "$pkg/out/node/entry.js" --version 2>>"$log" | grep -E "^$VERSION " || true)"
+if [ -z "$version_line" ]; then
+  echo "install-code-server: installed code-server does not report $VERSION; see $log" >&2
+  exit 1
+fi
 
 rm -rf "$dir"
 mv "$pkg" "$dir"

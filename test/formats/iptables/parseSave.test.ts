@@ -33,17 +33,34 @@ describe('iptables-save parser', () => {
     assert.deepEqual(masq.matches.map((x) => x.name.value), ['comment', 'mark']);
   });
 
-  it('reads -c counters, negation in both positions and implicit protocol matches', () => {
-    const text = '*filter\n:INPUT ACCEPT [0:0]\n[5:300] -A INPUT ! -s 10.0.0.0/8 -p tcp --dport 22 -m mark --mark ! 0x1 -j DROP\nCOMMIT\n';
+  it('reads -c counters, negation and implicit protocol matches', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n[5:300] -A INPUT ! -s 10.0.0.0/8 -p tcp --dport 22 -m mark ! --mark 0x1 -j DROP\nCOMMIT\n';
     const m = parseIptablesSave(text);
     assert.deepEqual(m.problems, []);
     const r = m.tables[0]!.rules[0]!;
     assert.equal(r.counters?.packets, 5);
     assert.equal(r.counters?.bytes, 300);
-    assert.ok(r.source?.negation);
+    assert.equal(text.slice(r.counters!.span.start, r.counters!.span.end), '[5:300]');
+    assert.equal(text.slice(r.source!.negation!.start, r.source!.negation!.end), '!');
     assert.equal(r.matches[0]!.name.value, 'tcp');
     assert.equal(r.matches[0]!.explicit, false);
-    assert.ok(r.matches[1]!.options[0]!.negation, 'deprecated intrapositioned ! is read as negation');
+    assert.equal(text.slice(r.matches[0]!.span.start, r.matches[0]!.span.end), '--dport 22');
+    const mark = r.matches[1]!.options[0]!;
+    assert.equal(text.slice(mark.span.start, mark.span.end), '! --mark 0x1');
+    assert.ok(mark.negation);
+  });
+
+  it('reports the pre-1.6 intrapositioned negation that iptables 1.8 rejects, and still reads it as negation', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m mark --mark ! 0x1 -d ! 10.0.0.0/8 -j DROP\nCOMMIT\n';
+    const m = parseIptablesSave(text);
+    const spans = m.problems.map((p) => text.slice(p.span.start, p.span.end));
+    assert.deepEqual(spans, ['! 0x1', '! 10.0.0.0/8']);
+    assert.match(m.problems[0]!.message, /write '! --mark 0x1'/);
+    const r = m.tables[0]!.rules[0]!;
+    assert.equal(r.matches[0]!.options[0]!.values[0]!.value, '0x1');
+    assert.ok(r.matches[0]!.options[0]!.negation);
+    assert.equal(r.destination?.value.value, '10.0.0.0/8');
+    assert.ok(r.destination?.negation);
   });
 
   it('reports a missing COMMIT on the table header and keeps the rules it read', () => {
@@ -60,4 +77,105 @@ describe('iptables-save parser', () => {
     assert.deepEqual(m.problems, []);
     assert.equal(m.tables[0]!.rules[0]!.target?.name.value, 'MASQUERADE');
   });
+
+  const one = (rule: string, table = 'filter'): string =>
+    `*${table}\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:PREROUTING ACCEPT [0:0]\n:X - [0:0]\n-A X ${rule}\nCOMMIT\n`;
+  const problemsOf = (text: string): string[] =>
+    parseIptablesSave(text).problems.filter((p) => p.code === 'parse/iptables-syntax').map((p) => `${text.slice(p.span.start, p.span.end)} | ${p.message}`);
+
+  it('reads options the way getopt does: prefixes, --name=value, values that start with a dash', () => {
+    const text = one('-p tcp --dp 80 -m comment --comment=-x- -jACCEPT');
+    const m = parseIptablesSave(text);
+    assert.deepEqual(problemsOf(text), []);
+    const r = m.tables[0]!.rules[0]!;
+    const dport = r.matches[0]!.options[0]!;
+    assert.equal(dport.name.value, '--dport', 'an abbreviation is stored under the full option name');
+    assert.equal(text.slice(dport.name.span.start, dport.name.span.end), '--dp');
+    const comment = r.matches[1]!.options[0]!;
+    assert.equal(comment.values[0]!.value, '-x-');
+    assert.equal(text.slice(comment.values[0]!.span.start, comment.values[0]!.span.end), '-x-');
+    assert.equal(r.target?.name.value, 'ACCEPT');
+    assert.equal(text.slice(r.target!.name.span.start, r.target!.name.span.end), 'ACCEPT');
+  });
+
+  it('attaches an option to the newest module that defines it, wherever it stands', () => {
+    const text = one('-p tcp -j DNAT --to-destination 10.0.0.1:80 -m comment --comment x', 'nat');
+    const r = parseIptablesSave(text).tables[0]!.rules[0]!;
+    assert.deepEqual(problemsOf(text), []);
+    assert.deepEqual(r.target!.options.map((o) => o.name.value), ['--to-destination']);
+    assert.deepEqual(r.matches.map((x) => [x.name.value, x.options.map((o) => o.values[0]?.value)]), [['comment', ['x']]]);
+  });
+
+  it('reports what iptables-restore rejects, on the offending text', () => {
+    assert.deepEqual(problemsOf(one('-s 10.0.0.300/8')), ["10.0.0.300/8 | '10.0.0.300' is not an IPv4 address"]);
+    assert.deepEqual(problemsOf(one('-s 10.0.0.0/33')), ["10.0.0.0/33 | invalid mask '33' (IPv4 prefix lengths are 0-32)"]);
+    assert.deepEqual(problemsOf(one('-p tcp --dport')), ["--dport | option '--dport' requires a value"]);
+    assert.deepEqual(problemsOf(one('-p tcp --tcp-flags SYN')), ["SYN | option '--tcp-flags' requires two values"]);
+    assert.deepEqual(problemsOf(one('--no-such-option 1')), [
+      "--no-such-option | unknown option '--no-such-option' (a protocol option like --dport needs -p tcp/udp before it, or -m with its module)",
+    ]);
+    assert.deepEqual(problemsOf(one('-m comment ! --comment x')), ["! | option '--comment' of comment cannot be negated with '!'"]);
+    assert.deepEqual(problemsOf(one('-t nat -j ACCEPT')), ["-t nat | '-t' cannot be used inside an iptables-restore file: the table comes from the '*table' line"]);
+    assert.deepEqual(problemsOf(one('-j')), ["-j | option '-j' requires a value"]);
+    assert.deepEqual(problemsOf(one('! ! -s 1.2.3.4')), ["! | '!' twice in a row"]);
+    assert.deepEqual(problemsOf(one('-j ACCEPT !')), ["! | '!' at the end of the rule negates nothing"]);
+    assert.deepEqual(problemsOf(one('-m statistic --mode random --probability 1.5')), ["1.5 | statistic --probability: '1.5' is out of range (0-1)"]);
+    assert.deepEqual(problemsOf(`# Generated by iptables-save v1.8.9\n${one('-j REJECT --reject-with icmp6-adm-prohibited')}`), ["icmp6-adm-prohibited | REJECT --reject-with: unknown reject type 'icmp6-adm-prohibited'"]);
+    assert.deepEqual(problemsOf(one('-m tcp --dport 80')), ["tcp | the tcp match needs '-p tcp' in the same rule"]);
+    assert.deepEqual(problemsOf(one('-j DROP', 'nat')), ['DROP | the nat table is not for filtering: iptables refuses DROP here (drop in the filter table)']);
+    assert.deepEqual(problemsOf(one('-m comment --comment a"b c"d')), ["d | unexpected argument 'd'"]);
+  });
+
+  it('checks addresses against the family: the header, else the addresses most rules use', () => {
+    const v6 = '# Generated by ip6tables-save v1.8.9\n' + one('-s 10.0.0.1 -d fd00::/8');
+    assert.deepEqual(problemsOf(v6), ["10.0.0.1 | '10.0.0.1' is not an IPv6 address"]);
+    const headerless = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.1\n-A INPUT -s 10.0.0.2\n-A INPUT -s fd00::1\nCOMMIT\n';
+    assert.deepEqual(problemsOf(headerless), ["fd00::1 | 'fd00::1' is not an IPv4 address"]);
+    assert.deepEqual(problemsOf('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j REJECT --reject-with icmp6-adm-prohibited\nCOMMIT\n'), [], 'family unknown: both accepted');
+  });
+
+  it('does not report what depends on the restoring machine: ipsets, unknown modules, host and service names', () => {
+    assert.deepEqual(problemsOf(one('-m set --match-set KUBE-LB src,dst -j ACCEPT')), []);
+    assert.deepEqual(problemsOf(one('-m geoip --src-cc DE -j DROP')), []);
+    assert.deepEqual(problemsOf(one('-j TARPIT --tarpit')), []);
+    assert.deepEqual(problemsOf(one('-s db.internal.example -p tcp --dport postgresql')), []);
+  });
+
+  it('classifies lines as iptables-restore does: structure only in the first column, exact COMMIT', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n  -A INPUT -j ACCEPT\n   \n COMMIT\n';
+    const m = parseIptablesSave(text);
+    const ps = m.problems.map((p) => [text.slice(p.span.start, p.span.end), p.message]);
+    assert.deepEqual(ps, [
+      ['   ', 'a line with only blanks inside table filter: iptables-restore reads it as a rule without a command'],
+      ['COMMIT', "iptables-restore only accepts 'COMMIT' alone on its line, without blanks around it"],
+    ]);
+    assert.equal(m.tables[0]!.rules.length, 1, 'an indented rule is a rule');
+    assert.ok(m.tables[0]!.commit, 'the indented COMMIT still closes the table in the model');
+  });
+
+  it('reads chain declarations word by word and checks built-in policies', () => {
+    const text = '*nat\n:PREROUTING ALLOW [1:2]\n:KUBE-X ACCEPT [0:0] trailing\n:OUTPUT ACCEPT\n:POSTROUTING\nCOMMIT\n';
+    const m = parseIptablesSave(text);
+    const ps = m.problems.map((p) => text.slice(p.span.start, p.span.end));
+    assert.deepEqual(ps, ['ALLOW', ':POSTROUTING']);
+    const [pre, user, out] = m.tables[0]!.chains;
+    assert.equal(pre!.counters?.bytes, 2);
+    assert.equal(text.slice(pre!.counters!.span.start, pre!.counters!.span.end), '[1:2]');
+    assert.equal(user!.policy?.value, 'ACCEPT', 'a policy on a user chain is kept (iptables ignores it)');
+    assert.equal(out!.counters, undefined);
+  });
+
+  it('reports a new table opened before COMMIT on the new table line', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n*nat\nCOMMIT\n';
+    const m = parseIptablesSave(text);
+    assert.deepEqual(m.problems.map((p) => text.slice(p.span.start, p.span.end)), ['*nat']);
+    assert.deepEqual(m.tables.map((t) => [t.name.value, t.commit !== undefined]), [['filter', false], ['nat', true]]);
+  });
+
+  it('handles empty, blank-free binary and NUL input without throwing', () => {
+    assert.deepEqual(parseIptablesSave('').problems, []);
+    const bin = parseIptablesSave('\u0000\u0001*\u0000\n-A\u0000 -j\n\uFFFD\uD800');
+    assert.ok(bin.problems.length > 0);
+  });
 });
+

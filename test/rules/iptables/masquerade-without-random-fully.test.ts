@@ -95,3 +95,45 @@ COMMIT
     assert.equal(lintText(text, { settings: { rules: { [RULE]: 'off' } } }).reports.some((r) => r.ruleId === RULE), false);
   });
 });
+
+describe(`${RULE} with conntrack statistics`, () => {
+  const TEXT = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE\nCOMMIT\n';
+  const stats = (a: number, b: number, extra = ''): { path: string; text: string } => ({
+    path: 'node/conntrack-S.txt',
+    text: `cpu=0           found=0 invalid=3 insert=0 insert_failed=${a} drop=0 early_drop=0 error=0 search_restart=1${extra}\ncpu=1           found=0 invalid=1 insert=0 insert_failed=${b} drop=0 early_drop=0 error=0 search_restart=2${extra}\n`,
+  });
+
+  it('raises to warning when conntrack -S shows insert_failed > 0, pointing at the counter', () => {
+    const node = [stats(0, 7), { path: 'node/sysctl-a.txt', text: 'kernel.osrelease = 5.15.0-91-generic\n' }];
+    const r = lintText(TEXT, { node }).reports.find((x) => x.ruleId === RULE)!;
+    assert.equal(r.severity, 'warning');
+    assert.match(r.message, /conntrack -S in node\/conntrack-S\.txt shows insert_failed = 7: on kernel 5\.15\.0-91-generic that counts packets actually dropped\./);
+    assert.equal(r.related.length, 1);
+    assert.equal(r.related[0]!.message, 'insert_failed = 7 on this CPU, 7 on all CPUs');
+    assert.equal(node[0]!.text.slice(r.related[0]!.span.start, r.related[0]!.span.end), '7');
+  });
+
+  it('says that before 5.10 the counter also counts resolved clashes, and names an unknown kernel', () => {
+    const old = lintText(TEXT, { node: [stats(2, 3)], settings: { facts: { kernelVersion: '4.19.0' } } }).reports.find((x) => x.ruleId === RULE)!;
+    assert.equal(old.severity, 'warning');
+    assert.match(old.message, /insert_failed = 5: on kernel 4\.19\.0 \(before 5\.10\) the counter also counts clashes that were resolved without loss/);
+    const unknown = lintText(TEXT, { node: [stats(2, 0)] }).reports.find((x) => x.ruleId === RULE)!;
+    assert.match(unknown.message, /the kernel version is unknown: from 5\.10 it counts only real drops/);
+  });
+
+  it('mentions chaintoolong, and keeps the VXLAN caution (fix stays unsafe) while raising the severity', () => {
+    const r = lintText(TEXT, { node: [stats(4, 5, ' chaintoolong=3')] }).reports.find((x) => x.ruleId === RULE)!;
+    assert.match(r.message, /insert_failed = 9: .* 6 of them are chaintoolong/);
+    const vx = lintText('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o flannel.1 -j MASQUERADE\nCOMMIT\n', { node: [stats(1, 0)] }).reports.find((x) => x.ruleId === RULE)!;
+    assert.equal(vx.severity, 'warning');
+    assert.match(vx.message, /Caution: this node has a VXLAN device/);
+    assert.equal(onlyEditFix(vx).safe, false);
+    assert.deepEqual(vx.related.map((x) => x.message), ['insert_failed = 1 on this CPU, 1 on all CPUs', 'VXLAN device flannel.1']);
+  });
+
+  it('does not raise the severity when insert_failed is 0 on every CPU', () => {
+    const [r] = expectFindings([RULE], TEXT.replace('-j MASQUERADE\n', `-j MASQUERADE\n${' '.repeat(54)}^^^^^^^^^^ ${RULE}\n`), { node: [stats(0, 0)] });
+    assert.equal(r!.severity, 'info');
+    assert.equal(r!.related.length, 0);
+  });
+});

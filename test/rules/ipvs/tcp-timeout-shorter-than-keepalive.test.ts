@@ -144,6 +144,7 @@ TCP  10.96.0.1:443 rr
     // ... and only the first dump with services reports the assumed default.
     const other: NodeFile = { path: 'a/ipvsadm-first.txt', text: LISTING };
     expectFindings([RULE], LISTING, { path: 'node/ipvsadm-second.txt', node: [other, keepalive(7200)] });
+    assert.equal(mine(LISTING, { path: 'a/ipvsadm-first.txt', node: [{ path: 'node/ipvsadm-second.txt', text: LISTING }, keepalive(7200)] }).length, 1);
   });
 
   it('downgrades when kube-proxy is known to run in another mode', () => {

@@ -113,7 +113,7 @@ printf 'net.ipv4.vs.conn_reuse_mode = 1\\n' > /etc/sysctl.d/90-ipvs-conn-reuse-m
     assert.equal(old.severity, 'warning');
     assert.match(old.message, /Kernel 4\.19\.150 \(from node\/sysctl-a\.txt\) predates the 5\.9 fix .*which is why kube-proxy chose 0; the clean way out is a kernel upgrade/);
     assert.doesNotMatch(commandFix(old).script, /^sysctl -w net\.ipv4\.vs\.conn_reuse_mode/m);
-    assert.match(commandFix(old).script, /^# \(it has no effect while net\.ipv4\.vs\.conn_reuse_mode = 0\)$/m);
+    assert.match(commandFix(old).script, /^# \(ipvs-sysctl\.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below\)$/m);
 
     // Kernel unknown: say so and how to tell us.
     const unknown = only(LISTING, { node: [sysctl('net.ipv4.vs.conn_reuse_mode = 0')] });
@@ -249,6 +249,15 @@ TCP  10.96.41.7:80                       9       40       38     4000     9000
   });
 
   it('can be suppressed and obeys the settings', () => {
+    expectFindings(
+      [RULE],
+      `${HEADER}TCP  10.96.41.7:80 rr
+# kube-netlint-disable-next-line ${RULE}
+  -> 10.244.2.44:8080             Masq    0      3          187
+  -> 10.244.2.45:8080             Masq    0      1          0
+     ^^^^^^^^^^^^^^^^ ${RULE}
+`,
+    );
     const text = splitAnnotated(LISTING).text;
     assert.equal(lintText(text, { settings: { rules: { [RULE]: 'off' } } }).reports.some((r) => r.ruleId === RULE), false);
     assert.equal(lintText(text, { settings: { rules: { [RULE]: 'error' } } }).reports.find((r) => r.ruleId === RULE)?.severity, 'error');

@@ -20,11 +20,6 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
   let tokenStart = -1;
   let quoteStart = -1;
   let escaped = false;
-  const flush = (end: number): void => {
-    if (tokenStart >= 0) tokens.push({ value, span: { start: base + tokenStart, end: base + end } });
-    value = '';
-    tokenStart = -1;
-  };
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (quoteStart >= 0) {
@@ -33,11 +28,21 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
         escaped = false;
       } else if (c === 92 /* \ */) {
         escaped = true;
-      } else if (c === 34 /* " */) {
-        quoteStart = -1;
-        flush(i + 1);
+      } else if (c !== 34 /* " */) {
+        // Copy the run up to the next quote or backslash in one slice.
+        let j = i + 1;
+        while (j < line.length) {
+          const d = line.charCodeAt(j);
+          if (d === 34 || d === 92) break;
+          j++;
+        }
+        value += line.slice(i, j);
+        i = j - 1;
       } else {
-        value += line[i];
+        quoteStart = -1;
+        tokens.push({ value, span: { start: base + tokenStart, end: base + i + 1 } });
+        value = '';
+        tokenStart = -1;
       }
       continue;
     }
@@ -45,7 +50,11 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
       if (tokenStart < 0) tokenStart = i;
       quoteStart = i;
     } else if (c === 32 || c === 9) {
-      flush(i);
+      if (tokenStart >= 0) {
+        tokens.push({ value, span: { start: base + tokenStart, end: base + i } });
+        value = '';
+        tokenStart = -1;
+      }
     } else {
       if (tokenStart < 0) tokenStart = i;
       // Plain runs are copied in one slice: most lines have no quotes at all.
@@ -59,6 +68,6 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
       i = j - 1;
     }
   }
-  flush(line.length);
+  if (tokenStart >= 0) tokens.push({ value, span: { start: base + tokenStart, end: base + line.length } });
   return quoteStart >= 0 ? { tokens, unterminatedQuote: base + quoteStart } : { tokens };
 }

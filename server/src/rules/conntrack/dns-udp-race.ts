@@ -5,7 +5,7 @@ import { describeFact } from '../../engine/facts';
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { kernelVerdict, type KernelGate } from '../shared/kernelGates';
 import { defineRule, type Related } from '../rule';
-import { kernelRelated, percent, readEntry, UNKNOWN_KERNEL_HINT } from './shared';
+import { firstField, kernelRelated, percent, readEntry, UNKNOWN_KERNEL_HINT } from './shared';
 
 /**
  * The last of the three conntrack clash fixes: "allow insertion of clashing entries" (6a757c07e51f,
@@ -22,6 +22,8 @@ export const DNS_RACE_GATE: KernelGate = {
 export const MIN_UNREPLIED = 5;
 /** ... making up at least this share of the UDP/53 entries. */
 export const SHARE = 0.1;
+/** Entries re-parsed at most while looking for an unanswered query to point at (rules run on every keystroke). */
+const PARSE_BUDGET = 100;
 
 export const DNS_SCRIPT = [
   '# Confirm lost inserts: insert_failed in conntrack -S grows with every lost race.',
@@ -53,7 +55,7 @@ export default defineRule({
     let plain = 0;
     for (const g of table.udpUnrepliedNoDnat.groups) {
       const ex = g.examples[0];
-      if (ex && readEntry(document, ex)?.original.dport?.value === 53) plain += g.count;
+      if (ex && firstField(document.text, ex.span, 'dport') === '53') plain += g.count;
     }
     const unreplied = Math.max(0, dns.udpUnreplied - plain);
     if (unreplied < MIN_UNREPLIED || unreplied < SHARE * dns.udp) return;
@@ -62,21 +64,23 @@ export default defineRule({
     const verdict = kernel ? kernelVerdict(kernel.value, DNS_RACE_GATE) : undefined;
     if (verdict?.verdict === 'fixed') return;
 
-    // Point at an unanswered DNATed query: the parsed sample first, then the examples of the DNS groups.
-    let span: Span | undefined = table.sample.find(isUnrepliedDnatDns)?.span;
+    // Point at the destination of an unanswered DNATed query: the parsed sample first, then the examples of the DNS groups.
+    let span: Span | undefined = table.sample.find(isUnrepliedDnatDns)?.original.dst?.span;
     let top = dns.udpByDst.groups[0];
     for (const g of dns.udpByDst.groups) if (g.count > top!.count) top = g;
     if (!span) {
+      let budget = PARSE_BUDGET;
       outer: for (const g of [top!, ...dns.udpByDst.groups]) {
         for (const ex of g.examples) {
+          if (budget-- <= 0) break outer;
           if (isUnrepliedDnatDns(readEntry(document, ex))) {
-            span = ex.span;
+            span = ex.key;
             break outer;
           }
         }
       }
     }
-    span ??= top?.examples[0]?.span;
+    span ??= top?.examples[0]?.key;
     if (!span) return;
 
     const parts = [

@@ -188,6 +188,26 @@ export const where = (v: SysctlValue): string => `${v.entry.key} = ${v.value} in
 // ---------------------------------------------------------------------------------------------
 // Table entries
 
+/**
+ * The first `key=value` of an entry, as text: for `src`, `dst`, `sport`, `dport` that is the ORIGINAL
+ * tuple (conntrack prints it first). A plain scan of one line, much cheaper than re-parsing the entry,
+ * for rules that look at one example per group of up to MAX_GROUPS groups.
+ */
+export function firstField(text: string, span: Span, key: string): string | undefined {
+  const needle = `${key}=`;
+  let at = text.indexOf(needle, span.start);
+  while (at >= 0 && at < span.end) {
+    const before = at === span.start ? 32 : text.charCodeAt(at - 1);
+    if (before === 32 || before === 9) {
+      let end = at + needle.length;
+      while (end < span.end && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++;
+      return text.slice(at + needle.length, end);
+    }
+    at = text.indexOf(needle, at + 1);
+  }
+  return undefined;
+}
+
 /** Re-reads one entry of a group in full (bounded: rules only look at a few examples). */
 export function readEntry(document: ParsedDocument<'conntrack'>, ref: ConntrackEntryRef): ConntrackEntry | undefined {
   return parseConntrackEntry(document.text.slice(ref.span.start, ref.span.end), ref.span.start).entry;

@@ -1,9 +1,11 @@
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
 import { defineRule, type Finding, type Related } from '../rule';
-import { readEntry, serviceAddresses, type ServiceAddress } from './shared';
+import { firstField, readEntry, serviceAddresses, type ServiceAddress } from './shared';
 
 const MAX_RELATED_EXAMPLES = 4;
+/** Entries re-parsed at most for in-table proof (rules run on every keystroke). */
+const PARSE_BUDGET = 50;
 
 export function staleScript(ip: string): string {
   return [
@@ -48,13 +50,19 @@ export default defineRule({
       }
     };
     for (const e of table.sample) note(e);
-    for (const g of table.dns.udpByDst.groups) for (const ex of g.examples) note(readEntry(document, ex));
+    // DNS destinations that also have stale entries: their examples may show the DNATed flows.
+    const staleKeys = new Set(stale.groups.map((g) => g.key));
+    let budget = PARSE_BUDGET;
+    for (const g of table.dns.udpByDst.groups) {
+      if (!staleKeys.has(g.key)) continue;
+      for (const ex of g.examples) if (budget-- > 0) note(readEntry(document, ex));
+    }
 
     for (const group of stale.groups) {
       const first = group.examples[0];
       if (!first) continue;
-      const entry = readEntry(document, first);
-      const port = entry?.original.dport?.value;
+      const portText = firstField(document.text, first.span, 'dport');
+      const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : undefined;
       const ip = group.key;
       const matches = (services.get(ip) ?? []).filter((s) => (s.protocol === undefined || s.protocol === 'udp') && (s.port === undefined || port === undefined || s.port === port));
       const proof = dnated.get(addr(ip, port));
@@ -70,8 +78,8 @@ export default defineRule({
       for (const s of matches.slice(0, 2)) {
         related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${addr(s.ip, s.port)} here` });
       }
-      if (proof) related.push({ document, span: proof.span, message: `${addr(ip, port)} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
-      for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.span, message: `another entry to ${ip} without DNAT` });
+      if (proof) related.push({ document, span: proof.reply?.src?.span ?? proof.span, message: `${addr(ip, port)} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
+      for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.key, message: `another entry to ${ip} without DNAT` });
 
       const noEndpointsNow = matches.length > 0 && live.length === 0 && !proof;
       if (noEndpointsNow) {
@@ -83,8 +91,9 @@ export default defineRule({
           'The flow was created while the Service had no endpoints (or before kube-proxy programmed its rules); every packet from the same source port refreshes the entry (30 s, 120 s once it is a stream), so this client (DNS, syslog, StatsD) never reaches the endpoints. kube-proxy deletes such entries when endpoints change; entries that survive that point at a kube-proxy bug (k/k#48370; 1.32 reconciler regressions).',
         );
       }
+      // On the Service address (original destination) of the first stale entry.
       const finding: Finding = {
-        span: first.span,
+        span: first.key,
         message: parts.join(' '),
         ...(noEndpointsNow ? { severity: 'info' as const } : {}),
         related,

@@ -2,7 +2,7 @@ import { describeFact } from '../../engine/facts';
 import type { ConntrackEntryGroup } from '../../formats/conntrack';
 import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { defineRule, type Related } from '../rule';
-import { kernelRelated, percent, readEntry } from './shared';
+import { firstField, kernelRelated, percent } from './shared';
 
 /** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
 export const ABSOLUTE = 50;
@@ -25,7 +25,7 @@ export function synSentScript(pod: string, device: string | undefined): string {
     `conntrack -L -p tcp --state SYN_SENT --reply-src ${pod}`,
     `# Watch for the SYNs on the overlay${device ? '' : ' device'} and on the receiving node (stop with Ctrl-C):`,
     `# tcpdump -ni ${device ?? '<overlay device, e.g. flannel.1>'} 'tcp[tcpflags] & tcp-syn != 0 and host ${pod}'`,
-    `# On VXLAN nodes also check: ethtool -k ${device ?? 'flannel.1'} | grep tx-checksum (NET-VXLAN-001)`,
+    `# On VXLAN nodes also check: ethtool -k ${device ?? 'flannel.1'} | grep tx-checksum (ethtool/vxlan-tx-checksum-offload)`,
   ].join('\n');
 }
 
@@ -44,14 +44,14 @@ export default defineRule({
     // Keep the groups whose entries were DNATed: reply source (the pod) differs from the original destination.
     const dnated: Dnated[] = [];
     let count = 0;
+    // One example per group decides (the group key is the reply source; a pod dialled directly and via
+    // a Service at once is rare), read with a plain field scan: up to MAX_GROUPS groups per keystroke.
     for (const group of synSent.groups) {
-      for (const ex of group.examples) {
-        const e = readEntry(document, ex);
-        if (e?.dnat && e.original.dst) {
-          dnated.push({ group, service: e.original.dst.value });
-          count += group.count;
-          break;
-        }
+      const ex = group.examples[0];
+      const dst = ex ? firstField(document.text, ex.span, 'dst') : undefined;
+      if (dst !== undefined && dst !== group.key) {
+        dnated.push({ group, service: dst });
+        count += group.count;
       }
     }
     const tcp = table.byL4.get('tcp') ?? 0;
@@ -67,7 +67,7 @@ export default defineRule({
     const more = dnated.length > SHOWN_DESTINATIONS ? ` and ${dnated.length - SHOWN_DESTINATIONS} more pods` : '';
     const parts = [
       `${count} TCP connections DNATed to pods are stuck in SYN_SENT [UNREPLIED] (${percent(count, tcp)} of ${tcp} TCP entries): ${perPod}${more}.`,
-      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes (VXLAN checksum bug NET-VXLAN-001, double SNAT of the outer packet NET-KP-001 / old KUBE-POSTROUTING, SNAT port race NET-SNAT-001, MTU or firewall), not of slow applications.',
+      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes, not of slow applications: the VXLAN checksum bug (NET-VXLAN-001: ethtool/vxlan-tx-checksum-offload, flannel/vxlan-without-offload-fix), double SNAT of the outer VXLAN packet by an old KUBE-POSTROUTING rule (NET-KP-001: iptables/kube-postrouting-double-snat, iptables/kube-postrouting-stale-rule), the SNAT port race (NET-SNAT-001: iptables/masquerade-without-random-fully), MTU or a firewall.',
     ];
     if (synSent.ungrouped > 0) parts.push(`${synSent.ungrouped} more SYN_SENT entries to further addresses were not grouped.`);
     const related: Related[] = [];
@@ -93,10 +93,11 @@ export default defineRule({
     parts.push('Entries stay 120 s in SYN_SENT (nf_conntrack_tcp_timeout_syn_sent), so a short burst also lingers: take a second snapshot.');
     for (const d of dnated.slice(1, MAX_RELATED + 1)) {
       const ex = d.group.examples[0];
-      if (ex) related.push({ document, span: ex.span, message: `${d.group.count} SYN_SENT [UNREPLIED] to pod ${d.group.key} (via ${d.service})` });
+      if (ex) related.push({ document, span: ex.key, message: `${d.group.count} SYN_SENT [UNREPLIED] to pod ${d.group.key} (via ${d.service})` });
     }
+    // On the pod address (the reply source) of the first entry of the biggest group.
     yield {
-      span: first.span,
+      span: first.key,
       message: parts.join(' '),
       related,
       fixes: [{ kind: 'command', title: `Inspect the unanswered SYNs to ${top.group.key}`, script: synSentScript(top.group.key, vxlan?.value) }],

@@ -47,16 +47,29 @@ export function backendKey(fl: FlannelConfigView, name?: string): string[] {
   return [backend, k ? k.slice(k.indexOf('.') + 1) : name];
 }
 
+/**
+ * Runs an edit helper on the text of the one YAML document `ref` points into, and shifts the
+ * edits back: the helpers parse the text they are given, and a manifest with ten documents
+ * (per-architecture DaemonSets) would otherwise be parsed again, whole, for every edit.
+ */
+export function editIn(text: string, model: K8sModel, ref: YamlRef, op: (text: string, ref: YamlRef) => TextEdit[] | undefined): TextEdit[] | undefined {
+  const host = model.documents.find((d) => d.ref.doc === ref.doc && d.ref.path.length === 0 && !d.ref.inner);
+  if (!host) return op(text, ref);
+  const at = host.span.start;
+  const edits = op(text.slice(at, host.span.end), { ...ref, doc: 0 });
+  return edits?.map((e) => ({ span: { start: e.span.start + at, end: e.span.end + at }, newText: e.newText }));
+}
+
 /** net-conf.json `"Backend": {"Type": "host-gw"}`: replaces the type, or adds it (and Backend) when missing. */
-export function hostGwEdits(text: string, fl: FlannelConfigView): TextEdit[] | undefined {
+export function hostGwEdits(text: string, model: K8sModel, fl: FlannelConfigView): TextEdit[] | undefined {
   const [b, t] = backendKey(fl, 'Type');
-  if (fl.backend.type.present) return setScalar(text, child(fl.ref, b!, t!), 'host-gw');
-  return setValue(text, child(fl.ref, b!, t!), 'host-gw');
+  const ref = child(fl.ref, b!, t!);
+  return editIn(text, model, ref, (s, r) => (fl.backend.type.present ? setScalar(s, r, 'host-gw') : setValue(s, r, 'host-gw')));
 }
 
 /** k3s config `flannel-backend: host-gw` (replaced, or added when k3s runs its default vxlan). */
-export function k3sBackendEdits(text: string, doc: K8sDocument, backend: string): TextEdit[] | undefined {
-  return setValue(text, child(doc.ref, 'flannel-backend'), backend);
+export function k3sBackendEdits(text: string, model: K8sModel, doc: K8sDocument, backend: string): TextEdit[] | undefined {
+  return editIn(text, model, child(doc.ref, 'flannel-backend'), (s, r) => setValue(s, r, backend));
 }
 
 /**

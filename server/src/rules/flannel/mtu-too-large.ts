@@ -1,7 +1,7 @@
 import { downgrade } from '../../core/severity';
 import { child, flannelConfigs, setScalar } from '../../formats/k8s';
 import { defineRule, type Fix } from '../rule';
-import { backendKey } from './manifest';
+import { backendKey, editIn } from './manifest';
 
 /** Encapsulation overhead per backend over an IPv4 underlay (flannel pkg/backend: vxlan 50, wireguard 80, udp 28, ipip 20). */
 const OVERHEAD: Readonly<Record<string, number>> = { vxlan: 50, wireguard: 80, udp: 28, ipip: 20 };
@@ -35,7 +35,7 @@ export default defineRule({
       else parts.push(`That is too large even for ${JUMBO}-byte jumbo frames (at most ${JUMBO - overhead}).`);
       const fixes: Fix[] = [];
       const [b, k] = backendKey(fl, 'MTU');
-      const edits = setScalar(text, child(fl.ref, b!, k!), ETHERNET - overhead);
+      const edits = editIn(text, model, child(fl.ref, b!, k!), (s, r) => setScalar(s, r, ETHERNET - overhead));
       if (edits) fixes.push({ kind: 'edit', title: `Set MTU to ${ETHERNET - overhead} (${ETHERNET}-byte underlay minus ${overhead}), or remove it to let flannel compute it`, edits, safe: false });
       yield {
         span: mtu.span,

@@ -1,6 +1,6 @@
 import { allDocuments, child, flannelConfigs, setValue } from '../../formats/k8s';
 import { defineRule, type Fix } from '../rule';
-import { backendKey, hostGwEdits, k3sBackendEdits } from './manifest';
+import { backendKey, editIn, hostGwEdits, k3sBackendEdits } from './manifest';
 
 /** NET-FL-002: every pod packet is encapsulated although the nodes might route pod subnets directly. */
 export default defineRule({
@@ -22,9 +22,9 @@ export default defineRule({
       if (dr.present && dr.value) continue;
       const fixes: Fix[] = [];
       const [b, k] = backendKey(fl, 'DirectRouting');
-      const direct = setValue(text, child(fl.ref, b!, k!), true);
+      const direct = editIn(text, model, child(fl.ref, b!, k!), (s, r) => setValue(s, r, true));
       if (direct) fixes.push({ kind: 'edit', title: 'Set "DirectRouting": true (direct routes to same-subnet nodes, VXLAN to the others)', edits: direct, safe: false });
-      const hostGw = hostGwEdits(text, fl);
+      const hostGw = hostGwEdits(text, model, fl);
       if (hostGw) fixes.push({ kind: 'edit', title: 'Switch the backend to host-gw (needs every node on one L2 segment)', edits: hostGw, safe: false });
       yield {
         span: type.span,
@@ -36,7 +36,7 @@ export default defineRule({
       const fb = d.k3s?.flannelBackend;
       // The k3s default (no flannel-backend) is not flagged: every k3s config would carry the hint.
       if (!fb?.present || fb.value.toLowerCase() !== 'vxlan') continue;
-      const hostGw = k3sBackendEdits(text, d, 'host-gw');
+      const hostGw = k3sBackendEdits(text, model, d, 'host-gw');
       yield {
         span: fb.span,
         message: `k3s runs flannel with the vxlan backend (flannel-backend: ${fb.raw}), encapsulating all pod traffic between nodes. ${why}`,

@@ -2,9 +2,9 @@ import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../engine/document';
 import { feature, findInterface } from '../../formats/ethtool';
-import { allDocuments, appendToSequence, child, flannelConfigs, type EditValue, type FlannelConfigView, type K8sDocument, type TextEdit } from '../../formats/k8s';
+import { allDocuments, appendToSequence, child, flannelConfigs, type EditValue, type FlannelConfigView, type K8sDocument, type K8sModel, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import { containersRef, flannelWorkloads, hostGwEdits, k3sBackendEdits, mergeInsertions, normalisePath, overlaps, uniqueName, type FlannelWorkload } from './manifest';
+import { containersRef, editIn, flannelWorkloads, hostGwEdits, k3sBackendEdits, mergeInsertions, normalisePath, overlaps, uniqueName, type FlannelWorkload } from './manifest';
 import { isVxlanDevice, offloadFixScript, runsOffloadWorkaround, vxlanExposure } from './vxlan';
 
 /**
@@ -72,7 +72,7 @@ export default defineRule({
 
       const fixes: Fix[] = [];
       if (!k3s && hereMissing.length > 0) {
-        const edits = sidecarEdits(text, hereMissing, t.device);
+        const edits = sidecarEdits(text, model, hereMissing, t.device);
         const psp = restrictivePsp(document);
         if (edits) {
           if (psp) parts.push(`The PodSecurityPolicy ${psp} in this file restricts host paths: it must allow a read-only hostPath "/" and the SYS_CHROOT capability for the sidecar fix.`);
@@ -81,7 +81,7 @@ export default defineRule({
       } else if (!k3s && elsewhereMissing.length > 0) {
         parts.push(`The flannel DaemonSet is in ${elsewhereMissing.map(({ d }) => d.path).join(', ')}: the sidecar fix is offered there.`);
       }
-      const hostGw = t.fl ? hostGwEdits(text, t.fl) : t.k3s ? k3sBackendEdits(text, t.k3s, 'host-gw') : undefined;
+      const hostGw = t.fl ? hostGwEdits(text, model, t.fl) : t.k3s ? k3sBackendEdits(text, model, t.k3s, 'host-gw') : undefined;
       if (hostGw) {
         fixes.push({ kind: 'edit', title: `Switch the flannel backend to host-gw (no encapsulation; needs every node on one L2 segment, restart flannel on all nodes)`, edits: hostGw, safe: false });
       }
@@ -160,7 +160,7 @@ export function sidecarScript(device: string): string {
   return `trap exit TERM; while :; do if [ -e /sys/class/net/${device} ]; then chroot /host ethtool -K ${device} tx-checksum-ip-generic off || echo cannot run ethtool of the node through /host; fi; sleep 10 & wait $!; done`;
 }
 
-function sidecarEdits(text: string, workloads: readonly FlannelWorkload[], device: string): TextEdit[] | undefined {
+function sidecarEdits(text: string, model: K8sModel, workloads: readonly FlannelWorkload[], device: string): TextEdit[] | undefined {
   const all: TextEdit[] = [];
   for (const { workload: w, flanneld } of workloads) {
     const image = flanneld[0]?.image?.value;
@@ -175,11 +175,11 @@ function sidecarEdits(text: string, workloads: readonly FlannelWorkload[], devic
       securityContext: { capabilities: { add: ['NET_ADMIN', 'SYS_CHROOT'] } },
       volumeMounts: [{ name: volume, mountPath: '/host', readOnly: true }],
     };
-    const c = appendToSequence(text, containersRef(w), sidecar);
+    const c = editIn(text, model, containersRef(w), (s, r) => appendToSequence(s, r, sidecar));
     if (!c) return undefined;
     all.push(...c);
     if (!rootVolume) {
-      const v = appendToSequence(text, child(w.podSpecRef, 'volumes'), { name: volume, hostPath: { path: '/', type: 'Directory' } });
+      const v = editIn(text, model, child(w.podSpecRef, 'volumes'), (s, r) => appendToSequence(s, r, { name: volume, hostPath: { path: '/', type: 'Directory' } }));
       if (!v) return undefined;
       all.push(...v);
     }

@@ -141,7 +141,7 @@ export function offloadFixScript(device: string, feature = 'tx-checksum-ip-gener
   ].join('\n');
 }
 
-const ETHTOOL_OFF = /\bethtool\s+(?:-K|--features|--offload)\s+("?\$\{?\w+\}?"?|flannel\.\d+|\S*vxlan\S*)\s+([^\n;&|]*)/;
+const ETHTOOL_OFF = /\bethtool\s+(?:-K|--features|--offload)\s+(\\?["']?\$\{?\w+\}?\\?["']?|flannel\.\d+|\S*vxlan\S*)\s+([^\n;&|]*)/;
 const TX_OFF = /(?:^|\s)(?:tx-checksum-ip-generic|tx-checksumming|tx)\s+off\b/;
 
 /**

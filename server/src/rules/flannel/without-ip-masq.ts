@@ -1,8 +1,6 @@
 import { appendToSequence, child } from '../../formats/k8s';
 import { defineRule, type Fix } from '../rule';
-import { containerSpan, flannelWorkloads } from './manifest';
-
-const FALSE = /^(?:false|0|f)$/i;
+import { containerSpan, editIn, flannelWorkloads } from './manifest';
 
 /** NET-FL-004: flanneld runs without --ip-masq, so pod traffic leaving the pod network keeps pod source addresses. */
 export default defineRule({
@@ -18,7 +16,7 @@ export default defineRule({
     for (const { flanneld } of flannelWorkloads(model, text)) {
       for (const c of flanneld) {
         const flag = c.flags.find((f) => f.name.value.replace(/^-+/, '') === 'ip-masq');
-        // An explicit --ip-masq=false is a decision (ip-masq-agent, cloud NAT), not an omission.
+        // Any --ip-masq counts: an explicit --ip-masq=false is a decision (ip-masq-agent, cloud NAT), not an omission.
         if (flag) continue;
         // flanneld reads every flag from FLANNELD_<NAME> too.
         if (c.env.some((e) => e.name?.value === 'FLANNELD_IP_MASQ' && e.value !== undefined)) continue;
@@ -26,7 +24,7 @@ export default defineRule({
         const fromShell = c.flags.some((f) => f.source === 'shell');
         if (!fromShell) {
           const seq = c.args.length > 0 || c.command.length <= 1 ? 'args' : 'command';
-          const edits = appendToSequence(text, child(c.ref, seq), '--ip-masq');
+          const edits = editIn(text, model, child(c.ref, seq), (s, r) => appendToSequence(s, r, '--ip-masq'));
           if (edits) fixes.push({ kind: 'edit', title: `Add --ip-masq to ${c.name?.value ?? 'flanneld'}'s ${seq}`, edits, safe: false });
         }
         yield {
@@ -38,5 +36,3 @@ export default defineRule({
     }
   },
 });
-
-export { FALSE as IP_MASQ_FALSE };

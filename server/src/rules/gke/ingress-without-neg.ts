@@ -68,7 +68,7 @@ function check(service: K8sObject, objects: readonly K8sObject[], context: Retur
         : `Whether NEGs are on anyway depends on the cluster, which manifests do not show: GKE ≥ 1.17.6-gke.7 annotates Services itself when the cluster is VPC-native, not Shared VPC and without GKE network policy (kubectl get service -o yaml shows the live annotation).`,
     );
   }
-  if (longLived) parts.push(`Long-lived connections: ${longLived.text}.`);
+  if (longLived) parts.push(`Also, ${longLived.text}.`);
   // warning: NEGs are known to be off and connections are meant to last; otherwise one step lower.
   const severity: Severity | undefined = explicitOff && longLived ? undefined : 'info';
 

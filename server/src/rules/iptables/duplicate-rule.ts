@@ -61,8 +61,9 @@ export default defineRule({
     for (const { first, copies } of groups) {
       if (copies.length === 0) continue;
       const count = copies.length + 1;
+      // Three or more copies are the growth signature; a single repeat is usually a hand edit.
       let severity: Severity = count >= 3 ? 'warning' : 'info';
-      if (total >= RUNAWAY || (buggy && count >= 3)) severity = 'error';
+      if (count >= 3 && (total >= RUNAWAY || buggy)) severity = 'error';
       const t = model.tables.find((x) => x.name.value === first.table) ?? model.tables[0]!;
       for (const copy of copies) {
         const parts = [

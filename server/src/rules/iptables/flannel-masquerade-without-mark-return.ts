@@ -6,7 +6,9 @@ import { ruleComment, table, targetName } from '../../formats/iptables/query';
 import { flannelConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
-import { chainRules, factRelated, hex, kernelState, masqueradeMark, matchesMarked, postroutingShape } from './support';
+import { chainRules, factRelated, hex, kernelState, masqueradeMark, matchesMarked } from './support';
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** flannel hard-codes kube-proxy's default mark (`KubeProxyMark = "0x4000/0x4000"`). */
 const FLANNEL_MARK = 0x4000;
@@ -53,8 +55,6 @@ export default defineRule({
 
     const mm = masqueradeMark(model, node);
     const kernel = kernelState(node, VXLAN_CHECKSUM_GATE);
-    const shape = postroutingShape(model, mm.mark);
-    const kubeOld = shape.old.some((o) => !o.afterClear);
     const flannel = node.facts.flannelVersion;
     const postrouting = chainRules(nat, 'POSTROUTING');
     const kubeJump = postrouting.findIndex((r) => targetName(r) === 'KUBE-POSTROUTING');
@@ -69,7 +69,7 @@ export default defineRule({
       const related: Related[] = others.map((r) => ({ document, span: r.span, message: 'another flannel masquerade rule' }));
       if (markReturn) {
         // Present, but flannel checks 0x4000 while kube-proxy marks with another bit: it never matches.
-        if (matchesMarked(markReturn, mm.mark) || !mm.configured) continue;
+        if (matchesMarked(markReturn, mm.mark)) continue;
         yield {
           span: markReturn.span,
           message: `flannel's RETURN skips packets marked ${hex(FLANNEL_MARK)} (hard-coded in flannel), but kube-proxy marks packets for masquerade with ${mm.describe}: the RETURN never matches and packets kube-proxy will masquerade can be SNATed by flannel's rules too (double SNAT). Use kube-proxy's default masqueradeBit 14 with flannel.`,
@@ -82,8 +82,15 @@ export default defineRule({
       const parts = [
         `flannel masquerades in ${chain} without an earlier "-m mark --mark 0x4000/0x4000 -j RETURN" (added in flannel v0.20.2; ${layout}): packets kube-proxy already marked for masquerade can be SNATed by flannel's rule as well (double SNAT), which on VXLAN nodes with an unfixed kernel is the 63 s delay.`,
       ];
-      if (chain === 'POSTROUTING' && kubeJump >= 0 && kubeJump < postrouting.indexOf(masq)) {
+      // Where flannel's rules run relative to the jump to KUBE-POSTROUTING decides whether they see marked packets.
+      const entry = chain === 'POSTROUTING' ? postrouting.indexOf(masq) : postrouting.findIndex((r) => targetName(r) === chain);
+      const known = kubeJump >= 0 && entry >= 0;
+      const shadowed = known && kubeJump < entry;
+      // Without a jump to KUBE-POSTROUTING or to flannel's chain in this dump the order is unknown: say nothing about it.
+      if (shadowed) {
         parts.push(`Here POSTROUTING jumps to KUBE-POSTROUTING first, which masquerades marked packets itself, so flannel's rule only sees them if that order changes (flannel 0.20+ inserts its jump at the top).`);
+      } else if (known) {
+        parts.push(`Here flannel's rules run before KUBE-POSTROUTING: flannel masquerades the marked packet and leaves the mark, so the encapsulated VXLAN packet still carries it and KUBE-POSTROUTING masquerades that one too.`);
       }
       if (flannel) {
         parts.push(
@@ -94,10 +101,10 @@ export default defineRule({
         related.push(...factRelated(flannel, `flannel ${flannel.value.text}`));
       }
       let severity: Severity = 'info';
-      if (kubeOld && kernel.verdict === 'affected') {
+      if (known && !shadowed && kernel.verdict === 'affected') {
         severity = 'warning';
-        parts.push(`kube-proxy's KUBE-POSTROUTING is the old form as well and ${kernel.text}.`);
-        related.push(...kernel.related, { document, span: shape.old[0]!.rule.span, message: 'old-form KUBE-POSTROUTING masquerade rule' });
+        parts.push(`${capitalise(kernel.text)}.`);
+        related.push(...kernel.related);
       }
       parts.push('Upgrade flannel to v0.20.2 or later (ghcr.io/flannel-io/flannel; older releases were published as docker.io/flannel/flannel).');
       yield {

@@ -7,6 +7,7 @@ import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { countersPrefix, kernelState, lineBreakOf, masqueradeMark, postroutingShape, vxlanState, type MasqueradeMark } from './support';
 
 export const FIXED_KUBE_PROXY = '1.16.13, 1.17.9, 1.18.6 or 1.19';
+export const FIXED_KUBE_PROXY_RELEASE = 'a release with the fix (1.16.13, 1.17.9, 1.18.6, 1.19 or later)';
 export const SNAT_COMMENT = 'kubernetes service traffic requiring SNAT';
 
 /**
@@ -62,7 +63,7 @@ export default defineRule({
         }
       }
       parts.push(
-        `kube-proxy (and kubelet before 1.28) owns this chain and rewrites it on every sync: the lasting fix is upgrading both to ${FIXED_KUBE_PROXY} or later, then flushing the chain (iptables -t nat -F KUBE-POSTROUTING) so the old rule does not stay ahead of the new ones; until then disable TX checksum offload on the VXLAN device (ethtool -K flannel.1 tx-checksum-ip-generic off).`,
+        `kube-proxy (and kubelet before 1.28) owns this chain and rewrites it on every sync: the lasting fix is upgrading both to ${FIXED_KUBE_PROXY_RELEASE}, then flushing the chain (iptables -t nat -F KUBE-POSTROUTING) so the old rule does not stay ahead of the new ones; until then disable TX checksum offload on the VXLAN device (ethtool -K flannel.1 tx-checksum-ip-generic off).`,
       );
       const markOption = matchOption(rule, 'mark', '--mark');
       const related: Related[] = [...vxlan.related, ...kernel.related, ...(mm.related ? [mm.related] : [])];

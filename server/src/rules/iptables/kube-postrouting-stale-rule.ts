@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
 import { defineRule, type Fix, type Related } from '../rule';
-import { FIXED_KUBE_PROXY } from './kube-postrouting-double-snat';
+import { FIXED_KUBE_PROXY_RELEASE } from './kube-postrouting-double-snat';
 import { chainRules, deleteLineEdit, iptablesCommand, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
 
 /**
@@ -30,7 +30,7 @@ export default defineRule({
       script: [
         '# Remove every rule of the chain; kube-proxy writes its current rules back on its next sync.',
         flush,
-        `# Make it last: run kubelet at the same fixed version (${FIXED_KUBE_PROXY} or later; kubelet wrote this chain until 1.28), or reboot the node.`,
+        `# Make it last: run kubelet at ${FIXED_KUBE_PROXY_RELEASE} too (kubelet wrote this chain until 1.28), or reboot the node.`,
       ].join('\n'),
     };
     const vxlan = vxlanState(node);
@@ -47,7 +47,7 @@ export default defineRule({
         } else {
           message = `KUBE-POSTROUTING still has the old masquerade rule after the new rule that clears the mark (line ${clear.line + 1}): it no longer matches, but it shows the chain was not flushed after an upgrade, or that an older kubelet still writes it.`;
         }
-        message += ` Flush the chain and let kube-proxy re-sync (${flush}, or reboot the node), and upgrade kubelet to the same fixed version as kube-proxy (${FIXED_KUBE_PROXY} or later).`;
+        message += ` Flush the chain and let kube-proxy re-sync (${flush}, or reboot the node), and run kubelet at ${FIXED_KUBE_PROXY_RELEASE} like kube-proxy.`;
         const related: Related[] = [{ document, span: clear.span, message: 'the new rule that clears the masquerade mark' }, ...(severity === 'error' ? vxlan.related : [])];
         const fixes: Fix[] = model.variant === 'save' ? [{ kind: 'edit', title: 'Delete the stale masquerade rule', edits: [deleteLineEdit(document, rule)], safe: true }] : [commandFix];
         yield { span: matchOption(rule, 'mark', '--mark')?.span ?? rule.span, message, severity, related, fixes };

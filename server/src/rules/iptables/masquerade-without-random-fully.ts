@@ -2,12 +2,43 @@ import type { Severity } from '../../core/severity';
 import { versionAtLeast } from '../../core/version';
 import { describeFact } from '../../engine/facts';
 import { targetName, targetOption } from '../../formats/iptables/query';
-import { defineRule, type Finding, type Fix } from '../rule';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import { defineRule, type Finding, type Fix, type Related } from '../rule';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
 
 /** Since kernel 5.0 `--random` uses the same fully random port choice as `--random-fully`. */
 const RANDOM_EQUALS_FULLY = [5, 0];
+/** From 5.10 resolved clashes are counted in `clash_resolve`, so `insert_failed` counts real drops only. */
+const CLASH_RESOLVE_COUNTER = [5, 10];
+
+interface InsertFailed {
+  readonly total: number;
+  readonly chainTooLong: number;
+  readonly related: Related;
+  readonly where: string;
+}
+
+/** The largest `insert_failed` total (summed over CPUs) in the node's `conntrack -S` captures. */
+function insertFailed(node: NodeSnapshot): InsertFailed | undefined {
+  let best: InsertFailed | undefined;
+  for (const doc of node.ofKind('conntrack')) {
+    for (const t of doc.model.stats) {
+      const total = t.totals.get('insert_failed') ?? 0;
+      if (total <= 0 || (best && best.total >= total)) continue;
+      const row = t.rows.find((r) => (r.counters.get('insert_failed')?.value.value ?? 0) > 0);
+      const counter = row?.counters.get('insert_failed');
+      if (!counter) continue;
+      best = {
+        total,
+        chainTooLong: t.totals.get('chaintoolong') ?? 0,
+        related: { document: doc, span: counter.value.span, message: `insert_failed = ${counter.value.value}${t.rows.length > 1 ? ` on this CPU, ${total} on all CPUs` : ''}` },
+        where: doc.path,
+      };
+    }
+  }
+  return best;
+}
 
 export default defineRule({
   meta: {
@@ -21,6 +52,7 @@ export default defineRule({
     const { model } = document;
     const kernel = node.facts.kernel;
     const vxlan = node.facts.vxlanDevice;
+    const failed = insertFailed(node);
     for (const table of model.tables) {
       if (table.name.value !== 'nat') continue;
       for (const rule of table.rules) {
@@ -42,11 +74,23 @@ export default defineRule({
           parts.push('kube-proxy owns this chain: it adds --random-fully itself from 1.16 when its iptables is 1.6.2 or newer, so upgrading kube-proxy is the lasting fix.');
         }
         const fixes: Fix[] = [];
+        const related: Related[] = [];
+        if (failed) {
+          severity = 'warning';
+          let meaning: string;
+          if (!kernel) meaning = 'the kernel version is unknown: from 5.10 it counts only real drops, before 5.10 it also counts clashes the kernel resolved without loss (set kubeNetlint.facts.kernelVersion or add sysctl -a / uname -r to this node)';
+          else if (versionAtLeast(kernel.value, CLASH_RESOLVE_COUNTER)) meaning = `on kernel ${kernel.value.text} that counts packets actually dropped`;
+          else meaning = `on kernel ${kernel.value.text} (before 5.10) the counter also counts clashes that were resolved without loss, so part of it may be harmless`;
+          parts.push(
+            `conntrack -S in ${failed.where} shows insert_failed = ${failed.total}: ${meaning}.${failed.chainTooLong > 0 ? ` ${Math.min(failed.chainTooLong, failed.total)} of them are chaintoolong (an undersized conntrack hash table), not port races.` : ''}`,
+          );
+          related.push(failed.related);
+        }
         if (vxlan) {
           // With an unfixed kernel, --random-fully on traffic that can match VXLAN outer packets
           // triggers the UDP-checksum bug (63 s delays): point at it and do not auto-apply.
           parts.push(`Caution: this node has a VXLAN device (${describeFact(vxlan, (v) => v)}); on kernels before 5.7 adding --random-fully to rules that also match VXLAN-encapsulated packets triggers the checksum-offload bug. Disable tx checksum offload on the VXLAN device first.`);
-          severity = 'info';
+          if (!failed) severity = 'info';
         }
         if (model.variant === 'save') {
           fixes.push({
@@ -56,14 +100,13 @@ export default defineRule({
             safe: !vxlan,
           });
         }
+        if (vxlan && vxlan.source.kind === 'document') related.push({ document: vxlan.source.document, span: vxlan.source.span, message: `VXLAN device ${vxlan.value}` });
         const finding: Finding = {
           span: target.name.span,
           message: parts.join(' '),
           ...(severity ? { severity } : {}),
           ...(fixes.length ? { fixes } : {}),
-          ...(vxlan && vxlan.source.kind === 'document'
-            ? { related: [{ document: vxlan.source.document, span: vxlan.source.span, message: `VXLAN device ${vxlan.value}` }] }
-            : {}),
+          ...(related.length ? { related } : {}),
         };
         yield finding;
       }

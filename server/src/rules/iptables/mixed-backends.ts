@@ -1,8 +1,8 @@
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../engine/document';
-import { describeFact } from '../../engine/facts';
 import type { IptablesModel } from '../../formats/iptables/model';
 import { defineRule, type Fix, type Related } from '../rule';
+import { factWhere } from './support';
 
 const HINT_CHAIN = 'KUBE-IPTABLES-HINT';
 
@@ -63,7 +63,7 @@ export default defineRule({
     if (backend.value === 'nf_tables' && family === 'ipv4' && mode && (mode.value === 'iptables' || mode.value === 'ipvs') && hasNatOrFilter(model) && !hasKubeChains(model)) {
       yield {
         span: backend.span,
-        message: `kube-proxy runs in ${describeFact(mode, (v) => v)} mode, but this nf_tables dump has no KUBE-* chains: kube-proxy probably writes its rules into the legacy tables (check with iptables-legacy-save), so the node runs two rule sets.${hint.text}`,
+        message: `kube-proxy runs in ${mode.value} mode (${factWhere(mode)}), but this nf_tables dump has no KUBE-* chains: kube-proxy probably writes its rules into the legacy tables (check with iptables-legacy-save), so the node runs two rule sets.${hint.text}`,
         related: [...(mode.source.kind === 'document' ? [{ document: mode.source.document, span: mode.source.span, message: `kube-proxy mode ${mode.value}` }] : []), ...hint.related],
         fixes: [fix],
       };

@@ -3,7 +3,7 @@ import { describeFact, type Fact } from '../../engine/facts';
 import type { ParsedDocument } from '../../engine/document';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
-import type { IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
+import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
 import { markChange, markCondition, table, targetName } from '../../formats/iptables/query';
 import type { Related, TextEdit } from '../rule';
 import { kernelVerdict, type KernelGate, type KernelVerdict } from '../shared/kernelGates';
@@ -117,6 +117,11 @@ export function postroutingShape(model: IptablesModel, mark: number): Postroutin
   return { old, ...(clear ? { clear } : {}), ...(unmarkedReturn ? { unmarkedReturn } : {}) };
 }
 
+/** "from sysctl-a.txt" / "setting kernelVersion". */
+export function factWhere<T>(fact: Fact<T>): string {
+  return fact.source.kind === 'setting' ? `setting kubeNetlint.facts.${fact.source.name}` : `from ${fact.source.document.path}`;
+}
+
 /** Related information for a fact learnt from a document (settings have no place to point at). */
 export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
   return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
@@ -135,7 +140,7 @@ export function kernelState(node: NodeSnapshot, gate: KernelGate): KernelState {
   const k = node.facts.kernel;
   if (!k) return { verdict: 'unknown', text: `the kernel version is unknown (${KERNEL_UNKNOWN_HINT})`, related: [] };
   const a = kernelVerdict(k.value, gate);
-  return { verdict: a.verdict, text: `${a.reason} (${describeFact(k, (v) => v.text)})`, related: factRelated(k, `kernel ${k.value.text}`) };
+  return { verdict: a.verdict, text: `${a.reason} (${factWhere(k)})`, related: factRelated(k, `kernel ${k.value.text}`) };
 }
 
 export interface VxlanState {
@@ -231,25 +236,33 @@ export function chainAnchor(t: IptTable, chain: string): Span | undefined {
  * with their options, target with its options (counters, spacing and quoting ignored).
  */
 export function ruleKey(rule: IptRule): string {
-  const parts: string[] = [rule.chain.value];
+  // Plain concatenation: this runs once per rule of dumps with thousands of rules.
+  const SEP = '\u0000';
+  let key = rule.chain.value;
   const basic = (flag: string, m: IptRule['source']): void => {
-    if (m) parts.push(`${m.negation ? '! ' : ''}${flag} ${m.value.value}`);
+    if (m) key += SEP + (m.negation ? '! ' : '') + flag + ' ' + m.value.value;
   };
   basic('-s', rule.source);
   basic('-d', rule.destination);
   basic('-i', rule.inInterface);
   basic('-o', rule.outInterface);
   basic('-p', rule.protocol);
-  if (rule.fragment) parts.push(rule.fragment.negation ? '! -f' : '-f');
+  if (rule.fragment) key += SEP + (rule.fragment.negation ? '! -f' : '-f');
+  const options = (list: readonly IptOption[]): void => {
+    for (const o of list) {
+      key += SEP + (o.negation ? '! ' : '') + o.name.value;
+      for (const v of o.values) key += ' ' + v.value;
+    }
+  };
   for (const m of rule.matches) {
-    parts.push(`-m ${m.name.value}`);
-    for (const o of m.options) parts.push(`${o.negation ? '! ' : ''}${o.name.value} ${o.values.map((v) => v.value).join(' ')}`);
+    key += SEP + '-m ' + m.name.value;
+    options(m.options);
   }
   if (rule.target) {
-    parts.push(`${rule.target.kind === 'goto' ? '-g' : '-j'} ${rule.target.name.value}`);
-    for (const o of rule.target.options) parts.push(`${o.negation ? '! ' : ''}${o.name.value} ${o.values.map((v) => v.value).join(' ')}`);
+    key += SEP + (rule.target.kind === 'goto' ? '-g ' : '-j ') + rule.target.name.value;
+    options(rule.target.options);
   }
-  return parts.join('\u0000');
+  return key;
 }
 
 /** `ns/svc:port` (or `ns/svc`) at the start of a kube-proxy comment. */

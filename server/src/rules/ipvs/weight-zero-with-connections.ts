@@ -130,7 +130,7 @@ function script(svc: IpvsService, rs: IpvsRealServer, expireNodest: number | und
   if (expireNodest !== 1) {
     lines.push(
       '# Expire connections to removed real servers on their next packet instead of letting them hang (kube-proxy sets this in IPVS mode):',
-      ...(reuseZero ? ['# (it has no effect while net.ipv4.vs.conn_reuse_mode = 0)'] : []),
+      ...(reuseZero ? ['# (ipvs-sysctl.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below)'] : []),
       'sysctl -w net.ipv4.vs.expire_nodest_conn=1',
       "printf 'net.ipv4.vs.expire_nodest_conn = 1\\n' > /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf",
     );

@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/severity';
+import type { Span } from '../../core/span';
 import { child, flannelConfigs, kubeProxyConfigs, setValue, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
 import { hasKubeadmConfig, known, type K8sFile } from './shared';
@@ -12,7 +13,6 @@ export default defineRule({
     title: 'kube-proxy clusterCIDR missing: cannot tell pod traffic from off-cluster traffic',
     severity: 'warning',
     reads: 'k8s',
-    uses: [],
     fix: 'edit',
   },
   *check({ document, node }) {
@@ -29,11 +29,19 @@ export default defineRule({
       if (cidr.present && (cidr.templated || cidr.value.trim() !== '')) continue;
       if ((known(kp.iptables.masqueradeAll) && kp.iptables.masqueradeAll.value) || (known(kp.nftables.masqueradeAll) && kp.nftables.masqueradeAll.value)) continue;
 
-      // kubeadm fills clusterCIDR from networking.podSubnet when it generates the ConfigMap.
-      const kubeadmInput = kp.origin === 'kubeadm' || kp.origin === 'embedded' || (kp.origin === 'document' && kubeadmFile);
-      const severity: Severity | undefined = kubeadmInput ? 'info' : undefined;
+      // What kube-proxy reads is the ConfigMap; a standalone KubeProxyConfiguration document is most
+      // often kubeadm input, and kubeadm fills clusterCIDR from networking.podSubnet when it writes
+      // the ConfigMap.
+      const live = kp.origin === 'configmap';
+      const severity: Severity | undefined = live ? undefined : 'info';
       const parts = [`clusterCIDR is ${cidr.present ? 'empty' : 'not set'} and detectLocalMode is ${dlm.present && dlm.value ? dlm.value : 'the default (ClusterCIDR)'}: ${MESSAGE_WHY}`];
-      if (kubeadmInput) parts.push('This looks like kubeadm input: kubeadm fills clusterCIDR from networking.podSubnet when it writes the kube-proxy ConfigMap, so this is fine if podSubnet is set.');
+      if (!live) {
+        parts.push(
+          kp.origin === 'kubeadm' || kp.origin === 'embedded' || kubeadmFile
+            ? 'This is kubeadm input: kubeadm fills clusterCIDR from networking.podSubnet when it writes the kube-proxy ConfigMap, so this is fine if podSubnet is set.'
+            : 'If this file is kubeadm input, kubeadm fills clusterCIDR from networking.podSubnet; if kube-proxy reads it directly (--config), set it here.',
+        );
+      }
       const related: Related[] = [];
       const fixes: Fix[] = [];
       if (network) {
@@ -55,13 +63,13 @@ export default defineRule({
   },
 });
 
-function spanFor(kp: KubeProxyConfigView) {
-  if (kp.clusterCIDR.present) return kp.clusterCIDR.span;
+/** The empty clusterCIDR value, or (absent) the place the key belongs: the configuration's kind / embedding key. */
+function spanFor(kp: KubeProxyConfigView): Span {
   return kp.clusterCIDR.span;
 }
 
 /** flannel's `Network` from net-conf.json anywhere in the node (this file first). */
-function flannelNetwork(document: K8sFile, others: readonly K8sFile[]): { file: K8sFile; value: string; span: { start: number; end: number } } | undefined {
+function flannelNetwork(document: K8sFile, others: readonly K8sFile[]): { file: K8sFile; value: string; span: Span } | undefined {
   for (const file of [document, ...others.filter((d) => d !== document && d.uri !== document.uri)]) {
     for (const fl of flannelConfigs(file.model)) {
       if (known(fl.network) && fl.network.value.trim()) return { file, value: fl.network.value.trim(), span: fl.network.span };

@@ -1,6 +1,6 @@
 import { child, kubeProxyConfigs, setScalar, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix } from '../rule';
-import { flagConfiguredContainers, flagNamed, flagOn, known } from './shared';
+import { configMode, flagConfiguredContainers, flagNamed, flagOn, known } from './shared';
 
 const LOCAL_MODES = new Set(['NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix']);
 
@@ -24,11 +24,14 @@ export default defineRule({
   },
   *check({ document }) {
     for (const kp of kubeProxyConfigs(document.model)) {
+      // nftables mode reads nftables.masqueradeAll; iptables and ipvs modes read iptables.masqueradeAll.
+      const mode = configMode(kp);
       for (const [section, field] of [
         ['iptables', kp.iptables.masqueradeAll],
         ['nftables', kp.nftables.masqueradeAll],
       ] as const) {
         if (!known(field) || field.value !== true) continue;
+        if (mode !== undefined && (mode === 'nftables') !== (section === 'nftables')) continue;
         const detect = canDetectLocal(kp);
         const fixes: Fix[] = [];
         if (detect) {

@@ -72,7 +72,7 @@ export default defineRule({
         ? `This node uses a Linux bridge for pods (${cni.evidence}).`
         : 'Which CNI this node uses is unknown: it matters for Linux-bridge CNIs (flannel, kubenet, the bridge plugin), not for routed Calico or Cilium.';
     const why =
-      'Packets switched inside the pod bridge (pod to pod on this node, and the replies of a Service whose endpoint is on this node) then skip iptables, so conntrack never reverses the Service DNAT: the client gets a reply from the pod IP instead of the ClusterIP and drops it.';
+      'packets switched inside the pod bridge (pod to pod on this node, and the replies of a Service whose endpoint is on this node) skip iptables, so conntrack never reverses the Service DNAT: the client gets a reply from the pod IP instead of the ClusterIP and drops it.';
 
     const keys = ipv6Pods(node) ? [V4, V6] : [V4];
     const full = isFullDump(document);
@@ -85,11 +85,11 @@ export default defineRule({
           title: `Set ${key} = 1`,
           safe: true,
           why: ['Let iptables (kube-proxy Service NAT) see traffic bridged between pods.'],
-          dropIn: '90-kubernetes-bridge-nf-call.conf',
+          dropIn: key === V4 ? '90-kubernetes-bridge-nf-call-iptables.conf' : '90-kubernetes-bridge-nf-call-ip6tables.conf',
         });
         const finding: Finding = {
           span: e.span,
-          message: `${key} = 0: ${why} ${context}${file ? ' Re-applying this file (boot, `sysctl --system`) switches it off again.' : ''}`,
+          message: `${key} = 0, so ${why} ${context}${file ? ' Re-applying this file (boot, `sysctl --system`) switches it off again.' : ''}`,
           ...(severity ? { severity } : {}),
           fixes,
         };
@@ -101,7 +101,7 @@ export default defineRule({
         if (!at) continue;
         yield {
           span: at.span,
-          message: `${key} is missing from this complete \`sysctl -a\` (it would be listed here): the br_netfilter module is not loaded. ${why} ${context} kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".`,
+          message: `${key} is missing from this complete \`sysctl -a\` (it would be listed here): the br_netfilter module is not loaded, so ${why} ${context} kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".`,
           ...(severity ? { severity } : {}),
           fixes: [
             {

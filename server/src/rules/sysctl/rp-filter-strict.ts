@@ -120,7 +120,7 @@ export default defineRule({
         span: i.entry.span,
         severity: 'info',
         message: `${i.entry.key} = 1 (strict). ${base}`,
-        fixes: [commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], '90-rp-filter.conf')],
+        fixes: [commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], `90-rp-filter-${i.name.replace(/[^\w.-]/g, '_')}.conf`)],
       };
     }
   },

@@ -124,7 +124,7 @@ export interface Setting {
   readonly value: string;
 }
 
-const SHELL_SAFE = /^[\w.,:/@%+-]+$/;
+const SHELL_SAFE = /^[\w.,:/@%+=-]+$/;
 
 function shellWord(s: string): string {
   return SHELL_SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

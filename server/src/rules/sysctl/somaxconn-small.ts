@@ -58,7 +58,7 @@ export default defineRule({
         title: `Set ${SYN_BACKLOG} = ${target}`,
         safe: true,
         why: ['Let the SYN queue hold as many half-open connections as the accept queue allows.'],
-        dropIn: '90-somaxconn.conf',
+        dropIn: '90-tcp-max-syn-backlog.conf',
       }),
     };
   },

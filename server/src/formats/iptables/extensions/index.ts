@@ -1,4 +1,5 @@
 import type { ExtensionSpec, OptionSpec } from './types';
+import { VALUE_CHECKS, type Check } from './values';
 import { XTABLES_1_8_9 } from './xtables-1.8.9';
 
 export type { ExtensionSpec, OptionSpec, OptionType } from './types';
@@ -18,11 +19,56 @@ export function targetSpec(name: string): ExtensionSpec | undefined {
   return TARGETS.get(name);
 }
 
+const BY_NUMBER: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmp6', '132': 'sctp', '33': 'dccp', '136': 'udplite', '50': 'esp', '51': 'ah' };
+
+/** What the rule reader needs per option, computed once. */
+export interface OptionMeta {
+  /** `--name`. */
+  readonly label: string;
+  /** Identity for "given twice" / exclusion checks: aliases (`--sport`, `--source-port`) share it. */
+  readonly key: string;
+  /** iptables refuses the option twice (old-style modules other than tcp/sctp/set do not check). */
+  readonly once: boolean;
+  /** One check per value word, if values.ts has specific ones. */
+  readonly checks: readonly Check[] | undefined;
+}
+/** Old-style (parse()-based) modules: aliases that count as the same option. */
+const ONCE_ALIASES: Readonly<Record<string, string>> = { 'source-port': 'sport', 'destination-port': 'dport', set: 'match-set' };
+const META = new Map<OptionSpec, OptionMeta>();
+for (const e of XTABLES_1_8_9) {
+  for (const o of e.options) {
+    const old = o.type === 'OLD';
+    META.set(o, {
+      label: `--${o.n}`,
+      key: old ? (ONCE_ALIASES[o.n] ?? o.n) : String(o.id ?? o.n),
+      once: !o.multi && (!old || e.name === 'tcp' || e.name === 'sctp' || e.name === 'set'),
+      checks: VALUE_CHECKS[`${e.name}/${o.n}`],
+    });
+  }
+}
+const BY_LABEL = new Map<ExtensionSpec, Map<string, OptionSpec>>();
+const MANDATORY = new Map<ExtensionSpec, readonly OptionSpec[]>();
+for (const e of XTABLES_1_8_9) {
+  BY_LABEL.set(e, new Map(e.options.map((o) => [`--${o.n}`, o])));
+  MANDATORY.set(e, e.options.filter((o) => o.mand));
+}
+/** The option written exactly as `label` (`--dport`), if the extension has it. */
+export function optionByLabel(spec: ExtensionSpec, label: string): OptionSpec | undefined {
+  return BY_LABEL.get(spec)?.get(label);
+}
+/** Options the extension cannot do without (`--comment` for comment, `--to-destination` for DNAT). */
+export function mandatoryOptions(spec: ExtensionSpec): readonly OptionSpec[] {
+  return MANDATORY.get(spec) ?? [];
+}
+
+export function optionMeta(o: OptionSpec): OptionMeta {
+  return META.get(o) ?? { label: `--${o.n}`, key: o.n, once: !o.multi, checks: undefined };
+}
+
 /** The match a protocol loads implicitly (`-p tcp --dport 80` loads `tcp`; `-p ipv6-icmp` loads `icmp6`). */
 export function protocolMatch(protocol: string, family: 'ipv4' | 'ipv6' | undefined): ExtensionSpec | undefined {
   const p = protocol.toLowerCase();
-  const byNumber: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmp6', '132': 'sctp', '33': 'dccp', '136': 'udplite', '50': 'esp', '51': 'ah' };
-  let name = byNumber[p] ?? p;
+  let name = BY_NUMBER[p] ?? p;
   if ((name === 'icmpv6' || name === 'ipv6-icmp') && family !== 'ipv4') name = 'icmp6';
   const spec = MATCHES.get(name);
   return spec && familyAllows(spec, family) ? spec : undefined;

@@ -30,8 +30,33 @@ export function parseUint(s: string, min = 0, max = 0xffffffff): number | undefi
 
 // ---------------------------------------------------------------- addresses
 
+/** Plain dotted-decimal `a.b.c.d` without leading zeros (what iptables-save prints), scanned without allocating. */
+function plainDottedQuad(s: string, from: number, to: number): boolean {
+  let parts = 0;
+  let i = from;
+  while (i < to) {
+    const st = i;
+    let n = 0;
+    while (i < to) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      i++;
+    }
+    const len = i - st;
+    if (len === 0 || len > 3 || n > 255 || (len > 1 && s.charCodeAt(st) === 48)) return false;
+    parts++;
+    if (i === to) break;
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
+    if (i === to) return false;
+  }
+  return parts === 4;
+}
+
 /** libxtables `__numeric_to_ipaddr`: 1-4 dotted parts, each strtoul base 0 <= 255; fewer parts autocomplete. */
 function numericIpv4(s: string, isMask: boolean): boolean {
+  if (plainDottedQuad(s, 0, s.length)) return true;
   if (s.length === 0) return false;
   const parts = s.split('.');
   if (parts.length > 4) return false;
@@ -42,12 +67,7 @@ function numericIpv4(s: string, isMask: boolean): boolean {
 
 /** inet_pton(AF_INET): exactly four decimal octets without leading zeros. */
 export function strictIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p) || (p.length > 1 && p[0] === '0') || Number(p) > 255) return false;
-  }
-  return true;
+  return plainDottedQuad(s, 0, s.length);
 }
 
 /** inet_pton(AF_INET6). */
@@ -103,6 +123,14 @@ function hostName(s: string): boolean {
 
 function ipv4HostMask(s: string, allowMask: boolean): string | undefined {
   const slash = s.indexOf('/');
+  // Fast path for iptables-save's own spelling: a.b.c.d/len.
+  if (allowMask && slash > 0 && slash >= s.length - 3 && plainDottedQuad(s, 0, slash)) {
+    const len = s.length - slash - 1;
+    const a = s.charCodeAt(slash + 1) - 48;
+    const b = len === 2 ? s.charCodeAt(slash + 2) - 48 : 0;
+    if (len === 1 && a >= 0 && a <= 9) return undefined;
+    if (len === 2 && a >= 1 && a <= 3 && b >= 0 && b <= 9 && a * 10 + b <= 32) return undefined;
+  }
   const addr = slash < 0 ? s : s.slice(0, slash);
   if (slash >= 0) {
     if (!allowMask) return `'${s}' must be an address without a mask`;
@@ -137,6 +165,7 @@ export function hostMask(s: string, family: Family, allowMask = true): string | 
 
 /** `-s` / `-d`: a comma-separated list of `addr[/mask]`. */
 export const addressList: Check = (s, family) => {
+  if (!s.includes(',')) return hostMask(s, family);
   for (const part of s.split(',')) {
     const e = hostMask(part, family);
     if (e) return e;
@@ -245,12 +274,16 @@ const PROTOCOLS = new Set(
   ).split(' '),
 );
 
+const KNOWN_PROTOCOLS: Readonly<Record<string, number>> = { all: 0, icmp: 1, tcp: 6, udp: 17, dccp: 33, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136 };
+
+/** Protocol number for `-p` (256: a named protocol whose number does not matter here). */
 export function protocolNumber(s: string): number | undefined {
+  const fast = KNOWN_PROTOCOLS[s];
+  if (fast !== undefined) return fast;
   const n = parseUint(s, 0, 255);
   if (n !== undefined) return n;
   const l = s.toLowerCase();
-  const known: Record<string, number> = { all: 0, icmp: 1, tcp: 6, udp: 17, dccp: 33, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136 };
-  return known[l] ?? (PROTOCOLS.has(l) ? 256 : undefined);
+  return KNOWN_PROTOCOLS[l] ?? (PROTOCOLS.has(l) ? 256 : undefined);
 }
 
 const protocol: Check = (s) => (protocolNumber(s) === undefined ? `unknown protocol '${s}'` : undefined);

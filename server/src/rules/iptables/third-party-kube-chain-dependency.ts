@@ -1,0 +1,57 @@
+import { compareVersions } from '../../core/version';
+import { describeFact } from '../../engine/facts';
+import { defineRule } from '../rule';
+import { factRelated } from './support';
+
+/** Internal kube chains and what became of them (KEP-3178, k/k#110289, #119374). */
+const INTERNAL: ReadonlyMap<string, string> = new Map([
+  ['KUBE-MARK-DROP', 'kube-proxy stopped using it in 1.25 and kubelet stopped creating it in 1.28, so on current nodes the jump fails or the mark is never acted on'],
+  ['KUBE-MARK-MASQ', 'kubelet stopped creating it in 1.28; kube-proxy still creates it only in iptables and ipvs mode, and its mark bit is configurable'],
+  ['KUBE-POSTROUTING', 'kubelet stopped creating it in 1.28; kube-proxy creates it only in iptables and ipvs mode and changed its rules before (1.19 unmarks before masquerading)'],
+  ['KUBE-FIREWALL', 'kubelet stopped creating it in 1.28 and its mark-drop rule went with KUBE-MARK-DROP; kube-proxy now only keeps the localnet guard there'],
+]);
+
+/** The hooks kube-proxy and kubelet install themselves into built-in chains. */
+const OWN_HOOKS = new Set(['nat POSTROUTING KUBE-POSTROUTING', 'filter INPUT KUBE-FIREWALL', 'filter OUTPUT KUBE-FIREWALL']);
+const LEFTOVER_FROM = [1, 28];
+
+/**
+ * NET-IPT-003: rules outside the KUBE-* chains that jump into kube-proxy's or kubelet's internal
+ * chains depend on something that was never an API and has changed under them.
+ */
+export default defineRule({
+  meta: {
+    id: 'iptables/third-party-kube-chain-dependency',
+    title: "Rules outside kube-proxy's chains jump into its internal KUBE-* chains",
+    severity: 'warning',
+    reads: 'iptables',
+    uses: ['k8s'],
+  },
+  *check({ document, node }) {
+    const { model } = document;
+    for (const t of model.tables) {
+      for (const rule of t.rules) {
+        const target = rule.target;
+        if (!target || rule.chain.value.startsWith('KUBE-')) continue;
+        const what = INTERNAL.get(target.name.value);
+        if (!what || OWN_HOOKS.has(`${t.name.value} ${rule.chain.value} ${target.name.value}`)) continue;
+        yield {
+          span: target.name.span,
+          message: `${rule.chain.value} ${target.kind === 'goto' ? 'goes' : 'jumps'} to ${target.name.value}, an internal chain of kube-proxy/kubelet, not an interface: ${what}. Create your own chain and mark (or use -j DROP / -j MASQUERADE directly) instead.`,
+        };
+      }
+    }
+    const kp = node.facts.kubeProxyVersion;
+    if (!kp || compareVersions(kp.value, LEFTOVER_FROM) < 0) return;
+    for (const t of model.tables) {
+      const c = t.chains.find((x) => x.name.value === 'KUBE-MARK-DROP');
+      if (!c) continue;
+      yield {
+        span: c.name.span,
+        message: `KUBE-MARK-DROP exists although kube-proxy is ${describeFact(kp, (v) => v.text)}: nothing in kube-proxy 1.25+ uses it and kubelet 1.28+ no longer creates it, so it is a leftover of an older kubelet (or a tool creates it); rules relying on it stop working when it goes.`,
+        severity: 'info',
+        related: factRelated(kp, `kube-proxy ${kp.value.text}`),
+      };
+    }
+  },
+});

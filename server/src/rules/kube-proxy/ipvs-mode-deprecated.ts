@@ -1,0 +1,47 @@
+import type { Span } from '../../core/span';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import { child, kubeProxyConfigs, setScalar, type TextEdit } from '../../formats/k8s';
+import { defineRule, type Finding, type Fix } from '../rule';
+import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, kernelAtLeast, kubeProxyAtLeast } from './shared';
+
+export default defineRule({
+  meta: {
+    id: 'kube-proxy/ipvs-mode-deprecated',
+    title: 'kube-proxy IPVS mode is deprecated (1.35); nftables mode replaces it',
+    severity: 'hint',
+    reads: 'k8s',
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    for (const kp of kubeProxyConfigs(document.model)) {
+      if (configMode(kp) !== 'ipvs' || !kp.mode.present) continue;
+      const f = finding(node, kp.mode.span, () => setScalar(document.text, child(kp.ref, 'mode'), 'nftables'));
+      if (f) yield f;
+    }
+    for (const c of flagConfiguredContainers(document.model)) {
+      const m = flagMode(c);
+      if (m?.mode !== 'ipvs') continue;
+      const f = finding(node, m.flag.value.span, () => undefined);
+      if (f) yield f;
+    }
+  },
+});
+
+function finding(node: NodeSnapshot, span: Span, edits: () => TextEdit[] | undefined): Finding | undefined {
+  const deprecated = kubeProxyAtLeast(node, [1, 35]);
+  if (deprecated === 'no') return undefined;
+  const fixes: Fix[] = [];
+  // nftables mode needs kernel 5.13+: do not offer it where the kernel is known to be older.
+  if (kernelAtLeast(node, [5, 13]) !== 'no') {
+    const e = edits();
+    if (e) fixes.push({ kind: 'edit', title: 'Set mode: nftables (needs kube-proxy 1.31+ and kernel 5.13+; see kube-proxy/nftables-prerequisites)', edits: e, safe: false });
+  }
+  return {
+    span,
+    message:
+      (deprecated === 'yes' ? `IPVS mode is deprecated since kube-proxy 1.35 (${describeKubeProxy(node)})` : `IPVS mode is deprecated from kube-proxy 1.35; the version here is unknown (${HOW_TO_TELL_VERSION})`) +
+      ': SIG Network replaces it with nftables mode (beta 1.31, GA 1.33), which scales like IPVS without its semantic gaps. Plan the move to mode nftables (kernel 5.13+), or iptables.',
+    related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
+    ...(fixes.length ? { fixes } : {}),
+  };
+}

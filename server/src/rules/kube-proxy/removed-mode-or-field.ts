@@ -1,0 +1,90 @@
+import { downgrade, type Severity } from '../../core/severity';
+import type { Span } from '../../core/span';
+import type { NodeSnapshot } from '../../engine/snapshot';
+import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
+import { defineRule, type Finding, type Fix, type Related } from '../rule';
+import { HOW_TO_TELL_VERSION, configMode, deleteLine, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, known, kubeProxyAtLeast } from './shared';
+
+export default defineRule({
+  meta: {
+    id: 'kube-proxy/removed-mode-or-field',
+    title: 'Removed or invalid kube-proxy mode or field (userspace, kernelspace on Linux, udpIdleTimeout)',
+    severity: 'error',
+    reads: 'k8s',
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    for (const kp of kubeProxyConfigs(document.model)) {
+      const mode = configMode(kp);
+      if (mode && kp.mode.present) {
+        const f = modeFinding(node, mode, kp.mode.span, windowsFile(document.path, document.model));
+        if (f) {
+          const fixes: Fix[] = [];
+          if (mode === 'userspace') {
+            const edits = setScalar(document.text, child(kp.ref, 'mode'), 'iptables');
+            if (edits) fixes.push({ kind: 'edit', title: 'Set mode: iptables (the Linux default)', edits, safe: false });
+          }
+          yield { ...f, ...(fixes.length ? { fixes } : {}) };
+        }
+      }
+      const udp = kp.udpIdleTimeout;
+      if (known(udp)) {
+        const removed = kubeProxyAtLeast(node, [1, 26]);
+        if (removed === 'no') continue;
+        const del = deleteLine(document.text, udp.keySpan, udp.span);
+        const severity: Severity | undefined = removed === 'unknown' ? downgrade('warning') : 'warning';
+        yield {
+          span: udp.keySpan,
+          message:
+            `udpIdleTimeout belonged to the userspace proxier, which was removed in kube-proxy 1.26: the field no longer exists and does nothing` +
+            (removed === 'yes' ? ` (${describeKubeProxy(node)}).` : `; the kube-proxy version is unknown, so this only matters from 1.26 on (${HOW_TO_TELL_VERSION}).`),
+          severity,
+          related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
+          ...(del ? { fixes: [{ kind: 'edit' as const, title: 'Remove udpIdleTimeout', edits: [del], safe: removed === 'yes' }] } : {}),
+        };
+      }
+    }
+    for (const c of flagConfiguredContainers(document.model)) {
+      const m = flagMode(c);
+      if (!m) continue;
+      const f = modeFinding(node, m.mode, m.flag.value.span, false);
+      if (f) yield f;
+    }
+  },
+});
+
+/** A Windows kube-proxy configuration: the file or one of its objects is named for Windows (`kube-proxy-windows`). */
+function windowsFile(path: string, model: K8sModel): boolean {
+  return /windows/i.test(path) || [...allDocuments(model)].some((d) => /windows/i.test(d.metadata?.name?.value ?? ''));
+}
+
+function modeFinding(node: NodeSnapshot, mode: string, span: Span, windows: boolean): Finding | undefined {
+  const related: Related[] = factRelated(node.facts.kubeProxyVersion, 'kube-proxy version');
+  if (mode === 'userspace') {
+    const removed = kubeProxyAtLeast(node, [1, 26]);
+    const deprecated = kubeProxyAtLeast(node, [1, 23]);
+    if (removed === 'yes') return { span, message: `mode userspace was removed in kube-proxy 1.26 (${describeKubeProxy(node)}): kube-proxy fails to start. Use iptables (or nftables).`, related };
+    if (deprecated === 'yes') return { span, message: `mode userspace is deprecated since kube-proxy 1.23 and removed in 1.26 (${describeKubeProxy(node)}): switch to iptables (or nftables) before upgrading.`, severity: 'warning', related };
+    if (removed === 'unknown') {
+      return {
+        span,
+        message: `mode userspace was deprecated in kube-proxy 1.23 and removed in 1.26, where kube-proxy fails to start with it; the kube-proxy version is unknown (${HOW_TO_TELL_VERSION}). Use iptables (or nftables).`,
+        severity: downgrade('error'),
+      };
+    }
+    return undefined;
+  }
+  if (mode === 'kernelspace') {
+    if (windows) return undefined;
+    const linux = node.facts.kernel !== undefined;
+    return {
+      span,
+      message: linux
+        ? `mode kernelspace exists only on Windows nodes, and this node runs Linux (kernel ${node.facts.kernel!.value.text}): kube-proxy rejects the configuration. Use iptables, nftables or ipvs.`
+        : 'mode kernelspace exists only on Windows nodes; on Linux kube-proxy rejects the configuration. The node\'s OS is unknown (add `uname -r` or sysctl -a output if this is a Linux node).',
+      ...(linux ? {} : { severity: downgrade('error') }),
+      related: linux ? factRelated(node.facts.kernel, 'Linux kernel') : [],
+    };
+  }
+  return undefined;
+}

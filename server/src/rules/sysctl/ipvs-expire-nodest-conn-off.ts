@@ -1,0 +1,60 @@
+import { defineRule } from '../rule';
+import { documentRole, ipvsUsage, nodeNumber, numberOf, setValueFixes, severityFor, TELL_MODE } from './shared';
+
+const SETTINGS = [
+  {
+    key: 'net.ipv4.vs.expire_nodest_conn',
+    dropIn: '90-ipvs-expire-nodest-conn.conf',
+    why: 'packets of connections whose real server was removed are silently dropped until the IPVS entry times out (the IPVS TCP timeout, 900 s by default), so clients hang instead of failing fast and reconnecting',
+  },
+  {
+    key: 'net.ipv4.vs.expire_quiescent_template',
+    dropIn: '90-ipvs-expire-quiescent-template.conf',
+    why: 'persistence templates (sessionAffinity: ClientIP) keep sending new connections of a client to a real server at weight 0, i.e. to a pod that is terminating',
+  },
+] as const;
+
+/**
+ * NET-IPVS-005: `expire_nodest_conn` / `expire_quiescent_template` at 0 where IPVS proxies
+ * Services. Current kube-proxy sets both to 1 when it starts in IPVS mode.
+ */
+export default defineRule({
+  meta: {
+    id: 'sysctl/ipvs-expire-nodest-conn-off',
+    title: 'IPVS expire_nodest_conn / expire_quiescent_template off (connections to removed pods hang)',
+    severity: 'info',
+    reads: 'sysctl',
+    uses: ['k8s', 'ipvsadm'],
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const usage = ipvsUsage(node);
+    if (usage.state === 'other') return;
+    // Unknown mode: only where vs/conntrack = 1 (what kube-proxy sets in IPVS mode) hints at IPVS proxying.
+    const conntrack = nodeNumber(document, node, 'net.ipv4.vs.conntrack');
+    if (usage.state === 'unknown' && conntrack?.entry.number !== 1) return;
+    const file = documentRole(document) === 'file';
+    const reuse = numberOf(document, 'net.ipv4.vs.conn_reuse_mode');
+    for (const s of SETTINGS) {
+      const e = numberOf(document, s.key);
+      if (!e || e.number !== 0) continue;
+      const parts = [`${s.key} = 0: ${s.why}.`];
+      if (usage.state === 'ipvs') parts.push(`IPVS is in use: ${usage.evidence}; kube-proxy sets this to 1 when it starts in IPVS mode${file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : ', so 0 here means something re-applied sysctls after it or kube-proxy is old'}.`);
+      else parts.push(`Whether IPVS proxying is in use is unknown (${TELL_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.`);
+      if (s.key === 'net.ipv4.vs.expire_nodest_conn' && reuse?.number === 0) parts.push('With conn_reuse_mode = 0 a reused client port also keeps going to the old server, whatever this says (see sysctl/ipvs-conn-reuse-mode).');
+      const severity = severityFor('info', usage.state === 'unknown');
+      yield {
+        span: e.span,
+        message: parts.join(' '),
+        ...(severity ? { severity } : {}),
+        ...(usage.state === 'ipvs' ? { related: usage.related } : {}),
+        fixes: setValueFixes(document, e, '1', {
+          title: `Set ${s.key} = 1`,
+          safe: true,
+          why: [`With 0, ${s.why}.`],
+          dropIn: s.dropIn,
+        }),
+      };
+    }
+  },
+});

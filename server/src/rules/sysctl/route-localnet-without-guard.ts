@@ -1,0 +1,104 @@
+import type { ParsedDocument } from '../../engine/document';
+import { matchOption, targetName } from '../../formats/iptables/query';
+import type { IptRule } from '../../formats/iptables/model';
+import { defineRule, type Fix, type Related } from '../rule';
+import { documentRole, ipvsUsage, numberOf, replaceValueFix, severityFor } from './shared';
+
+const KEY = 'net.ipv4.conf.all.route_localnet';
+const LOCALNET = /^127\.0\.0\.0\/(?:8|255\.0\.0\.0)$/;
+const GUARD = 'iptables -I INPUT -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP';
+
+/**
+ * The CVE-2020-8558 guard: `! -s 127.0.0.0/8 -d 127.0.0.0/8 ... ! --ctstate RELATED,ESTABLISHED,DNAT
+ * -j DROP` (kubelet/kube-proxy put it in KUBE-FIREWALL; the manual form goes into INPUT). Field
+ * order and the conntrack spelling vary, so the rule is matched on its parts.
+ */
+function isGuard(r: IptRule): boolean {
+  if (r.table !== 'filter' || targetName(r) !== 'DROP') return false;
+  const d = r.destination;
+  const s = r.source;
+  if (!d || d.negation || !LOCALNET.test(d.value.value)) return false;
+  if (!s || !s.negation || !LOCALNET.test(s.value.value)) return false;
+  const state = matchOption(r, 'conntrack', '--ctstate') ?? matchOption(r, 'state', '--state');
+  // Without a state match the rule is stricter still (drops even replies): it guards too.
+  return !state || state.negation !== undefined;
+}
+
+interface GuardSearch {
+  readonly state: 'found' | 'missing' | 'unknown';
+  readonly related: Related[];
+  readonly where?: string;
+}
+
+function searchGuard(iptables: readonly ParsedDocument<'iptables'>[]): GuardSearch {
+  let filterSeen: ParsedDocument<'iptables'> | undefined;
+  const related: Related[] = [];
+  for (const doc of iptables) {
+    if (doc.model.header?.family === 'ipv6') continue;
+    const filter = doc.model.tables.find((t) => t.name.value === 'filter');
+    if (!filter) continue;
+    if (filter.rules.some(isGuard)) return { state: 'found', related: [] };
+    if (!filterSeen) {
+      filterSeen = doc;
+      const fw = filter.chains.find((c) => c.name.value === 'KUBE-FIREWALL');
+      related.push({ document: doc, span: fw ? fw.span : filter.span, message: fw ? 'KUBE-FIREWALL has no "block incoming localnet connections" rule' : 'the filter table has no localnet guard rule' });
+    }
+  }
+  return filterSeen ? { state: 'missing', related, where: filterSeen.path } : { state: 'unknown', related: [] };
+}
+
+/**
+ * NET-SYS-008: `route_localnet = 1` lets packets addressed to 127.0.0.0/8 arrive from outside;
+ * without the KUBE-FIREWALL guard rule, neighbours can reach services bound to the node's
+ * localhost (CVE-2020-8558).
+ */
+export default defineRule({
+  meta: {
+    id: 'sysctl/route-localnet-without-guard',
+    title: 'route_localnet=1 without the CVE-2020-8558 localnet guard rule',
+    severity: 'warning',
+    reads: 'sysctl',
+    uses: ['iptables', 'k8s'],
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const e = numberOf(document, KEY);
+    if (!e || e.number === 0) return;
+    const guard = searchGuard(node.ofKind('iptables'));
+    if (guard.state === 'found') return;
+    const parts = [
+      `${KEY} = ${e.number} lets packets addressed to 127.0.0.0/8 be routed in from outside: without the guard rule, hosts on the same L2 segment (and containers) can reach services that listen only on the node's 127.0.0.1 (CVE-2020-8558).`,
+    ];
+    if (guard.state === 'missing') parts.push(`${guard.where} has no rule dropping non-local traffic to 127.0.0.0/8 ("block incoming localnet connections", added to KUBE-FIREWALL by kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later).`);
+    else parts.push('Whether the guard rule exists is unknown: add `iptables-save` output of this node to the folder to check it.');
+    const usage = ipvsUsage(node);
+    if (usage.state === 'ipvs') parts.push('kube-proxy in IPVS mode no longer sets route_localnet (kubernetes/kubernetes#92938), so something else may have turned it on.');
+    else parts.push('kube-proxy in iptables mode sets it for NodePorts on localhost (iptables.localhostNodePorts, default true).');
+
+    const file = documentRole(document) === 'file';
+    const fixes: Fix[] = [];
+    if (file) {
+      fixes.push(replaceValueFix(e, '0', `Set ${KEY} = 0 (localhost NodePorts stop working; set kube-proxy iptables.localhostNodePorts: false)`, false));
+    } else {
+      fixes.push({
+        kind: 'command',
+        title: 'Add the CVE-2020-8558 localnet guard rule',
+        script: [
+          '# Drop traffic to 127.0.0.0/8 that does not come from the node itself (CVE-2020-8558 guard):',
+          GUARD,
+          '# Lasting fix: kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later add this rule to KUBE-FIREWALL themselves.',
+          '# Or, without NodePorts on localhost: kube-proxy iptables.localhostNodePorts: false (1.26 and later), then',
+          `#   sysctl -w ${KEY}=0`,
+        ].join('\n'),
+      });
+    }
+    const severity = severityFor('warning', guard.state === 'unknown');
+    yield {
+      span: e.span,
+      message: parts.join(' '),
+      ...(severity ? { severity } : {}),
+      related: [...guard.related, ...(usage.state === 'ipvs' ? usage.related : [])],
+      fixes,
+    };
+  },
+});

@@ -1,0 +1,99 @@
+import { versionAtLeast } from '../../core/version';
+import { describeFact } from '../../engine/facts';
+import { effective } from '../../formats/sysctl';
+import { defineRule, type Fix } from '../rule';
+import { documentRole, factRelated, TELL_KERNEL } from './shared';
+
+const KEY = 'net.ipv4.tcp_tw_recycle';
+const REMOVED_IN = [4, 12];
+const FIND = `grep -rn 'tcp_tw_recycle' /etc/sysctl.conf /etc/sysctl.d/ /run/sysctl.d/ /usr/lib/sysctl.d/ 2>/dev/null || true`;
+
+/** The whole line containing `offset`, with its line break (or the one before it on the last line). */
+function wholeLine(text: string, offset: number): { start: number; end: number } {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = offset;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+  else if (end < text.length) end += 1;
+  else if (start > 0) start -= text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
+  return { start, end };
+}
+
+const WHY =
+  'tcp_tw_recycle drops SYNs whose TCP timestamp is older than the last one seen from the same address; behind NAT (every SNATed pod, every load balancer) unrelated clients share an address with unrelated timestamp clocks, so their connections silently fail.';
+
+/**
+ * NET-SYS-006: `net.ipv4.tcp_tw_recycle`. On kernels before 4.12 a value of 1 breaks clients
+ * behind NAT (error); from 4.12 the key no longer exists, so a file that still sets it only
+ * produces an error from `sysctl -p` / `sysctl --system` (hint).
+ */
+export default defineRule({
+  meta: {
+    id: 'sysctl/tcp-tw-recycle',
+    title: 'tcp_tw_recycle enabled (drops connections from clients behind NAT) or set although removed',
+    severity: 'error',
+    reads: 'sysctl',
+    fix: 'edit',
+  },
+  *check({ document, node }) {
+    const file = documentRole(document) === 'file';
+    const kernel = node.facts.kernel;
+    const removed = kernel ? versionAtLeast(kernel.value, REMOVED_IN) : undefined;
+    const kernelText = kernel ? describeFact(kernel, (v) => v.text) : undefined;
+
+    // `sysctl --system` on a new kernel: "cannot stat /proc/sys/net/ipv4/tcp_tw_recycle" names a leftover file.
+    for (const note of document.model.notes) {
+      if (note.key !== KEY || !['cannot-stat', 'unknown-key', 'setting-key'].includes(note.kind)) continue;
+      yield {
+        span: note.keySpan ?? note.span,
+        severity: 'hint',
+        message: `A sysctl file still sets ${KEY}, which this kernel no longer has (removed in Linux 4.12), so applying it prints this error. Delete the line from that file; for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1 instead.`,
+        fixes: [{ kind: 'command', title: 'Find the file that still sets tcp_tw_recycle', script: ['# Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):', FIND].join('\n') }],
+      };
+    }
+
+    const e = effective(document.model, KEY);
+    if (!e || e.glob) return;
+    const on = e.number !== undefined && e.number !== 0;
+    const line = wholeLine(document.text, e.span.start);
+    const deleteFix: Fix = { kind: 'edit', title: `Delete the ${KEY} line`, safe: true, edits: [{ span: line, newText: '' }] };
+
+    if (file && removed) {
+      yield {
+        span: e.span,
+        severity: 'hint',
+        message: `${KEY} was removed in Linux 4.12 and this node runs ${kernelText}: the key no longer exists, so \`sysctl -p\` / \`sysctl --system\` report an error for this line. Delete it (for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1).`,
+        related: factRelated(kernel, `kernel ${kernel!.value.text}`),
+        fixes: [deleteFix],
+      };
+      return;
+    }
+    if (!on) return;
+    if (!file) {
+      // The running kernel shows the key: it is older than 4.12 and honours it.
+      yield {
+        span: e.span,
+        message: `${KEY} = ${e.value.value} on a kernel that still honours it (before 4.12): ${WHY}`,
+        fixes: [
+          {
+            kind: 'command',
+            title: `Turn ${KEY} off`,
+            script: [`# ${WHY}`, `sysctl -w ${KEY}=0`, '# And delete the line that sets it from the file this prints, so a reboot does not turn it on again:', FIND].join('\n'),
+          },
+        ],
+      };
+      return;
+    }
+    const unknown = removed === undefined;
+    yield {
+      span: e.span,
+      ...(unknown ? { severity: 'warning' as const } : {}),
+      message: unknown
+        ? `${KEY} = ${e.value.value}: on kernels before 4.12 ${WHY.charAt(0).toLowerCase()}${WHY.slice(1)} The kernel version is unknown (${TELL_KERNEL}); from 4.12 the key is gone and the line only produces an error.`
+        : `${KEY} = ${e.value.value} and this node runs ${kernelText}, which still honours it: ${WHY}`,
+      ...(kernel ? { related: factRelated(kernel, `kernel ${kernel.value.text}`) } : {}),
+      fixes: [deleteFix],
+    };
+  },
+});

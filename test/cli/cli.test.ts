@@ -99,3 +99,21 @@ describe('kube-netlint check', () => {
     assert.equal(r.stdout, '', 'the healthy example node has no findings');
   });
 });
+
+describe('kube-netlint check --format sarif', () => {
+  it('writes SARIF 2.1.0 with 1-based regions and rule help links', () => {
+    const dir = nodeDir({ 'ipt.txt': MASQ });
+    const r = cli(['check', '--format', 'sarif', dir]);
+    const sarif = JSON.parse(r.out) as {
+      version: string;
+      runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0]!;
+    const res = run.results.find((x) => x.ruleId === 'iptables/masquerade-without-random-fully')!;
+    assert.equal(res.level, 'note');
+    assert.equal(res.locations[0]!.physicalLocation.artifactLocation.uri, `${dir}/ipt.txt`);
+    assert.deepEqual(res.locations[0]!.physicalLocation.region, { startLine: 3, startColumn: 19, endLine: 3, endColumn: 29 });
+    assert.match(run.tool.driver.rules.find((x) => x.id === res.ruleId)!.helpUri, /docs\/rules\/iptables\/masquerade-without-random-fully\.md$/);
+  });
+});

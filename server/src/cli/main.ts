@@ -6,7 +6,7 @@ import { createSnapshot } from '../engine/snapshot';
 import { ALL_RULE_META } from '../rules/catalogue';
 import { parseArgs, USAGE, type CheckArgs } from './args';
 import { collectNodes, ReadError } from './collect';
-import { formatJson, formatText, type FileResult } from './output';
+import { formatJson, formatSarif, formatText, type FileResult } from './output';
 
 declare const KUBE_NETLINT_VERSION: string | undefined;
 
@@ -73,6 +73,7 @@ function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) =>
     return 0;
   }
   if (args.format === 'json') out(formatJson(results));
+  else if (args.format === 'sarif') out(formatSarif(results, typeof KUBE_NETLINT_VERSION === 'string' ? KUBE_NETLINT_VERSION : 'dev'));
   else {
     const t = formatText(results);
     out(t.stdout);

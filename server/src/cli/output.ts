@@ -1,6 +1,8 @@
 import type { ParsedDocument } from '../engine/document';
 import type { Report } from '../engine/lint';
 import type { Severity } from '../core/severity';
+import { ruleDocsUrl } from '../engine/docs';
+import { ruleMeta } from '../rules/catalogue';
 
 export interface FileResult {
   readonly document: ParsedDocument;
@@ -37,4 +39,53 @@ export function formatJson(results: readonly FileResult[]): string {
       })),
     ),
   })}\n`;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps): 1-based regions, rules with help links. */
+export function formatSarif(results: readonly FileResult[], version: string): string {
+  const ruleIds = [...new Set(results.flatMap((r) => r.reports.map((x) => x.ruleId)))].sort();
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kube-netlint',
+            version,
+            informationUri: 'https://github.com/kube-netlint/kube-netlint',
+            rules: ruleIds.map((id) => ({
+              id,
+              shortDescription: { text: ruleMeta(id)?.title ?? id },
+              helpUri: ruleDocsUrl(id),
+              defaultConfiguration: { level: SARIF_LEVEL[ruleMeta(id)?.severity ?? 'warning'] },
+            })),
+          },
+        },
+        results: results.flatMap(({ document, reports }) =>
+          reports.map((r) => {
+            const a = document.lines.positionAt(r.span.start);
+            const b = document.lines.positionAt(r.span.end);
+            return {
+              ruleId: r.ruleId,
+              ruleIndex: ruleIds.indexOf(r.ruleId),
+              level: SARIF_LEVEL[r.severity],
+              message: { text: r.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: document.path.split('\\').join('/') },
+                    region: { startLine: a.line + 1, startColumn: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 },
+                  },
+                },
+              ],
+            };
+          }),
+        ),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif)}\n`;
 }

@@ -173,7 +173,8 @@ tx-checksumming: on
     assert.equal(reports[0]!.severity, 'warning');
     const healthy = folder('healthy-node');
     for (const f of healthy) {
-      const found = lintText(f.text, { path: f.path, node: healthy.filter((x) => x !== f) }).reports.filter((r) => r.ruleId === RULE);
+      // None of the ethtool, flannel or k3s rules fires on the healthy node (kernel 6.1, offload off).
+      const found = lintText(f.text, { path: f.path, node: healthy.filter((x) => x !== f) }).reports.filter((r) => /^(?:ethtool|flannel|k3s)\//.test(r.ruleId));
       assert.deepEqual(found, [], f.path);
     }
   });

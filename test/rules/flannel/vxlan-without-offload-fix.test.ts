@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../../../server/src/engine/lint';
+import { parseDocument } from '../../../server/src/engine/document';
+import { lintDocument, type Report } from '../../../server/src/engine/lint';
+import { createSnapshot } from '../../../server/src/engine/snapshot';
 import type { CommandFix, EditFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 
@@ -269,6 +272,12 @@ cluster-cidr: 10.42.0.0/16
     expectFindings([RULE], 'flannel-backend: wireguard-native\n', { ...NODE, path: 'node/config.yaml' });
   });
 
+  it('falls back to the node command when the DaemonSet cannot take the sidecar (no hostNetwork)', () => {
+    const [r] = expectFindings([RULE], CM + DS.replace('      hostNetwork: true\n', ''), NODE);
+    assert.deepEqual(r!.fixes.map((f) => f.kind), ['edit', 'command']);
+    assert.match(r!.fixes[0]!.title, /host-gw/);
+  });
+
   it('marks the sidecar unsafe when a PodSecurityPolicy in the file restricts host paths', () => {
     const psp = `---
 apiVersion: policy/v1beta1
@@ -325,5 +334,30 @@ spec:
       'flannel-v0.9.0-kube-flannel.yml',
       'flannel-v0.9.0-legacy.yml',
     ]);
+  });
+
+  it('never throws on mutated manifests and keeps findings and edits inside the text (all flannel/k3s/ethtool rules)', () => {
+    const sources = ['flannel-v0.28.9-latest.yml', 'flannel-v0.9.0-legacy.yml'].map((f) => readFileSync(join(ROOT, 'test', 'fixtures', 'k8s', 'flannel', f), 'utf8'));
+    sources.push(splitAnnotated(CM).text + DS, 'flannel-backend: ipsec\ncluster-cidr: 10.42.0.0/16\n');
+    const others = [parseDocument({ uri: AFFECTED.path, path: AFFECTED.path, text: AFFECTED.text }), parseDocument({ uri: OLD_FORM.path, path: OLD_FORM.path, text: OLD_FORM.text })];
+    const pieces = ['', ' ', '\n', '\r\n', '\t', '"', ':', '- ', '#', '{', '}', '[', 'ethtool -K flannel.1 tx off', 'vxlan', '\u0000'];
+    fc.assert(
+      fc.property(fc.constantFrom(...sources), fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.constantFrom(...pieces)), { maxLength: 6 }), (source, mutations) => {
+        let text = source;
+        for (const [at, del, ins] of mutations) {
+          const p = at % (text.length + 1);
+          text = text.slice(0, p) + ins + text.slice(p + del);
+        }
+        const doc = parseDocument({ uri: 'node/m.yml', path: 'node/m.yml', text, kind: 'k8s' });
+        const crashed: string[] = [];
+        const reports = lintDocument(doc, createSnapshot('node', [doc, ...others], {}), { rules: {}, facts: {} }, { onRuleError: (id) => crashed.push(id) });
+        assert.deepEqual(crashed.filter((id) => /^(?:flannel|k3s|ethtool)\//.test(id)), []);
+        for (const r of reports) {
+          assert.ok(r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= text.length, r.ruleId);
+          for (const f of r.fixes) if (f.kind === 'edit') for (const e of f.edits) assert.ok(e.span.start >= 0 && e.span.start <= e.span.end && e.span.end <= text.length, r.ruleId);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

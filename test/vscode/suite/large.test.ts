@@ -10,8 +10,11 @@ import { generateLargeSave } from './largeDump';
 
 /** 50 MB: below VS Code's 50 MiB limit for giving a document to extensions at all. */
 const TARGET_BYTES = 50_000_000;
-/** Generous bounds for a loaded 2-CPU CI machine; the measured figures are printed. */
-const MAX_DIAGNOSTICS_MS = 60_000;
+/**
+ * Generous bounds for a loaded 2-CPU CI machine (the server spends about 10 s of CPU parsing and
+ * linting 50 MB); the measured figures are printed.
+ */
+const MAX_DIAGNOSTICS_MS = 180_000;
 const MAX_KEYSTROKE_MS = 1_000;
 const MAX_HOVER_MS = 5_000;
 
@@ -25,7 +28,7 @@ describe('a 50 MB iptables-save stays usable', () => {
   });
 
   it('diagnostics arrive for the last rule, keystrokes reach the document promptly, hover answers', async function () {
-    this.timeout(180_000);
+    this.timeout(480_000);
     const base = config.scratch ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(base, 'a scratch directory');
     mkdirSync(base, { recursive: true });

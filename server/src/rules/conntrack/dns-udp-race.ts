@@ -43,6 +43,7 @@ export default defineRule({
     title: 'Unanswered UDP/53 entries through DNAT on a kernel with the conntrack DNS race',
     severity: 'warning',
     reads: 'conntrack',
+    uses: ['sysctl'],
     fix: 'command',
   },
   *check({ document, node }) {

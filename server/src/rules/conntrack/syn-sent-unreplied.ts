@@ -35,6 +35,7 @@ export default defineRule({
     title: 'Many SYN_SENT [UNREPLIED] connections DNATed to pods (SYNs lost on the way to pods)',
     severity: 'info',
     reads: 'conntrack',
+    uses: ['ethtool', 'iptables', 'sysctl'],
     fix: 'command',
   },
   *check({ document, node }) {

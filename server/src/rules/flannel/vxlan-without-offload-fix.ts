@@ -71,12 +71,14 @@ export default defineRule({
       }
 
       const fixes: Fix[] = [];
+      let sidecar = false;
       if (!k3s && hereMissing.length > 0) {
         const edits = sidecarEdits(text, model, hereMissing, t.device);
         const psp = restrictivePsp(document);
         if (edits) {
           if (psp) parts.push(`The PodSecurityPolicy ${psp} in this file restricts host paths: it must allow a read-only hostPath "/" and the SYS_CHROOT capability for the sidecar fix.`);
           fixes.push({ kind: 'edit', title: `Add a sidecar to the flannel DaemonSet that keeps TX checksum offload off on ${t.device}`, edits, safe: psp === undefined });
+          sidecar = true;
         }
       } else if (!k3s && elsewhereMissing.length > 0) {
         parts.push(`The flannel DaemonSet is in ${elsewhereMissing.map(({ d }) => d.path).join(', ')}: the sidecar fix is offered there.`);
@@ -85,7 +87,8 @@ export default defineRule({
       if (hostGw) {
         fixes.push({ kind: 'edit', title: `Switch the flannel backend to host-gw (no encapsulation; needs every node on one L2 segment, restart flannel on all nodes)`, edits: hostGw, safe: false });
       }
-      if (k3s || here.length === 0) {
+      // Without a sidecar (ConfigMap only, k3s, a DaemonSet the edit cannot extend) the node command is the fix.
+      if (!sidecar) {
         fixes.push({ kind: 'command', title: `Turn off TX checksum offload on ${t.device} on every node (ethtool now + udev rule)`, script: offloadFixScript(t.device) });
       }
       const finding: Finding = {

@@ -105,6 +105,9 @@ export function runDirs(name) {
         'window.restoreWindows': 'none',
         'editor.hover.delay': 100,
         'chat.disableAIFeatures': true,
+        // The run directory lives inside the repository's git work tree: keep git (and its prompt) out.
+        'git.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
       },
       null,
       2,

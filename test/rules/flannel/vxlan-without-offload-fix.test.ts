@@ -8,6 +8,7 @@ import { lintDocument, type Report } from '../../../server/src/engine/lint';
 import { createSnapshot } from '../../../server/src/engine/snapshot';
 import type { CommandFix, EditFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { only } from './only';
 
 const RULE = 'flannel/vxlan-without-offload-fix';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -308,14 +309,14 @@ spec:
     const firing: string[] = [];
     for (const f of readdirSync(dir).sort()) {
       const text = readFileSync(join(dir, f), 'utf8');
-      const reports = fires(text, { path: f });
+      const reports = fires(text, { path: f, settings: only(RULE) });
       if (reports.length === 0) continue;
       firing.push(f);
       assert.equal(reports.length, 1, f);
       assert.equal(reports[0]!.severity, 'info', `${f}: kernel unknown`);
       const fix = edit(reports[0]!, /sidecar/);
       const fixed = applyEdits(text, fix.edits);
-      const after = lintText(fixed, { path: f });
+      const after = lintText(fixed, { path: f, settings: only(RULE) });
       assert.deepEqual(after.reports.filter((r) => r.ruleId === RULE || r.ruleId.startsWith('parse/')), [], `${f} after the fix`);
       assert.equal(fixed.length - text.length, fix.edits.reduce((n, e) => n + e.newText.length, 0), `${f}: insertions only`);
     }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { only } from './only';
 
 const RULE = 'flannel/without-ip-masq';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -72,6 +73,6 @@ describe(RULE, () => {
 
   it('does not fire on any public flannel manifest (all pass --ip-masq)', () => {
     const dir = join(ROOT, 'test', 'fixtures', 'k8s', 'flannel');
-    for (const f of readdirSync(dir)) assert.equal(lintText(readFileSync(join(dir, f), 'utf8'), { path: f }).reports.filter((r) => r.ruleId === RULE).length, 0, f);
+    for (const f of readdirSync(dir)) assert.equal(lintText(readFileSync(join(dir, f), 'utf8'), { path: f, settings: only(RULE) }).reports.filter((r) => r.ruleId === RULE).length, 0, f);
   });
 });

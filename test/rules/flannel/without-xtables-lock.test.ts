@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { only } from './only';
 
 const RULE = 'flannel/without-xtables-lock';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -76,7 +77,7 @@ describe(RULE, () => {
     const counts = Object.fromEntries(
       readdirSync(dir)
         .sort()
-        .map((f) => [f, lintText(readFileSync(join(dir, f), 'utf8'), { path: f }).reports.filter((r) => r.ruleId === RULE).length] as const)
+        .map((f) => [f, lintText(readFileSync(join(dir, f), 'utf8'), { path: f, settings: only(RULE) }).reports.filter((r) => r.ruleId === RULE).length] as const)
         .filter(([, n]) => n > 0),
     );
     assert.deepEqual(counts, { 'flannel-2019-09-before-1.16.yml': 5, 'flannel-2019-09-mixed-win.yml': 5, 'flannel-v0.12.0.yml': 5, 'flannel-v0.13.0.yml': 1 });

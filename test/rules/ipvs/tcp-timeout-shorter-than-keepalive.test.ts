@@ -53,13 +53,13 @@ describe(RULE, () => {
     assert.equal(r!.related[0]!.message, 'tcp_keepalive_time = 7200 s');
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.kind, 'command');
-    assert.equal(fix.title, 'Lower tcp_keepalive_time to 600 s (below the IPVS tcp timeout of 900 s)');
+    assert.equal(fix.title, 'Lower tcp_keepalive_time to 60 s (below the IPVS tcp timeout of 900 s)');
     assert.equal(
       fix.script,
       `# Option 1 (preferred): start keepalive probes before IPVS forgets an idle connection (900 s) on the host;
 # pods have their own value: set net.ipv4.tcp_keepalive_time in the pod securityContext.sysctls (a safe sysctl since Kubernetes 1.29) or in the application.
-sysctl -w net.ipv4.tcp_keepalive_time=600
-printf 'net.ipv4.tcp_keepalive_time = 600\\n' > /etc/sysctl.d/90-tcp-keepalive.conf
+sysctl -w net.ipv4.tcp_keepalive_time=60
+printf 'net.ipv4.tcp_keepalive_time = 60\\n' > /etc/sysctl.d/90-tcp-keepalive.conf
 # Option 2: raise the IPVS TCP idle timeout above the keepalive time instead (0 keeps tcpfin/udp as they are). This is runtime only:
 # with kube-proxy 1.18+ set ipvs.tcpTimeout: 7260s in its configuration so it survives restarts.
 #   ipvsadm --set 7260 0 0
@@ -70,8 +70,10 @@ printf 'net.ipv4.tcp_keepalive_time = 600\\n' > /etc/sysctl.d/90-tcp-keepalive.c
   it('fires when keepalive equals the timeout, and scales the suggested keepalive to short timeouts', () => {
     const [r] = mine('Timeout (tcp tcpfin udp): 300 120 300\n', { node: [keepalive(300)] });
     assert.equal(r!.severity, 'warning');
-    assert.match((r!.fixes[0] as CommandFix).script, /^sysctl -w net\.ipv4\.tcp_keepalive_time=200$/m);
+    assert.match((r!.fixes[0] as CommandFix).script, /^sysctl -w net\.ipv4\.tcp_keepalive_time=60$/m, 'the shared recommendation when it is below the timeout');
     assert.match((r!.fixes[0] as CommandFix).script, /^#   ipvsadm --set 360 0 0$/m);
+    const [short] = mine('Timeout (tcp tcpfin udp): 45 120 300\n', { node: [keepalive(300)] });
+    assert.match((short!.fixes[0] as CommandFix).script, /^sysctl -w net\.ipv4\.tcp_keepalive_time=30$/m, 'two thirds of a very short timeout');
   });
 
   it('does not fire when keepalive is shorter than the IPVS timeout', () => {

@@ -32,6 +32,8 @@ describe('kernel gates', () => {
     assert.equal(verdict('5.9.0', IPVS_CONN_REUSE_GATE), 'fixed');
     assert.equal(verdict('5.8.3', IPVS_CONN_REUSE_GATE), 'unknown');
     assert.equal(verdict('4.19.200', IPVS_CONN_REUSE_GATE), 'affected');
-    assert.equal(verdict('5.4.0-107-generic', IPVS_CONN_REUSE_GATE), 'unknown');
+    assert.equal(verdict('5.4.0-107-generic', IPVS_CONN_REUSE_GATE), 'affected', 'the 5.4 series never got the fix');
+    assert.equal(verdict('4.19.0-17-amd64', IPVS_CONN_REUSE_GATE), 'affected', 'Debian 4.19 follows 4.19.y, which never got the fix');
+    assert.equal(verdict('5.8.0-63-generic', IPVS_CONN_REUSE_GATE), 'unknown', 'a 5.8.y back-port exists');
   });
 });

@@ -24,7 +24,7 @@ net.ipv4.ip_forward = 0
     );
     assert.equal(r!.severity, 'error');
     assert.match(r!.message, /does not route packets between interfaces/);
-    assert.match(r!.message, /This looks like a Kubernetes node \(net\.bridge\.bridge-nf-call-iptables/);
+    assert.match(r!.message, /This looks like a Kubernetes node \(net\.bridge\.bridge-nf-call-\* settings \(br_netfilter/);
     assert.equal(
       onlyCommand(r!).script,
       [
@@ -42,6 +42,8 @@ net.ipv4.ip_forward = 0
       node: [{ path: 'node/iptables-save.txt', text: '*nat\n:KUBE-SERVICES - [0:0]\nCOMMIT\n' }],
     });
     assert.match(r!.message, /chain KUBE-SERVICES in node\/iptables-save\.txt/);
+    const [s] = expectFindings([RULE], `net.ipv4.ip_forward = 0\n^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt', settings: { facts: { kubeProxyMode: 'iptables' } } });
+    assert.match(s!.message, /kube-proxy mode iptables \(from setting kubeProxyMode\)/);
   });
 
   it('checks IPv6 forwarding when the pods use IPv6', () => {

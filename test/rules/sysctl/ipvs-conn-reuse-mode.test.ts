@@ -43,6 +43,9 @@ describe(RULE, () => {
     const [r] = expectFindings([RULE], text, { path: 'node/sysctl-a.txt', node: [{ path: 'node/ipvsadm-Ln.txt', text: IPVS_LN }] });
     assert.equal(r!.severity, 'warning');
     assert.match(r!.message, /1 IPVS virtual service in node\/ipvsadm-Ln\.txt/);
+    // IPVS without kube-proxy (kube-router, keepalived): no claim about what kube-proxy sets, and no assumed vs/conntrack.
+    assert.doesNotMatch(r!.message, /kube-proxy \(1\.13 and later\) sets 0/);
+    expectFindings([RULE], 'kernel.osrelease = 4.19.200\nnet.ipv4.vs.conn_reuse_mode = 1\n', { path: 'node/sysctl-a.txt', node: [{ path: 'node/ipvsadm-Ln.txt', text: IPVS_LN }] });
   });
 
   it('is downgraded to info when the kernel is unknown, naming it and how to tell us', () => {
@@ -52,10 +55,12 @@ describe(RULE, () => {
     assert.match(onlyCommand(r!).script, /Check the kernel first \(uname -r\)/);
   });
 
-  it('is downgraded for a distribution kernel whose back-ports are unknown', () => {
-    const [r] = expectFindings([RULE], DUMP.replace('4.19.200', '4.19.0-17-amd64'), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
+  it('is downgraded for a distribution kernel whose back-ports are unknown, not for one whose series never got the fix', () => {
+    const [r] = expectFindings([RULE], DUMP.replace('4.19.200', '5.8.0-63-generic'), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Whether kernel 4\.19\.0-17-amd64 .* has the 5\.9 fix is unknown \(distribution kernel/);
+    assert.match(r!.message, /Whether kernel 5\.8\.0-63-generic .* has the 5\.9 fix is unknown \(distribution kernel/);
+    const [debian] = expectFindings([RULE], DUMP.replace('4.19.200', '4.19.0-17-amd64'), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
+    assert.equal(debian!.severity, 'warning');
   });
 
   it('is downgraded when the proxy mode is unknown but vs/conntrack = 1 points at IPVS', () => {

@@ -21,6 +21,13 @@ describe(RULE, () => {
     );
   });
 
+  it('says 128 may be the old default when the kernel is unknown, and that something set it on a 5.4+ kernel', () => {
+    const [u] = expectFindings([RULE], `net.core.somaxconn = 128\n^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
+    assert.match(u!.message, /128 is the default of kernels before 5\.4 \(the kernel version is unknown\)/);
+    const [n] = expectFindings([RULE], `kernel.osrelease = 6.1.0\nnet.core.somaxconn = 128\n^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
+    assert.match(n!.message, /so something set this value/);
+  });
+
   it('fires on an old-style 1024 in a conf file (it lowers the 5.4+ default) and edits it byte for byte', () => {
     const text = '# web tuning\r\nnet.core.somaxconn = 1024\r\n';
     expectFindings([RULE], `# web tuning\nnet.core.somaxconn = 1024\n^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl.conf' });

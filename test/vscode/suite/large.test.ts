@@ -15,8 +15,35 @@ const TARGET_BYTES = 50_000_000;
  * linting 50 MB); the measured figures are printed.
  */
 const MAX_DIAGNOSTICS_MS = 180_000;
-const MAX_KEYSTROKE_MS = 1_000;
+const MAX_KEYSTROKE_MS = 10_000;
 const MAX_HOVER_MS = 5_000;
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+}
+
+function report(name: string, latencies: readonly number[]): void {
+  console.log(`    ${name} keystroke latencies: ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
+  figure(`${name}.keystroke.max.ms`, Math.max(...latencies));
+  figure(`${name}.keystroke.median.ms`, median(latencies));
+}
+
+/** Types `count` digits at the end of line 0, one edit each; returns ms from each edit to onDidChangeTextDocument. */
+async function typeAtEndOfFirstLine(editor: vscode.TextEditor, count: number): Promise<number[]> {
+  const doc = editor.document;
+  const end = doc.lineAt(0).range.end;
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const version = doc.version;
+    const changed = waitForEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === doc && e.document.version > version, 'the keystroke to reach the document', 30_000);
+    const start = performance.now();
+    const applied = await editor.edit((b) => b.insert(end.translate(0, i), String(i)), { undoStopBefore: false, undoStopAfter: false });
+    await changed;
+    latencies.push(performance.now() - start);
+    assert.equal(applied, true);
+  }
+  return latencies;
+}
 
 describe('a 50 MB iptables-save stays usable', () => {
   let file: vscode.Uri | undefined;
@@ -48,7 +75,7 @@ describe('a 50 MB iptables-save stays usable', () => {
     figure('large.openTextDocument.ms', performance.now() - t0);
     assert.equal(doc.languageId, 'iptables');
     assert.equal(doc.lineCount, dump.lines + 1, 'the whole file reached the extension host');
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.window.showTextDocument(doc, { preview: false });
     figure('large.showTextDocument.ms', performance.now() - t0);
 
     const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === RULE), 'finding on the last MASQUERADE rule', MAX_DIAGNOSTICS_MS);
@@ -58,29 +85,33 @@ describe('a 50 MB iptables-save stays usable', () => {
     const parseProblems = diagnostics.filter((d) => String(codeOf(d)).startsWith('parse/'));
     assert.deepEqual(parseProblems.map((d) => `${String(codeOf(d))}@${d.range.start.line}`), [], 'the generated dump is valid');
 
+    // The same keystrokes on the same 50 MB as plain text (kube-netlint not involved): VS Code's own cost,
+    // measured first, while the server is idle.
+    const plain = join(dir, 'baseline.log');
+    writeFileSync(plain, `plain text baseline\n${dump.text}`);
+    const plainDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(plain));
+    assert.equal(plainDoc.languageId, 'plaintext');
+    const plainEditor = await vscode.window.showTextDocument(plainDoc, { preview: false });
+    const baseline = await typeAtEndOfFirstLine(plainEditor, 10);
+    report('baseline', baseline);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
     // Keystrokes at the end of the first line (a comment): time until the extension host sees the
     // change, while the server re-lints 50 MB after each one (debounced, cancelled by newer edits).
-    const line0 = doc.lineAt(0).range.end;
-    const latencies: number[] = [];
-    const relinted = nextDiagnosticsChange(uri, 're-lint after typing', MAX_DIAGNOSTICS_MS);
-    let typedAt = 0;
-    for (let i = 0; i < 10; i++) {
-      const version = doc.version;
-      const changed = waitForEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === doc && e.document.version > version, 'the keystroke to reach the document', 10_000);
-      const start = performance.now();
-      const applied = await editor.edit((b) => b.insert(line0.translate(0, i), String(i)), { undoStopBefore: false, undoStopAfter: false });
-      await changed;
-      latencies.push(performance.now() - start);
-      assert.equal(applied, true);
-      typedAt = performance.now();
-    }
+    const relinted = nextDiagnosticsChange(uri, 're-lint after typing', MAX_DIAGNOSTICS_MS).then((ds) => ({ ds, at: performance.now() }));
+    const latencies = await typeAtEndOfFirstLine(editor, 10);
+    const typedAt = performance.now();
     assert.equal(doc.lineAt(0).text.endsWith('0123456789'), true);
-    figure('large.keystroke.max.ms', Math.max(...latencies));
-    figure('large.keystroke.median.ms', [...latencies].sort((a, b) => a - b)[latencies.length >> 1]!);
+    report('large', latencies);
+
+    assert.ok(
+      median(latencies) <= Math.max(2 * median(baseline), median(baseline) + 250),
+      `keystroke latency median ${median(latencies).toFixed(0)} ms with kube-netlint vs ${median(baseline).toFixed(0)} ms for plain text`,
+    );
     assert.ok(Math.max(...latencies) < MAX_KEYSTROKE_MS, `keystroke latencies ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
 
-    const after = await relinted;
-    figure('large.relintAfterTyping.ms', performance.now() - typedAt);
+    const { ds: after, at } = await relinted;
+    figure('large.relintAfterTyping.ms', at - typedAt);
     assert.deepEqual(after.filter((d) => codeOf(d) === RULE).map((d) => d.range.start.line), [dump.masqueradeLine]);
 
     const h0 = performance.now();

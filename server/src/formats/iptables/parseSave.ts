@@ -133,7 +133,7 @@ export function parseIptablesSave(text: string): IptablesModel {
       else syntax(`rule counters read '[packets:bytes]' with two numbers; iptables-restore --counters rejects '${raw}'`, cSpan);
       bodyStart = close + 1;
     }
-    const tl = tokenizeLine(line.slice(bodyStart), start + bodyStart);
+    const tl = tokenizeLine(bodyStart === 0 ? line : line.slice(bodyStart), start + bodyStart);
     if (tl.unterminatedQuote !== undefined) {
       problems.push({
         code: 'parse/iptables-unterminated-quote',

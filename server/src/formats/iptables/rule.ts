@@ -609,7 +609,7 @@ class RuleReader {
     const finalTarget: IptTarget | undefined = this.target && {
       kind: this.targetKind,
       name: this.target.name,
-      options: this.target.options,
+      options: this.target.options.length > 0 ? this.target.options : NO_OPTIONS,
       span: { start: this.target.start, end: this.target.end },
     }
     // Built by assignment rather than spreads: this runs once per rule of a 75,000-line dump.
@@ -626,6 +626,9 @@ class RuleReader {
     return { rule, problems: this.problems };
   }
 }
+
+/** Shared by every target without options (most jumps to chains). */
+const NO_OPTIONS: readonly IptOption[] = Object.freeze([]);
 
 /** Shared by every line without problems (never written: `syntax` swaps in a fresh array). */
 const NO_PROBLEMS: ParseProblem[] = [];

@@ -96,8 +96,23 @@ interface Ctx {
 
 type Op = (ctx: Ctx) => TextEdit[] | undefined;
 
+/**
+ * Several fixes of one lint edit the same text; parsing it once per text (not once per edit)
+ * keeps rules that offer YAML fixes cheap. The documents are only read, never mutated.
+ */
+const recentParses: { text: string; mode: string; docs: readonly YamlDoc[] }[] = [];
+
+function parsedDocs(text: string, mode: 'json' | 'host' | 'yaml'): readonly YamlDoc[] {
+  const hit = recentParses.find((p) => p.mode === mode && p.text === text);
+  if (hit) return hit.docs;
+  const docs = mode === 'json' ? safeParseAll(text, JSON_OPTIONS).docs : mode === 'host' ? parseHostDocs(text) : safeParseAll(text, YAML_OPTIONS).docs;
+  recentParses.unshift({ text, mode, docs });
+  if (recentParses.length > 4) recentParses.pop();
+  return docs;
+}
+
 function run(text: string, ref: YamlRef, format: 'yaml' | 'json', inline: boolean, op: Op): TextEdit[] | undefined {
-  const docs = format === 'json' ? safeParseAll(text, JSON_OPTIONS).docs : ref.inner === undefined && !inline ? parseHostDocs(text) : safeParseAll(text, YAML_OPTIONS).docs;
+  const docs = parsedDocs(text, format === 'json' ? 'json' : ref.inner === undefined && !inline ? 'host' : 'yaml');
   const doc = docs[ref.doc];
   if (!doc) return undefined;
   if (ref.inner) {

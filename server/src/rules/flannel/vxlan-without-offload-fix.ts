@@ -39,7 +39,7 @@ export default defineRule({
     if (targets.length === 0) return;
 
     const here = flannelWorkloads(model, text);
-    const elsewhere = node.ofKind('k8s').filter((d) => d !== document).flatMap((d) => flannelWorkloads(d.model, d.text).map((w) => ({ w, d })));
+    const elsewhere = node.ofKind('k8s').filter((d) => d !== document && d.uri !== document.uri).flatMap((d) => flannelWorkloads(d.model, d.text).map((w) => ({ w, d })));
     const hereMissing = here.filter((w) => !runsOffloadWorkaround(text, w.doc.span));
     const elsewhereMissing = elsewhere.filter(({ w, d }) => !runsOffloadWorkaround(d.text, w.doc.span));
     const anyFlannelWorkload = here.length + elsewhere.length > 0;

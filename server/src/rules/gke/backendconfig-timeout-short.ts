@@ -5,17 +5,17 @@ import {
   backendRelated,
   describeObject,
   describePort,
-  gkeContext,
   gkeIngressClass,
-  ingressRefsTo,
   longLivedPorts,
   nameOf,
   namespaceOf,
-  nodeObjects,
+  nodeIndex,
   objectsOf,
   sameNamespace,
   LONG_TIMEOUT_SEC,
+  FixBudget,
   type K8sObject,
+  type NodeIndex,
   type PortHint,
 } from '../k8s/shared';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
@@ -39,25 +39,25 @@ export default defineRule({
   *check({ document, node }) {
     const mine = objectsOf(document);
     if (!mine.some((o) => o.doc.service || o.doc.backendConfig)) return;
-    const objects = nodeObjects(document, node);
+    const index = nodeIndex(document, node);
+    const budget = new FixBudget(document.text);
     for (const o of mine) {
-      if (o.doc.service) yield* serviceWithoutBackendConfig(o, objects, document.text);
-      if (o.doc.backendConfig) yield* backendConfigFindings(o, objects, document.text);
+      if (o.doc.service) yield* serviceWithoutBackendConfig(o, index, document.text, budget);
+      if (o.doc.backendConfig) yield* backendConfigFindings(o, index, document.text, budget);
     }
   },
 });
 
 /** A GKE Ingress backend with long-lived ports and no BackendConfig at all: the 30 s default applies. */
-function* serviceWithoutBackendConfig(service: K8sObject, objects: readonly K8sObject[], text: string): Generator<Finding> {
+function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Generator<Finding> {
   const svc = service.doc.service!;
   if (svc.backendConfig) return;
   const hints = longLivedPorts(svc);
   if (hints.length === 0) return;
-  const context = gkeContext(objects);
-  const refs = ingressRefsTo(service.doc, objects).filter((r) => gkeIngressClass(r.view, context));
+  const refs = index.ingressRefsTo(service.doc).filter((r) => gkeIngressClass(r.view, index.gke));
   if (refs.length === 0) return;
   const name = nameOf(service.doc);
-  const fix = name ? addBackendConfigFix(service, name, objects, text) : undefined;
+  const fix = name ? budget.take(() => addBackendConfigFix(service, name, index, text)) : undefined;
   for (const h of hints) {
     yield {
       span: h.hint.span,
@@ -73,11 +73,11 @@ function* serviceWithoutBackendConfig(service: K8sObject, objects: readonly K8sO
  * document appended to the file. Only for a top-level Service document (not a List item or an
  * embedded manifest), and only when no object of that name exists yet.
  */
-function addBackendConfigFix(service: K8sObject, name: string, objects: readonly K8sObject[], text: string): Fix | undefined {
+function addBackendConfigFix(service: K8sObject, name: string, index: NodeIndex, text: string): Fix | undefined {
   const ref = service.doc.ref;
   if (ref.inner || ref.path.length > 0) return undefined;
   const bcName = `${name}-backendconfig`;
-  if (objects.some((o) => o.doc.backendConfig && nameOf(o.doc) === bcName && sameNamespace(o.doc, service.doc))) return undefined;
+  if (index.backendConfig(bcName, service.doc)) return undefined;
   const annotation = addAnnotation(text, ref, BC_KEY, `{"default": "${bcName}"}`);
   if (!annotation || annotation.some((e) => e.span.end >= text.length)) return undefined;
   const eol = detectEol(text);
@@ -99,12 +99,12 @@ function addBackendConfigFix(service: K8sObject, name: string, objects: readonly
 }
 
 /** Findings on a BackendConfig: timeoutSec missing or short while a Service using it carries long-lived traffic; or over 24 h. */
-function* backendConfigFindings(bc: K8sObject, objects: readonly K8sObject[], text: string): Generator<Finding> {
+function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Generator<Finding> {
   const view = bc.doc.backendConfig!;
   const t = view.timeoutSec;
   if (t.present && t.templated) return;
   if (t.present && t.value > MAX_TIMEOUT_SEC) {
-    const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), MAX_TIMEOUT_SEC);
+    const edits = budget.take(() => setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), MAX_TIMEOUT_SEC));
     yield {
       span: t.span,
       message: `timeoutSec ${t.value} is longer than 24 h (${MAX_TIMEOUT_SEC} s): connections through the load balancer may live for days, and draining or rolling backends has to wait for them (gcpdiag lb/BP/2025_002 recommends at most 24 h).`,
@@ -118,18 +118,18 @@ function* backendConfigFindings(bc: K8sObject, objects: readonly K8sObject[], te
   if (name === undefined) return;
   // Ports of Services (anywhere in the node) that use this BackendConfig and look long-lived.
   const users: { service: K8sObject; hint: PortHint }[] = [];
-  for (const o of objects) {
+  for (const o of index.servicesNamingBackendConfig(name)) {
     const svc = o.doc.service;
     if (!svc?.backendConfig || !sameNamespace(o.doc, bc.doc)) continue;
     for (const hint of longLivedPorts(svc)) {
-      const attached = attachedBackendConfig(svc, hint.port, o.doc, objects);
+      const attached = attachedBackendConfig(svc, hint.port, o.doc, index);
       if (attached?.name.value === name && attached.object?.doc === bc.doc) users.push({ service: o, hint });
     }
   }
   if (users.length === 0) return;
   const ports = users.map((u) => `${describeObject(u.service.doc)} port ${describePort(u.hint.port)}`).join(', ');
   const related: Related[] = users.map((u) => ({ document: u.service.file, span: u.hint.hint.span, message: `${describeObject(u.service.doc)} port ${describePort(u.hint.port)} uses this BackendConfig` }));
-  const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), SUGGESTED_TIMEOUT_SEC);
+  const edits = budget.take(() => setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), SUGGESTED_TIMEOUT_SEC));
   yield {
     span: t.present ? t.span : bc.doc.metadata?.name?.span ?? view.spec,
     message: `${t.present ? `timeoutSec is ${t.value} s` : `timeoutSec is not set, so the backend service timeout is the default ${DEFAULT_TIMEOUT_SEC} s`}, and ${ports} looks like WebSockets/streaming: for WebSockets the timeout is the maximum lifetime of a connection, so the load balancer closes them after ${effective} s whether or not traffic flows.`,

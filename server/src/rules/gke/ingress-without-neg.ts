@@ -3,16 +3,16 @@ import { addAnnotation, child, setValue, type TextEdit } from '../../formats/k8s
 import {
   backendRelated,
   describeObject,
-  gkeContext,
   gkeIngressClass,
   identitySpan,
-  ingressRefsTo,
   jsonInside,
   longLivedEvidence,
-  nodeObjects,
+  nodeIndex,
   objectsOf,
   serviceType,
+  FixBudget,
   type K8sObject,
+  type NodeIndex,
 } from '../k8s/shared';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 
@@ -30,30 +30,31 @@ export default defineRule({
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service);
     if (mine.length === 0) return;
-    const objects = nodeObjects(document, node);
-    const context = gkeContext(objects);
+    const index = nodeIndex(document, node);
+    const budget = new FixBudget(document.text);
     for (const service of mine) {
-      const finding = check(service, objects, context, document.text);
+      const finding = check(service, index, document.text, budget);
       if (finding) yield finding;
     }
   },
 });
 
-function check(service: K8sObject, objects: readonly K8sObject[], context: ReturnType<typeof gkeContext>, text: string): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Finding | undefined {
+  const context = index.gke;
   const svc = service.doc.service!;
   const type = serviceType(svc);
   // ClusterIP backends only work with NEGs (the controller rejects them otherwise), so they are on.
   if (type !== 'NodePort' && type !== 'LoadBalancer') return undefined;
   if (svc.neg?.ingress?.value === true) return undefined;
   if (svc.neg?.annotation.value.templated) return undefined;
-  const refs = ingressRefsTo(service.doc, objects).flatMap((r) => {
+  const refs = index.ingressRefsTo(service.doc).flatMap((r) => {
     const how = gkeIngressClass(r.view, context);
     return how ? [{ ref: r, how }] : [];
   });
   if (refs.length === 0) return undefined;
 
   const explicitOff = svc.neg?.ingress?.value === false;
-  const longLived = longLivedEvidence(service, objects);
+  const longLived = longLivedEvidence(service, index);
   const first = refs[0]!;
   const ingNames = [...new Set(refs.map((r) => `${describeObject(r.ref.ingress.doc).replace(/^Ingress /, '')} (${r.how})`))].join(', ');
   const parts = [
@@ -76,7 +77,7 @@ function check(service: K8sObject, objects: readonly K8sObject[], context: Retur
   if (!gkeIngressClass(first.ref.view, undefined) && context) related.push({ document: context.file, span: context.span, message: `GKE evidence: ${context.what}` });
 
   const fixes: Fix[] = [];
-  const edits = negEdits(service, text);
+  const edits = budget.take(() => negEdits(service, text));
   if (edits) {
     fixes.push({
       kind: 'edit',

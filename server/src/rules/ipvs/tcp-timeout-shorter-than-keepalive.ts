@@ -5,6 +5,7 @@ import { describeFact } from '../../engine/facts';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { nodeSysctl } from './shared';
+import { keepaliveBelow } from '../shared/keepalive';
 
 /** ipvsadm / kernel default idle timeout of established TCP entries (s). */
 const IPVS_TCP_DEFAULT = 900;
@@ -89,7 +90,7 @@ export default defineRule({
       'Only sockets with SO_KEEPALIVE rely on this, and pods use their own network namespace value (kernel default 7200 s), not the host one.',
       ...notes,
     ].join(' ');
-    const newKeepalive = Math.max(1, Math.min(600, Math.floor((timeout * 2) / 3)));
+    const newKeepalive = keepaliveBelow(timeout);
     const newTimeout = Math.ceil((keepalive + 1) / 60) * 60;
     const script = [
       `# Option 1 (preferred): start keepalive probes before IPVS forgets an idle connection (${timeout} s) on the host;`,

@@ -4,16 +4,16 @@ import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import {
   backendRelated,
   describeObject,
-  gkeContext,
   gkeIngressClass,
-  ingressRefsTo,
   longLivedEvidence,
   nameOf,
   negIngressOn,
-  nodeObjects,
+  nodeIndex,
   objectsOf,
   serviceType,
+  FixBudget,
   type K8sObject,
+  type NodeIndex,
 } from './shared';
 
 /**
@@ -33,15 +33,16 @@ export default defineRule({
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service);
     if (mine.length === 0) return;
-    const objects = nodeObjects(document, node);
+    const index = nodeIndex(document, node);
+    const budget = new FixBudget(document.text);
     for (const service of mine) {
-      const f = check(service, objects, document.text);
+      const f = check(service, index, document.text, budget);
       if (f) yield f;
     }
   },
 });
 
-function check(service: K8sObject, objects: readonly K8sObject[], text: string): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Finding | undefined {
   const svc = service.doc.service!;
   const type = serviceType(svc);
   if (type !== 'NodePort' && type !== 'LoadBalancer') return undefined;
@@ -53,9 +54,8 @@ function check(service: K8sObject, objects: readonly K8sObject[], text: string):
   const reasons: string[] = [];
   const related: Related[] = [];
   let incident = false;
-  const context = gkeContext(objects);
-  const gkeRefs = negIngressOn(svc) ? [] : ingressRefsTo(service.doc, objects).filter((r) => gkeIngressClass(r.view, context));
-  const longLived = longLivedEvidence(service, objects);
+  const gkeRefs = negIngressOn(svc) ? [] : index.ingressRefsTo(service.doc).filter((r) => gkeIngressClass(r.view, index.gke));
+  const longLived = longLivedEvidence(service, index);
   if (gkeRefs.length > 0) {
     const explicitOff = svc.neg?.ingress?.value === false;
     reasons.push(
@@ -80,7 +80,7 @@ function check(service: K8sObject, objects: readonly K8sObject[], text: string):
     `That matters here because ${reasons.join('; and ')}.` +
     ' externalTrafficPolicy: Local keeps the client IP and the single hop, but only nodes with a ready pod receive traffic (load follows pod placement).';
   const severity: Severity | undefined = incident ? 'warning' : undefined;
-  const edits = setValue(text, child(service.doc.ref, 'spec', 'externalTrafficPolicy'), 'Local');
+  const edits = budget.take(() => setValue(text, child(service.doc.ref, 'spec', 'externalTrafficPolicy'), 'Local'));
   const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set externalTrafficPolicy: Local (client IP kept, single hop; only nodes with a ready pod receive traffic)', edits, safe: false }] : [];
   return {
     span: etp.present ? etp.span : svc.type.present ? svc.type.span : svc.spec,

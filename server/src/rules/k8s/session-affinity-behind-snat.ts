@@ -1,5 +1,5 @@
 import { defineRule, type Related } from '../rule';
-import { backendRelated, describeObject, gkeContext, gkeIngressClass, ingressRefsTo, negIngressOn, nodeObjects, objectsOf, serviceType } from './shared';
+import { backendRelated, describeObject, gkeIngressClass, negIngressOn, nodeIndex, objectsOf, serviceType } from './shared';
 
 const DEFAULT_TIMEOUT = 10800;
 
@@ -13,8 +13,7 @@ export default defineRule({
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service?.sessionAffinity.present);
     if (mine.length === 0) return;
-    const objects = nodeObjects(document, node);
-    const context = gkeContext(objects);
+    const index = nodeIndex(document, node);
     for (const service of mine) {
       const svc = service.doc.service!;
       const aff = svc.sessionAffinity;
@@ -22,9 +21,9 @@ export default defineRule({
       const timeout = svc.sessionAffinityTimeout.present ? svc.sessionAffinityTimeout.value : DEFAULT_TIMEOUT;
       const reasons: string[] = [];
       const related: Related[] = [];
-      const refs = ingressRefsTo(service.doc, objects);
+      const refs = index.ingressRefsTo(service.doc);
       if (refs.length > 0) {
-        const neg = refs.some((r) => gkeIngressClass(r.view, context)) && negIngressOn(svc);
+        const neg = refs.some((r) => gkeIngressClass(r.view, index.gke)) && negIngressOn(svc);
         reasons.push(
           neg
             ? 'it is an Ingress backend with GKE NEGs: the load balancer sends requests straight to pod IPs, so kube-proxy (and this affinity) is not on the path at all'

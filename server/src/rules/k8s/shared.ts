@@ -194,20 +194,77 @@ export interface IngressRef {
   readonly serviceName: Value<string>;
 }
 
-/** Every Ingress backend (default backend or rule path) in the node that names this Service. */
-export function ingressRefsTo(service: K8sDocument, objects: readonly K8sObject[]): IngressRef[] {
-  const name = nameOf(service);
-  if (name === undefined) return [];
-  const out: IngressRef[] = [];
-  for (const o of objects) {
-    const view = o.doc.ingress;
-    if (!view || !sameNamespace(o.doc, service)) continue;
-    for (const backend of view.backends) {
-      const s = backend.serviceName;
-      if (s && !s.templated && s.value === name) out.push({ ingress: o, view, backend, serviceName: s });
-    }
+/**
+ * The node's objects with the lookups the rules need, built once per rule run so that resolving
+ * every Service's Ingresses and BackendConfigs stays linear in the number of objects.
+ */
+export class NodeIndex {
+  private byServiceName?: Map<string, IngressRef[]>;
+  private backendConfigs?: Map<string, K8sObject[]>;
+  private bcUsers?: Map<string, K8sObject[]>;
+  private context?: { readonly value: Evidence | undefined };
+
+  constructor(readonly objects: readonly K8sObject[]) {}
+
+  /** GKE evidence anywhere in the node (see gkeContext). */
+  get gke(): Evidence | undefined {
+    this.context ??= { value: gkeContext(this.objects) };
+    return this.context.value;
   }
-  return out;
+
+  /** Every Ingress backend (default backend or rule path) in the node that names this Service. */
+  ingressRefsTo(service: K8sDocument): IngressRef[] {
+    const name = nameOf(service);
+    if (name === undefined) return [];
+    if (!this.byServiceName) {
+      const m = new Map<string, IngressRef[]>();
+      for (const o of this.objects) {
+        const view = o.doc.ingress;
+        if (!view) continue;
+        for (const backend of view.backends) {
+          const s = backend.serviceName;
+          if (!s || s.templated) continue;
+          const list = m.get(s.value) ?? [];
+          list.push({ ingress: o, view, backend, serviceName: s });
+          m.set(s.value, list);
+        }
+      }
+      this.byServiceName = m;
+    }
+    return (this.byServiceName.get(name) ?? []).filter((r) => sameNamespace(r.ingress.doc, service));
+  }
+
+  /** The BackendConfig of that name in the node (same namespace as `near`). */
+  backendConfig(name: string, near: K8sDocument): K8sObject | undefined {
+    if (!this.backendConfigs) {
+      const m = new Map<string, K8sObject[]>();
+      for (const o of this.objects) {
+        const n = o.doc.backendConfig ? nameOf(o.doc) : undefined;
+        if (n !== undefined) m.set(n, [...(m.get(n) ?? []), o]);
+      }
+      this.backendConfigs = m;
+    }
+    return this.backendConfigs.get(name)?.find((o) => sameNamespace(o.doc, near));
+  }
+
+  /** Services whose backend-config annotation names `name` (default or per port). */
+  servicesNamingBackendConfig(name: string): K8sObject[] {
+    if (!this.bcUsers) {
+      const m = new Map<string, K8sObject[]>();
+      for (const o of this.objects) {
+        const bc = o.doc.service?.backendConfig;
+        if (!bc) continue;
+        const names = new Set([bc.default, ...bc.ports.map((p) => p.name)].filter((v): v is Value<string> => !!v && !v.templated).map((v) => v.value));
+        for (const n of names) m.set(n, [...(m.get(n) ?? []), o]);
+      }
+      this.bcUsers = m;
+    }
+    return this.bcUsers.get(name) ?? [];
+  }
+}
+
+export function nodeIndex(document: K8sFile, node: NodeSnapshot): NodeIndex {
+  return new NodeIndex(nodeObjects(document, node));
 }
 
 export function describeBackend(ref: IngressRef): string {
@@ -240,14 +297,10 @@ export function backendConfigNameFor(svc: ServiceView, port: ServicePort): Value
   return perPort?.name ?? bc.default;
 }
 
-export function findBackendConfig(objects: readonly K8sObject[], name: string, near: K8sDocument): K8sObject | undefined {
-  return objects.find((o) => o.doc.backendConfig && nameOf(o.doc) === name && sameNamespace(o.doc, near));
-}
-
-export function attachedBackendConfig(svc: ServiceView, port: ServicePort, service: K8sDocument, objects: readonly K8sObject[]): AttachedBackendConfig | undefined {
+export function attachedBackendConfig(svc: ServiceView, port: ServicePort, service: K8sDocument, index: NodeIndex): AttachedBackendConfig | undefined {
   const name = backendConfigNameFor(svc, port);
   if (!name || name.templated) return undefined;
-  const object = findBackendConfig(objects, name.value, service);
+  const object = index.backendConfig(name.value, service);
   return { name, ...(object ? { object } : {}) };
 }
 
@@ -259,7 +312,7 @@ export interface LongLivedEvidence {
 
 export const LONG_TIMEOUT_SEC = 300;
 
-export function longLivedEvidence(service: K8sObject, objects: readonly K8sObject[]): LongLivedEvidence | undefined {
+export function longLivedEvidence(service: K8sObject, index: NodeIndex): LongLivedEvidence | undefined {
   const svc = service.doc.service;
   if (!svc) return undefined;
   const parts: string[] = [];
@@ -270,7 +323,7 @@ export function longLivedEvidence(service: K8sObject, objects: readonly K8sObjec
   }
   const seen = new Set<K8sObject>();
   for (const port of svc.ports) {
-    const bc = attachedBackendConfig(svc, port, service.doc, objects);
+    const bc = attachedBackendConfig(svc, port, service.doc, index);
     const t = bc?.object?.doc.backendConfig?.timeoutSec;
     if (!bc?.object || seen.has(bc.object) || !t?.present || t.value < LONG_TIMEOUT_SEC) continue;
     seen.add(bc.object);
@@ -278,4 +331,29 @@ export function longLivedEvidence(service: K8sObject, objects: readonly K8sObjec
     related.push({ document: bc.object.file, span: t.span, message: `BackendConfig ${bc.name.value}: timeoutSec ${t.value}` });
   }
   return parts.length ? { text: parts.join('; '), related } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fix budget
+
+/** How many characters of re-parsing one rule may spend on quick-fix edits per lint of a file. */
+const FIX_PARSE_BUDGET = 200_000;
+
+/**
+ * The edit helpers re-read the whole file for every edit they compute, and rules compute fixes
+ * eagerly (diagnostics carry them). To keep a lint linear on big files, each rule run gets a
+ * budget: about 200 000 characters' worth of re-reading, i.e. up to 70 fixes in a 3 KB manifest,
+ * 4 in a 50 KB one, none above 200 KB. Findings past the budget are still reported, without a fix.
+ */
+export class FixBudget {
+  private left: number;
+  constructor(text: string) {
+    this.left = Math.floor(FIX_PARSE_BUDGET / Math.max(1, text.length));
+  }
+  /** Runs `compute` if the budget allows one more fix. */
+  take<T>(compute: () => T | undefined): T | undefined {
+    if (this.left <= 0) return undefined;
+    this.left--;
+    return compute();
+  }
 }

@@ -70,7 +70,11 @@ export function kernelVerdict(kernel: Version, gate: KernelGate): KernelAssessme
         : { verdict: 'affected', reason: `Ubuntu kernel ${text} predates ${ubuntu.base.join('.')}-${ubuntu.abi}, the first with the fix` };
     }
     if (/\.el[6-8]/.test(kernel.suffix) && p[0] === 3) return { verdict: 'affected', reason: `RHEL/CentOS kernel ${text} is treated as affected (the fix was not known to be back-ported when reported)` };
-    return { verdict: 'unknown', reason: `distribution kernel ${text} may carry a back-port; the upstream point release is not visible in its version` };
+    // Distributions follow their series' stable releases: if the series got the fix upstream, the
+    // distro build may have it (unknown); if it never did, the distro build is affected unless patched.
+    const series = gate.stable.some((st) => sameSeries(p, st)) || gate.unknownSeries?.some((st) => sameSeries(p, st));
+    if (!series) return { verdict: 'affected', reason: `kernel ${text} belongs to the ${p[0]}.${p[1]} series, which never received the fix upstream (it arrived in ${gate.mainline.join('.')}); only a distribution patch would change that` };
+    return { verdict: 'unknown', reason: `distribution kernel ${text} may carry the ${p[0]}.${p[1]}.y back-port; the upstream point release is not visible in its version` };
   }
   if (gate.unknownSeries?.some((s) => sameSeries(p, s))) return { verdict: 'unknown', reason: `a back-port to ${p[0]}.${p[1]}.y exists but its release is not known` };
   const stable = gate.stable.find((s) => sameSeries(p, s));

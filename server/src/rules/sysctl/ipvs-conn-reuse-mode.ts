@@ -35,7 +35,7 @@ export default defineRule({
     // mode sets it to 1 itself, so a file without it still matters when IPVS mode is known.
     const conntrack = nodeNumber(document, node, 'net.ipv4.vs.conntrack');
     if (conntrack && conntrack.entry.number === 0) return;
-    if (!conntrack && usage.state !== 'ipvs') return;
+    if (!conntrack && !usage.kubeProxy) return;
 
     const kernel = node.facts.kernel;
     const assessment = kernel ? kernelVerdict(kernel.value, IPVS_CONN_REUSE_GATE) : undefined;
@@ -69,8 +69,8 @@ export default defineRule({
     } else {
       parts.push(`IPVS is in use: ${usage.evidence}.`);
       related.push(...usage.related);
-      if (role === 'file') parts.push('kube-proxy sets 0 itself on kernels before 5.9, but re-applying this file (boot, `sysctl --system`) puts 1 back.');
-      else parts.push('kube-proxy (1.13 and later) sets 0 itself on kernels before 5.9, so 1 here means something re-applied sysctls after kube-proxy started (`sysctl --system`, a sysctl.d file) or kube-proxy is not managing it.');
+      if (usage.kubeProxy && role === 'file') parts.push('kube-proxy sets 0 itself on kernels before 5.9, but re-applying this file (boot, `sysctl --system`) puts 1 back.');
+      else if (usage.kubeProxy) parts.push('kube-proxy (1.13 and later) sets 0 itself on kernels before 5.9, so 1 here means something re-applied sysctls after kube-proxy started (`sysctl --system`, a sysctl.d file) or kube-proxy is not managing it.');
     }
     parts.push(
       'Setting 0 stops the drops, at a price: a reused port then always goes back to the same real server, even one kube-proxy is draining (weight 0) or has removed, so rolling updates can see resets and timeouts. The clean fix is kernel 5.9 or later with mode 1.',

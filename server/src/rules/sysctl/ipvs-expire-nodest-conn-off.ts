@@ -39,7 +39,10 @@ export default defineRule({
       const e = numberOf(document, s.key);
       if (!e || e.number !== 0) continue;
       const parts = [`${s.key} = 0: ${s.why}.`];
-      if (usage.state === 'ipvs') parts.push(`IPVS is in use: ${usage.evidence}; kube-proxy sets this to 1 when it starts in IPVS mode${file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : ', so 0 here means something re-applied sysctls after it or kube-proxy is old'}.`);
+      if (usage.state === 'ipvs') {
+        const after = file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : usage.kubeProxy ? ', so 0 here means something re-applied sysctls after it or kube-proxy is old' : '';
+        parts.push(`IPVS is in use: ${usage.evidence}; kube-proxy in IPVS mode sets this to 1 when it starts${after}.`);
+      }
       else parts.push(`Whether IPVS proxying is in use is unknown (${TELL_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.`);
       if (s.key === 'net.ipv4.vs.expire_nodest_conn' && reuse?.number === 0) parts.push('With conn_reuse_mode = 0 a reused client port also keeps going to the old server, whatever this says (see sysctl/ipvs-conn-reuse-mode).');
       const severity = severityFor('info', usage.state === 'unknown');

@@ -58,7 +58,7 @@ export default defineRule({
     title: 'route_localnet=1 without the CVE-2020-8558 localnet guard rule',
     severity: 'warning',
     reads: 'sysctl',
-    uses: ['iptables', 'k8s'],
+    uses: ['iptables', 'k8s', 'ipvsadm'],
     fix: 'edit',
   },
   *check({ document, node }) {

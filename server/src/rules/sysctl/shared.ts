@@ -211,6 +211,8 @@ export function setValueFixes(
 export interface IpvsUsage {
   /** `ipvs`: kube-proxy runs in IPVS mode or the node has IPVS virtual services; `other`: a known non-IPVS mode and no IPVS services. */
   readonly state: 'ipvs' | 'other' | 'unknown';
+  /** kube-proxy itself is known to run in IPVS mode (not only some IPVS user such as kube-router or keepalived). */
+  readonly kubeProxy: boolean;
   /** `kube-proxy mode ipvs (from kube-proxy-cm.yaml)`, `IPVS virtual services in ipvsadm-Ln.txt`. */
   readonly evidence: string;
   readonly related: readonly Related[];
@@ -237,9 +239,9 @@ export function ipvsUsage(node: NodeSnapshot): IpvsUsage {
     related.push({ document: withServices, span: svc.span, message: 'IPVS virtual services on this node' });
   }
   let usage: IpvsUsage;
-  if (evidence.length > 0) usage = { state: 'ipvs', evidence: evidence.join(' and '), related };
-  else if (mode) usage = { state: 'other', evidence: `kube-proxy mode ${describeFact(mode, (v) => v || 'iptables (default)')}`, related: factRelated(mode, `kube-proxy mode ${mode.value}`) };
-  else usage = { state: 'unknown', evidence: 'the kube-proxy mode is unknown', related: [] };
+  if (evidence.length > 0) usage = { state: 'ipvs', kubeProxy: isIpvs, evidence: evidence.join(' and '), related };
+  else if (mode) usage = { state: 'other', kubeProxy: false, evidence: `kube-proxy mode ${describeFact(mode, (v) => v || 'iptables (default)')}`, related: factRelated(mode, `kube-proxy mode ${mode.value}`) };
+  else usage = { state: 'unknown', kubeProxy: false, evidence: 'the kube-proxy mode is unknown', related: [] };
   USAGE.set(node, usage);
   return usage;
 }
@@ -253,8 +255,8 @@ const K8S_INTERFACE = /^net\.ipv4\.conf\.(?:cni\d*|cbr0|flannel\.\d+|cali[\w-]*|
  */
 export function kubernetesEvidence(doc: SysctlDoc, node: NodeSnapshot): string | undefined {
   const f = node.facts;
-  if (f.kubeProxyMode?.source.kind === 'document') return `kube-proxy configuration in ${f.kubeProxyMode.source.document.path}`;
-  if (f.kubeProxyVersion?.source.kind === 'document') return `kube-proxy in ${f.kubeProxyVersion.source.document.path}`;
+  if (f.kubeProxyMode) return `kube-proxy mode ${describeFact(f.kubeProxyMode, (v) => v)}`;
+  if (f.kubeProxyVersion) return `kube-proxy ${describeFact(f.kubeProxyVersion, (v) => v.text)}`;
   if (f.flannelBackend?.source.kind === 'document') return `flannel configuration in ${f.flannelBackend.source.document.path}`;
   if (f.vxlanDevice) return `VXLAN device ${describeFact(f.vxlanDevice, (v) => v)}`;
   const ipvs = node.ofKind('ipvsadm').find((d) => d.model.services.length > 0);
@@ -268,7 +270,7 @@ export function kubernetesEvidence(doc: SysctlDoc, node: NodeSnapshot): string |
   const manifest = node.ofKind('k8s').find((d) => d.model.documents.length > 0);
   if (manifest) return `Kubernetes manifests in ${manifest.path}`;
   for (const e of doc.model.entries) {
-    if (e.key.startsWith('net.bridge.bridge-nf-call-')) return `${e.key} (br_netfilter, which Kubernetes bridge CNIs need) in this file`;
+    if (e.key.startsWith('net.bridge.bridge-nf-call-')) return `net.bridge.bridge-nf-call-* settings (br_netfilter, which Kubernetes bridge CNIs need) in this file`;
     if (e.key.startsWith('net.ipv4.vs.')) return `IPVS settings (${e.key}) in this file`;
     if (K8S_INTERFACE.test(e.key)) return `a CNI interface (${e.key.split('.')[3]}) in this file`;
     if (e.key.includes('nf_conntrack_')) return `conntrack settings (${e.key}) in this file`;

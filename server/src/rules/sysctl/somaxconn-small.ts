@@ -30,8 +30,9 @@ export default defineRule({
     const kernel = node.facts.kernel;
     if (som && som.number <= SMALL) {
       let origin: string;
+      const old = kernel ? !versionAtLeast(kernel.value, [5, 4]) : undefined;
       if (file) origin = `This file sets it; on kernels 5.4 and later that lowers the default of ${MODERN_DEFAULT}.`;
-      else if (kernel && !versionAtLeast(kernel.value, [5, 4]) && som.number === 128) origin = `128 is the default of kernels before 5.4 (this node runs ${describeFact(kernel, (v) => v.text)}).`;
+      else if (som.number === 128 && old !== false) origin = `128 is the default of kernels before 5.4 (${kernel ? `this node runs ${describeFact(kernel, (v) => v.text)}` : 'the kernel version is unknown'}).`;
       else origin = `The default is ${MODERN_DEFAULT} since Linux 5.4 (128 before), so something set this value.`;
       yield {
         span: som.span,

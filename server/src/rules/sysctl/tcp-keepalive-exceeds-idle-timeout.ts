@@ -2,12 +2,12 @@ import type { NodeSnapshot } from '../../engine/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { factRelated, numberOf, setValueFixes } from './shared';
+import { RECOMMENDED_KEEPALIVE_SECONDS } from '../shared/keepalive';
 
 const KEY = 'net.ipv4.tcp_keepalive_time';
 const INTVL = 'net.ipv4.tcp_keepalive_intvl';
 const PROBES = 'net.ipv4.tcp_keepalive_probes';
 /** Google's documented recommendation (GCE troubleshooting); below every limit here. */
-const RECOMMENDED = 60;
 
 type Cloud = 'aws' | 'gcp' | 'azure';
 
@@ -97,8 +97,8 @@ export default defineRule({
       span: e.span,
       message: `${KEY} = ${e.number}: the first keepalive probe goes out after ${e.number} s of silence, but ${limit.what}; this node runs there (${ctx.evidence}). Idle pooled connections (databases, gRPC, WebSockets) are forgotten by the middlebox and the next packet is dropped or reset; a dead peer is only noticed after ${dead} s. Only sockets with SO_KEEPALIVE are affected, and pods keep their own per-namespace values (securityContext.sysctls, safe since Kubernetes 1.29).`,
       related: ctx.related,
-      fixes: setValueFixes(document, e, String(RECOMMENDED), {
-        title: `Set ${KEY} = ${RECOMMENDED}`,
+      fixes: setValueFixes(document, e, String(RECOMMENDED_KEEPALIVE_SECONDS), {
+        title: `Set ${KEY} = ${RECOMMENDED_KEEPALIVE_SECONDS}`,
         safe: true,
         why: [`Probe idle connections before the cloud NAT / load balancer forgets them (${limit.seconds} s here).`],
         dropIn: '90-tcp-keepalive.conf',

@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+// UI test: kube-netlint driven as a person would, in code-server 4.100.3 (VS Code 1.100.3) + Debian Chromium.
+//
+//   node test/vscode/ui/editor.ui.mjs [--no-build] [--no-large] [--keep]
+//
+// A copy of examples/vxlan-63s-delay (its iptables-save.txt with --random-fully removed from the flannel
+// MASQUERADE rule on line 20) is the workspace. The test opens iptables-save.txt with Quick Open, finds the info
+// squiggle (a `.squiggly-info` decoration) under the MASQUERADE token of line 20, hovers the token and reads the
+// hover widget, opens the quick-fix menu with Ctrl+., applies "Add --random-fully to this MASQUERADE rule",
+// saves, and checks the file on disk is the original example again and the squiggle is gone. Then it opens a
+// generated 50 MB iptables-save and measures keystroke -> character on screen while the server lints it.
+// Screenshots: test-results/ui-*.png.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import {
+  buildExtension,
+  buildSuite,
+  cleanup,
+  deadline,
+  ensureCodeServer,
+  launchChromium,
+  log,
+  remote,
+  RESULTS_DIR,
+  ROOT,
+  runDirs,
+  since,
+  startCodeServer,
+  SUITE_OUT,
+  workbenchUrl,
+} from '../../../scripts/vscode/lib.mjs';
+
+const args = process.argv.slice(2);
+const RULE = 'iptables/masquerade-without-random-fully';
+const FIXED_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully';
+const BROKEN_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE';
+const FIX_TITLE = 'Add --random-fully to this MASQUERADE rule';
+const figures = {};
+const figure = (name, value) => {
+  figures[name] = Math.round(value);
+  log(`figure ${name} = ${Math.round(value)}`);
+};
+const shot = async (page, name) => {
+  const path = join(RESULTS_DIR, `ui-${name}.png`);
+  await page.screenshot({ path });
+  log(`screenshot ${path}`);
+};
+
+/**
+ * Geometry of 1-based editor line `line`: the rectangles of the view line, of `token` in it, and of every
+ * squiggle drawn on it (with its severity class). Lines are matched through the line-number gutter.
+ */
+function lineGeometry(page, line, token) {
+  return page.evaluate(
+    ({ line, token }) => {
+      const editor = document.querySelector('.editor-instance .monaco-editor') ?? document.querySelector('.monaco-editor');
+      if (!editor) return { error: 'no editor' };
+      const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent.trim() === String(line));
+      if (!number) return { error: `line ${line} not rendered` };
+      const y = number.getBoundingClientRect().top;
+      const viewLine = [...editor.querySelectorAll('.view-lines .view-line')].find((e) => Math.abs(e.getBoundingClientRect().top - y) < 2);
+      if (!viewLine) return { error: `no view line at y=${y}` };
+      const text = viewLine.textContent.replace(/\u00a0/g, ' ');
+      let tokenRect;
+      const walker = document.createTreeWalker(viewLine, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent.indexOf(token);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + token.length);
+        const r = range.getBoundingClientRect();
+        tokenRect = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        break;
+      }
+      const lineRect = viewLine.getBoundingClientRect();
+      const squiggles = [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')]
+        .map((e) => ({ cls: [...e.classList].find((c) => c.startsWith('squiggly-')), r: e.getBoundingClientRect() }))
+        .filter((s) => s.r.top >= lineRect.top - 1 && s.r.top < lineRect.bottom - 1)
+        .map((s) => ({ cls: s.cls, left: s.r.left, right: s.r.right }));
+      return { text, tokenRect, squiggles };
+    },
+    { line, token },
+  );
+}
+
+const covers = (s, t) => s.left <= t.left + 1 && s.right >= t.right - 1;
+
+async function quickOpen(page, name, expectText, large = false) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  // Wait for the search result itself (recently opened files are listed first while it searches).
+  const folder = name.split('/')[0];
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: folder }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  if (large) {
+    // VS Code in a browser asks before opening files over 10 MB (workbench.editorLargeFileConfirmation).
+    const openAnyway = page.getByRole('button', { name: 'Open Anyway' });
+    await openAnyway.waitFor({ timeout: 60_000 });
+    await page.mouse.move(5, 450);
+    await shot(page, '5-large-confirmation');
+    await openAnyway.click();
+  }
+  await page.locator('.editor-instance .view-lines', { hasText: expectText }).first().waitFor({ timeout: 120_000 });
+}
+
+async function goToLine(page, line) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Polls (no fixed sleep) until `fn` returns a truthy value; rejects after `ms` with the last value. */
+async function until(fn, what, ms = 30_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last && !last.error && last.ok !== false) return last;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms: ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main() {
+  const t0 = performance.now();
+  ensureCodeServer();
+  if (!args.includes('--no-build')) buildExtension();
+  await buildSuite();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const dirs = runDirs('ui');
+  const node = join(dirs.workspace, 'vxlan-63s-delay');
+  cpSync(join(ROOT, 'examples', 'vxlan-63s-delay'), node, { recursive: true });
+  const file = join(node, 'iptables-save.txt');
+  const original = readFileSync(file, 'utf8');
+  const lines = original.split('\n');
+  const lineNo = lines.indexOf(FIXED_LINE) + 1;
+  assert.equal(lineNo, 20, 'the flannel MASQUERADE rule is line 20 of the example');
+  writeFileSync(file, original.replace(`${FIXED_LINE}\n`, `${BROKEN_LINE}\n`));
+  const large = !args.includes('--no-large');
+  if (large) {
+    const { generateLargeSave } = createRequire(import.meta.url)(join(SUITE_OUT, 'largeDump.js'));
+    mkdirSync(join(dirs.workspace, 'big-node'));
+    writeFileSync(join(dirs.workspace, 'big-node', 'iptables-save.txt'), generateLargeSave(50_000_000).text);
+  }
+
+  const server = await startCodeServer(dirs);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => log(`[page error] ${e.message}`));
+  try {
+    const payload = [['extensionDevelopmentPath', remote(server, ROOT)], ['skipWelcome', 'true']];
+    await page.goto(workbenchUrl(server, dirs.workspace, payload));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vxlan-63s-delay' }).waitFor({ timeout: 60_000 });
+    figure('ui.workbench.ms', since(t0));
+
+    // 1. Open the dump; the squiggle appears under MASQUERADE on line 20; the status bar shows the server.
+    let t = performance.now();
+    await quickOpen(page, 'vxlan-63s-delay/iptables-save.txt', '# Generated by iptables-save');
+    await goToLine(page, lineNo);
+    const before = await until(async () => {
+      const g = await lineGeometry(page, lineNo, 'MASQUERADE');
+      return g.tokenRect && g.squiggles.some((s) => s.cls === 'squiggly-info' && covers(s, g.tokenRect)) ? g : { ok: false, ...g };
+    }, 'an info squiggle under MASQUERADE on line 20', 60_000);
+    figure('ui.openToSquiggle.ms', since(t));
+    assert.equal(before.text, BROKEN_LINE);
+    const status = page.locator('.statusbar-item', { hasText: 'kube-netlint' });
+    await status.locator('.codicon-check').waitFor({ timeout: 30_000 });
+    await page.mouse.move(5, 450);
+    await shot(page, '1-squiggle');
+
+    // 2. Hover the token: the widget shows the finding (rule, docs summary) and what MASQUERADE is.
+    const tr = before.tokenRect;
+    t = performance.now();
+    await page.mouse.move((tr.left + tr.right) / 2, (tr.top + tr.bottom) / 2);
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: RULE }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.monaco-hover:not(.hidden)', { hasText: 'target MASQUERADE' }).first().waitFor({ timeout: 15_000 });
+    figure('ui.hover.ms', since(t));
+    const hoverText = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    assert.match(hoverText, /masquerade-without-random-fully/);
+    assert.match(hoverText, /MASQUERADE\/SNAT without --random-fully/);
+    assert.match(hoverText, /target MASQUERADE/);
+    await shot(page, '2-hover');
+
+    // 3. Ctrl+. on the token: the quick-fix menu lists the fix; apply it.
+    await page.mouse.click((tr.left + tr.right) / 2, (tr.top + tr.bottom) / 2);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 450);
+    t = performance.now();
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    const item = menu.locator('.action-list-item, .monaco-list-row', { hasText: FIX_TITLE }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    figure('ui.quickFixMenu.ms', since(t));
+    const menuText = await menu.innerText();
+    assert.match(menuText, new RegExp(`Disable ${RULE} for this line`));
+    await shot(page, '3-quickfix');
+    // The menu's pointer block swallows synthetic clicks: choose with the keyboard, as people do.
+    for (let i = 0; i < 10 && (await menu.locator('.monaco-list-row.focused').getAttribute('aria-label')) !== FIX_TITLE; i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.equal(await menu.locator('.monaco-list-row.focused').getAttribute('aria-label'), FIX_TITLE);
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+
+    // 4. The line now ends with --random-fully, the squiggle under MASQUERADE is gone, the saved file is the example.
+    const after = await until(async () => {
+      const g = await lineGeometry(page, lineNo, 'MASQUERADE');
+      return g.text === FIXED_LINE && g.tokenRect && !g.squiggles.some((s) => covers(s, g.tokenRect)) ? g : { ok: false, ...g };
+    }, 'fixed line without a squiggle under MASQUERADE', 30_000);
+    assert.equal(after.text, FIXED_LINE);
+    await page.keyboard.press('Control+S');
+    await until(() => readFileSync(file, 'utf8') === original, 'the saved file to equal the original example', 15_000);
+    await page.mouse.move(5, 450);
+    await shot(page, '4-after-fix');
+
+    // 5. 50 MB dump: keystroke -> character on screen while the language server parses and lints it.
+    if (large) {
+      t = performance.now();
+      await quickOpen(page, 'big-node/iptables-save.txt', '# Generated by iptables-save v1.8.7', true);
+      figure('ui.large.open.ms', since(t));
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('End');
+      const latencies = [];
+      let typed = '';
+      for (let i = 0; i < 10; i++) {
+        typed += String(i);
+        const k0 = performance.now();
+        await page.keyboard.type(String(i));
+        await page.waitForFunction(
+          (suffix) => {
+            const first = document.querySelector('.editor-instance .view-lines .view-line');
+            return first?.textContent.replace(/\u00a0/g, ' ').endsWith(suffix);
+          },
+          typed,
+          { polling: 'raf', timeout: 10_000 },
+        );
+        latencies.push(performance.now() - k0);
+      }
+      figure('ui.large.keystroke.max.ms', Math.max(...latencies));
+      figure('ui.large.keystroke.median.ms', [...latencies].sort((a, b) => a - b)[5]);
+      await shot(page, '6-large-typing');
+      assert.ok(Math.max(...latencies) < 1000, `keystroke latencies ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
+    }
+    figure('ui.total.ms', since(t0));
+    writeFileSync(join(RESULTS_DIR, 'ui-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    if (!args.includes('--keep')) rmSync(dirs.base, { recursive: true, force: true });
+  } catch (e) {
+    await shot(page, 'failure').catch(() => undefined);
+    log(`run directory kept: ${dirs.base}`);
+    throw e;
+  }
+}
+
+const limit = deadline(Number(process.env.KN_TIMEOUT_MS ?? 8 * 60_000), 'the UI test');
+let code = 0;
+try {
+  await Promise.race([main(), limit]);
+  log('UI test passed');
+} catch (e) {
+  log(`UI test FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  code = 1;
+} finally {
+  limit.cancel();
+  await cleanup();
+}
+process.exit(code);

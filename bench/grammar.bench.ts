@@ -27,7 +27,7 @@
 import type { IGrammar } from 'vscode-textmate';
 import { measureTokenize, splitLines, type TokenizeStats } from '../test/grammars/tokenize';
 import { kubeProxyDump } from './lib/dump';
-import { finish, log, type BenchResult } from './lib/report';
+import { finish, log, significant, type BenchResult } from './lib/report';
 import { asShellScript } from './lib/shellScript';
 import { CODE_SERVER_VERSION, loadGrammars, obtainShellGrammar } from './lib/shellGrammar';
 import { median, round } from './lib/stats';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       ours: round(ours, 3),
       reference: round(reference, 3),
       unit: 'µs/line',
-      ratio: round(ratio, 2),
+      ratio: significant(ratio),
       target: 1,
       pass: ratio >= 1,
       ...common,

@@ -27,6 +27,9 @@ export function noFail(argv: readonly string[] = process.argv): boolean {
   return argv.includes('--no-fail');
 }
 
+/** Three significant digits (ratios span 0.001 to 100). */
+export const significant = (x: number): number => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(3)) : x);
+
 /** A time compared with a reference time (both ms): ratio = reference / ours. */
 export function timeResult(name: string, oursMs: number, referenceMs: number, target: number | null, extra: Record<string, unknown> = {}): BenchResult {
   const ratio = referenceMs / oursMs;
@@ -35,7 +38,7 @@ export function timeResult(name: string, oursMs: number, referenceMs: number, ta
     ours: round(oursMs),
     reference: round(referenceMs),
     unit: 'ms',
-    ratio: round(ratio, 2),
+    ratio: significant(ratio),
     target,
     pass: target === null ? null : ratio >= target,
     ...extra,
@@ -44,6 +47,7 @@ export function timeResult(name: string, oursMs: number, referenceMs: number, ta
 
 const fmt = (x: unknown): string => {
   if (typeof x !== 'number') return x === null || x === undefined ? '-' : String(x);
+  if (Number.isNaN(x)) return '-';
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   return a >= 1000 ? x.toFixed(0) : a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);

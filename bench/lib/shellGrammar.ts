@@ -42,7 +42,7 @@ function versionOf(packageJson: string): string | undefined {
 function run(cmd: string, args: readonly string[], cwd: string, timeoutMs: number): { ok: boolean; detail: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return { ok: false, detail: r.error.message };
-  const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-8).join('\n');
+  const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(0, 6).join('\n');
   return { ok: r.status === 0, detail: r.status === 0 ? tail : `exit ${r.status ?? r.signal}: ${tail}` };
 }
 
@@ -81,7 +81,7 @@ export function obtainShellGrammar(version = CODE_SERVER_VERSION): ShellGrammarF
   }
   process.stderr.write(`downloading code-server@${version} (npm pack) into ${CACHE} for its shell grammar...\n`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = run(npm, ['pack', `code-server@${version}`, '--pack-destination', CACHE, '--silent'], CACHE, 600_000);
+  const r = run(npm, ['pack', `code-server@${version}`, '--pack-destination', CACHE, '--loglevel=error'], CACHE, 600_000);
   if (!r.ok || !existsSync(tgz)) {
     if (existsSync(tgz)) rmSync(tgz, { force: true });
     throw new Error(

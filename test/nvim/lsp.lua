@@ -4,8 +4,9 @@
 --   KN_SERVER    path of dist/server.js (started as `node KN_SERVER --stdio`)
 --   KN_FILE      the iptables-save dump to open (its folder is the node)
 --   KN_OUT       where to write the JSON results
---   KN_SCENARIO  'default' (no settings), 'pull' (settings answered through workspace/configuration),
---                'init' (settings only in initializationOptions)
+--   KN_SCENARIO  'default' (no settings), 'push' (kubeNetlint settings sent with workspace/didChangeConfiguration
+--                in on_init, as nvim-lspconfig does; also what workspace/configuration answers on clients that
+--                pull), 'init' (settings only in initializationOptions)
 --   KN_RULE      the rule id the scenario looks for
 --   KN_TIMEOUT   milliseconds to wait for each server answer (default 20000)
 -- Writes { scenario, server, diagnostics, hover, actions, fixedLine, afterFix, log } or { error } and quits.
@@ -71,7 +72,7 @@ local function run()
   local init_options = vim.empty_dict()
   local rules = {}
   rules[rule] = 'warning'
-  if scenario == 'pull' then
+  if scenario == 'push' then
     settings = { kubeNetlint = { rules = rules } }
   elseif scenario == 'init' then
     settings = vim.empty_dict()
@@ -84,6 +85,12 @@ local function run()
     root_dir = vim.fn.fnamemodify(file, ':p:h'),
     settings = settings,
     init_options = init_options,
+    on_init = function(c)
+      -- Neovim 0.7 sends no settings by itself; nvim-lspconfig pushes them here.
+      if scenario == 'push' then
+        c.notify('workspace/didChangeConfiguration', { settings = c.config.settings })
+      end
+    end,
     on_exit = function(code, signal)
       note(string.format('server exited: code %s signal %s', tostring(code), tostring(signal)))
     end,
@@ -118,8 +125,12 @@ local function run()
   } or vim.NIL
 
   -- Diagnostics: vim.wait polls the event loop; publishDiagnostics lands in vim.diagnostic.
+  -- Clients that advertise workspace/configuration (Neovim 0.8+) are asked for settings after the
+  -- first lint: wait for the publish that follows the answer. Neovim 0.7 does not advertise it.
+  local pulls = vim.lsp.protocol.make_client_capabilities().workspace.configuration == true
+  result.pullsConfiguration = pulls
   ok = vim.wait(timeout, function()
-    return configured_at ~= nil and publishes > configured_at and find_rule(buf) ~= nil
+    return find_rule(buf) ~= nil and (not pulls or (configured_at ~= nil and publishes > configured_at))
   end, 20)
   result.diagnostics = diagnostics_of(buf)
   if not ok then

@@ -56,7 +56,7 @@ function brokenNode(): { dir: string; file: string; original: string; line: numb
   return { dir, file, original, line };
 }
 
-function runNvim(scenario: 'default' | 'pull' | 'init', file: string): NvimResult {
+function runNvim(scenario: 'default' | 'push' | 'init', file: string): NvimResult {
   const out = join(mkdtempSync(join(tmpdir(), 'kube-netlint-nvim-out-')), 'result.json');
   try {
     const r = spawnSync('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '-u', 'NONE', '-c', `luafile ${SCRIPT}`], {
@@ -102,10 +102,10 @@ describe(`Neovim LSP client (${nvimVersion ?? 'not installed'}) against dist/ser
     }
   });
 
-  it('reads kubeNetlint.rules through workspace/configuration (client settings)', () => {
+  it('applies kubeNetlint.rules sent with workspace/didChangeConfiguration (as nvim-lspconfig sends settings)', () => {
     const node = brokenNode();
     try {
-      const r = runNvim('pull', node.file);
+      const r = runNvim('push', node.file);
       const d = (r.diagnostics ?? []).find((x) => x.code === RULE);
       assert.equal(d?.severity, 2, `warning from the client's kubeNetlint.rules setting: ${JSON.stringify(d)}`);
     } finally {

@@ -235,6 +235,16 @@ spec:
     assert.equal(reportsOf(fixed).length, 0);
   });
 
+  it('reports every Service of a big file but computes fixes only within the per-run re-parse budget', () => {
+    const one = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: chat-${i}\nspec:\n  type: LoadBalancer\n  ports:\n  - name: ws\n    port: 443\n`;
+    const text = Array.from({ length: 800 }, (_, i) => one(i)).join('---\n');
+    const reports = reportsOf(text);
+    assert.equal(reports.length, 800);
+    const withFix = reports.filter((r) => r.fixes.length > 0).length;
+    assert.equal(withFix, Math.floor(200_000 / text.length));
+    assert.ok(withFix >= 1 && withFix < 10);
+  });
+
   it('does not fire on the real fixtures that are not GKE Ingress backends', () => {
     for (const f of [
       'k8s/services/gke-recipes-external-lb-service.yaml',

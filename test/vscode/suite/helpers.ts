@@ -61,22 +61,6 @@ export function waitForDiagnostics(
   });
 }
 
-/** Resolves with the next diagnostics change of `uri` (whatever it is), or rejects after `ms`. */
-export function nextDiagnosticsChange(uri: vscode.Uri, what: string, ms = 20_000): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out after ${ms} ms waiting for a diagnostics change (${what}) on ${uri.fsPath}`));
-    }, ms);
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolvePromise(vscode.languages.getDiagnostics(uri));
-    });
-  });
-}
-
 /** Resolves when `event` fires with a value satisfying `predicate` (checked against `current()` first). */
 export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
   return new Promise((resolvePromise, reject) => {

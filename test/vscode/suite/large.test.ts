@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { figure } from './figures';
-import { codeOf, config, nextDiagnosticsChange, RULE, waitForDiagnostics, waitForEvent } from './helpers';
+import { codeOf, config, hoverText, RULE, waitForDiagnostics, waitForEvent } from './helpers';
 import { generateLargeSave } from './largeDump';
 
 /** 50 MB: below VS Code's 50 MiB limit for giving a document to extensions at all. */
@@ -63,6 +64,10 @@ describe('a 50 MB iptables-save stays usable', () => {
     const dump = generateLargeSave(TARGET_BYTES);
     const path = join(dir, 'iptables-save.txt');
     writeFileSync(path, dump.text);
+    // The plain-text twin lives outside the workspace: a new file next to the dump would make the server
+    // re-lint it (file watcher) in the middle of the measurements.
+    const plain = join(mkdtempSync(join(tmpdir(), 'kube-netlint-baseline-')), 'baseline.txt');
+    writeFileSync(plain, `plain text baseline\n${dump.text}`);
     const bytes = statSync(path).size;
     assert.ok(bytes >= TARGET_BYTES && bytes < 50 * 1024 * 1024, `size ${bytes}`);
     figure('large.bytes', bytes);
@@ -87,37 +92,37 @@ describe('a 50 MB iptables-save stays usable', () => {
 
     // The same keystrokes on the same 50 MB as plain text (kube-netlint not involved): VS Code's own cost,
     // measured first, while the server is idle.
-    const plain = join(dir, 'baseline.log');
-    writeFileSync(plain, `plain text baseline\n${dump.text}`);
     const plainDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(plain));
     assert.equal(plainDoc.languageId, 'plaintext');
     const plainEditor = await vscode.window.showTextDocument(plainDoc, { preview: false });
     const baseline = await typeAtEndOfFirstLine(plainEditor, 10);
     report('baseline', baseline);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    rmSync(dirname(plain), { recursive: true, force: true });
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     // Keystrokes at the end of the first line (a comment): time until the extension host sees the
-    // change, while the server re-lints 50 MB after each one (debounced, cancelled by newer edits).
-    const relinted = nextDiagnosticsChange(uri, 're-lint after typing', MAX_DIAGNOSTICS_MS).then((ds) => ({ ds, at: performance.now() }));
+    // change, while the server re-lints 50 MB after each pause (debounced, cancelled by newer edits).
     const latencies = await typeAtEndOfFirstLine(editor, 10);
-    const typedAt = performance.now();
     assert.equal(doc.lineAt(0).text.endsWith('0123456789'), true);
     report('large', latencies);
-
     assert.ok(
       median(latencies) <= Math.max(2 * median(baseline), median(baseline) + 250),
       `keystroke latency median ${median(latencies).toFixed(0)} ms with kube-netlint vs ${median(baseline).toFixed(0)} ms for plain text`,
     );
     assert.ok(Math.max(...latencies) < MAX_KEYSTROKE_MS, `keystroke latencies ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
 
-    const { ds: after, at } = await relinted;
-    figure('large.relintAfterTyping.ms', at - typedAt);
-    assert.deepEqual(after.filter((d) => codeOf(d) === RULE).map((d) => d.range.start.line), [dump.masqueradeLine]);
+    // Then the fix itself, typed at the end of the MASQUERADE rule: only a lint of the latest text can
+    // drop the finding (a publish for an older version, still in flight, keeps it).
+    const fixedAt = performance.now();
+    const masqueradeEnd = doc.lineAt(dump.masqueradeLine).range.end;
+    assert.equal(await editor.edit((b) => b.insert(masqueradeEnd, ' --random-fully')), true);
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === RULE), 'the finding to go once the rule has --random-fully', MAX_DIAGNOSTICS_MS);
+    figure('large.relintAfterEdit.ms', performance.now() - fixedAt);
 
     const h0 = performance.now();
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(dump.masqueradeLine, dump.masqueradeColumn + 2));
     figure('large.hover.ms', performance.now() - h0);
-    assert.ok(hovers.length > 0, 'hover answered');
+    assert.match(hoverText(hovers), /`MASQUERADE`/, 'hover on the target answered');
     assert.ok(performance.now() - h0 < MAX_HOVER_MS);
   });
 });

@@ -147,7 +147,7 @@ export interface Evidence {
   readonly what: string;
 }
 
-const GKE_API = /^(?:cloud\.google\.com|networking\.gke\.io|networking\.gke\.io\.[a-z]+)\//;
+const GKE_API = /^(?:cloud\.google\.com|networking\.gke\.io)\//;
 const GKE_ANNOTATION = /^(?:cloud\.google\.com\/|beta\.cloud\.google\.com\/|networking\.gke\.io\/|ingress\.gcp\.kubernetes\.io\/|kubernetes\.io\/ingress\.global-static-ip-name$)/;
 
 /**
@@ -269,7 +269,7 @@ export function nodeIndex(document: K8sFile, node: NodeSnapshot): NodeIndex {
 
 export function describeBackend(ref: IngressRef): string {
   const b = ref.backend;
-  const where = b.source === 'defaultBackend' ? 'its default backend' : `${b.host && !b.host.templated ? b.host.value : '*'}${b.path && !b.path.templated ? b.path.value : ''}`;
+  const where = b.source === 'defaultBackend' ? 'unmatched requests (default backend)' : `${b.host && !b.host.templated ? b.host.value : '*'}${b.path && !b.path.templated ? b.path.value : ''}`;
   const port = b.servicePort !== undefined ? ` port ${String(b.servicePort.value)}` : '';
   return `Ingress ${nameOf(ref.ingress.doc) ?? '(unnamed)'} routes ${where} to this Service${port}`;
 }

@@ -28,11 +28,6 @@ export function configMode(kp: KubeProxyConfigView): string | undefined {
   return v === '' ? 'iptables' : v;
 }
 
-/** Where a finding about the mode goes: the mode value, else the place the key would be. */
-export function modeSpan(kp: KubeProxyConfigView): Span {
-  return kp.mode.span;
-}
-
 export function proxyContainers(model: K8sModel): ContainerView[] {
   return containers(model).filter((c) => c.role === 'kube-proxy' && !c.init);
 }

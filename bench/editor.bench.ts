@@ -45,6 +45,7 @@ import { createSnapshot } from '../server/src/engine/snapshot';
 import { definition, references } from '../server/src/lsp/features';
 import { hover } from '../server/src/lsp/hover';
 import { SERVER_JS, TestClient } from '../test/helpers/lspClient';
+import { onCleanup } from './lib/cleanup';
 import { kubeProxyDump, type Dump } from './lib/dump';
 import { middleJumpTarget, middleServiceChain, samplePositions, type CursorPosition } from './lib/positions';
 import { finish, log, timeResult, type BenchResult } from './lib/report';
@@ -197,6 +198,10 @@ async function throughServer(dump: Dump, doc: ParsedDocument<'iptables'>, positi
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'kube-netlint-editor-bench-'));
   const client = new TestClient();
+  const cleanup = onCleanup(() => {
+    client.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const serverLog: string[] = [];
   try {
     const c = client.connection;
@@ -294,8 +299,7 @@ async function throughServer(dump: Dump, doc: ParsedDocument<'iptables'>, positi
     if (client.stderr.length) log(`server stderr:\n${client.stderr.join('').slice(-4000)}`);
     throw e;
   } finally {
-    client.kill();
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 }
 

@@ -86,6 +86,7 @@ export function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
+const CANONICAL = new Set(['name', 'ours', 'reference', 'unit', 'ratio', 'target', 'pass']);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -111,16 +112,16 @@ export function normalizeLine(line: string, exitOk: boolean): BenchResult | unde
     const pass = typeof v.pass === 'boolean' ? v.pass : null;
     return { ...v, name, ours: num(v.ours)!, reference: num(v.reference) ?? NaN, unit: v.unit, ratio: num(v.ratio) ?? NaN, target, pass };
   }
-  const { name: _n, ...rest } = v;
-  void _n;
+  // Canonical fields first, then the benchmark's own fields (without duplicating the canonical ones).
+  const rest = Object.fromEntries(Object.entries(v).filter(([k]) => !CANONICAL.has(k)));
   if (num(v.oursMs) !== undefined) {
     const ours = num(v.oursMs)!;
     const reference = num(v.referenceMs) ?? NaN;
     const ratio = num(v.ratio) ?? reference / ours;
-    return { ...rest, name, ours, reference, unit: 'ms', ratio, target: 1, pass: exitOk && ratio > 1 };
+    return { name, ours, reference, unit: 'ms', ratio, target: 1, pass: exitOk && ratio > 1, ...rest };
   }
   if (num(v.seconds) !== undefined) {
-    return { ...rest, name, ours: num(v.seconds)!, reference: NaN, unit: 's', ratio: NaN, target: null, pass: exitOk ? null : false };
+    return { name, ours: num(v.seconds)!, reference: NaN, unit: 's', ratio: NaN, target: null, pass: exitOk ? null : false, ...rest };
   }
-  return { ...rest, name, ours: NaN, reference: NaN, unit: '-', ratio: NaN, target: null, pass: exitOk ? null : false };
+  return { name, ours: NaN, reference: NaN, unit: '-', ratio: NaN, target: null, pass: exitOk ? null : false, ...rest };
 }

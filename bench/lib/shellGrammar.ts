@@ -17,6 +17,7 @@ import * as oniguruma from 'vscode-oniguruma';
 import { Registry, parseRawGrammar } from 'vscode-textmate';
 import type { IGrammar } from 'vscode-textmate';
 import { loadGrammar } from '../../test/grammars/tokenize';
+import { onCleanup } from './cleanup';
 import { REPO_ROOT } from './dump';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -49,6 +50,7 @@ function run(cmd: string, args: readonly string[], cwd: string, timeoutMs: numbe
 /** Extracts the grammar member of `tgz` to `dest` (through a temporary directory). */
 function extractMember(tgz: string, dest: string): { ok: boolean; detail: string } {
   const tmp = mkdtempSync(join(CACHE, 'extract-'));
+  const cleanup = onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
   try {
     const r = run('tar', ['-xzf', tgz, '-C', tmp, MEMBER], CACHE, 120_000);
     const got = join(tmp, MEMBER);
@@ -57,7 +59,7 @@ function extractMember(tgz: string, dest: string): { ok: boolean; detail: string
     renameSync(got, dest);
     return { ok: true, detail: '' };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    cleanup();
   }
 }
 

@@ -217,7 +217,12 @@ export function tail(file, lines = 40) {
 export async function launchChromium() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM=/path)`);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  // Debian's chromium writes crash-report and dconf state under XDG dirs: keep them out of $HOME.
+  const home = join(CACHE, 'vscode-tests', `chromium-${process.pid}`);
+  mkdirSync(home, { recursive: true });
+  const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, env });
+  cleanups.push(() => rmSync(home, { recursive: true, force: true }));
   cleanups.push(() => browser.close().catch(() => undefined));
   return browser;
 }
@@ -269,14 +274,15 @@ export function deadline(ms, what) {
 }
 
 /**
- * Runs the extension-host suite in code-server + Chromium. `extensionDevelopmentPath` = the repository (dev)
- * or undefined (the extension installed in dirs.extensions). Resolves with { code, results, ms }.
+ * Runs the extension-host suite in code-server + Chromium with `extensionDevelopmentPath` (the repository, or a
+ * stand-in when the extension under test is the one installed in dirs.extensions: env KN_MODE=installed).
+ * Resolves with { code, results, ms }.
  */
 export async function runSuiteInCodeServer(dirs, { extensionDevelopmentPath, env = {}, timeoutMs = 10 * 60_000, verbose = false }) {
   const t0 = performance.now();
   const scratch = join(dirs.workspace, 'scratch');
   const server = await startCodeServer(dirs, {
-    env: { KN_REPO: ROOT, KN_RESULTS: dirs.results, KN_SCRATCH: scratch, KN_MODE: extensionDevelopmentPath ? 'dev' : 'installed', ...env },
+    env: { KN_REPO: ROOT, KN_RESULTS: dirs.results, KN_SCRATCH: scratch, KN_MODE: 'dev', ...env },
   });
   log(`code-server ${server.origin} up in ${since(t0)} ms (log: ${dirs.log})`);
   const browser = await launchChromium();
@@ -292,7 +298,7 @@ export async function runSuiteInCodeServer(dirs, { extensionDevelopmentPath, env
   if (verbose) page.on('console', (m) => process.stderr.write(`[page ${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`));
   const payload = [
-    ...(extensionDevelopmentPath ? [['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)]] : []),
+    ['extensionDevelopmentPath', remote(server, extensionDevelopmentPath)],
     ['extensionTestsPath', remote(server, join(SUITE_OUT, 'index'))],
     ['skipWelcome', 'true'],
   ];

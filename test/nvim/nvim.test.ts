@@ -17,7 +17,17 @@ const RULE = 'iptables/masquerade-without-random-fully';
 const FIXED_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully';
 const BROKEN_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE';
 
-const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
+/** Neovim's log, state and shada directories: a temporary directory, not $HOME. */
+const XDG = mkdtempSync(join(tmpdir(), 'kube-netlint-nvim-xdg-'));
+process.on('exit', () => rmSync(XDG, { recursive: true, force: true }));
+const XDG_ENV = {
+  XDG_CACHE_HOME: join(XDG, 'cache'),
+  XDG_STATE_HOME: join(XDG, 'state'),
+  XDG_DATA_HOME: join(XDG, 'data'),
+  XDG_CONFIG_HOME: join(XDG, 'config'),
+};
+
+const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8', env: { ...process.env, ...XDG_ENV } });
 const nvimVersion = nvim.error ? undefined : nvim.stdout.split('\n')[0];
 const skip = nvimVersion ? false : 'nvim is not installed (apt-get install -y neovim): Neovim LSP client test skipped';
 
@@ -63,7 +73,15 @@ function runNvim(scenario: 'default' | 'push' | 'init', file: string): NvimResul
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 90_000,
-      env: { ...process.env, KN_SERVER: SERVER_JS, KN_FILE: file, KN_OUT: out, KN_SCENARIO: scenario, KN_RULE: RULE },
+      env: {
+        ...process.env,
+        ...XDG_ENV,
+        KN_SERVER: SERVER_JS,
+        KN_FILE: file,
+        KN_OUT: out,
+        KN_SCENARIO: scenario,
+        KN_RULE: RULE,
+      },
     });
     assert.ok(existsSync(out), `nvim wrote no results (status ${r.status ?? r.signal}; stderr: ${r.stderr}; stdout: ${r.stdout})`);
     const result = JSON.parse(readFileSync(out, 'utf8')) as NvimResult;

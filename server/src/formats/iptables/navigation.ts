@@ -3,8 +3,6 @@ import type { InlayNote, OutlineNode } from '../features';
 import { isBuiltinChain, type IptablesModel, type IptRule, type IptTable } from './model';
 import { matchOption, ruleComment } from './query';
 
-const inside = (s: Span, offset: number): boolean => offset >= s.start && offset <= s.end;
-
 /** Where a chain is declared, appended to and jumped to, within one table. */
 export interface ChainSites {
   readonly table: string;
@@ -41,16 +39,44 @@ export function chainSites(model: IptablesModel): Map<string, ChainSites> {
   return sites;
 }
 
+/** Every chain token (declaration, `-A` chain, jump) sorted by position, for a binary search. */
+const positionIndexes = new WeakMap<IptablesModel, { readonly starts: Int32Array; readonly ends: Int32Array; readonly sites: readonly ChainSites[] }>();
+
+function positionIndex(model: IptablesModel): { readonly starts: Int32Array; readonly ends: Int32Array; readonly sites: readonly ChainSites[] } {
+  let idx = positionIndexes.get(model);
+  if (idx) return idx;
+  const entries: { span: Span; site: ChainSites }[] = [];
+  for (const site of chainSites(model).values()) {
+    // A jump to a target (ACCEPT, DNAT) that is not a chain of the table is not navigable.
+    if (site.declarations.length === 0 && site.appends.length === 0) continue;
+    for (const list of [site.declarations, site.appends, site.jumps]) for (const span of list) entries.push({ span, site });
+  }
+  entries.sort((a, b) => a.span.start - b.span.start);
+  idx = {
+    starts: Int32Array.from(entries, (e) => e.span.start),
+    ends: Int32Array.from(entries, (e) => e.span.end),
+    sites: entries.map((e) => e.site),
+  };
+  positionIndexes.set(model, idx);
+  return idx;
+}
+
 /** The chain named by the token under `offset` (a declaration, an `-A` chain or a jump target). */
 export function chainAt(model: IptablesModel, offset: number): ChainSites | undefined {
-  for (const s of chainSites(model).values()) {
-    if ([...s.declarations, ...s.appends, ...s.jumps].some((x) => inside(x, offset))) {
-      // A jump to a target (ACCEPT, DNAT) that is not a chain of the table is not navigable.
-      if (s.declarations.length === 0 && s.appends.length === 0) return undefined;
-      return s;
-    }
+  const { starts, ends, sites } = positionIndex(model);
+  // Last token starting at or before the offset; listing rules share their chain header token, so
+  // equal starts are possible and any of them names the same chain.
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  return undefined;
+  return found >= 0 && offset <= ends[found]! ? sites[found] : undefined;
 }
 
 export function chainDefinition(model: IptablesModel, offset: number): Span[] {

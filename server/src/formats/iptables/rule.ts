@@ -1,23 +1,20 @@
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
 import {
-  MATCH_PROTOCOL,
   addressList,
   familyAllows,
-  matchSpec,
+  matchExtension,
   natRange,
-  optionMeta,
-  optionByLabel,
-  mandatoryOptions,
-  protocolMatch,
+  protocolExtension,
   protocolNumber,
-  targetSpec,
+  targetExtension,
   typeCheck,
-  type ExtensionSpec,
+  type ExtOption,
+  type Extension,
   type Family,
-  type OptionSpec,
 } from './extensions/index';
-import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget, Token } from './model';
+import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget } from './model';
+import { SPAN, SaveToken, lazySpan, type Fields } from './tokenize';
 
 /**
  * Reads the arguments of one rule line the way iptables 1.8.9 does (`do_parse` in
@@ -33,25 +30,178 @@ import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget, 
  * - values are checked with the option tables in ./extensions (generated from iptables 1.8.9).
  * Modules and targets we have no table for (xtables-addons, newer kernels) are never errors:
  * their options are kept as they come.
+ *
+ * Performance: a 75,000-line dump yields about 55,000 rules that stay alive as long as the
+ * document, so the model objects are classes with a fixed shape whose span objects are created
+ * only when asked for (`LazySpan`), arrays are exactly sized or shared when empty, and one
+ * `RuleReader` is reused for every line of a dump (its per-line state lives in fields, not in
+ * objects allocated per line).
  */
 
-export interface RuleContext {
-  readonly table: string;
-  readonly line: number;
-  readonly lineSpan: Span;
-  readonly counters?: Counters;
-  readonly family: Family;
-  /** Chains declared in the table so far (a jump to one takes no options). */
-  readonly chains: { has(name: string): boolean };
-  /** The last token when its opening quote is never closed: iptables reads the line break into it. */
-  readonly unterminated?: Token;
+/** Shared by every option without values, module without options and rule without matches (never written). */
+const NO_TOKENS: readonly SaveToken[] = Object.freeze([]);
+const NO_OPTIONS: readonly IptOption[] = Object.freeze([]);
+const NO_MATCHES: readonly IptMatch[] = Object.freeze([]);
+
+/** Where a SaveOption keeps its extension table entry. */
+const EXT: unique symbol = Symbol('ext');
+
+/*
+ * Model classes: fields are `declare`d and assigned in the constructor (class field initialisers,
+ * `#private` ones above all, cost more than the whole rest of the parse on V8 12), every field is
+ * an own property from the start (one shape per class), and the span is cached on first use.
+ */
+
+/** An option of a match or target (`--dport 80`); its span runs from its `!` or name to its last value. */
+export class SaveOption implements IptOption {
+  declare readonly name: SaveToken;
+  declare readonly negation?: Span;
+  declare readonly values: readonly SaveToken[];
+  declare readonly start: number;
+  declare readonly end: number;
+  declare [SPAN]: Span | undefined;
+  /** The option's entry in the extension table; undefined for options we have no table for. */
+  declare readonly [EXT]: ExtOption | undefined;
+
+  constructor(name: SaveToken, negation: Span | undefined, values: readonly SaveToken[], ext: ExtOption | undefined) {
+    const last = values.length > 0 ? values[values.length - 1]!.end : name.end;
+    this.name = name;
+    (this as Fields<SaveOption>).negation = negation;
+    this.values = values;
+    this.start = negation && negation.start < name.start ? negation.start : name.start;
+    this.end = last > name.end ? last : name.end;
+    this[SPAN] = undefined;
+    this[EXT] = ext;
+  }
+
+  get span(): Span {
+    return lazySpan(this);
+  }
 }
 
-export interface RuleParse {
-  readonly rule?: IptRule;
-  /** `-N CHAIN`: a chain created by a command line rather than a `:CHAIN` declaration. */
-  readonly newChain?: Token;
-  readonly problems: readonly ParseProblem[];
+/** `-m NAME` (or an implicit protocol match) with its options. */
+export class SaveMatch implements IptMatch {
+  declare readonly name: SaveToken;
+  declare readonly explicit: boolean;
+  declare options: readonly IptOption[];
+  declare start: number;
+  declare end: number;
+  declare [SPAN]: Span | undefined;
+
+  constructor(name: SaveToken, explicit: boolean, start: number, end: number) {
+    this.name = name;
+    this.explicit = explicit;
+    this.options = NO_OPTIONS;
+    this.start = start;
+    this.end = end;
+    this[SPAN] = undefined;
+  }
+
+  get span(): Span {
+    return lazySpan(this);
+  }
+}
+
+/** `-j NAME` / `-g NAME` with its options; the span runs from `-j` to the end of the last option. */
+export class SaveTarget implements IptTarget {
+  declare readonly kind: 'jump' | 'goto';
+  declare readonly name: SaveToken;
+  declare options: readonly IptOption[];
+  declare start: number;
+  declare end: number;
+  declare [SPAN]: Span | undefined;
+
+  constructor(kind: 'jump' | 'goto', name: SaveToken, start: number, end: number) {
+    this.kind = kind;
+    this.name = name;
+    this.options = NO_OPTIONS;
+    this.start = start;
+    this.end = end;
+    this[SPAN] = undefined;
+  }
+
+  get span(): Span {
+    return lazySpan(this);
+  }
+}
+
+/** `[packets:bytes]` or `-c packets bytes`. */
+export class SaveCounters implements Counters {
+  declare readonly packets: number;
+  declare readonly bytes: number;
+  declare readonly start: number;
+  declare readonly end: number;
+  declare [SPAN]: Span | undefined;
+
+  constructor(packets: number, bytes: number, start: number, end: number) {
+    this.packets = packets;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this[SPAN] = undefined;
+  }
+
+  get span(): Span {
+    return lazySpan(this);
+  }
+}
+
+/** One rule line; the span is the line without its surrounding blanks. */
+export class SaveRule implements IptRule {
+  declare readonly table: string;
+  declare readonly chain: SaveToken;
+  declare readonly command: SaveToken;
+  declare readonly counters?: Counters;
+  declare readonly source?: IptBasicMatch;
+  declare readonly destination?: IptBasicMatch;
+  declare readonly inInterface?: IptBasicMatch;
+  declare readonly outInterface?: IptBasicMatch;
+  declare readonly protocol?: IptBasicMatch;
+  declare readonly fragment?: { readonly span: Span; readonly negation?: Span };
+  declare readonly matches: readonly IptMatch[];
+  declare readonly target?: IptTarget;
+  declare readonly line: number;
+  declare readonly start: number;
+  declare readonly end: number;
+  declare [SPAN]: Span | undefined;
+
+  constructor(r: RuleReader, chain: SaveToken, command: SaveToken, matches: readonly IptMatch[]) {
+    this.table = r.table;
+    this.chain = chain;
+    this.command = command;
+    (this as Fields<SaveRule>).counters = r.counters;
+    (this as Fields<SaveRule>).source = r.source;
+    (this as Fields<SaveRule>).destination = r.destination;
+    (this as Fields<SaveRule>).inInterface = r.inInterface;
+    (this as Fields<SaveRule>).outInterface = r.outInterface;
+    (this as Fields<SaveRule>).protocol = r.protocol;
+    (this as Fields<SaveRule>).fragment = r.fragment;
+    this.matches = matches;
+    (this as Fields<SaveRule>).target = r.target;
+    this.line = r.line;
+    this.start = r.lineStart;
+    this.end = r.lineEnd;
+    this[SPAN] = undefined;
+  }
+
+  get span(): Span {
+    return lazySpan(this);
+  }
+}
+
+function addOption(m: SaveMatch | SaveTarget, o: IptOption): void {
+  if (m.options === NO_OPTIONS) m.options = [o];
+  else (m.options as IptOption[]).push(o);
+}
+
+/** Arrays grown by push keep spare capacity; the model keeps exact copies. */
+function compact(m: SaveMatch | SaveTarget): void {
+  if (m.options.length > 1) m.options = m.options.slice();
+}
+
+/** A basic match as the reader builds it (`IptBasicMatch` with our token class). */
+interface BasicMatch extends IptBasicMatch {
+  readonly value: SaveToken;
 }
 
 type BasicKey = 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol';
@@ -68,6 +218,9 @@ interface BaseOption extends BaseOptionDef {
   /** `--long`, and `-x` for messages. */
   readonly label: string;
   readonly shortLabel: string;
+  /** -A -C -D -I -R -L -S -F -Z -N -X -E -P. */
+  readonly command: boolean;
+  readonly basic: BasicKey | undefined;
 }
 
 const BASE_DEFS: readonly BaseOptionDef[] = [
@@ -109,66 +262,105 @@ const BASE_DEFS: readonly BaseOptionDef[] = [
   { long: 'ipv4', short: '4', arg: 0 },
   { long: 'ipv6', short: '6', arg: 0 },
 ];
-const BASE: readonly BaseOption[] = BASE_DEFS.map((b) => ({ ...b, label: `--${b.long}`, shortLabel: `-${b.short}` }));
-const BASE_BY_LABEL = new Map<string, BaseOption>();
-for (const b of BASE) BASE_BY_LABEL.set(b.label, b);
-const SHORT = new Map<string, BaseOption>();
-for (const b of BASE) if (!SHORT.has(b.short) && b.short !== '0') SHORT.set(b.short, b);
-SHORT.set('b', { long: 'b', short: 'b', arg: 0, label: '-b', shortLabel: '-b' });
-
 const COMMANDS = new Set(['A', 'C', 'D', 'I', 'R', 'L', 'S', 'F', 'Z', 'N', 'X', 'E', 'P']);
 const RULE_COMMANDS = new Set(['A', 'C', 'D', 'I', 'R']);
 const BASIC: Readonly<Record<string, BasicKey>> = { s: 'source', d: 'destination', i: 'inInterface', o: 'outInterface', p: 'protocol' };
+const baseOption = (b: BaseOptionDef): BaseOption => ({ ...b, label: `--${b.long}`, shortLabel: `-${b.short}`, command: COMMANDS.has(b.short), basic: BASIC[b.short] });
+const BASE: readonly BaseOption[] = BASE_DEFS.map(baseOption);
+const BASE_BY_LABEL = new Map<string, BaseOption>();
+for (const b of BASE) BASE_BY_LABEL.set(b.label, b);
+/** Short options by character code (ASCII only; others are unknown). */
+const SHORT: (BaseOption | undefined)[] = new Array<BaseOption | undefined>(128).fill(undefined);
+for (const b of BASE) if (SHORT[b.short.charCodeAt(0)] === undefined && b.short !== '0') SHORT[b.short.charCodeAt(0)] = b;
+SHORT['b'.charCodeAt(0)] = baseOption({ long: 'b', short: 'b', arg: 0 });
 const STANDARD_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'CONTINUE']);
 const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 
-interface Loaded {
-  readonly spec: ExtensionSpec | undefined;
-  readonly name: Token;
-  readonly explicit: boolean;
-  readonly options: IptOption[];
-  /** Options given so far, by identity (x6 option id, or name), with the option spec. */
-  start: number;
-  end: number;
-}
+type Module = SaveMatch | SaveTarget;
 
-type Resolved =
-  | { kind: 'base'; base: BaseOption }
-  | { kind: 'ext'; owner: Loaded; opt: OptionSpec }
-  | { kind: 'ambiguous'; names: string[] }
-  | { kind: 'unknown' };
+/** The chains declared in a table so far, by name. */
+type Chains = ReadonlyMap<string, { readonly name: { readonly value: string } }>;
 
-const sub = (t: Token, from: number, to: number = t.value.length): Token => {
+/** How `resolveLong` answered (details in `resolvedBase` / `resolvedOwner` / `resolvedOpt` / `ambiguous`). */
+const UNKNOWN = 0;
+const BASE_OPT = 1;
+const EXT_OPT = 2;
+const AMBIGUOUS = 3;
+
+const sub = (t: SaveToken, from: number, to: number = t.value.length): SaveToken => {
   // Tokens with quotes have value/text offsets that differ; sub-tokens only come from bare words.
-  const bare = t.span.end - t.span.start === t.value.length;
-  return {
-    value: t.value.slice(from, to),
-    span: bare ? { start: t.span.start + from, end: t.span.start + to } : t.span,
-  };
+  const bare = t.end - t.start === t.value.length;
+  return bare ? new SaveToken(t.value.slice(from, to), t.start + from, t.start + to) : new SaveToken(t.value.slice(from, to), t.start, t.end);
 };
 
-export function parseRuleArgs(tokens: readonly Token[], _text: string, ctx: RuleContext): RuleParse {
-  const reader = new RuleReader(tokens, ctx);
-  reader.run();
-  return reader.finish();
+const startsWithDash = (s: string): boolean => s.charCodeAt(0) === 45;
+/** What getopt and iptables treat as "an option, not a value": `-x...` but not `-` alone. */
+const isOptionWord = (s: string): boolean => s.length > 1 && s.charCodeAt(0) === 45;
+/** Neither `-...` nor `!...` (iptables refuses those as further words of an option). */
+const isPlainWord = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return c !== 45 && c !== 33;
+};
+
+/** Any JavaScript `\s` character (what `/\s/` matches), without a regular expression. */
+function hasWhitespace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127) continue;
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return true;
+  }
+  return false;
 }
 
-/** One rule line being read; a class so the hot path allocates no closures per line. */
-class RuleReader {
-  problems: ParseProblem[] = NO_PROBLEMS;
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads rule lines of one dump. `read` takes one line's tokens and returns its rule (or
+ * undefined), pushing problems into the dump's problem list; `newChain` is set for `-N CHAIN`.
+ */
+export class RuleReader {
+  readonly problems: ParseProblem[];
   readonly family: Family;
-  command: { token: Token; letter: string } | undefined;
-  chain: Token | undefined;
-  newChain: Token | undefined;
-  readonly basics: Partial<Record<BasicKey, IptBasicMatch>> = {};
+
+  // The line being read.
+  tokens: readonly SaveToken[] = NO_TOKENS;
+  table = '';
+  line = 0;
+  lineStart = 0;
+  lineEnd = 0;
+  /** Chains declared in the table so far (a jump to one takes no options). */
+  chains: Chains = new Map();
+  /** The last token when its opening quote is never closed: iptables reads the line break into it. */
+  unterminated: SaveToken | undefined;
+
+  commandToken: SaveToken | undefined;
+  commandLetter = '';
+  chain: SaveToken | undefined;
+  /** `-N CHAIN`: a chain created by a command line rather than a `:CHAIN` declaration. */
+  newChain: SaveToken | undefined;
+  source: BasicMatch | undefined;
+  destination: BasicMatch | undefined;
+  inInterface: BasicMatch | undefined;
+  outInterface: BasicMatch | undefined;
+  protocol: BasicMatch | undefined;
   fragment: IptRule['fragment'];
   counters: Counters | undefined;
-  readonly matches: Loaded[] = [];
-  /** Matches and target, newest first (iptables' merged option table puts new options first). */
-  readonly loaded: Loaded[] = [];
-  target: Loaded | undefined;
+  /** Matches in order, with their extension tables. */
+  readonly matches: SaveMatch[] = [];
+  readonly matchExts: (Extension | undefined)[] = [];
+  /** Matches and target in load order (iptables' merged option table puts new options first: read backwards). */
+  readonly loaded: Module[] = [];
+  readonly loadedExts: (Extension | undefined)[] = [];
+  target: SaveTarget | undefined;
+  targetExt: Extension | undefined;
   targetIsChain = false;
-  targetKind: 'jump' | 'goto' = 'jump';
   protoLoaded = false;
   invert: Span | undefined;
   endOfOptions = false;
@@ -176,52 +368,120 @@ class RuleReader {
   /** Set by `required` when it met the pre-1.6 `--opt ! value` form (reported, read as negation). */
   intraNegation: Span | undefined;
 
-  constructor(
-    readonly tokens: readonly Token[],
-    readonly ctx: RuleContext,
-  ) {
-    this.family = ctx.family;
-    this.counters = ctx.counters;
+  // What resolveLong found.
+  resolvedBase: BaseOption | undefined;
+  resolvedOwner = -1;
+  resolvedOpt: ExtOption | undefined;
+  ambiguous: string[] = [];
+
+  constructor(problems: ParseProblem[], family: Family) {
+    this.problems = problems;
+    this.family = family;
+  }
+
+  /**
+   * Reads one line. `lineStart`/`lineEnd` delimit the line without surrounding blanks (the rule's
+   * span); `counters` are the line's `[packets:bytes]` prefix, if any.
+   */
+  read(tokens: readonly SaveToken[], table: string, chains: Chains, line: number, lineStart: number, lineEnd: number, counters: Counters | undefined, unterminated: SaveToken | undefined): SaveRule | undefined {
+    this.tokens = tokens;
+    this.table = table;
+    this.chains = chains;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.lineEnd = lineEnd;
+    this.counters = counters;
+    this.unterminated = unterminated;
+    this.commandToken = undefined;
+    this.commandLetter = '';
+    this.chain = undefined;
+    this.newChain = undefined;
+    this.source = undefined;
+    this.destination = undefined;
+    this.inInterface = undefined;
+    this.outInterface = undefined;
+    this.protocol = undefined;
+    this.fragment = undefined;
+    this.matches.length = 0;
+    this.matchExts.length = 0;
+    this.loaded.length = 0;
+    this.loadedExts.length = 0;
+    this.target = undefined;
+    this.targetExt = undefined;
+    this.targetIsChain = false;
+    this.protoLoaded = false;
+    this.invert = undefined;
+    this.endOfOptions = false;
+    this.i = 0;
+    this.intraNegation = undefined;
+    this.run();
+    const rule = this.finish();
+    this.tokens = NO_TOKENS;
+    this.matches.length = 0;
+    this.matchExts.length = 0;
+    this.loaded.length = 0;
+    this.loadedExts.length = 0;
+    return rule;
   }
 
   syntax(message: string, s: Span): void {
-    if (this.problems === NO_PROBLEMS) this.problems = [];
     this.problems.push({ code: 'parse/iptables-syntax', message, span: s });
   }
 
-
-  /** Loaded modules newest first: iptables' merged option table puts new options first. */
-  loadedNewestFirst(): Loaded[] {
-    return this.loaded;
+  /** A module whose options can be given: known table, and not a target that is a chain. */
+  private resolvable(k: number): Extension | undefined {
+    const ext = this.loadedExts[k];
+    return ext && !(this.loaded[k] === this.target && this.targetIsChain) ? ext : undefined;
   }
 
   /** `label` is the option as written up to '=' (`--dport`); exact names first, then getopt prefixes. */
-  resolveLong(label: string): Resolved {
+  resolveLong(label: string): number {
     const base = BASE_BY_LABEL.get(label);
-    if (base) return { kind: 'base', base };
-    const loaded = this.loadedNewestFirst();
-    for (const l of loaded) {
-      if (!l.spec || (l === this.target && this.targetIsChain)) continue;
-      const o = optionByLabel(l.spec, label);
-      if (o) return { kind: 'ext', owner: l, opt: o };
+    if (base) {
+      this.resolvedBase = base;
+      return BASE_OPT;
     }
-    const name = label.slice(2);
-    // getopt_long: a unique prefix (or several prefixes naming the same option) is accepted.
-    const hits: { key: string; r: Resolved; n: string }[] = [];
-    for (const b of BASE) if (b.long.startsWith(name)) hits.push({ key: `base:${b.short}`, r: { kind: 'base', base: b }, n: b.long });
-    for (const l of loaded) {
-      if (!l.spec || (l === this.target && this.targetIsChain)) continue;
-      for (const o of l.spec.options) {
-        if (o.n.startsWith(name)) hits.push({ key: `${l.start}:${o.id ?? o.n}`, r: { kind: 'ext', owner: l, opt: o }, n: o.n });
+    for (let k = this.loaded.length - 1; k >= 0; k--) {
+      const ext = this.resolvable(k);
+      if (!ext) continue;
+      const o = ext.byLabel.get(label);
+      if (o) {
+        this.resolvedOwner = k;
+        this.resolvedOpt = o;
+        return EXT_OPT;
       }
     }
-    if (hits.length === 0) return { kind: 'unknown' };
-    if (hits.every((h) => h.key === hits[0]!.key)) return hits[0]!.r;
-    return { kind: 'ambiguous', names: hits.map((h) => `--${h.n}`) };
+    return this.resolvePrefix(label.slice(2));
   }
 
-  /** The next word as a this.required value; getopt takes it even when it starts with '-'. */
-  required(opt: Token, attached: Token | undefined, label: string): Token | undefined {
+  /** getopt_long: a unique prefix (or several prefixes naming the same option) is accepted. */
+  private resolvePrefix(name: string): number {
+    const hits: { key: string; base?: BaseOption; owner?: number; opt?: ExtOption; n: string }[] = [];
+    for (const b of BASE) if (b.long.startsWith(name)) hits.push({ key: `base:${b.short}`, base: b, n: b.long });
+    for (let k = this.loaded.length - 1; k >= 0; k--) {
+      const ext = this.resolvable(k);
+      if (!ext) continue;
+      for (const o of ext.options) {
+        if (o.spec.n.startsWith(name)) hits.push({ key: `${k}:${o.spec.id ?? o.spec.n}`, owner: k, opt: o, n: o.spec.n });
+      }
+    }
+    if (hits.length === 0) return UNKNOWN;
+    if (hits.every((h) => h.key === hits[0]!.key)) {
+      const h = hits[0]!;
+      if (h.base) {
+        this.resolvedBase = h.base;
+        return BASE_OPT;
+      }
+      this.resolvedOwner = h.owner!;
+      this.resolvedOpt = h.opt;
+      return EXT_OPT;
+    }
+    this.ambiguous = hits.map((h) => `--${h.n}`);
+    return AMBIGUOUS;
+  }
+
+  /** The next word as a required value; getopt takes it even when it starts with '-'. */
+  required(opt: SaveToken, attached: SaveToken | undefined, label: string): SaveToken | undefined {
     this.intraNegation = undefined;
     if (attached) return attached;
     const v = this.tokens[this.i];
@@ -231,117 +491,180 @@ class RuleReader {
     }
     this.i++;
     const w = this.tokens[this.i];
-    if (v.value === '!' && w && !(w.value.startsWith('-') && w.value.length > 1)) {
+    if (v.value === '!' && w && !isOptionWord(w.value)) {
       // iptables 1.8 takes '!' as the value and then rejects the real value as a stray argument.
       this.i++;
       this.intraNegation = v.span;
-      this.syntax(`'${label} ! ${w.value}' is the old negation form iptables 1.8 rejects; write '! ${label} ${w.value}'`, { start: v.span.start, end: w.span.end });
+      this.syntax(`'${label} ! ${w.value}' is the old negation form iptables 1.8 rejects; write '! ${label} ${w.value}'`, { start: v.start, end: w.end });
       return w;
     }
     return v;
   }
+
   /** A further word for two-word options: iptables refuses one that starts with '-' or is '!'. */
-  second(): Token | undefined {
+  second(): SaveToken | undefined {
     const v = this.tokens[this.i];
-    if (!v || v.value.startsWith('-') || v.value.startsWith('!')) return undefined;
+    if (!v || !isPlainWord(v.value)) return undefined;
     this.i++;
     return v;
   }
 
-  loadMatch(name: Token, explicit: boolean, start: number): Loaded {
-    const spec = matchSpec(name.value);
-    const l: Loaded = { spec, name, explicit, options: [], start, end: name.span.end };
-    if (spec && !familyAllows(spec, this.family)) {
-      this.syntax(`match '${name.value}' exists only in ${spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}; this is an ${this.family === 'ipv6' ? 'ip6tables' : 'iptables'} dump`, name.span);
+  private load(m: Module, ext: Extension | undefined): void {
+    this.loaded.push(m);
+    this.loadedExts.push(ext);
+  }
+
+  loadMatch(name: SaveToken, explicit: boolean, start: number, end: number, ext: Extension | undefined): SaveMatch {
+    const l = new SaveMatch(name, explicit, start, end);
+    if (ext && !familyAllows(ext.spec, this.family)) {
+      this.syntax(`match '${name.value}' exists only in ${ext.spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}; this is an ${this.family === 'ipv6' ? 'ip6tables' : 'iptables'} dump`, name.span);
     }
     this.matches.push(l);
-    this.loaded.unshift(l);
+    this.matchExts.push(ext);
+    this.load(l, ext);
     return l;
   }
 
-  addExtOption(owner: Loaded, opt: OptionSpec, nameTok: Token, attached: Token | undefined, neg: Span | undefined): void {
-    const meta = optionMeta(opt);
-    const label = meta.label;
-    const ext = owner.spec!.name;
-    const values: Token[] = [];
+  addExtOption(k: number, o: ExtOption, nameTok: SaveToken, attached: SaveToken | undefined, neg: Span | undefined): void {
+    const owner = this.loaded[k]!;
+    const opt = o.spec;
+    const label = o.label;
+    const ext = this.loadedExts[k]!.spec.name;
+    let values: readonly SaveToken[] = NO_TOKENS;
     if (opt.arg === 0) {
       if (attached) this.syntax(`option '${label}' takes no value`, attached.span);
     } else {
       const v = this.required(nameTok, attached, label);
       if (v) {
-        values.push(v);
         if (opt.arg === 2) {
           const w = this.second();
-          if (w) values.push(w);
-          else this.syntax(`option '${label}' requires two values`, v.span);
-        }
+          if (w) values = [v, w];
+          else {
+            values = [v];
+            this.syntax(`option '${label}' requires two values`, v.span);
+          }
+        } else values = [v];
       }
     }
     if (neg && !opt.inv) this.syntax(`option '${label}' of ${ext} cannot be negated with '!'`, neg);
-    const key = meta.key;
     // Earlier options of the same module: given twice? excluded by this one?
     let excluded = false;
-    for (const prev of owner.options) {
-      const other = owner.spec ? optionByLabel(owner.spec, prev.name.value) : undefined;
+    const prevs = owner.options;
+    for (let p = 0; p < prevs.length; p++) {
+      const prev = prevs[p] as SaveOption;
+      const other = prev[EXT];
       if (!other) continue;
-      if (meta.once && optionMeta(other).key === key) {
+      if (o.once && other.key === o.key) {
         this.syntax(`${ext}: option '${label}' can be given only once`, nameTok.span);
         break;
       }
-      if (!excluded && opt.excl && other.id !== undefined && opt.excl & (1 << other.id) && other.n !== opt.n) {
+      if (!excluded && opt.excl && other.spec.id !== undefined && opt.excl & (1 << other.spec.id) && other.spec.n !== opt.n) {
         excluded = true;
         this.syntax(`${ext}: option '${label}' cannot be used together with '${prev.name.value}'`, nameTok.span);
       }
     }
     const intra = opt.arg > 0 ? this.intraNegation : undefined;
     if (intra) neg = intra;
-    const checks = meta.checks;
-    for (let k = intra ? values.length : 0; k < values.length; k++) {
-      const v = values[k]!;
-      const check = checks?.[k];
+    const checks = o.checks;
+    for (let j = intra ? values.length : 0; j < values.length; j++) {
+      const v = values[j]!;
+      const check = checks?.[j];
       const err = check ? check(v.value, this.family) : opt.type === 'OLD' ? undefined : typeCheck(opt.type, v.value, this.family, opt.min ?? 0, opt.max ?? 0);
       if (err) this.syntax(`${ext} ${label}: ${err}`, v.span);
     }
-    const option = makeOption(nameTok.value === label ? nameTok : { value: label, span: nameTok.span }, neg, values);
-    owner.options.push(option);
-    if (option.span.end > owner.end) owner.end = option.span.end;
-    if (owner.options.length === 1 && !owner.explicit) owner.start = option.span.start;
+    let name = nameTok;
+    if (nameTok.value === label) nameTok.value = label; // the table's string: the text's copy can go
+    else name = new SaveToken(label, nameTok.start, nameTok.end);
+    const option = new SaveOption(name, neg, values, o);
+    addOption(owner, option);
+    if (option.end > owner.end) owner.end = option.end;
+    if (owner.options.length === 1 && owner instanceof SaveMatch && !owner.explicit) owner.start = option.start;
   }
 
   /** An option nobody we know defines, kept on the newest unknown module (lenient) or reported. */
-  unknownOption(nameTok: Token, attached: Token | undefined, neg: Span | undefined): void {
-    const values: Token[] = attached ? [attached] : [];
-    while (!attached && this.i < this.tokens.length) {
-      const v = this.tokens[this.i]!;
-      if ((v.value.startsWith('-') && v.value.length > 1) || v.value === '!') break;
-      values.push(v);
-      this.i++;
+  unknownOption(nameTok: SaveToken, attached: SaveToken | undefined, neg: Span | undefined): void {
+    let values: readonly SaveToken[];
+    if (attached) values = [attached];
+    else {
+      const from = this.i;
+      while (this.i < this.tokens.length) {
+        const v = this.tokens[this.i]!.value;
+        if (isOptionWord(v) || v === '!') break;
+        this.i++;
+      }
+      values = this.i > from ? this.tokens.slice(from, this.i) : NO_TOKENS;
     }
-    const owner = this.loadedNewestFirst().find((l) => !l.spec && !(l === this.target && this.targetIsChain));
-    const option = makeOption(nameTok, neg, values);
+    let owner: Module | undefined;
+    for (let k = this.loaded.length - 1; k >= 0; k--) {
+      const l = this.loaded[k]!;
+      if (!this.loadedExts[k] && !(l === this.target && this.targetIsChain)) {
+        owner = l;
+        break;
+      }
+    }
+    const option = new SaveOption(nameTok, neg, values, undefined);
     if (!owner) {
-      const hint = this.basics.protocol ? '' : ' (a protocol option like --dport needs -p tcp/udp before it, or -m with its module)';
+      const hint = this.protocol ? '' : ' (a protocol option like --dport needs -p tcp/udp before it, or -m with its module)';
       this.syntax(`unknown option '${nameTok.value}'${hint}`, nameTok.span);
     }
-    let keep = owner ?? this.target;
+    let keep: Module | undefined = owner ?? this.target;
     for (let k = this.matches.length - 1; !keep && k >= 0; k--) if (this.matches[k]!.explicit) keep = this.matches[k];
     if (keep) {
-      keep.options.push(option);
-      if (option.span.end > keep.end) keep.end = option.span.end;
+      addOption(keep, option);
+      if (option.end > keep.end) keep.end = option.end;
     }
   }
 
-  handleBase(b: BaseOption, optTok: Token, attached: Token | undefined, neg: Span | undefined, word: Token): void {
+  private setBasic(key: BasicKey, b: BasicMatch): void {
+    switch (key) {
+      case 'source':
+        this.source = b;
+        return;
+      case 'destination':
+        this.destination = b;
+        return;
+      case 'inInterface':
+        this.inInterface = b;
+        return;
+      case 'outInterface':
+        this.outInterface = b;
+        return;
+      case 'protocol':
+        this.protocol = b;
+        return;
+    }
+  }
+
+  private basic(key: BasicKey): BasicMatch | undefined {
+    switch (key) {
+      case 'source':
+        return this.source;
+      case 'destination':
+        return this.destination;
+      case 'inInterface':
+        return this.inInterface;
+      case 'outInterface':
+        return this.outInterface;
+      case 'protocol':
+        return this.protocol;
+    }
+  }
+
+  handleBase(b: BaseOption, optTok: SaveToken, attached: SaveToken | undefined, neg: Span | undefined, word: SaveToken): void {
     const letter = b.short;
     const shown = optTok.value.startsWith('--') ? b.label : b.shortLabel;
-    if (COMMANDS.has(letter)) {
+    if (b.command) {
       if (neg) this.syntax(`'!' cannot negate '${shown}'`, neg);
-      if (this.command) this.syntax(`cannot use -${letter} together with -${this.command.letter}: one command per line`, optTok.span);
-      else this.command = { token: optTok, letter };
+      if (this.commandToken) this.syntax(`cannot use -${letter} together with -${this.commandLetter}: one command per line`, optTok.span);
+      else {
+        this.commandToken = optTok;
+        this.commandLetter = letter;
+        if (optTok.value === b.shortLabel) optTok.value = b.shortLabel; // the table's string: the text's copy can go
+      }
       if (b.arg === 1) {
         const arg = this.required(optTok, attached, shown);
         if (!arg) return;
-        if (!this.chain || this.command.token === optTok) this.chain = arg;
+        if (!this.chain || this.commandToken === optTok) this.chain = arg;
         if (letter === 'N') {
           if (arg.value.startsWith('-') || arg.value.startsWith('!')) this.syntax(`chain name '${arg.value}' cannot start with '${arg.value[0]}'`, arg.span);
           else if (arg.value.length > 28) this.syntax(`chain name '${arg.value}' is ${arg.value.length} characters long; iptables allows 28`, arg.span);
@@ -352,30 +675,30 @@ class RuleReader {
         }
         if (letter === 'I' || letter === 'D' || letter === 'R') {
           const n = this.tokens[this.i];
-          if (n && !n.value.startsWith('-') && !n.value.startsWith('!')) {
+          if (n && isPlainWord(n.value)) {
             this.i++;
-            if (!/^\d+$/.test(n.value) || Number(n.value) < 1) this.syntax(`invalid rule number '${n.value}'`, n.span);
+            if (!isDigits(n.value) || Number(n.value) < 1) this.syntax(`invalid rule number '${n.value}'`, n.span);
           } else if (letter === 'R') this.syntax(`-R needs a rule number after the chain`, arg.span);
         }
       } else {
-        // -L/-S/-F/-Z/-X: optional this.chain (and rule number for -L/-S/-Z) unless the next word is an option.
+        // -L/-S/-F/-Z/-X: optional chain (and rule number for -L/-S/-Z) unless the next word is an option.
         let n = this.tokens[this.i];
-        if (!attached && n && !n.value.startsWith('-') && !n.value.startsWith('!')) {
+        if (!attached && n && isPlainWord(n.value)) {
           this.i++;
           n = this.tokens[this.i];
-          if ((letter === 'L' || letter === 'S' || letter === 'Z') && n && !n.value.startsWith('-') && !n.value.startsWith('!')) this.i++;
+          if ((letter === 'L' || letter === 'S' || letter === 'Z') && n && isPlainWord(n.value)) this.i++;
         }
       }
       return;
     }
-    const basic = BASIC[letter];
+    const basic = b.basic;
     if (basic) {
-      // -s/-d/-this.i/-o read the whole argv word, so `-s1.2.3.4` gives them '-s1.2.3.4'.
+      // -s/-d/-i/-o read the whole argv word, so `-s1.2.3.4` gives them '-s1.2.3.4'.
       const v = attached && letter !== 'p' ? word : this.required(optTok, attached, shown);
       if (!v) return;
       const negation = neg ?? this.intraNegation;
-      if (this.basics[basic]) this.syntax(`'-${letter}' can be given only once per rule`, optTok.span);
-      else this.basics[basic] = negation ? { value: v, negation } : { value: v };
+      if (this.basic(basic)) this.syntax(`'-${letter}' can be given only once per rule`, optTok.span);
+      else this.setBasic(basic, negation ? { value: v, negation } : { value: v });
       if (this.intraNegation) return;
       if (letter === 's' || letter === 'd') {
         const err = addressList(v.value, this.family);
@@ -404,25 +727,29 @@ class RuleReader {
         }
         if (name.value.length === 0) this.syntax(`empty target name`, name.span);
         else if (name.value.length > 28) this.syntax(`target name '${name.value}' is longer than 28 characters`, name.span);
-        else if (name === this.ctx.unterminated || /\s/.test(name.value)) this.syntax(`target name '${name.value.trim()}' contains blanks (unclosed quote?)`, name.span);
-        const spec = letter === 'j' ? targetSpec(name.value) : undefined;
-        if (spec && !familyAllows(spec, this.family)) {
-          this.syntax(`target '${name.value}' exists only in ${spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}`, name.span);
+        else if (name === this.unterminated || hasWhitespace(name.value)) this.syntax(`target name '${name.value.trim()}' contains blanks (unclosed quote?)`, name.span);
+        const ext = letter === 'j' ? targetExtension(name.value) : undefined;
+        if (ext) {
+          name.value = ext.spec.name; // the table's string: the text's copy can go
+          if (!familyAllows(ext.spec, this.family)) this.syntax(`target '${name.value}' exists only in ${ext.spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}`, name.span);
         }
-        this.targetIsChain = !spec && (STANDARD_TARGETS.has(name.value) || this.ctx.chains.has(name.value));
-        if (letter === 'g') this.targetIsChain = true;
-        this.target = { spec, name, explicit: true, options: [], start: optTok.span.start, end: name.span.end };
-        this.loaded.unshift(this.target);
-        this.targetKind = letter === 'g' ? 'goto' : 'jump';
+        const declared = this.chains.get(name.value);
+        if (declared) name.value = declared.name.value; // one string per chain name
+        this.targetIsChain = letter === 'g' || (!ext && (STANDARD_TARGETS.has(name.value) || declared !== undefined));
+        this.target = new SaveTarget(letter === 'g' ? 'goto' : 'jump', name, optTok.start, name.end);
+        this.targetExt = ext;
+        this.load(this.target, ext);
         return;
       }
       case 'm': {
         if (neg) this.syntax(`'!' cannot negate '${shown}'`, neg);
         const name = this.required(optTok, attached, shown);
         if (!name) return;
-        if (name === this.ctx.unterminated) this.syntax(`match name '${name.value}' runs to the end of the line (unclosed quote)`, name.span);
-        const l = this.loadMatch(name, true, optTok.span.start);
-        if (l.spec && MATCH_PROTOCOL[l.spec.name] !== undefined) this.protoLoaded = true;
+        if (name === this.unterminated) this.syntax(`match name '${name.value}' runs to the end of the line (unclosed quote)`, name.span);
+        const ext = matchExtension(name.value);
+        if (ext) name.value = ext.spec.name; // the table's string: the text's copy can go
+        this.loadMatch(name, true, optTok.start, name.end, ext);
+        if (ext && ext.protocol !== undefined) this.protoLoaded = true;
         return;
       }
       case 'c': {
@@ -434,14 +761,14 @@ class RuleReader {
           this.syntax(`-c needs a packet and a byte counter`, p.span);
           return;
         }
-        if (!/^\d+$/.test(p.value)) this.syntax(`packet counter '${p.value}' is not a number`, p.span);
-        else if (!/^\d+$/.test(b2.value)) this.syntax(`byte counter '${b2.value}' is not a number`, b2.span);
-        else this.counters = { packets: Number(p.value), bytes: Number(b2.value), span: { start: optTok.span.start, end: b2.span.end } };
+        if (!isDigits(p.value)) this.syntax(`packet counter '${p.value}' is not a number`, p.span);
+        else if (!isDigits(b2.value)) this.syntax(`byte counter '${b2.value}' is not a number`, b2.span);
+        else this.counters = new SaveCounters(Number(p.value), Number(b2.value), optTok.start, b2.end);
         return;
       }
       case 't': {
         const v = this.required(optTok, attached, shown);
-        this.syntax(`'-t' cannot be used inside an iptables-restore file: the table comes from the '*table' line`, v ? { start: optTok.span.start, end: v.span.end } : optTok.span);
+        this.syntax(`'-t' cannot be used inside an iptables-restore file: the table comes from the '*table' line`, v ? { start: optTok.start, end: v.end } : optTok.span);
         return;
       }
       case 'M':
@@ -454,8 +781,9 @@ class RuleReader {
   }
 
   run(): void {
-    while (this.i < this.tokens.length) {
-      const t = this.tokens[this.i]!;
+    const tokens = this.tokens;
+    while (this.i < tokens.length) {
+      const t = tokens[this.i]!;
       const v = t.value;
       this.i++;
       if (this.endOfOptions) {
@@ -469,171 +797,170 @@ class RuleReader {
       }
       const neg = this.invert;
       this.invert = undefined;
-      if (v === '--') {
-        this.endOfOptions = true;
+      if (v.length < 2 || !startsWithDash(v)) {
+        this.syntax(`unexpected argument '${v}'`, t.span);
         continue;
       }
-      if (v.startsWith('--')) {
-        const eq = v.indexOf('=');
-        const attached = eq < 0 ? undefined : sub(t, eq + 1);
-        const nameTok = eq < 0 ? t : sub(t, 0, eq);
-        const name = nameTok.value;
-        let r = this.resolveLong(name);
-        if (r.kind === 'unknown' && this.basics.protocol && !this.protoLoaded) {
-          // iptables loads the protocol's match the first time an option is unknown.
-          this.protoLoaded = true;
-          const spec = protocolMatch(this.basics.protocol.value.value, this.family);
-          if (spec) {
-            const l: Loaded = { spec, name: this.basics.protocol.value, explicit: false, options: [], start: t.span.start, end: t.span.end };
-            this.matches.push(l);
-            this.loaded.unshift(l);
-            r = this.resolveLong(name);
-          }
+      if (v.charCodeAt(1) === 45) {
+        if (v.length === 2) {
+          this.endOfOptions = true;
+          continue;
         }
-        if (r.kind === 'base') this.handleBase(r.base, nameTok, attached, neg, t);
-        else if (r.kind === 'ext') this.addExtOption(r.owner, r.opt, nameTok, attached, neg);
-        else if (r.kind === 'ambiguous') {
-          this.syntax(`option '${nameTok.value}' is ambiguous (${r.names.slice(0, 4).join(', ')})`, nameTok.span);
-          this.unknownOptionSwallow();
-        } else this.unknownOption(nameTok, attached, neg);
+        this.longOption(t, neg);
         continue;
       }
-      if (v.startsWith('-') && v.length > 1) {
-        // A cluster of short options: `-f`, `-jACCEPT`, `-nvx`.
-        let k = 1;
-        let negation = neg;
-        while (k < v.length) {
-          const letter = v[k]!;
-          const b = SHORT.get(letter);
-          const optTok: Token = { value: `-${letter}`, span: sub(t, k === 1 ? 0 : k, k + 1).span };
-          if (!b) {
-            this.syntax(`unknown option '-${letter}'`, optTok.span);
-            break;
-          }
-          if (b.arg === 0) {
-            this.handleBase(b, optTok, undefined, negation, t);
-            negation = undefined;
-            k++;
-            continue;
-          }
-          this.handleBase(b, optTok, k + 1 < v.length ? sub(t, k + 1) : undefined, negation, t);
+      // A cluster of short options: `-f`, `-jACCEPT`, `-nvx`.
+      let k = 1;
+      let negation = neg;
+      while (k < v.length) {
+        const code = v.charCodeAt(k);
+        const b = code < 128 ? SHORT[code] : undefined;
+        let optTok: SaveToken;
+        if (v.length === 2) optTok = t;
+        else {
+          const bare = t.end - t.start === v.length;
+          const from = k === 1 ? 0 : k;
+          optTok = new SaveToken(b ? b.shortLabel : `-${v[k]!}`, bare ? t.start + from : t.start, bare ? t.start + k + 1 : t.end);
+        }
+        if (!b) {
+          this.syntax(`unknown option '-${v[k]!}'`, optTok.span);
           break;
         }
-        continue;
+        if (b.arg === 0) {
+          this.handleBase(b, optTok, undefined, negation, t);
+          negation = undefined;
+          k++;
+          continue;
+        }
+        this.handleBase(b, optTok, k + 1 < v.length ? sub(t, k + 1) : undefined, negation, t);
+        break;
       }
-      this.syntax(`unexpected argument '${v}'`, t.span);
     }
     if (this.invert) this.syntax(`'!' at the end of the rule negates nothing`, this.invert);
   }
 
+  private longOption(t: SaveToken, neg: Span | undefined): void {
+    const v = t.value;
+    const eq = v.indexOf('=');
+    const attached = eq < 0 ? undefined : sub(t, eq + 1);
+    const nameTok = eq < 0 ? t : sub(t, 0, eq);
+    const name = nameTok.value;
+    let r = this.resolveLong(name);
+    if (r === UNKNOWN && this.protocol && !this.protoLoaded) {
+      // iptables loads the protocol's match the first time an option is unknown.
+      this.protoLoaded = true;
+      const ext = protocolExtension(this.protocol.value.value, this.family);
+      if (ext) {
+        this.loadMatch(this.protocol.value, false, t.start, t.end, ext);
+        r = this.resolveLong(name);
+      }
+    }
+    if (r === BASE_OPT) this.handleBase(this.resolvedBase!, nameTok, attached, neg, t);
+    else if (r === EXT_OPT) this.addExtOption(this.resolvedOwner, this.resolvedOpt!, nameTok, attached, neg);
+    else if (r === AMBIGUOUS) {
+      this.syntax(`option '${nameTok.value}' is ambiguous (${this.ambiguous.slice(0, 4).join(', ')})`, nameTok.span);
+      this.unknownOptionSwallow();
+    } else this.unknownOption(nameTok, attached, neg);
+  }
+
   unknownOptionSwallow(): void {
     while (this.i < this.tokens.length) {
-      const v = this.tokens[this.i]!;
-      if ((v.value.startsWith('-') && v.value.length > 1) || v.value === '!') break;
+      const v = this.tokens[this.i]!.value;
+      if (isOptionWord(v) || v === '!') break;
       this.i++;
     }
   }
 
-  finish(): RuleParse {
-    if (!this.command) {
-      this.syntax(this.tokens.length === 0 ? `a line with only blanks: iptables-restore reads it as a rule without a command` : `no command: a rule line starts with -A CHAIN`, this.tokens[0]?.span ?? this.ctx.lineSpan);
-      return { problems: this.problems };
+  finish(): SaveRule | undefined {
+    const commandToken = this.commandToken;
+    if (!commandToken) {
+      this.syntax(
+        this.tokens.length === 0 ? `a line with only blanks: iptables-restore reads it as a rule without a command` : `no command: a rule line starts with -A CHAIN`,
+        this.tokens[0]?.span ?? { start: this.lineStart, end: this.lineEnd },
+      );
+      return undefined;
     }
 
     // Checks iptables makes once the whole line is read.
-    const protoNum = this.basics.protocol ? protocolNumber(this.basics.protocol.value.value) : undefined;
-    const protoPositive = this.basics.protocol && !this.basics.protocol.negation ? protoNum : undefined;
-    if (this.target && this.ctx.table === 'nat' && this.target.name.value === 'DROP') {
-      this.syntax(`the nat table is not for filtering: iptables refuses DROP here (drop in the filter table)`, this.target.name.span);
+    const protoNum = this.protocol ? protocolNumber(this.protocol.value.value) : undefined;
+    const protoPositive = this.protocol && !this.protocol.negation ? protoNum : undefined;
+    const target = this.target;
+    if (target && this.table === 'nat' && target.name.value === 'DROP') {
+      this.syntax(`the nat table is not for filtering: iptables refuses DROP here (drop in the filter table)`, target.name.span);
     }
-    for (const m of this.matches) {
-      const spec = m.spec;
-      if (!spec) continue;
-      for (const o of mandatoryOptions(spec)) {
-        if (!findOption(m.options, o.n)) this.syntax(`${spec.name}: option '--${o.n}' is required`, m.name.span);
+    const matches = this.matches;
+    let kept = 0;
+    for (let k = 0; k < matches.length; k++) {
+      const m = matches[k]!;
+      if (m.explicit || m.options.length > 0) kept++;
+      compact(m);
+      const ext = this.matchExts[k];
+      if (!ext) continue;
+      const name = ext.spec.name;
+      for (const o of ext.mandatory) {
+        if (!findOption(m.options, o.spec.n)) this.syntax(`${name}: option '${o.label}' is required`, m.name.span);
       }
-      const need = MATCH_PROTOCOL[spec.name];
+      const need = ext.protocol;
       if (need !== undefined && m.options.length > 0 && protoNum !== need) {
-        this.syntax(`the ${spec.name} match needs '-p ${spec.name === 'icmp6' ? 'ipv6-icmp' : spec.name}' in the same rule`, m.name.span);
+        this.syntax(`the ${name} match needs '-p ${name === 'icmp6' ? 'ipv6-icmp' : name}' in the same rule`, m.name.span);
       }
-      if (spec.name === 'multiport' && (protoPositive === undefined || !PORT_PROTOCOLS.has(protoPositive))) {
+      if (name === 'multiport' && (protoPositive === undefined || !PORT_PROTOCOLS.has(protoPositive))) {
         this.syntax(`multiport needs '-p tcp', '-p udp', '-p udplite', '-p sctp' or '-p dccp'`, m.name.span);
       }
-      if ((spec.name === 'conntrack' || spec.name === 'physdev' || spec.name === 'set') && m.options.length === 0) {
-        this.syntax(`${spec.name}: at least one option is required`, m.name.span);
+      if ((name === 'conntrack' || name === 'physdev' || name === 'set') && m.options.length === 0) {
+        this.syntax(`${name}: at least one option is required`, m.name.span);
       }
-      if (spec.name === 'addrtype' && !m.options.some((o) => o.name.value === '--src-type' || o.name.value === '--dst-type')) {
+      if (name === 'addrtype' && !findOption(m.options, 'src-type') && !findOption(m.options, 'dst-type')) {
         this.syntax(`addrtype needs --src-type or --dst-type`, m.name.span);
       }
     }
-    if (this.target?.spec) {
-      const spec = this.target.spec;
-      for (const o of mandatoryOptions(spec)) {
-        if (!findOption(this.target.options, o.n)) this.syntax(`${spec.name}: option '--${o.n}' is required`, this.target.name.span);
+    const ext = this.targetExt;
+    if (target && ext) {
+      compact(target);
+      const name = ext.spec.name;
+      for (const o of ext.mandatory) {
+        if (!findOption(target.options, o.spec.n)) this.syntax(`${name}: option '${o.label}' is required`, target.name.span);
       }
-      const opts = this.target.options;
-      if (spec.name === 'MARK' && !['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'].some((n) => findOption(opts, n))) {
-        this.syntax(`MARK needs one of --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark`, this.target.name.span);
+      const opts = target.options;
+      if (name === 'MARK' && !findOption(opts, 'set-xmark') && !findOption(opts, 'set-mark') && !findOption(opts, 'and-mark') && !findOption(opts, 'or-mark') && !findOption(opts, 'xor-mark')) {
+        this.syntax(`MARK needs one of --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark`, target.name.span);
       }
-      if (spec.name === 'SET' && !['add-set', 'del-set', 'map-set'].some((n) => findOption(opts, n))) {
-        this.syntax(`SET needs --add-set, --del-set or --map-set`, this.target.name.span);
+      if (name === 'SET' && !findOption(opts, 'add-set') && !findOption(opts, 'del-set') && !findOption(opts, 'map-set')) {
+        this.syntax(`SET needs --add-set, --del-set or --map-set`, target.name.span);
       }
-      const portOpt =
-        spec.name === 'MASQUERADE' || spec.name === 'REDIRECT'
-          ? findOption(opts, 'to-ports')
-          : spec.name === 'DNAT' || spec.name === 'SNAT'
-            ? [findOption(opts, 'to-destination'), findOption(opts, 'to-source')].find((o) => o?.values[0] && natRange(o.values[0].value, this.family).hasPort)
-            : undefined;
+      let portOpt: IptOption | undefined;
+      if (name === 'MASQUERADE' || name === 'REDIRECT') portOpt = findOption(opts, 'to-ports');
+      else if (name === 'DNAT' || name === 'SNAT') {
+        const d = findOption(opts, 'to-destination');
+        const s = findOption(opts, 'to-source');
+        if (d?.values[0] && natRange(d.values[0].value, this.family).hasPort) portOpt = d;
+        else if (s?.values[0] && natRange(s.values[0].value, this.family).hasPort) portOpt = s;
+      }
       if (portOpt && (protoNum === undefined || !PORT_PROTOCOLS.has(protoNum))) {
-        this.syntax(`${spec.name} with ports needs '-p tcp', '-p udp', '-p sctp' or '-p dccp'`, portOpt.span);
+        this.syntax(`${name} with ports needs '-p tcp', '-p udp', '-p sctp' or '-p dccp'`, portOpt.span);
       }
-    }
+    } else if (target) compact(target);
 
-    if (!RULE_COMMANDS.has(this.command.letter) || !this.chain) {
-      return this.newChain ? { problems: this.problems, newChain: this.newChain } : { problems: this.problems };
+    const chain = this.chain;
+    if (!RULE_COMMANDS.has(this.commandLetter) || !chain) return undefined;
+    if (this.outInterface && (chain.value === 'INPUT' || chain.value === 'PREROUTING')) {
+      this.syntax(`'-o' cannot be used in ${chain.value}: packets there have no output interface yet`, this.outInterface.value.span);
     }
-    if (this.basics.outInterface && (this.chain.value === 'INPUT' || this.chain.value === 'PREROUTING')) {
-      this.syntax(`'-o' cannot be used in ${this.chain.value}: packets there have no output interface yet`, this.basics.outInterface.value.span);
-    }
-    if (this.basics.inInterface && (this.chain.value === 'OUTPUT' || this.chain.value === 'POSTROUTING')) {
-      this.syntax(`'-i' cannot be used in ${this.chain.value}: locally generated packets have no input interface`, this.basics.inInterface.value.span);
+    if (this.inInterface && (chain.value === 'OUTPUT' || chain.value === 'POSTROUTING')) {
+      this.syntax(`'-i' cannot be used in ${chain.value}: locally generated packets have no input interface`, this.inInterface.value.span);
     }
 
     // An implicit protocol match that received no option of its own is not part of the rule.
-    const finalMatches: IptMatch[] = this.matches.filter((m) => m.explicit || m.options.length > 0).map((m) => ({
-      name: m.name,
-      explicit: m.explicit,
-      options: m.options,
-      span: { start: m.start, end: m.end },
-    }));
-    const finalTarget: IptTarget | undefined = this.target && {
-      kind: this.targetKind,
-      name: this.target.name,
-      options: this.target.options.length > 0 ? this.target.options : NO_OPTIONS,
-      span: { start: this.target.start, end: this.target.end },
+    let finalMatches: readonly IptMatch[] = NO_MATCHES;
+    if (kept > 0) {
+      const out = new Array<IptMatch>(kept);
+      let j = 0;
+      for (const m of matches) if (m.explicit || m.options.length > 0) out[j++] = m;
+      finalMatches = out;
     }
-    // Built by assignment rather than spreads: this runs once per rule of a 75,000-line dump.
-    const rule: Mutable<IptRule> = { table: this.ctx.table, chain: this.chain, command: this.command.token, matches: finalMatches, span: this.ctx.lineSpan, line: this.ctx.line };
-    const b = this.basics;
-    if (this.counters) rule.counters = this.counters;
-    if (b.source) rule.source = b.source;
-    if (b.destination) rule.destination = b.destination;
-    if (b.inInterface) rule.inInterface = b.inInterface;
-    if (b.outInterface) rule.outInterface = b.outInterface;
-    if (b.protocol) rule.protocol = b.protocol;
-    if (this.fragment) rule.fragment = this.fragment;
-    if (finalTarget) rule.target = finalTarget;
-    return { rule, problems: this.problems };
+    return new SaveRule(this, chain, commandToken, finalMatches);
   }
 }
-
-/** Shared by every target without options (most jumps to chains). */
-const NO_OPTIONS: readonly IptOption[] = Object.freeze([]);
-
-/** Shared by every line without problems (never written: `syntax` swaps in a fresh array). */
-const NO_PROBLEMS: ParseProblem[] = [];
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function findOption(options: readonly IptOption[], n: string): IptOption | undefined {
   for (const o of options) {
@@ -641,11 +968,4 @@ function findOption(options: readonly IptOption[], n: string): IptOption | undef
     if (v.length === n.length + 2 && v.endsWith(n)) return o;
   }
   return undefined;
-}
-
-function makeOption(name: Token, negation: Span | undefined, values: readonly Token[]): IptOption {
-  const last = values.length > 0 ? values[values.length - 1]!.span : name.span;
-  const start = negation && negation.start < name.span.start ? negation.start : name.span.start;
-  const end = Math.max(last.end, name.span.end);
-  return negation ? { name, negation, values, span: { start, end } } : { name, values, span: { start, end } };
 }

@@ -11,6 +11,13 @@ const MARKING = new Set(['MARK', 'CONNMARK']);
 /** Duplicates across a document at which the rule set is clearly growing without bound. */
 const RUNAWAY = 100;
 
+/** Chain, target and the number of matches and options: equal for every pair of identical rules. */
+function cheapKey(rule: IptRule): string {
+  let options = rule.target?.options.length ?? 0;
+  for (const m of rule.matches) options += m.options.length;
+  return `${rule.chain.value}\u0000${rule.target?.name.value ?? ''}\u0000${rule.matches.length}\u0000${options}\u0000${rule.source?.value.value ?? ''}\u0000${rule.destination?.value.value ?? ''}`;
+}
+
 /**
  * NET-IPT-005: the same rule more than once in a chain. Components check with `iptables -C`
  * before appending; a broken `-C` (iptables-nft 1.8.0–1.8.2, regression in 1.8.10) makes them append
@@ -37,6 +44,11 @@ export default defineRule({
     const position = new Map<IptRule, { n: number; marks: number }>();
     for (const t of model.tables) {
       const seen = new Map<string, { first: IptRule; copies: IptRule[] }>();
+      // Building the full text key of every rule dominates on big dumps, where nearly every rule is
+      // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is
+      // only built for rules that share a cheap key with another.
+      const unkeyed = new Map<string, { first: IptRule; copies: IptRule[] }>();
+      const fullKeyed = new Set<string>();
       const perChain = new Map<string, { n: number; marks: number }>();
       for (const rule of t.rules) {
         const c = perChain.get(rule.chain.value) ?? { n: 0, marks: 0 };
@@ -44,6 +56,19 @@ export default defineRule({
         perChain.set(rule.chain.value, { n: c.n + 1, marks: c.marks + (MARKING.has(targetName(rule) ?? '') ? 1 : 0) });
         // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
         if (t.name.value === 'nat' && rule.chain.value === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
+        const cheap = cheapKey(rule);
+        if (!fullKeyed.has(cheap)) {
+          const alone = unkeyed.get(cheap);
+          if (!alone) {
+            const n = { first: rule, copies: [] };
+            unkeyed.set(cheap, n);
+            groups.push(n);
+            continue;
+          }
+          unkeyed.delete(cheap);
+          fullKeyed.add(cheap);
+          seen.set(ruleKey(alone.first), alone);
+        }
         const key = ruleKey(rule);
         const g = seen.get(key);
         if (g) {

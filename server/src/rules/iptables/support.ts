@@ -7,6 +7,7 @@ import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/
 import { markChange, markCondition, table, targetName } from '../../formats/iptables/query';
 import type { Related, TextEdit } from '../rule';
 import { kernelVerdict, type KernelGate, type KernelVerdict } from '../shared/kernelGates';
+import { ruleIndex } from '../../formats/iptables/navigation';
 
 /**
  * Helpers shared by the iptables rules: kube-proxy's masquerade mark, the KUBE-POSTROUTING
@@ -67,8 +68,8 @@ export function masqueradeMark(model: IptablesModel, node: NodeSnapshot): Masque
 }
 
 /** Rules of one chain, in file order. */
-export function chainRules(t: IptTable | undefined, chain: string): IptRule[] {
-  return t ? t.rules.filter((r) => r.chain.value === chain) : [];
+export function chainRules(t: IptTable | undefined, chain: string): readonly IptRule[] {
+  return t ? (ruleIndex(t).inChain.get(chain) ?? []) : [];
 }
 
 /** `-m mark --mark B/B` (not negated): the rule only matches packets carrying the mark bit. */

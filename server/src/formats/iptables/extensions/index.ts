@@ -1,5 +1,5 @@
 import type { ExtensionSpec, OptionSpec } from './types';
-import { VALUE_CHECKS, type Check } from './values';
+import { MATCH_PROTOCOL as MATCH_PROTOCOL_, VALUE_CHECKS, type Check } from './values';
 import { XTABLES_1_8_9 } from './xtables-1.8.9';
 
 export type { ExtensionSpec, OptionSpec, OptionType } from './types';
@@ -83,4 +83,51 @@ export function optionSpec(spec: ExtensionSpec, name: string): OptionSpec | unde
 }
 
 /** Every extension known, for documentation and tests. */
+/** One option of an extension with what the rule reader needs about it, computed once. */
+export interface ExtOption extends OptionMeta {
+  readonly spec: OptionSpec;
+}
+
+/** An extension with its lookups resolved once (the rule reader's hot path uses these). */
+export interface Extension {
+  readonly spec: ExtensionSpec;
+  /** Options by `--name`. */
+  readonly byLabel: ReadonlyMap<string, ExtOption>;
+  readonly options: readonly ExtOption[];
+  /** Options the extension cannot do without. */
+  readonly mandatory: readonly ExtOption[];
+  /** The protocol number a protocol match (`tcp`, `udp`, `icmp`, ...) needs, else undefined. */
+  readonly protocol: number | undefined;
+}
+
+function extension(e: ExtensionSpec): Extension {
+  const options = e.options.map((o): ExtOption => ({ spec: o, ...optionMeta(o) }));
+  return {
+    spec: e,
+    byLabel: new Map(options.map((o) => [o.label, o])),
+    options,
+    mandatory: options.filter((o) => o.spec.mand),
+    protocol: MATCH_PROTOCOL_[e.name],
+  };
+}
+const MATCH_EXTENSIONS = new Map<string, Extension>();
+const TARGET_EXTENSIONS = new Map<string, Extension>();
+for (const e of XTABLES_1_8_9) (e.kind === 'match' ? MATCH_EXTENSIONS : TARGET_EXTENSIONS).set(e.name, extension(e));
+
+/** `matchSpec` with its lookups resolved. */
+export function matchExtension(name: string): Extension | undefined {
+  return MATCH_EXTENSIONS.get(name);
+}
+
+/** `targetSpec` with its lookups resolved. */
+export function targetExtension(name: string): Extension | undefined {
+  return TARGET_EXTENSIONS.get(name);
+}
+
+/** `protocolMatch` with its lookups resolved. */
+export function protocolExtension(protocol: string, family: 'ipv4' | 'ipv6' | undefined): Extension | undefined {
+  const spec = protocolMatch(protocol, family);
+  return spec && MATCH_EXTENSIONS.get(spec.name);
+}
+
 export const KNOWN_EXTENSIONS: readonly ExtensionSpec[] = XTABLES_1_8_9;

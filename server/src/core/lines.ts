@@ -9,9 +9,10 @@ export interface Line {
 
 /**
  * Splits text into lines the way LSP counts them ("\n", "\r\n" or a lone "\r" end a line).
- * A callback rather than an array keeps memory flat on 200 MB pastes.
+ * A callback rather than an array keeps memory flat on 200 MB pastes; returning `false` from the
+ * callback stops the walk (a reader that has read enough does not slice the rest).
  */
-export function forEachLine(text: string, visit: (line: Line) => void): void {
+export function forEachLine(text: string, visit: (line: Line) => boolean | void): void {
   let start = 0;
   let number = 0;
   const n = text.length;
@@ -22,7 +23,7 @@ export function forEachLine(text: string, visit: (line: Line) => void): void {
       if (c === 10 || c === 13) break;
       i++;
     }
-    visit({ text: text.slice(start, i), start, number });
+    if (visit({ text: text.slice(start, i), start, number }) === false) break;
     if (i >= n) break;
     start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
     number++;

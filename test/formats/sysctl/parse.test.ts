@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Span } from '../../../server/src/core/span';
 import { effective, globMatches, kernelRelease, normaliseKey, occurrences, parseSysctl, type SysctlEntry, type SysctlModel } from '../../../server/src/formats/sysctl';
 import { assertGolden, assertSpansInside, collectSpans, readFixture, spanRenderer } from '../../helpers/golden';
+import { applyMutation, mutation } from '../../helpers/mutations';
 
 const at = (text: string, s: Span): string => text.slice(s.start, s.end);
 
@@ -381,7 +382,7 @@ describe('sysctl parser: robustness', () => {
     const tokens = ['=', ' = ', '#', ';', '-', '\t', '\n', '\r\n', '\r', '*', '/', '.', '"', 'sysctl: ', '* Applying ', '5.4.0-107-generic\n', '\u0000'];
     fc.assert(
       fc.property(fc.constantFrom(...fixtures), fc.array(mutation(tokens), { maxLength: 8 }), (base, ops) => {
-        const text = ops.reduce(applyMutation, base);
+        const text = ops.reduce((t, op) => applyMutation(t, op), base);
         const m = parseSysctl(text);
         assertSpansInside(text, collectSpans(m));
         assertLocatedValuesExact(text, m);
@@ -392,41 +393,6 @@ describe('sysctl parser: robustness', () => {
   });
 });
 
-type Mutation =
-  | { kind: 'insert'; at: number; s: string }
-  | { kind: 'delete'; at: number; n: number }
-  | { kind: 'replace'; at: number; s: string }
-  | { kind: 'crlf' | 'tabs' }
-  | { kind: 'truncate'; at: number };
-
-function mutation(tokens: string[]): fc.Arbitrary<Mutation> {
-  return fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), s: fc.string({ unit: 'binary', maxLength: 12 }) }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), s: fc.constantFrom(...tokens) }),
-    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.nat({ max: 40 }) }),
-    fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), s: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 6 }) }),
-    fc.record({ kind: fc.constantFrom('crlf' as const, 'tabs' as const) }),
-    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  );
-}
-
-function applyMutation(text: string, op: Mutation): string {
-  const pos = 'at' in op ? op.at % (text.length + 1) : 0;
-  switch (op.kind) {
-    case 'insert':
-      return text.slice(0, pos) + op.s + text.slice(pos);
-    case 'delete':
-      return text.slice(0, pos) + text.slice(pos + op.n);
-    case 'replace':
-      return text.slice(0, pos) + op.s + text.slice(pos + op.s.length);
-    case 'crlf':
-      return text.replace(/\n/g, '\r\n');
-    case 'tabs':
-      return text.replace(/ /g, '\t');
-    case 'truncate':
-      return text.slice(0, pos);
-  }
-}
 
 /** A readable rendering of the model: every value with its span as `L:C-L:C "text"`. */
 function render(text: string, m: SysctlModel): string {

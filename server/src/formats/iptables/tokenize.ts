@@ -82,7 +82,7 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
       c = src.charCodeAt(i);
     }
     if (i === to || c !== 34) {
-      out.push(mk(src.slice(tokenStart, i), tokenStart + delta, i + delta));
+      out.push(new SaveToken(src.slice(tokenStart, i), tokenStart + delta, i + delta));
       continue;
     }
     // A quote: the value is built piece by piece; the closing quote ends the argument.
@@ -116,8 +116,4 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
     if (!closed) return quoteStart + delta;
   }
   return -1;
-}
-
-function mk(value: string, start: number, end: number): SaveToken {
-  return { value, start, end, span: { start, end } } as unknown as SaveToken;
 }

@@ -1,3 +1,4 @@
+import { forEachLine } from '../../core/lines';
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
 import type { SysctlComment, SysctlEntry, SysctlExclusion, SysctlModel, SysctlNote, SysctlNoteKind, SysctlValuePart } from './model';
@@ -44,7 +45,7 @@ export function parseSysctl(text: string): SysctlModel {
 
   let itemCount = 0;
   let stoppedAt: { line: number; span: Span } | undefined;
-  eachLine(text, (line, start, number) => {
+  forEachLine(text, ({ text: line, start, number }) => {
     if (problems.length >= MAX_PROBLEMS || itemCount >= MAX_ITEMS) {
       stoppedAt = { line: number, span: { start, end: start + line.length } };
       return false;
@@ -448,26 +449,4 @@ function hasControl(s: string): boolean {
 
 function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/**
- * `forEachLine` (core/lines: the same "\n", "\r\n", lone "\r" rules) with an early exit: `visit`
- * returns false to stop, so a parser that has read enough does not walk (and slice) the rest.
- */
-function eachLine(text: string, visit: (line: string, start: number, number: number) => boolean | void): void {
-  let start = 0;
-  let number = 0;
-  const n = text.length;
-  while (start <= n) {
-    let i = start;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) break;
-      i++;
-    }
-    if (visit(text.slice(start, i), start, number) === false) return;
-    if (i >= n) return;
-    start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-    number++;
-  }
 }

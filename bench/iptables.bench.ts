@@ -69,6 +69,7 @@ function measure(): void {
   interface Run {
     readonly ms: number;
     readonly cpuMs: number;
+    readonly userMs: number;
   }
 
   function reference(): Run | undefined {
@@ -87,7 +88,7 @@ function measure(): void {
         console.error(`reference: cannot read CPU times from '${last}'`);
         return undefined;
       }
-      return { ms, cpuMs: (user + sys) * 1000 };
+      return { ms, cpuMs: (user + sys) * 1000, userMs: user * 1000 };
     } finally {
       closeSync(fd);
     }
@@ -103,7 +104,7 @@ function measure(): void {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const c = process.cpuUsage(c0);
     keep = m;
-    return { ms, cpuMs: (c.user + c.system) / 1000, problems: m.problems.length, rules: m.tables.reduce((n, t) => n + t.rules.length, 0) };
+    return { ms, cpuMs: (c.user + c.system) / 1000, userMs: c.user / 1000, problems: m.problems.length, rules: m.tables.reduce((n, t) => n + t.rules.length, 0) };
   }
 
   const warm = ours();
@@ -126,9 +127,10 @@ function measure(): void {
   const referenceCpuMs = refRuns.length ? median(refRuns.map((r) => r.cpuMs)) : NaN;
   const ratio = referenceCpuMs / oursCpuMs;
   const wallRatio = referenceMs / oursMs;
-  const show = (rs: Run[]): string => rs.map((r) => `${r.cpuMs.toFixed(0)}/${r.ms.toFixed(0)}`).join(' ');
+  const show = (rs: Run[]): string => rs.map((r) => `${r.cpuMs.toFixed(0)}/${r.userMs.toFixed(0)}/${r.ms.toFixed(0)}`).join(' ');
   console.error(`text ${(text.length / 1e6).toFixed(1)} MB, ${lines} lines, ${warm.rules} rules, ${warm.problems} problems (warm-up ${warm.ms.toFixed(1)} ms)`);
-  console.error(`ours cpu/wall ms: ${show(oursRuns)}; reference cpu/wall ms: ${show(refRuns)}`);
+  console.error(`ms as cpu/user/wall: ours ${show(oursRuns)}; reference ${show(refRuns)}`);
+  console.error(`medians: ours user ${median(oursRuns.map((r) => r.userMs)).toFixed(0)} ms, reference user ${refRuns.length ? median(refRuns.map((r) => r.userMs)).toFixed(0) : 'NaN'} ms`);
   console.log(
     JSON.stringify({
       name: 'iptables-save 75k lines',

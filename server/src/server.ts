@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
 import type { ParsedDocument } from './engine/document';
-import { lintDocument, type Report } from './engine/lint';
+import { lintDocument, lintSteps, type Report } from './engine/lint';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './engine/settings';
 import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
 import { remediationScript } from './engine/remediation';
@@ -33,6 +33,8 @@ const scheduler = new Scheduler(200);
 /** Last lint per document: hovers and fix-all read it instead of linting again. */
 const lastLint = new Map<string, { version: number; doc: ParsedDocument; reports: Report[] }>();
 let settings: Settings = DEFAULT_SETTINGS;
+/** Settings a client passed in initializationOptions: kept when its configuration section is empty. */
+let initSettings: unknown;
 let pullConfiguration = false;
 let showDocument = false;
 
@@ -40,7 +42,10 @@ connection.onInitialize((params): InitializeResult => {
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   showDocument = params.capabilities.window?.showDocument?.support === true;
   const init = params.initializationOptions as { settings?: unknown } | undefined;
-  if (init?.settings !== undefined) settings = readSettings(init.settings);
+  if (init?.settings !== undefined) {
+    initSettings = init.settings;
+    settings = readSettings(init.settings);
+  }
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -68,8 +73,10 @@ async function refreshSettings(): Promise<void> {
   if (!pullConfiguration) return;
   try {
     const raw: unknown = await connection.workspace.getConfiguration('kubeNetlint');
+    // Clients without a kubeNetlint section answer null or {}: the initializationOptions still apply.
+    const empty = raw === null || raw === undefined || (typeof raw === 'object' && Object.keys(raw).length === 0);
     const notes: string[] = [];
-    settings = readSettings(raw, notes);
+    settings = readSettings(empty && initSettings !== undefined ? initSettings : raw, notes);
     for (const n of notes) connection.console.warn(`kubeNetlint settings: ${n}`);
   } catch (e) {
     connection.console.warn(`could not read settings: ${String(e)}`);
@@ -86,18 +93,28 @@ connection.onDidChangeConfiguration((change) => {
   }
 });
 
+/** Bigger documents wait longer after the last keystroke: each lint of a 50 MB dump costs seconds. */
+function debounceFor(doc: TextDocument, delay: number | undefined): number | undefined {
+  if (delay === 0) return 0;
+  const mb = doc.getText().length / 1e6;
+  return mb < 1 ? delay : Math.max(delay ?? 200, Math.min(5000, Math.round(200 + mb * 50)));
+}
+
 function schedule(doc: TextDocument, delay?: number): void {
   scheduler.schedule(
     doc.uri,
     (token) => {
       const current = documents.get(doc.uri);
-      if (current) validate(current, token);
+      if (current) void validate(current, token);
     },
-    delay,
+    debounceFor(doc, delay),
   );
 }
 
-function validate(doc: TextDocument, token: { readonly cancelled: boolean }): void {
+/** How long a lint runs before it lets the server read new messages (and notice a newer edit). */
+const SLICE_MS = 30;
+
+async function validate(doc: TextDocument, token: { readonly cancelled: boolean }): Promise<void> {
   const started = Date.now();
   const parsed = workspace.parseOpen(doc);
   if (!parsed) {
@@ -105,13 +122,31 @@ function validate(doc: TextDocument, token: { readonly cancelled: boolean }): vo
     void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
     return;
   }
-  const node = workspace.snapshotFor(parsed, settings.facts);
   const version = doc.version;
-  const reports = lintDocument(parsed, node, settings, {
-    isCancelled: () => token.cancelled || documents.get(doc.uri)?.version !== version,
+  const stale = (): boolean => token.cancelled || documents.get(doc.uri)?.version !== version;
+  // Yield to the event loop every few milliseconds: edits that arrive meanwhile make this lint
+  // stale, and it stops instead of finishing work nobody will see.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stale()) return;
+  const node = workspace.snapshotFor(parsed, settings.facts);
+  const steps = lintSteps(parsed, node, settings, {
     onRuleError: (id, e) => connection.console.error(`rule ${id} failed on ${doc.uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
-  if (token.cancelled || documents.get(doc.uri)?.version !== version) return;
+  let sliceStart = Date.now();
+  let reports: Report[];
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      reports = step.value;
+      break;
+    }
+    if (Date.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stale()) return;
+      sliceStart = Date.now();
+    }
+  }
+  if (stale()) return;
   lastLint.set(doc.uri, { version, doc: parsed, reports });
   void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: reports.map((r) => toDiagnostic(parsed, r, version)) });
   connection.console.log(`linted ${parsed.path} (${parsed.kind}) in ${Date.now() - started} ms: ${reports.length} findings`);
@@ -129,34 +164,47 @@ documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
-connection.onDidChangeWatchedFiles(() => {
-  for (const d of documents.all()) schedule(d);
+connection.onDidChangeWatchedFiles((params) => {
+  // A file on disk changed: the open documents of its node (its folder) may read it for facts.
+  // Saving an open document also lands here; its own text has not changed, so it is not re-linted.
+  const nodes = new Set(params.changes.map((c) => workspace.nodeOf(c.uri)).filter((n): n is string => n !== undefined));
+  const changed = new Set(params.changes.map((c) => c.uri));
+  for (const d of documents.all()) {
+    const node = workspace.nodeOf(d.uri);
+    if (node && nodes.has(node) && !changed.has(d.uri)) schedule(d);
+  }
 });
 
-/** The lint of the document's current version, running it now if the debounced one has not yet. */
+/**
+ * The last lint, if it is of the document's current version. Request handlers never lint: on a
+ * large dump a lint takes seconds, and editors ask for code actions after every keystroke. A
+ * stale lint simply offers nothing until the debounced validation catches up.
+ */
 function currentLint(uri: string): { version: number; doc: ParsedDocument; reports: Report[] } | undefined {
-  const doc = documents.get(uri);
-  if (!doc) return undefined;
   const last = lastLint.get(uri);
-  if (last?.version === doc.version) return last;
-  const parsed = workspace.parseOpen(doc);
-  if (!parsed) return undefined;
-  const reports = lintDocument(parsed, workspace.snapshotFor(parsed, settings.facts), settings);
-  const fresh = { version: doc.version, doc: parsed, reports };
-  lastLint.set(uri, fresh);
-  return fresh;
+  return last && last.version === documents.get(uri)?.version ? last : undefined;
 }
 
 connection.onHover((params) => {
-  const lint = currentLint(params.textDocument.uri);
-  if (!lint) return null;
-  return hover(lint.doc, lint.doc.lines.offsetAt(params.position), lint.reports) ?? null;
+  // Token hovers need only the parse (cached per version); findings come from the current lint, if any.
+  const doc = parsedOpen(params.textDocument.uri);
+  if (!doc) return null;
+  const reports = currentLint(params.textDocument.uri)?.reports ?? [];
+  return hover(doc, doc.lines.offsetAt(params.position), reports) ?? null;
 });
 
-/** The parsed open document (no lint needed): outline, folding and navigation read only the model. */
+/** Above this size a request never parses: it answers from a parse the debounced lint already made. */
+const PARSE_ON_REQUEST_LIMIT = 2_000_000;
+
+/**
+ * The parsed open document (no lint needed): outline, folding, navigation and hovers read only the
+ * model. Editors ask for outline and folding after every keystroke; on a large dump those requests
+ * must not parse each intermediate version, so they wait for the debounced validation's parse.
+ */
 function parsedOpen(uri: string): ParsedDocument | undefined {
   const doc = documents.get(uri);
-  return doc ? workspace.parseOpen(doc) : undefined;
+  if (!doc) return undefined;
+  return workspace.cachedParse(doc) ?? (doc.getText().length <= PARSE_ON_REQUEST_LIMIT ? workspace.parseOpen(doc) : undefined);
 }
 
 connection.onDocumentSymbol((p) => {
@@ -187,12 +235,16 @@ connection.onCodeAction((params) => {
 
 /** Lints every member of the node of `uri` (open or on disk) and returns their remediation script. */
 function nodeRemediationScript(uri: string): string | undefined {
+  // Run on the user's request, so parsing and linting what has not been linted yet is fine here.
+  const open = documents.get(uri);
+  const parsed = open && workspace.parseOpen(open);
+  if (!parsed) return undefined;
   const lint = currentLint(uri);
-  if (!lint) return undefined;
-  const node = workspace.snapshotFor(lint.doc, settings.facts);
-  const results = node.documents.map((document) =>
-    document.uri === uri ? { document, reports: lint.reports } : { document, reports: lintDocument(document, node, settings) },
-  );
+  const node = workspace.snapshotFor(parsed, settings.facts);
+  const results = node.documents.map((document) => ({
+    document,
+    reports: document.uri === uri && lint ? lint.reports : lintDocument(document, node, settings),
+  }));
   return remediationScript(node.name, results);
 }
 

@@ -24,13 +24,24 @@ export interface Report {
 export interface LintOptions {
   /** Where a crashing rule is reported; the lint carries on with the other rules. */
   readonly onRuleError?: (ruleId: string, error: unknown) => void;
-  /** Checked between rules so a newer edit can abandon a stale lint. */
-  readonly isCancelled?: () => boolean;
 }
 
 const metaById = new Map(ALL_RULE_META.map((m) => [m.id, m]));
 
+/** Lints a document in one go (CLI, tests). */
 export function lintDocument(document: ParsedDocument, node: NodeSnapshot, settings: Settings, options: LintOptions = {}): Report[] {
+  const steps = lintSteps(document, node, settings, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The lint as steps, one per rule: the language server runs them between other work (a new
+ * keystroke stops a lint of a text that is already stale); `lintDocument` runs them in one go.
+ */
+export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, settings: Settings, options: LintOptions = {}): Generator<string, Report[]> {
   const suppressions = findSuppressions(document.text);
   const reports: Report[] = [];
   const emit = (ruleId: string, title: string, defaultSeverity: Severity, severity: Severity | undefined, message: string, span: Span, related: readonly Related[], fixes: readonly Fix[]): void => {
@@ -51,7 +62,7 @@ export function lintDocument(document: ParsedDocument, node: NodeSnapshot, setti
   for (const rule of RULES) {
     if (rule.meta.reads !== document.kind) continue;
     if (settings.rules[rule.meta.id] === 'off') continue;
-    if (options.isCancelled?.()) break;
+    yield rule.meta.id;
     try {
       const findings = (rule as Rule<KnownKind>).check({ document: document as ParsedDocument<KnownKind>, node });
       for (const f of findings) {

@@ -40,6 +40,12 @@ export class NodeWorkspace {
     return parsed;
   }
 
+  /** The parse of this exact version if one exists already (no work is done). */
+  cachedParse(doc: TextDocument): ParsedDocument | undefined {
+    const hit = this.parsed.get(doc.uri);
+    return hit?.key.startsWith(`open:${doc.version}:`) ? hit.doc : undefined;
+  }
+
   forget(uri: string): void {
     this.parsed.delete(uri);
   }

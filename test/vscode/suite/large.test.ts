@@ -53,6 +53,8 @@ describe('a 50 MB iptables-save stays usable', () => {
     if (file && vscode.window.activeTextEditor?.document.uri.toString() === file.toString()) {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
+    // 50 MB per run: do not leave it in a run directory kept for its logs.
+    if (file) rmSync(dirname(file.fsPath), { recursive: true, force: true });
   });
 
   it('diagnostics arrive for the last rule, keystrokes reach the document promptly, hover answers', async function () {
@@ -84,7 +86,8 @@ describe('a 50 MB iptables-save stays usable', () => {
     figure('large.showTextDocument.ms', performance.now() - t0);
 
     const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === RULE), 'finding on the last MASQUERADE rule', MAX_DIAGNOSTICS_MS);
-    figure('large.firstDiagnostics.ms', performance.now() - t0);
+    const firstDiagnosticsMs = performance.now() - t0;
+    figure('large.firstDiagnostics.ms', firstDiagnosticsMs);
     const found = diagnostics.filter((d) => codeOf(d) === RULE);
     assert.deepEqual(found.map((d) => d.range.start.line), [dump.masqueradeLine], 'one finding, on the MASQUERADE rule near the end of the file');
     const parseProblems = diagnostics.filter((d) => String(codeOf(d)).startsWith('parse/'));
@@ -113,11 +116,18 @@ describe('a 50 MB iptables-save stays usable', () => {
 
     // Then the fix itself, typed at the end of the MASQUERADE rule: only a lint of the latest text can
     // drop the finding (a publish for an older version, still in flight, keeps it).
+    // Budget: the open-to-first-diagnostics time (one full lint, plus VS Code opening 50 MB) three times over:
+    // a lint of an older version still running, one of the latest text, and slack. It scales with the machine.
+    const relintBudget = Math.min(Math.max(3 * firstDiagnosticsMs, 30_000), 240_000);
     const fixedAt = performance.now();
     const masqueradeEnd = doc.lineAt(dump.masqueradeLine).range.end;
     assert.equal(await editor.edit((b) => b.insert(masqueradeEnd, ' --random-fully')), true);
-    await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === RULE), 'the finding to go once the rule has --random-fully', MAX_DIAGNOSTICS_MS);
-    figure('large.relintAfterEdit.ms', performance.now() - fixedAt);
+    try {
+      await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === RULE), 'the finding to go once the rule has --random-fully', relintBudget);
+    } finally {
+      figure('large.relintAfterEdit.ms', performance.now() - fixedAt);
+      figure('large.relintBudget.ms', relintBudget);
+    }
 
     const h0 = performance.now();
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(dump.masqueradeLine, dump.masqueradeColumn + 2));

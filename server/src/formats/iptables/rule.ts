@@ -14,7 +14,7 @@ import {
   type Family,
 } from './extensions/index';
 import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget } from './model';
-import { SPAN, SaveToken, lazySpan, type Fields } from './tokenize';
+import { SaveToken, spanOf, type Fields } from './tokenize';
 
 /**
  * Reads the arguments of one rule line the way iptables 1.8.9 does (`do_parse` in
@@ -31,11 +31,12 @@ import { SPAN, SaveToken, lazySpan, type Fields } from './tokenize';
  * Modules and targets we have no table for (xtables-addons, newer kernels) are never errors:
  * their options are kept as they come.
  *
- * Performance: a 75,000-line dump yields about 55,000 rules that stay alive as long as the
- * document, so the model objects are classes with a fixed shape whose span objects are created
- * only when asked for (`LazySpan`), arrays are exactly sized or shared when empty, and one
- * `RuleReader` is reused for every line of a dump (its per-line state lives in fields, not in
- * objects allocated per line).
+ * Performance: a 75,000-line dump yields about 55,000 rules whose objects stay alive as long as
+ * the document, and the garbage collector's cost grows with every object kept. So the model
+ * objects are classes of one shape each whose span objects are made only when asked for
+ * (`spanOf`), arrays are exactly sized or shared when empty, repeated names (`-A`, `--comment`,
+ * `DNAT`, chain names) are one string each, and one `RuleReader` is reused for every line of a
+ * dump (per-line state lives in its fields and buffers, not in objects allocated per line).
  */
 
 /** Shared by every option without values, module without options and rule without matches (never written). */
@@ -43,13 +44,11 @@ const NO_TOKENS: readonly SaveToken[] = Object.freeze([]);
 const NO_OPTIONS: readonly IptOption[] = Object.freeze([]);
 const NO_MATCHES: readonly IptMatch[] = Object.freeze([]);
 
-/** Where a SaveOption keeps its extension table entry. */
-const EXT: unique symbol = Symbol('ext');
-
 /*
- * Model classes: fields are `declare`d and assigned in the constructor (class field initialisers,
- * `#private` ones above all, cost more than the whole rest of the parse on V8 12), every field is
- * an own property from the start (one shape per class), and the span is cached on first use.
+ * Model classes: fields are `declare`d and assigned in the constructor with `this.x =` (class
+ * field initialisers, `#private` ones above all, cost more than the whole rest of the parse on
+ * V8 12, and V8 sizes objects by the `this.x =` it sees), every field is an own property from the
+ * start (one shape per class), and the span object is made when asked for (see tokenize.ts).
  */
 
 /** An option of a match or target (`--dport 80`); its span runs from its `!` or name to its last value. */
@@ -59,23 +58,18 @@ export class SaveOption implements IptOption {
   declare readonly values: readonly SaveToken[];
   declare readonly start: number;
   declare readonly end: number;
-  declare [SPAN]: Span | undefined;
-  /** The option's entry in the extension table; undefined for options we have no table for. */
-  declare readonly [EXT]: ExtOption | undefined;
 
-  constructor(name: SaveToken, negation: Span | undefined, values: readonly SaveToken[], ext: ExtOption | undefined) {
+  constructor(name: SaveToken, negation: Span | undefined, values: readonly SaveToken[]) {
     const last = values.length > 0 ? values[values.length - 1]!.end : name.end;
     this.name = name;
     (this as Fields<SaveOption>).negation = negation;
     this.values = values;
     this.start = negation && negation.start < name.start ? negation.start : name.start;
     this.end = last > name.end ? last : name.end;
-    this[SPAN] = undefined;
-    this[EXT] = ext;
   }
 
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -86,7 +80,6 @@ export class SaveMatch implements IptMatch {
   declare options: readonly IptOption[];
   declare start: number;
   declare end: number;
-  declare [SPAN]: Span | undefined;
 
   constructor(name: SaveToken, explicit: boolean, start: number, end: number) {
     this.name = name;
@@ -94,11 +87,10 @@ export class SaveMatch implements IptMatch {
     this.options = NO_OPTIONS;
     this.start = start;
     this.end = end;
-    this[SPAN] = undefined;
   }
 
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -109,7 +101,6 @@ export class SaveTarget implements IptTarget {
   declare options: readonly IptOption[];
   declare start: number;
   declare end: number;
-  declare [SPAN]: Span | undefined;
 
   constructor(kind: 'jump' | 'goto', name: SaveToken, start: number, end: number) {
     this.kind = kind;
@@ -117,11 +108,10 @@ export class SaveTarget implements IptTarget {
     this.options = NO_OPTIONS;
     this.start = start;
     this.end = end;
-    this[SPAN] = undefined;
   }
 
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -131,18 +121,16 @@ export class SaveCounters implements Counters {
   declare readonly bytes: number;
   declare readonly start: number;
   declare readonly end: number;
-  declare [SPAN]: Span | undefined;
 
   constructor(packets: number, bytes: number, start: number, end: number) {
     this.packets = packets;
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    this[SPAN] = undefined;
   }
 
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -163,7 +151,6 @@ export class SaveRule implements IptRule {
   declare readonly line: number;
   declare readonly start: number;
   declare readonly end: number;
-  declare [SPAN]: Span | undefined;
 
   constructor(r: RuleReader, chain: SaveToken, command: SaveToken, matches: readonly IptMatch[]) {
     this.table = r.table;
@@ -181,11 +168,10 @@ export class SaveRule implements IptRule {
     this.line = r.line;
     this.start = r.lineStart;
     this.end = r.lineEnd;
-    this[SPAN] = undefined;
   }
 
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -273,7 +259,7 @@ for (const b of BASE) BASE_BY_LABEL.set(b.label, b);
 const SHORT: (BaseOption | undefined)[] = new Array<BaseOption | undefined>(128).fill(undefined);
 for (const b of BASE) if (SHORT[b.short.charCodeAt(0)] === undefined && b.short !== '0') SHORT[b.short.charCodeAt(0)] = b;
 SHORT['b'.charCodeAt(0)] = baseOption({ long: 'b', short: 'b', arg: 0 });
-const STANDARD_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'CONTINUE']);
+const STANDARD_TARGETS = new Map(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'CONTINUE'].map((n) => [n, n]));
 const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 
 type Module = SaveMatch | SaveTarget;
@@ -330,7 +316,9 @@ export class RuleReader {
   readonly family: Family;
 
   // The line being read.
+  /** The line's tokens are tokens[0, n) (a buffer reused from line to line). */
   tokens: readonly SaveToken[] = NO_TOKENS;
+  n = 0;
   table = '';
   line = 0;
   lineStart = 0;
@@ -352,12 +340,17 @@ export class RuleReader {
   protocol: BasicMatch | undefined;
   fragment: IptRule['fragment'];
   counters: Counters | undefined;
-  /** Matches in order, with their extension tables. */
+  /**
+   * Matches in order, with their extension tables: [0, nMatches) (buffers reused from line to line;
+   * setting an array's length to 0 would free its storage and every line would allocate it anew).
+   */
   readonly matches: SaveMatch[] = [];
   readonly matchExts: (Extension | undefined)[] = [];
-  /** Matches and target in load order (iptables' merged option table puts new options first: read backwards). */
+  nMatches = 0;
+  /** Matches and target in load order, [0, nLoaded) (iptables' merged option table puts new options first: read backwards). */
   readonly loaded: Module[] = [];
   readonly loadedExts: (Extension | undefined)[] = [];
+  nLoaded = 0;
   target: SaveTarget | undefined;
   targetExt: Extension | undefined;
   targetIsChain = false;
@@ -383,8 +376,9 @@ export class RuleReader {
    * Reads one line. `lineStart`/`lineEnd` delimit the line without surrounding blanks (the rule's
    * span); `counters` are the line's `[packets:bytes]` prefix, if any.
    */
-  read(tokens: readonly SaveToken[], table: string, chains: Chains, line: number, lineStart: number, lineEnd: number, counters: Counters | undefined, unterminated: SaveToken | undefined): SaveRule | undefined {
+  read(tokens: readonly SaveToken[], n: number, table: string, chains: Chains, line: number, lineStart: number, lineEnd: number, counters: Counters | undefined, unterminated: SaveToken | undefined): SaveRule | undefined {
     this.tokens = tokens;
+    this.n = n;
     this.table = table;
     this.chains = chains;
     this.line = line;
@@ -402,10 +396,8 @@ export class RuleReader {
     this.outInterface = undefined;
     this.protocol = undefined;
     this.fragment = undefined;
-    this.matches.length = 0;
-    this.matchExts.length = 0;
-    this.loaded.length = 0;
-    this.loadedExts.length = 0;
+    this.nMatches = 0;
+    this.nLoaded = 0;
     this.target = undefined;
     this.targetExt = undefined;
     this.targetIsChain = false;
@@ -417,11 +409,12 @@ export class RuleReader {
     this.run();
     const rule = this.finish();
     this.tokens = NO_TOKENS;
-    this.matches.length = 0;
-    this.matchExts.length = 0;
-    this.loaded.length = 0;
-    this.loadedExts.length = 0;
     return rule;
+  }
+
+  /** The line's k-th token, if any. */
+  token(k: number): SaveToken | undefined {
+    return k < this.n ? this.tokens[k] : undefined;
   }
 
   syntax(message: string, s: Span): void {
@@ -441,7 +434,7 @@ export class RuleReader {
       this.resolvedBase = base;
       return BASE_OPT;
     }
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.nLoaded - 1; k >= 0; k--) {
       const ext = this.resolvable(k);
       if (!ext) continue;
       const o = ext.byLabel.get(label);
@@ -458,7 +451,7 @@ export class RuleReader {
   private resolvePrefix(name: string): number {
     const hits: { key: string; base?: BaseOption; owner?: number; opt?: ExtOption; n: string }[] = [];
     for (const b of BASE) if (b.long.startsWith(name)) hits.push({ key: `base:${b.short}`, base: b, n: b.long });
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.nLoaded - 1; k >= 0; k--) {
       const ext = this.resolvable(k);
       if (!ext) continue;
       for (const o of ext.options) {
@@ -484,13 +477,13 @@ export class RuleReader {
   required(opt: SaveToken, attached: SaveToken | undefined, label: string): SaveToken | undefined {
     this.intraNegation = undefined;
     if (attached) return attached;
-    const v = this.tokens[this.i];
+    const v = this.token(this.i);
     if (!v) {
       this.syntax(`option '${label}' requires a value`, opt.span);
       return undefined;
     }
     this.i++;
-    const w = this.tokens[this.i];
+    const w = this.token(this.i);
     if (v.value === '!' && w && !isOptionWord(w.value)) {
       // iptables 1.8 takes '!' as the value and then rejects the real value as a stray argument.
       this.i++;
@@ -503,15 +496,15 @@ export class RuleReader {
 
   /** A further word for two-word options: iptables refuses one that starts with '-' or is '!'. */
   second(): SaveToken | undefined {
-    const v = this.tokens[this.i];
+    const v = this.token(this.i);
     if (!v || !isPlainWord(v.value)) return undefined;
     this.i++;
     return v;
   }
 
   private load(m: Module, ext: Extension | undefined): void {
-    this.loaded.push(m);
-    this.loadedExts.push(ext);
+    this.loaded[this.nLoaded] = m;
+    this.loadedExts[this.nLoaded++] = ext;
   }
 
   loadMatch(name: SaveToken, explicit: boolean, start: number, end: number, ext: Extension | undefined): SaveMatch {
@@ -519,8 +512,8 @@ export class RuleReader {
     if (ext && !familyAllows(ext.spec, this.family)) {
       this.syntax(`match '${name.value}' exists only in ${ext.spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}; this is an ${this.family === 'ipv6' ? 'ip6tables' : 'iptables'} dump`, name.span);
     }
-    this.matches.push(l);
-    this.matchExts.push(ext);
+    this.matches[this.nMatches] = l;
+    this.matchExts[this.nMatches++] = ext;
     this.load(l, ext);
     return l;
   }
@@ -550,9 +543,10 @@ export class RuleReader {
     // Earlier options of the same module: given twice? excluded by this one?
     let excluded = false;
     const prevs = owner.options;
+    const table = this.loadedExts[k]!.byLabel;
     for (let p = 0; p < prevs.length; p++) {
-      const prev = prevs[p] as SaveOption;
-      const other = prev[EXT];
+      const prev = prevs[p]!;
+      const other = table.get(prev.name.value);
       if (!other) continue;
       if (o.once && other.key === o.key) {
         this.syntax(`${ext}: option '${label}' can be given only once`, nameTok.span);
@@ -575,7 +569,7 @@ export class RuleReader {
     let name = nameTok;
     if (nameTok.value === label) nameTok.value = label; // the table's string: the text's copy can go
     else name = new SaveToken(label, nameTok.start, nameTok.end);
-    const option = new SaveOption(name, neg, values, o);
+    const option = new SaveOption(name, neg, values);
     addOption(owner, option);
     if (option.end > owner.end) owner.end = option.end;
     if (owner.options.length === 1 && owner instanceof SaveMatch && !owner.explicit) owner.start = option.start;
@@ -587,7 +581,7 @@ export class RuleReader {
     if (attached) values = [attached];
     else {
       const from = this.i;
-      while (this.i < this.tokens.length) {
+      while (this.i < this.n) {
         const v = this.tokens[this.i]!.value;
         if (isOptionWord(v) || v === '!') break;
         this.i++;
@@ -595,20 +589,20 @@ export class RuleReader {
       values = this.i > from ? this.tokens.slice(from, this.i) : NO_TOKENS;
     }
     let owner: Module | undefined;
-    for (let k = this.loaded.length - 1; k >= 0; k--) {
+    for (let k = this.nLoaded - 1; k >= 0; k--) {
       const l = this.loaded[k]!;
       if (!this.loadedExts[k] && !(l === this.target && this.targetIsChain)) {
         owner = l;
         break;
       }
     }
-    const option = new SaveOption(nameTok, neg, values, undefined);
+    const option = new SaveOption(nameTok, neg, values);
     if (!owner) {
       const hint = this.protocol ? '' : ' (a protocol option like --dport needs -p tcp/udp before it, or -m with its module)';
       this.syntax(`unknown option '${nameTok.value}'${hint}`, nameTok.span);
     }
     let keep: Module | undefined = owner ?? this.target;
-    for (let k = this.matches.length - 1; !keep && k >= 0; k--) if (this.matches[k]!.explicit) keep = this.matches[k];
+    for (let k = this.nMatches - 1; !keep && k >= 0; k--) if (this.matches[k]!.explicit) keep = this.matches[k];
     if (keep) {
       addOption(keep, option);
       if (option.end > keep.end) keep.end = option.end;
@@ -674,7 +668,7 @@ export class RuleReader {
           if (!this.second()) this.syntax(letter === 'E' ? `-E needs the old and the new chain name` : `-P needs a chain and a policy`, arg.span);
         }
         if (letter === 'I' || letter === 'D' || letter === 'R') {
-          const n = this.tokens[this.i];
+          const n = this.token(this.i);
           if (n && isPlainWord(n.value)) {
             this.i++;
             if (!isDigits(n.value) || Number(n.value) < 1) this.syntax(`invalid rule number '${n.value}'`, n.span);
@@ -682,10 +676,10 @@ export class RuleReader {
         }
       } else {
         // -L/-S/-F/-Z/-X: optional chain (and rule number for -L/-S/-Z) unless the next word is an option.
-        let n = this.tokens[this.i];
+        let n = this.token(this.i);
         if (!attached && n && isPlainWord(n.value)) {
           this.i++;
-          n = this.tokens[this.i];
+          n = this.token(this.i);
           if ((letter === 'L' || letter === 'S' || letter === 'Z') && n && isPlainWord(n.value)) this.i++;
         }
       }
@@ -733,9 +727,22 @@ export class RuleReader {
           name.value = ext.spec.name; // the table's string: the text's copy can go
           if (!familyAllows(ext.spec, this.family)) this.syntax(`target '${name.value}' exists only in ${ext.spec.family === 'ipv6' ? 'ip6tables' : 'iptables'}`, name.span);
         }
-        const declared = this.chains.get(name.value);
-        if (declared) name.value = declared.name.value; // one string per chain name
-        this.targetIsChain = letter === 'g' || (!ext && (STANDARD_TARGETS.has(name.value) || declared !== undefined));
+        let isChain = false;
+        if (!ext) {
+          // The model keeps one string per target or chain name, not a copy per jump.
+          const standard = STANDARD_TARGETS.get(name.value);
+          if (standard !== undefined) {
+            name.value = standard;
+            isChain = true;
+          } else {
+            const declared = this.chains.get(name.value);
+            if (declared) {
+              name.value = declared.name.value;
+              isChain = true;
+            }
+          }
+        }
+        this.targetIsChain = letter === 'g' || isChain;
         this.target = new SaveTarget(letter === 'g' ? 'goto' : 'jump', name, optTok.start, name.end);
         this.targetExt = ext;
         this.load(this.target, ext);
@@ -782,7 +789,7 @@ export class RuleReader {
 
   run(): void {
     const tokens = this.tokens;
-    while (this.i < tokens.length) {
+    while (this.i < this.n) {
       const t = tokens[this.i]!;
       const v = t.value;
       this.i++;
@@ -864,7 +871,7 @@ export class RuleReader {
   }
 
   unknownOptionSwallow(): void {
-    while (this.i < this.tokens.length) {
+    while (this.i < this.n) {
       const v = this.tokens[this.i]!.value;
       if (isOptionWord(v) || v === '!') break;
       this.i++;
@@ -875,8 +882,8 @@ export class RuleReader {
     const commandToken = this.commandToken;
     if (!commandToken) {
       this.syntax(
-        this.tokens.length === 0 ? `a line with only blanks: iptables-restore reads it as a rule without a command` : `no command: a rule line starts with -A CHAIN`,
-        this.tokens[0]?.span ?? { start: this.lineStart, end: this.lineEnd },
+        this.n === 0 ? `a line with only blanks: iptables-restore reads it as a rule without a command` : `no command: a rule line starts with -A CHAIN`,
+        this.n > 0 ? this.tokens[0]!.span : { start: this.lineStart, end: this.lineEnd },
       );
       return undefined;
     }
@@ -890,7 +897,7 @@ export class RuleReader {
     }
     const matches = this.matches;
     let kept = 0;
-    for (let k = 0; k < matches.length; k++) {
+    for (let k = 0; k < this.nMatches; k++) {
       const m = matches[k]!;
       if (m.explicit || m.options.length > 0) kept++;
       compact(m);
@@ -955,7 +962,10 @@ export class RuleReader {
     if (kept > 0) {
       const out = new Array<IptMatch>(kept);
       let j = 0;
-      for (const m of matches) if (m.explicit || m.options.length > 0) out[j++] = m;
+      for (let k = 0; k < this.nMatches; k++) {
+        const m = matches[k]!;
+        if (m.explicit || m.options.length > 0) out[j++] = m;
+      }
       finalMatches = out;
     }
     return new SaveRule(this, chain, commandToken, finalMatches);

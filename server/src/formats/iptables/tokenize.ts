@@ -1,17 +1,14 @@
 import type { Located, Span } from '../../core/span';
 
 /**
- * Where model classes cache their span object. Spans are created on first use: a 75,000-line
- * dump has about 600,000 tokens and 200,000 options, and most of their spans are never asked for.
- * Every such class keeps the span's offsets as own `start` / `end` properties (so code that walks
- * a model for `{start, end}` objects still finds every one of them) and its cache under this
- * symbol (invisible to `Object.keys` and JSON).
+ * The span of a model object that keeps its offsets as own `start` / `end` properties. Model
+ * classes of the save parser make their `span` objects only when asked for, fresh on every
+ * access: a 75,000-line dump has about 600,000 tokens and 200,000 options, and most of their spans
+ * are never asked for, while every object kept in the model costs the garbage collector. (Code that
+ * walks a model for `{start, end}` objects still finds every such object.)
  */
-export const SPAN: unique symbol = Symbol('span');
-
-/** The cached span of a model object with `start` / `end`. */
-export function lazySpan(o: { readonly start: number; readonly end: number; [SPAN]: Span | undefined }): Span {
-  return (o[SPAN] ??= { start: o.start, end: o.end });
+export function spanOf(o: { readonly start: number; readonly end: number }): Span {
+  return { start: o.start, end: o.end };
 }
 
 /**
@@ -27,18 +24,16 @@ export class SaveToken implements Located<string> {
   declare value: string;
   declare readonly start: number;
   declare readonly end: number;
-  declare [SPAN]: Span | undefined;
 
   constructor(value: string, start: number, end: number) {
     this.value = value;
     this.start = start;
     this.end = end;
-    this[SPAN] = undefined;
   }
 
   /** The raw text, including quotes. */
   get span(): Span {
-    return lazySpan(this);
+    return spanOf(this);
   }
 }
 
@@ -57,17 +52,26 @@ export interface TokenizedLine {
  * span covers its raw text including quotes, its value is what iptables sees.
  */
 export function tokenizeLine(line: string, base: number): TokenizedLine {
-  const tokens: SaveToken[] = [];
-  const q = tokenizeRange(line, 0, line.length, base, tokens);
+  const buf = new TokenBuffer();
+  const q = tokenizeRange(line, 0, line.length, base, buf);
+  const tokens = buf.tokens;
   return q >= 0 ? { tokens, unterminatedQuote: q } : { tokens };
 }
 
+/** Tokens of one line: `tokens[0, n)`; reused from line to line (an array emptied by `length = 0` loses its storage). */
+export class TokenBuffer {
+  readonly tokens: SaveToken[] = [];
+  n = 0;
+}
+
 /**
- * `tokenizeLine` on `src[from, to)` without slicing the line out first: tokens are appended to
- * `out`, their offsets are `index in src + delta`. Returns the offset (+ delta) of an opening quote
- * that is never closed, else -1. Unquoted words (nearly all of them) are sliced in one go.
+ * `tokenizeLine` on `src[from, to)` without slicing the line out first: the tokens replace the
+ * buffer's, their offsets are `index in src + delta`. Returns the offset (+ delta) of an opening
+ * quote that is never closed, else -1. Unquoted words (nearly all of them) are sliced in one go.
  */
-export function tokenizeRange(src: string, from: number, to: number, delta: number, out: SaveToken[]): number {
+export function tokenizeRange(src: string, from: number, to: number, delta: number, buf: TokenBuffer): number {
+  const out = buf.tokens;
+  let n = 0;
   let i = from;
   while (i < to) {
     let c = src.charCodeAt(i);
@@ -82,7 +86,7 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
       c = src.charCodeAt(i);
     }
     if (i === to || c !== 34) {
-      out.push(new SaveToken(src.slice(tokenStart, i), tokenStart + delta, i + delta));
+      out[n++] = new SaveToken(src.slice(tokenStart, i), tokenStart + delta, i + delta);
       continue;
     }
     // A quote: the value is built piece by piece; the closing quote ends the argument.
@@ -112,8 +116,12 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
       i = j;
     }
     if (i > to) i = to;
-    out.push(new SaveToken(value, tokenStart + delta, i + delta));
-    if (!closed) return quoteStart + delta;
+    out[n++] = new SaveToken(value, tokenStart + delta, i + delta);
+    if (!closed) {
+      buf.n = n;
+      return quoteStart + delta;
+    }
   }
+  buf.n = n;
   return -1;
 }

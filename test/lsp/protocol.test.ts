@@ -68,6 +68,24 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
     assert.equal(after.diagnostics.filter((x) => x.code === RULE).length, 0);
   });
 
+  it('applies every safe fix at once for source.fixAll.kube-netlint, and offers nothing unasked', async () => {
+    const fixUri = pathToFileURL(join(dir, 'two-rules.txt')).toString();
+    const text = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\n-A POSTROUTING -s 10.1.0.0/16 -j SNAT --to-source 192.0.2.1\nCOMMIT\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: fixUri, languageId: 'iptables', version: 1, text } });
+    await client.waitForDiagnostics(fixUri, (p) => p.diagnostics.filter((d) => d.code === RULE).length === 2);
+    const whole = { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } };
+    const [fixAll] = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: fixUri },
+      range: whole,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.equal(fixAll?.kind, 'source.fixAll.kube-netlint');
+    const fixed = TextDocument.applyEdits(TextDocument.create(fixUri, 'iptables', 1, text), fixAll!.edit!.changes![fixUri]!);
+    assert.equal(fixed, text.replace('-j MASQUERADE\n', '-j MASQUERADE --random-fully\n').replace('192.0.2.1\n', '192.0.2.1 --random-fully\n'));
+    const unasked = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: fixUri }, range: whole, context: { diagnostics: [] } })) as CodeAction[];
+    assert.deepEqual(unasked, []);
+  });
+
   it('runs the show-documentation command by asking the client to open the page', async () => {
     let shown: unknown;
     client.connection.onRequest('window/showDocument', (p: unknown) => ((shown = p), { success: true }));

@@ -1,3 +1,4 @@
+import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { forEachLine } from '../../core/lines';
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
@@ -64,8 +65,8 @@ export function parseEthtool(text: string): EthtoolModel {
       stoppedAt = { line: number, span: { start, end: start + line.length } };
       return false;
     }
-    const lead = leadingSpace(line);
-    const end = trailingEnd(line);
+    const lead = leadingBlanks(line);
+    const end = endWithoutTrailingBlanks(line);
     if (lead >= end) return;
     const content = line.slice(lead, end);
     const at = start + lead;
@@ -180,13 +181,13 @@ function readFeature(
   const name = content.slice(0, colon);
   if (!FEATURE_NAME.test(name)) return 'not-a-feature';
   const restRaw = content.slice(colon + 1);
-  const rl = leadingSpace(restRaw);
+  const rl = leadingBlanks(restRaw);
   const rest = restRaw.slice(rl);
   const restStart = at + colon + 1 + rl;
   if (!rest) return 'not-a-feature';
   let state: 'on' | 'off' | undefined;
-  if (rest.startsWith('on') && (rest.length === 2 || isSpace(rest.charCodeAt(2)))) state = 'on';
-  else if (rest.startsWith('off') && (rest.length === 3 || isSpace(rest.charCodeAt(3)))) state = 'off';
+  if (rest.startsWith('on') && (rest.length === 2 || isBlank(rest.charCodeAt(2)))) state = 'on';
+  else if (rest.startsWith('off') && (rest.length === 3 || isBlank(rest.charCodeAt(3)))) state = 'off';
   if (!state) {
     const word = rest.length > MAX_REGEX_LINE ? rest.slice(0, 40) : rest.split(/\s/, 1)[0]!;
     // `name: value` with a value other than on/off: a damaged feature line if it is a single word.
@@ -202,7 +203,7 @@ function readFeature(
   }
   const stateSpan = { start: restStart, end: restStart + state.length };
   const tail = rest.slice(state.length);
-  const tl = leadingSpace(tail);
+  const tl = leadingBlanks(tail);
   const note = tail.slice(tl);
   const noteStart = stateSpan.end + tl;
   let annotation: Located<EthtoolAnnotation> | undefined;
@@ -254,35 +255,8 @@ function readNote(content: string, at: number, line: number): EthtoolNote | unde
   return undefined;
 }
 
-function isSpace(ch: number): boolean {
-  return ch === 32 || ch === 9 || ch === 11 || ch === 12;
-}
-
-function leadingSpace(s: string): number {
-  let i = 0;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  return i;
-}
-
-function trailingEnd(s: string): number {
-  let i = s.length;
-  while (i > 0 && isSpace(s.charCodeAt(i - 1))) i--;
-  return i;
-}
-
-function hasControl(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    if ((ch < 32 && ch !== 9) || ch === 127) return true;
-  }
-  return false;
-}
-
 function hasSpaceOrControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 32 || s.charCodeAt(i) === 127) return true;
   return false;
 }
 
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

@@ -1,3 +1,4 @@
+import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { forEachLine } from '../../core/lines';
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
@@ -50,8 +51,8 @@ export function parseSysctl(text: string): SysctlModel {
       stoppedAt = { line: number, span: { start, end: start + line.length } };
       return false;
     }
-    const lead = leadingSpace(line);
-    const end = trailingEnd(line);
+    const lead = leadingBlanks(line);
+    const end = endWithoutTrailingBlanks(line);
     if (lead >= end) {
       previousComment = undefined;
       return;
@@ -65,7 +66,7 @@ export function parseSysctl(text: string): SysctlModel {
 
     if (c === '#' || c === ';') {
       const body = content.slice(1);
-      const bl = leadingSpace(body);
+      const bl = leadingBlanks(body);
       const comment: SysctlComment = {
         marker: c,
         text: { value: body.slice(bl), span: { start: at + 1 + bl, end: contentSpan.end } },
@@ -116,7 +117,7 @@ export function parseSysctl(text: string): SysctlModel {
     let dash: Span | undefined;
     if (c === '-') {
       dash = { start: at, end: at + 1 };
-      keyFrom = 1 + leadingSpace(content.slice(1));
+      keyFrom = 1 + leadingBlanks(content.slice(1));
     }
     const eq = content.indexOf('=');
     if (eq < 0) {
@@ -149,7 +150,7 @@ export function parseSysctl(text: string): SysctlModel {
     }
 
     const keyText = content.slice(keyFrom, eq);
-    const keyEnd = trailingEnd(keyText);
+    const keyEnd = endWithoutTrailingBlanks(keyText);
     const raw = keyText.slice(0, keyEnd);
     if (!raw) {
       syntax(`a setting needs a key before '=': 'net.ipv4.ip_forward = 1'`, { start: at + keyFrom, end: at + eq + 1 });
@@ -162,7 +163,7 @@ export function parseSysctl(text: string): SysctlModel {
       return;
     }
     const valueText = content.slice(eq + 1);
-    const vl = leadingSpace(valueText);
+    const vl = leadingBlanks(valueText);
     const valueStart = at + eq + 1 + vl;
     const value = valueText.slice(vl);
     const valueSpan = { start: valueStart, end: valueStart + value.length };
@@ -245,7 +246,7 @@ function onlyChar(s: string, ch: number): boolean {
 }
 
 function hasSpace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (isSpace(s.charCodeAt(i))) return true;
+  for (let i = 0; i < s.length; i++) if (isBlank(s.charCodeAt(i))) return true;
   return false;
 }
 
@@ -336,10 +337,10 @@ function splitParts(value: string, base: number): SysctlValuePart[] {
   const parts: SysctlValuePart[] = [];
   let i = 0;
   while (i < value.length) {
-    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+    while (i < value.length && isBlank(value.charCodeAt(i))) i++;
     if (i >= value.length) break;
     const s = i;
-    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
+    while (i < value.length && !isBlank(value.charCodeAt(i))) i++;
     const token = value.slice(s, i);
     const n = isInteger(token) ? Number(token) : undefined;
     const part: Mutable<SysctlValuePart> = { value: token, span: { start: base + s, end: base + i } };
@@ -373,7 +374,7 @@ function checkValue(value: string, base: number, report: (p: ParseProblem) => vo
     }
   }
   for (let i = 1; i < value.length; i++) {
-    if (value[i] === '#' && isSpace(value.charCodeAt(i - 1))) {
+    if (value[i] === '#' && isBlank(value.charCodeAt(i - 1))) {
       report({
         code: 'parse/sysctl-inline-comment',
         message: `'#' starts a comment only at the beginning of a line; sysctl writes '${clip(value)}' to the kernel as the value`,
@@ -423,30 +424,3 @@ function normalisedValue(e: SysctlEntry): string {
   return e.parts.map((p) => p.value).join(' ');
 }
 
-function isSpace(ch: number): boolean {
-  return ch === 32 || ch === 9 || ch === 11 || ch === 12;
-}
-
-function leadingSpace(s: string): number {
-  let i = 0;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  return i;
-}
-
-function trailingEnd(s: string): number {
-  let i = s.length;
-  while (i > 0 && isSpace(s.charCodeAt(i - 1))) i--;
-  return i;
-}
-
-function hasControl(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    if ((ch < 32 && ch !== 9) || ch === 127) return true;
-  }
-  return false;
-}
-
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

@@ -1,15 +1,10 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { forEachLine } from '../../core/lines';
+import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
-import type { Located, Span } from '../../core/span';
+import type { Located } from '../../core/span';
 import type { EthtoolAnnotation, EthtoolChanges, EthtoolFeature, EthtoolInterface, EthtoolModel, EthtoolNote } from './model';
 
-const MAX_PROBLEMS = 1000;
-/**
- * Reading stops after this many lines read into the model (a real dump has a few hundred) or MAX_PROBLEMS problems,
- * with one problem saying where: time and memory stay bounded on a 200 MB paste.
- */
-const MAX_ITEMS = 200_000;
 /** Regexes only run on lines up to this length. */
 const MAX_REGEX_LINE = 4096;
 
@@ -40,16 +35,9 @@ export function parseEthtool(text: string): EthtoolModel {
   const interfaces: EthtoolInterface[] = [];
   const changes: EthtoolChanges[] = [];
   const notes: EthtoolNote[] = [];
-  const problems: ParseProblem[] = [];
-  let dropped = 0;
-  let firstDropped: Span | undefined;
-  const report = (p: ParseProblem): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(p);
-    else {
-      dropped++;
-      firstDropped ??= p.span;
-    }
-  };
+  // Bounded on a 200 MB paste: a real dump has a few thousand lines at most.
+  const budget = new ReadBudget('parse/ethtool-limit', 'feature and message lines', 'ethtool output');
+  const report = (p: ParseProblem): void => budget.report(p);
   let open: OpenBlock | undefined;
   let lastCommand: EthtoolNote | undefined;
 
@@ -58,13 +46,8 @@ export function parseEthtool(text: string): EthtoolModel {
     return open;
   };
 
-  let itemCount = 0;
-  let stoppedAt: { line: number; span: Span } | undefined;
   forEachLine(text, ({ text: line, start, number }) => {
-    if (problems.length >= MAX_PROBLEMS || itemCount >= MAX_ITEMS) {
-      stoppedAt = { line: number, span: { start, end: start + line.length } };
-      return false;
-    }
+    if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
     const end = endWithoutTrailingBlanks(line);
     if (lead >= end) return;
@@ -95,7 +78,7 @@ export function parseEthtool(text: string): EthtoolModel {
 
     const note = readNote(content, at, number);
     if (note) {
-      itemCount++;
+      budget.item();
       notes.push(note);
       if (note.kind === 'command') lastCommand = note;
       return;
@@ -141,28 +124,11 @@ export function parseEthtool(text: string): EthtoolModel {
       });
     }
     block.seen.set(feature.canonical, feature);
-    itemCount++;
+    budget.item();
     block.features.push(feature);
   });
 
-  if (stoppedAt) {
-    const why = itemCount >= MAX_ITEMS ? `more than ${MAX_ITEMS} feature and message lines` : `${MAX_PROBLEMS} problems, so it is most likely not ethtool output`;
-    problems.push({
-      code: 'parse/ethtool-limit',
-      message: `kube-netlint stopped reading at line ${stoppedAt.line + 1}: the text above has ${why}; the rest is not checked`,
-      span: stoppedAt.span,
-      severity: 'info',
-    });
-  }
-  if (dropped > 0 && firstDropped) {
-    problems.push({
-      code: 'parse/ethtool-limit',
-      message: `${dropped} more problems are not shown; this text is mostly not ethtool output`,
-      span: firstDropped,
-      severity: 'info',
-    });
-  }
-  return { interfaces, changes, notes, problems };
+  return { interfaces, changes, notes, problems: budget.finish() };
 }
 
 /** Feature names compare with spaces turned into `-` (old ethtool printed `tcp segmentation offload`). */

@@ -1,18 +1,12 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { forEachLine } from '../../core/lines';
+import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
 import type { SysctlComment, SysctlEntry, SysctlExclusion, SysctlModel, SysctlNote, SysctlNoteKind, SysctlValuePart } from './model';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Beyond this many problems a paste is noise; one summary problem replaces the rest (memory stays bounded). */
-const MAX_PROBLEMS = 1000;
-/**
- * Reading stops after this many lines read into the model (a real dump has a few thousand) or MAX_PROBLEMS problems,
- * with one problem saying where: time and memory stay bounded on a 200 MB paste.
- */
-const MAX_ITEMS = 200_000;
 /** Regexes only ever run on lines up to this length (they are linear anyway; this keeps them cheap). */
 const MAX_REGEX_LINE = 4096;
 
@@ -30,27 +24,15 @@ export function parseSysctl(text: string): SysctlModel {
   const exclusions: SysctlExclusion[] = [];
   const comments: SysctlComment[] = [];
   const notes: SysctlNote[] = [];
-  const problems: ParseProblem[] = [];
-  let dropped = 0;
-  let firstDropped: Span | undefined;
-  const report = (p: ParseProblem): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(p);
-    else {
-      dropped++;
-      firstDropped ??= p.span;
-    }
-  };
+  // Bounded on a 200 MB paste: a real dump has a few thousand lines at most.
+  const budget = new ReadBudget('parse/sysctl-limit', 'settings, comments and notes', 'sysctl settings');
+  const report = (p: ParseProblem): void => budget.report(p);
   const syntax = (message: string, s: Span): void => report({ code: 'parse/sysctl-syntax', message, span: s });
   let previousComment: SysctlComment | undefined;
   let file: string | undefined;
 
-  let itemCount = 0;
-  let stoppedAt: { line: number; span: Span } | undefined;
   forEachLine(text, ({ text: line, start, number }) => {
-    if (problems.length >= MAX_PROBLEMS || itemCount >= MAX_ITEMS) {
-      stoppedAt = { line: number, span: { start, end: start + line.length } };
-      return false;
-    }
+    if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
     const end = endWithoutTrailingBlanks(line);
     if (lead >= end) {
@@ -73,7 +55,7 @@ export function parseSysctl(text: string): SysctlModel {
         span: contentSpan,
         line: number,
       };
-      itemCount++;
+      budget.item();
       comments.push(comment);
       previousComment = comment;
       return;
@@ -81,7 +63,7 @@ export function parseSysctl(text: string): SysctlModel {
 
     const note = readNote(content, at, number);
     if (note) {
-      itemCount++;
+      budget.item();
       notes.push(note);
       // Only container headers attribute entries to a file: procps-ng 4 `sysctl --system` prints
       // every `* Applying` line first and the settings afterwards, so those lines cannot.
@@ -93,7 +75,7 @@ export function parseSysctl(text: string): SysctlModel {
       const release = UNAME_R.test(content) ? { value: content, start: at } : unameA(content, at);
       if (release) {
         const vs = { start: release.start, end: release.start + release.value.length };
-        itemCount++;
+        budget.item();
         entries.push({
           key: 'kernel.osrelease',
           rawKey: { value: '', span: { start: vs.start, end: vs.start } },
@@ -124,7 +106,7 @@ export function parseSysctl(text: string): SysctlModel {
       const raw = content.slice(keyFrom);
       if (dash && isExclusionKey(raw)) {
         const rawKey = { value: raw, span: { start: at + keyFrom, end: contentSpan.end } };
-        itemCount++;
+        budget.item();
         exclusions.push({ key: normaliseKey(raw), rawKey, span: contentSpan, line: number });
         return;
       }
@@ -189,30 +171,13 @@ export function parseSysctl(text: string): SysctlModel {
     if (dash) entry.ignoreErrorsSpan = dash;
     if (above) entry.comment = above;
     if (file !== undefined) entry.file = file;
-    itemCount++;
+    budget.item();
     entries.push(entry);
     checkValue(value, valueStart, report);
   });
 
   reportDuplicates(entries, report);
-  if (stoppedAt) {
-    const why = itemCount >= MAX_ITEMS ? `more than ${MAX_ITEMS} settings, comments and notes` : `${MAX_PROBLEMS} problems, so it is most likely not sysctl settings`;
-    problems.push({
-      code: 'parse/sysctl-limit',
-      message: `kube-netlint stopped reading at line ${stoppedAt.line + 1}: the text above has ${why}; the rest is not checked`,
-      span: stoppedAt.span,
-      severity: 'info',
-    });
-  }
-  if (dropped > 0 && firstDropped) {
-    problems.push({
-      code: 'parse/sysctl-limit',
-      message: `${dropped} more problems are not shown; this text is mostly not sysctl settings`,
-      span: firstDropped,
-      severity: 'info',
-    });
-  }
-  return { entries, exclusions, comments, notes, problems };
+  return { entries, exclusions, comments, notes, problems: budget.finish() };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Span } from '../../../server/src/core/span';
 import { MAX_GROUP_EXAMPLES, MAX_GROUPS, MAX_LIST, MAX_PROBLEMS, MAX_SAMPLE, MAX_STATS_ROWS, parseConntrack, parseConntrackEntry } from '../../../server/src/formats/conntrack/index';
 import { FIXTURES, assertGolden, assertSpansInside, collectSpans, readFixture } from '../../helpers/golden';
 import { renderConntrack } from './render';
+import { applyMutation, mutation } from '../../helpers/mutations';
 
 const at = (text: string, s: Span | undefined): string => (s ? text.slice(s.start, s.end) : '<none>');
 
@@ -423,41 +424,12 @@ describe('conntrack parser: goldens of real fixtures', () => {
 
 describe('conntrack parser: properties', () => {
   const texts = fixtureFiles.map((rel) => readFixture(rel));
-  const mutation = fc.oneof(
-    fc.record({
-      kind: fc.constant('insert' as const),
-      at: fc.nat(),
-      s: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('\t', '\r\n', '\r', '\0', '=', ' src=', '[', ']', '[UNREPLIED] ', 'cpu=0 ', '\uFFFD', '\u00A0', 'ipv4     2 ')),
-    }),
-    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-    fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), c: fc.integer({ min: 0, max: 0xffff }) }),
-    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('crlf' as const) }),
-    fc.record({ kind: fc.constant('tabs' as const) }),
-  );
-  type M = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-  const apply = (t: string, m: M): string => {
-    const pos = 'at' in m ? m.at % (t.length + 1) : 0;
-    switch (m.kind) {
-      case 'insert':
-        return t.slice(0, pos) + m.s + t.slice(pos);
-      case 'delete':
-        return t.slice(0, pos) + t.slice(pos + m.len);
-      case 'replace':
-        return t.slice(0, pos) + String.fromCharCode(m.c) + t.slice(pos + 1);
-      case 'truncate':
-        return t.slice(0, pos);
-      case 'crlf':
-        return t.replace(/\n/g, '\r\n');
-      case 'tabs':
-        return t.replace(/ {2}/g, '\t');
-    }
-  };
+  const tokens = ['\t', '\r\n', '\r', '\0', '=', ' src=', '[', ']', '[UNREPLIED] ', 'cpu=0 ', '\uFFFD', '\u00A0', 'ipv4     2 '];
 
   it('never throws and keeps every span inside the text under random mutations', () => {
     fc.assert(
-      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, ms) => {
-        const text = ms.reduce(apply, texts[i]!);
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation(tokens), { minLength: 1, maxLength: 4 }), (i, ms) => {
+        const text = ms.reduce((t, m) => applyMutation(t, m, / {2}/g), texts[i]!);
         const m = parseConntrack(text);
         assertSpansInside(text, collectSpans(m));
         for (const e of m.table.sample) {

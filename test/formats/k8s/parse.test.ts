@@ -9,6 +9,7 @@ import { parseK8s } from '../../../server/src/formats/k8s/parse';
 import { allDocuments, containers, flannelConfigs, kubeProxyConfigs, type Field } from '../../../server/src/formats/k8s/model';
 import { FIXTURES, assertGolden, assertSpansInside, collectSpans, readFixture } from '../../helpers/golden';
 import { renderK8s } from './render';
+import { applyMutation, mutation } from '../../helpers/mutations';
 
 const at = (text: string, s: Span): string => text.slice(s.start, s.end);
 const present = <T>(f: Field<T>): T => {
@@ -410,34 +411,12 @@ describe('k8s parser: golden renderings of real manifests', () => {
 
 describe('k8s parser: properties', () => {
   const texts = fixtureFiles.map((rel) => readFixture(rel));
-  const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), s: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('\t', '\r\n', '\r', '\0', ': ', '- ', '|', '{{ x }}', '"', "'", '---\n', '{', '[', '#')) }),
-    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('crlf' as const) }),
-    fc.record({ kind: fc.constant('tabs' as const) }),
-  );
-  type M = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-  const apply = (t: string, m: M): string => {
-    const at = 'at' in m ? m.at % (t.length + 1) : 0;
-    switch (m.kind) {
-      case 'insert':
-        return t.slice(0, at) + m.s + t.slice(at);
-      case 'delete':
-        return t.slice(0, at) + t.slice(at + m.len);
-      case 'truncate':
-        return t.slice(0, at);
-      case 'crlf':
-        return t.replace(/\n/g, '\r\n');
-      case 'tabs':
-        return t.replace(/ {2}/g, '\t');
-    }
-  };
+  const tokens = ['\t', '\r\n', '\r', '\0', ': ', '- ', '|', '{{ x }}', '"', "'", '---\n', '{', '[', '#'];
 
   it('never throws and keeps every span inside the text under random mutations', () => {
     fc.assert(
-      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, ms) => {
-        const text = ms.reduce(apply, texts[i]!);
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation(tokens), { minLength: 1, maxLength: 4 }), (i, ms) => {
+        const text = ms.reduce((t, m) => applyMutation(t, m, / {2}/g), texts[i]!);
         const m = parseK8s(text, fixtureFiles[i]!);
         assertSpansInside(text, collectSpans(m));
       }),

@@ -9,12 +9,12 @@ export interface Span {
   readonly end: number;
 }
 
-export function span(start: number, end: number): Span {
-  return { start, end };
-}
-
-export function contains(s: Span, offset: number): boolean {
-  return offset >= s.start && offset <= s.end;
+/**
+ * Whether `offset` (an editor position) touches the span: its end counts too, because a cursor
+ * right after a token is still on it. An absent span contains nothing.
+ */
+export function contains(s: Span | undefined, offset: number): s is Span {
+  return s !== undefined && offset >= s.start && offset <= s.end;
 }
 
 /** A value read from the text together with where it was read. */

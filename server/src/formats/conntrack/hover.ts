@@ -1,10 +1,8 @@
-import type { Located, Span } from '../../core/span';
+import { contains, type Located, type Span } from '../../core/span';
 import type { OutlineNode, TokenHover } from '../features';
 import { COUNTERS, FIELDS, FLAGS, PROTOCOLS, STATES } from './glossary';
 import type { ConntrackEntry, ConntrackModel, ConntrackTuple } from './model';
 import { parseConntrackEntry } from './parse';
-
-const inside = (s: Span | undefined, offset: number): s is Span => s !== undefined && offset >= s.start && offset <= s.end;
 
 function lineAround(text: string, offset: number): { line: string; start: number } {
   let start = offset;
@@ -27,7 +25,7 @@ export function natSummary(e: ConntrackEntry): string {
 
 function tupleHover(t: ConntrackTuple, which: 'original' | 'reply', e: ConntrackEntry, offset: number): TokenHover | undefined {
   for (const f of t.fields) {
-    if (!inside(f.span, offset)) continue;
+    if (!contains(f.span, offset)) continue;
     const direction = which === 'original' ? 'Original direction (the first packet, before NAT)' : 'Reply direction (what return traffic looks like)';
     const what = FIELDS[f.key.value] ?? `\`${f.key.value}\``;
     return { span: f.span, markdown: `**${f.key.value}=${f.value.value}** — ${what}\n\n${direction}. ${natSummary(e)}` };
@@ -42,11 +40,11 @@ function located(l: Located<unknown> | undefined): Span | undefined {
 /** Re-parses the entry line under the cursor (the model keeps aggregates, not every entry). */
 export function conntrackHover(model: ConntrackModel, offset: number, text: string): TokenHover | undefined {
   for (const table of model.stats) {
-    if (!inside(table.span, offset)) continue;
+    if (!contains(table.span, offset)) continue;
     for (const row of table.rows) {
-      if (!inside(row.span, offset)) continue;
+      if (!contains(row.span, offset)) continue;
       for (const c of row.counters.values()) {
-        if (inside(c.name.span, offset) || inside(c.value.span, offset)) {
+        if (contains(c.name.span, offset) || contains(c.value.span, offset)) {
           const d = COUNTERS[c.name.value];
           return { span: { start: Math.min(c.name.span.start, c.value.span.start), end: Math.max(c.name.span.end, c.value.span.end) }, markdown: `**${c.name.value}** = ${c.value.value}${c.raw !== String(c.value.value) ? ` (\`${c.raw}\`)` : ''}${row.cpu ? ` on CPU ${row.cpu.value}` : ''}${d ? `\n\n${d}` : ''}` };
         }
@@ -56,24 +54,24 @@ export function conntrackHover(model: ConntrackModel, offset: number, text: stri
   const { line, start } = lineAround(text, offset);
   const { entry: e } = parseConntrackEntry(line, start);
   if (!e) return undefined;
-  if (inside(located(e.protocol), offset) || inside(located(e.l3), offset)) {
-    const span = inside(located(e.l3), offset) ? e.l3!.span : e.protocol.span;
-    const name = inside(located(e.l3), offset) ? e.l3!.value : e.protocol.value;
+  if (contains(located(e.protocol), offset) || contains(located(e.l3), offset)) {
+    const span = contains(located(e.l3), offset) ? e.l3!.span : e.protocol.span;
+    const name = contains(located(e.l3), offset) ? e.l3!.value : e.protocol.value;
     return { span, markdown: `**${name}** — ${PROTOCOLS[name] ?? 'protocol'}` };
   }
-  if (inside(located(e.timeout), offset)) {
+  if (contains(located(e.timeout), offset)) {
     const s = e.timeout!.value;
     const human = s >= 86400 ? `${(s / 86400).toFixed(1)} days` : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
     return { span: e.timeout!.span, markdown: `**expires in ${human}** (${s} s) unless traffic refreshes the entry.` };
   }
-  if (inside(located(e.state), offset)) return { span: e.state!.span, markdown: `**${e.state!.value}** — ${STATES[e.state!.value] ?? 'TCP conntrack state.'}` };
+  if (contains(located(e.state), offset)) return { span: e.state!.span, markdown: `**${e.state!.value}** — ${STATES[e.state!.value] ?? 'TCP conntrack state.'}` };
   for (const f of e.flags) {
-    if (inside(f.span, offset)) return { span: f.span, markdown: FLAGS[f.value] ?? `\`[${f.value}]\`` };
+    if (contains(f.span, offset)) return { span: f.span, markdown: FLAGS[f.value] ?? `\`[${f.value}]\`` };
   }
   const t = tupleHover(e.original, 'original', e, offset) ?? (e.reply && tupleHover(e.reply, 'reply', e, offset));
   if (t) return t;
   for (const f of e.fields) {
-    if (inside(f.span, offset)) return { span: f.span, markdown: `**${f.key.value}=${f.value.value}** — ${FIELDS[f.key.value] ?? 'field'}` };
+    if (contains(f.span, offset)) return { span: f.span, markdown: `**${f.key.value}=${f.value.value}** — ${FIELDS[f.key.value] ?? 'field'}` };
   }
   return undefined;
 }

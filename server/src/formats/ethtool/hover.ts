@@ -1,25 +1,23 @@
-import type { Span } from '../../core/span';
+import { contains } from '../../core/span';
 import type { OutlineNode, TokenHover } from '../features';
 import { ANNOTATIONS, FEATURES } from './glossary';
 import type { EthtoolModel } from './model';
 
-const inside = (s: Span, offset: number): boolean => offset >= s.start && offset <= s.end;
-
 export function ethtoolHover(model: EthtoolModel, offset: number): TokenHover | undefined {
   for (const iface of model.interfaces) {
-    if (inside(iface.name.span, offset) && iface.name.value) {
+    if (contains(iface.name.span, offset) && iface.name.value) {
       const on = iface.features.filter((f) => f.state.value === 'on').length;
       return { span: iface.name.span, markdown: `**interface \`${iface.name.value}\`**: ${iface.features.length} features, ${on} on.${/^(?:flannel\.\d+|vxlan)/.test(iface.name.value) ? ' A VXLAN overlay device (flannel).' : ''}` };
     }
     for (const f of iface.features) {
       if (offset < f.span.start || offset > f.span.end) continue;
-      if (inside(f.name.span, offset)) {
+      if (contains(f.name.span, offset)) {
         const d = FEATURES[f.canonical];
         const state = `${f.state.value}${f.fixed ? ' (fixed)' : ''}${f.requested ? ` (requested ${f.requested})` : ''}`;
         return { span: f.name.span, markdown: `**\`${f.canonical}\`**: ${state}${f.parent ? ` — part of \`${f.parent}\`` : ''}${d ? `\n\n${d}` : ''}` };
       }
-      if (f.annotation && inside(f.annotation.span, offset)) return { span: f.annotation.span, markdown: ANNOTATIONS[f.annotation.value] ?? '' };
-      if (inside(f.state.span, offset)) {
+      if (f.annotation && contains(f.annotation.span, offset)) return { span: f.annotation.span, markdown: ANNOTATIONS[f.annotation.value] ?? '' };
+      if (contains(f.state.span, offset)) {
         const change = f.fixed ? 'The driver does not let it change.' : `Change with \`ethtool -K ${iface.name.value || 'IFACE'} ${f.canonical} ${f.state.value === 'on' ? 'off' : 'on'}\`.`;
         return { span: f.state.span, markdown: `\`${f.canonical}\` is **${f.state.value}**. ${change}` };
       }

@@ -1,11 +1,9 @@
-import type { Span } from '../../core/span';
+import { contains } from '../../core/span';
 import type { TokenHover } from '../features';
 import { chainDoc, OPTIONS, TABLES, TARGETS } from './glossary';
 import type { IptablesModel, IptRule, IptTable, Token } from './model';
 import { endpointShares, formatShare, ruleIndex, serviceOf } from './navigation';
 
-
-const inside = (s: Span, offset: number): boolean => offset >= s.start && offset < s.end;
 
 /** The rule under `offset` and its table (rules are in file order, so a binary search finds it). */
 function ruleAt(model: IptablesModel, offset: number): { rule: IptRule; table: IptTable } | undefined {
@@ -45,13 +43,13 @@ function chainHover(token: Token, table: IptTable): TokenHover | undefined {
 /** Explains the token under `offset`: table, chain, option, target. Undefined off any known token. */
 export function iptablesHover(model: IptablesModel, offset: number): TokenHover | undefined {
   for (const t of model.tables) {
-    if (inside(t.name.span, offset)) {
+    if (contains(t.name.span, offset)) {
       const d = TABLES[t.name.value];
       if (d) return { span: t.name.span, markdown: `**table \`${t.name.value}\`**\n\n${d}` };
     }
     for (const c of t.chains) {
-      if (inside(c.name.span, offset)) return chainHover(c.name, t);
-      if (c.policy && inside(c.policy.span, offset)) {
+      if (contains(c.name.span, offset)) return chainHover(c.name, t);
+      if (c.policy && contains(c.policy.span, offset)) {
         const counters = c.counters ? ` ${c.counters.packets} packets (${c.counters.bytes} bytes) reached the end of the chain and got this policy.` : '';
         return { span: c.policy.span, markdown: `**policy ${c.policy.value}** of built-in chain ${c.name.value}: applied to packets that no rule decided.${counters}` };
       }
@@ -60,21 +58,21 @@ export function iptablesHover(model: IptablesModel, offset: number): TokenHover 
   const at = ruleAt(model, offset);
   if (!at) return undefined;
   const { rule, table } = at;
-  if (inside(rule.chain.span, offset)) return chainHover(rule.chain, table);
+  if (contains(rule.chain.span, offset)) return chainHover(rule.chain, table);
   const target = rule.target;
-  if (target && inside(target.name.span, offset)) {
+  if (target && contains(target.name.span, offset)) {
     const d = TARGETS[target.name.value];
     return d ? { span: target.name.span, markdown: `**target \`${target.name.value}\`**\n\n${d}` } : chainHover(target.name, table);
   }
   const options = [...rule.matches.flatMap((m) => m.options), ...(target?.options ?? [])];
   for (const o of options) {
-    if (inside(o.name.span, offset)) {
+    if (contains(o.name.span, offset)) {
       const d = OPTIONS[o.name.value];
       if (d) return { span: o.name.span, markdown: `**\`${o.name.value}\`**\n\n${d}` };
     }
   }
   for (const m of rule.matches) {
-    if (m.explicit && inside(m.name.span, offset)) {
+    if (m.explicit && contains(m.name.span, offset)) {
       return { span: m.name.span, markdown: `**match module \`${m.name.value}\`** (\`-m ${m.name.value}\`): the options after it belong to this extension (iptables-extensions(8)).` };
     }
   }

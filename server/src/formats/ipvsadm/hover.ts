@@ -1,9 +1,7 @@
-import type { Span } from '../../core/span';
+import { contains, type Span } from '../../core/span';
 import type { OutlineNode, TokenHover } from '../features';
 import { COLUMNS, FORWARD, PROTOCOLS, SCHEDULERS } from './glossary';
 import type { IpvsadmModel, IpvsRealServer, IpvsService } from './model';
-
-const inside = (s: Span | undefined, offset: number): s is Span => s !== undefined && offset >= s.start && offset <= s.end;
 
 function serviceName(s: IpvsService): string {
   return s.address ? `${s.protocol.value} ${s.address.text}` : `FWM ${s.fwmark?.value ?? '?'}`;
@@ -20,47 +18,47 @@ export function serviceSummary(s: IpvsService): string {
 }
 
 function realServerHover(r: IpvsRealServer, s: IpvsService | undefined, offset: number): TokenHover | undefined {
-  if (inside(r.forward?.span, offset)) return { span: r.forward!.span, markdown: `**${r.forward!.value}** — ${FORWARD[r.forward!.value] ?? 'forwarding method.'}` };
+  if (contains(r.forward?.span, offset)) return { span: r.forward!.span, markdown: `**${r.forward!.value}** — ${FORWARD[r.forward!.value] ?? 'forwarding method.'}` };
   for (const key of ['weight', 'activeConn', 'inActConn', 'persistConn'] as const) {
     const n = r[key];
-    if (inside(n?.span, offset)) return { span: n!.span, markdown: `**${n!.raw}** — ${COLUMNS[key]}${key === 'weight' && n!.value === 0 ? '\n\nThis real server is draining: kube-proxy deletes it once its connections end.' : ''}` };
+    if (contains(n?.span, offset)) return { span: n!.span, markdown: `**${n!.raw}** — ${COLUMNS[key]}${key === 'weight' && n!.value === 0 ? '\n\nThis real server is draining: kube-proxy deletes it once its connections end.' : ''}` };
   }
   for (const group of [r.stats, r.rate]) {
-    if (!group || !inside(group.span, offset)) continue;
+    if (!group || !contains(group.span, offset)) continue;
     for (const [key, c] of Object.entries(group)) {
-      if (key !== 'span' && typeof c === 'object' && c && 'span' in c && inside((c as { span: Span }).span, offset)) {
+      if (key !== 'span' && typeof c === 'object' && c && 'span' in c && contains((c as { span: Span }).span, offset)) {
         const counter = c as { span: Span; value: number; raw?: string };
         return { span: counter.span, markdown: `**${counter.raw ?? counter.value}** (${counter.value}) — ${COLUMNS[key] ?? key}` };
       }
     }
   }
-  if (inside(r.address.span, offset)) return { span: r.address.span, markdown: `**real server \`${r.address.text}\`**${s ? ` of ${serviceName(s)}` : ''} — the endpoint (pod IP:targetPort) connections are forwarded to.` };
+  if (contains(r.address.span, offset)) return { span: r.address.span, markdown: `**real server \`${r.address.text}\`**${s ? ` of ${serviceName(s)}` : ''} — the endpoint (pod IP:targetPort) connections are forwarded to.` };
   return undefined;
 }
 
 export function ipvsadmHover(model: IpvsadmModel, offset: number): TokenHover | undefined {
-  if (model.version && inside(model.version.span, offset)) {
+  if (model.version && contains(model.version.span, offset)) {
     return { span: model.version.span, markdown: `**IPVS ${model.version.version.value.text}**${model.version.tableSize ? `, connection hash table of ${model.version.tableSize.value} buckets (ip_vs_conn_tab_bits; not a limit on connections)` : ''}.` };
   }
   for (const s of model.services) {
-    if (inside(s.span, offset)) {
-      if (inside(s.protocol.span, offset)) return { span: s.protocol.span, markdown: `**${s.protocol.value}** — ${PROTOCOLS[s.protocol.value.toUpperCase()] ?? 'protocol'}` };
-      if (inside(s.scheduler?.span, offset)) return { span: s.scheduler!.span, markdown: `**scheduler \`${s.scheduler!.value}\`** — ${SCHEDULERS[s.scheduler!.value] ?? 'IPVS scheduler.'}` };
-      if (inside(s.persistence?.span, offset)) return { span: s.persistence!.span, markdown: `**persistent ${s.persistence!.timeout?.value ?? 300}** — client affinity: a client keeps the same real server for this many seconds after its last connection (kube-proxy: \`sessionAffinity: ClientIP\`).` };
-      if (inside(s.onePacket, offset)) return { span: s.onePacket!, markdown: '**ops** — one-packet scheduling: each UDP datagram is scheduled on its own.' };
+    if (contains(s.span, offset)) {
+      if (contains(s.protocol.span, offset)) return { span: s.protocol.span, markdown: `**${s.protocol.value}** — ${PROTOCOLS[s.protocol.value.toUpperCase()] ?? 'protocol'}` };
+      if (contains(s.scheduler?.span, offset)) return { span: s.scheduler!.span, markdown: `**scheduler \`${s.scheduler!.value}\`** — ${SCHEDULERS[s.scheduler!.value] ?? 'IPVS scheduler.'}` };
+      if (contains(s.persistence?.span, offset)) return { span: s.persistence!.span, markdown: `**persistent ${s.persistence!.timeout?.value ?? 300}** — client affinity: a client keeps the same real server for this many seconds after its last connection (kube-proxy: \`sessionAffinity: ClientIP\`).` };
+      if (contains(s.onePacket, offset)) return { span: s.onePacket!, markdown: '**ops** — one-packet scheduling: each UDP datagram is scheduled on its own.' };
       const span = s.address?.span ?? s.fwmark?.span ?? s.span;
       return { span, markdown: `**virtual service ${serviceName(s)}**${s.scheduler ? ` (${s.scheduler.value})` : ''}: ${serviceSummary(s)}` };
     }
-    for (const r of s.realServers) if (inside(r.span, offset)) return realServerHover(r, s, offset);
+    for (const r of s.realServers) if (contains(r.span, offset)) return realServerHover(r, s, offset);
   }
   for (const t of model.timeouts) {
-    if (!inside(t.span, offset)) continue;
+    if (!contains(t.span, offset)) continue;
     const parts = [
       ['tcp', t.tcp, 'idle timeout of established TCP connections (ipvsadm default 900 s); shorter than the clients\' keepalive means idle connections are dropped'],
       ['tcpfin', t.tcpFin, 'timeout of TCP connections after FIN (default 120 s)'],
       ['udp', t.udp, 'timeout of UDP entries (default 300 s)'],
     ] as const;
-    for (const [name, n, what] of parts) if (inside(n?.span, offset)) return { span: n!.span, markdown: `**${name} ${n!.value} s** — ${what}.` };
+    for (const [name, n, what] of parts) if (contains(n?.span, offset)) return { span: n!.span, markdown: `**${name} ${n!.value} s** — ${what}.` };
   }
   return undefined;
 }

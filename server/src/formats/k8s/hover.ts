@@ -1,9 +1,7 @@
-import type { Span } from '../../core/span';
+import { contains } from '../../core/span';
 import type { TokenHover } from '../features';
 import { FIELD_DOCS, FLAG_DOCS } from './glossary';
 import { allDocuments, type Field, type K8sDocument, type K8sModel } from './model';
-
-const inside = (s: Span | undefined, offset: number): s is Span => s !== undefined && offset >= s.start && offset <= s.end;
 
 /** Present fields of a document with the glossary key that explains them. */
 function* fields(d: K8sDocument): Generator<[string, Field<unknown>]> {
@@ -36,26 +34,26 @@ function* fields(d: K8sDocument): Generator<[string, Field<unknown>]> {
 
 export function k8sHover(model: K8sModel, offset: number): TokenHover | undefined {
   for (const d of allDocuments(model)) {
-    if (!inside(d.span, offset) && d.embedded.length === 0) continue;
+    if (!contains(d.span, offset) && d.embedded.length === 0) continue;
     for (const [key, f] of fields(d)) {
       if (!f.present) continue;
       const doc = FIELD_DOCS[key];
       if (!doc) continue;
-      if (inside(f.keySpan, offset) || inside(f.span, offset)) {
-        const span = inside(f.keySpan, offset) ? f.keySpan : f.span;
+      if (contains(f.keySpan, offset) || contains(f.span, offset)) {
+        const span = contains(f.keySpan, offset) ? f.keySpan : f.span;
         return { span, markdown: `**${key.split('.').pop()}: \`${String(f.value)}\`**\n\n${doc}` };
       }
     }
     for (const a of d.metadata?.annotations ?? []) {
       const doc = FIELD_DOCS[`annotation.${a.key.value}`];
-      if (doc && (inside(a.key.span, offset) || inside(a.value.span, offset))) return { span: a.key.span, markdown: `**\`${a.key.value}\`**\n\n${doc}` };
+      if (doc && (contains(a.key.span, offset) || contains(a.value.span, offset))) return { span: a.key.span, markdown: `**\`${a.key.value}\`**\n\n${doc}` };
     }
     for (const c of [...(d.workload?.containers ?? []), ...(d.workload?.initContainers ?? [])]) {
       for (const flag of c.flags) {
         const doc = FLAG_DOCS[flag.name.value];
-        if (doc && inside(flag.span, offset)) return { span: flag.span, markdown: `**\`${flag.name.value}${flag.value ? `=${flag.value.value}` : ''}\`** (${c.role})\n\n${doc}` };
+        if (doc && contains(flag.span, offset)) return { span: flag.span, markdown: `**\`${flag.name.value}${flag.value ? `=${flag.value.value}` : ''}\`** (${c.role})\n\n${doc}` };
       }
-      if (c.image?.tag && inside(c.image.span, offset) && c.role !== 'other') {
+      if (c.image?.tag && contains(c.image.span, offset) && c.role !== 'other') {
         return { span: c.image.span, markdown: `**${c.role} ${c.image.tag.value}**${c.image.version ? ` — kube-netlint uses this version for its version gates (${c.role === 'kube-proxy' ? 'kube-proxy' : 'flannel'} facts of this node).` : ''}` };
       }
     }

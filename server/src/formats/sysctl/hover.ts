@@ -1,9 +1,7 @@
-import type { Span } from '../../core/span';
+import { contains } from '../../core/span';
 import type { OutlineNode, TokenHover } from '../features';
 import type { SysctlEntry, SysctlModel } from './model';
 import { procPath, sysctlDocUrl, sysctlKeyDoc } from './glossary';
-
-const inside = (s: Span, offset: number): boolean => offset >= s.start && offset <= s.end;
 
 function entryAt(model: SysctlModel, offset: number): SysctlEntry | undefined {
   const es = model.entries;
@@ -25,7 +23,7 @@ export function sysctlHover(model: SysctlModel, offset: number): TokenHover | un
   if (!e) return undefined;
   const g = sysctlKeyDoc(e.key);
   const url = sysctlDocUrl(e.key);
-  if (inside(e.value.span, offset) && e.value.span.end > e.value.span.start) {
+  if (contains(e.value.span, offset) && e.value.span.end > e.value.span.start) {
     const meaning = g?.doc.values?.[e.value.value];
     if (!meaning && !g?.doc.unit) return undefined;
     return {
@@ -33,7 +31,7 @@ export function sysctlHover(model: SysctlModel, offset: number): TokenHover | un
       markdown: `**\`${e.key}\` = \`${e.value.value}\`**${g?.doc.unit ? ` ${g.doc.unit}` : ''}\n\n${meaning ?? g!.doc.meaning}${g?.doc.default ? `\n\nDefault: \`${g.doc.default}\`` : ''}`,
     };
   }
-  if (!inside(e.rawKey.span, offset) || e.rawKey.span.end === e.rawKey.span.start) return undefined;
+  if (!contains(e.rawKey.span, offset) || e.rawKey.span.end === e.rawKey.span.start) return undefined;
   const lines = [`**\`${e.key}\`**${g?.pattern !== e.key && g ? ` (\`${g.pattern}\`)` : ''}`];
   if (g) {
     lines.push('', g.doc.meaning);

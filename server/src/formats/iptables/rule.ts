@@ -13,8 +13,9 @@ import {
   type Extension,
   type Family,
 } from './extensions/index';
-import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget } from './model';
-import { SaveToken, spanOf, type Fields } from './tokenize';
+import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule } from './model';
+import { NO_MATCHES, NO_OPTIONS, NO_TOKENS, SaveCounters, SaveMatch, SaveOption, SaveTarget, type RuleDetails } from './saveModel';
+import { SaveToken } from './tokenize';
 
 /**
  * Reads the arguments of one rule line the way iptables 1.8.9 does (`do_parse` in
@@ -31,158 +32,24 @@ import { SaveToken, spanOf, type Fields } from './tokenize';
  * Modules and targets we have no table for (xtables-addons, newer kernels) are never errors:
  * their options are kept as they come.
  *
- * Performance: a 75,000-line dump yields about 55,000 rules whose objects stay alive as long as
- * the document, and the garbage collector's cost grows with every object kept. So the model
- * objects are classes of one shape each whose span objects are made only when asked for
- * (`spanOf`), arrays are exactly sized or shared when empty, repeated names (`-A`, `--comment`,
- * `DNAT`, chain names) are one string each, and one `RuleReader` is reused for every line of a
- * dump (per-line state lives in its fields and buffers, not in objects allocated per line).
+ * The parse reads every line once to check it (`read`, problems into the dump's list); a model
+ * rule keeps only a few of the objects built here and reads its line again for the rest when
+ * they are first asked for (`details`; see saveModel.ts). For speed one `RuleReader` serves every
+ * line of a dump (per-line state lives in its fields and buffers, not in objects allocated per
+ * line), arrays are exactly sized or shared when empty, and repeated names (`-A`, `--comment`,
+ * `DNAT`, chain names) are one string each.
  */
-
-/** Shared by every option without values, module without options and rule without matches (never written). */
-const NO_TOKENS: readonly SaveToken[] = Object.freeze([]);
-const NO_OPTIONS: readonly IptOption[] = Object.freeze([]);
-const NO_MATCHES: readonly IptMatch[] = Object.freeze([]);
-
-/*
- * Model classes: fields are `declare`d and assigned in the constructor with `this.x =` (class
- * field initialisers, `#private` ones above all, cost more than the whole rest of the parse on
- * V8 12, and V8 sizes objects by the `this.x =` it sees), every field is an own property from the
- * start (one shape per class), and the span object is made when asked for (see tokenize.ts).
- */
-
-/** An option of a match or target (`--dport 80`); its span runs from its `!` or name to its last value. */
-export class SaveOption implements IptOption {
-  declare readonly name: SaveToken;
-  declare readonly negation?: Span;
-  declare readonly values: readonly SaveToken[];
-  declare readonly start: number;
-  declare readonly end: number;
-
-  constructor(name: SaveToken, negation: Span | undefined, values: readonly SaveToken[]) {
-    const last = values.length > 0 ? values[values.length - 1]!.end : name.end;
-    this.name = name;
-    (this as Fields<SaveOption>).negation = negation;
-    this.values = values;
-    this.start = negation && negation.start < name.start ? negation.start : name.start;
-    this.end = last > name.end ? last : name.end;
-  }
-
-  get span(): Span {
-    return spanOf(this);
-  }
-}
-
-/** `-m NAME` (or an implicit protocol match) with its options. */
-export class SaveMatch implements IptMatch {
-  declare readonly name: SaveToken;
-  declare readonly explicit: boolean;
-  declare options: readonly IptOption[];
-  declare start: number;
-  declare end: number;
-
-  constructor(name: SaveToken, explicit: boolean, start: number, end: number) {
-    this.name = name;
-    this.explicit = explicit;
-    this.options = NO_OPTIONS;
-    this.start = start;
-    this.end = end;
-  }
-
-  get span(): Span {
-    return spanOf(this);
-  }
-}
-
-/** `-j NAME` / `-g NAME` with its options; the span runs from `-j` to the end of the last option. */
-export class SaveTarget implements IptTarget {
-  declare readonly kind: 'jump' | 'goto';
-  declare readonly name: SaveToken;
-  declare options: readonly IptOption[];
-  declare start: number;
-  declare end: number;
-
-  constructor(kind: 'jump' | 'goto', name: SaveToken, start: number, end: number) {
-    this.kind = kind;
-    this.name = name;
-    this.options = NO_OPTIONS;
-    this.start = start;
-    this.end = end;
-  }
-
-  get span(): Span {
-    return spanOf(this);
-  }
-}
-
-/** `[packets:bytes]` or `-c packets bytes`. */
-export class SaveCounters implements Counters {
-  declare readonly packets: number;
-  declare readonly bytes: number;
-  declare readonly start: number;
-  declare readonly end: number;
-
-  constructor(packets: number, bytes: number, start: number, end: number) {
-    this.packets = packets;
-    this.bytes = bytes;
-    this.start = start;
-    this.end = end;
-  }
-
-  get span(): Span {
-    return spanOf(this);
-  }
-}
-
-/** One rule line; the span is the line without its surrounding blanks. */
-export class SaveRule implements IptRule {
-  declare readonly table: string;
-  declare readonly chain: SaveToken;
-  declare readonly command: SaveToken;
-  declare readonly counters?: Counters;
-  declare readonly source?: IptBasicMatch;
-  declare readonly destination?: IptBasicMatch;
-  declare readonly inInterface?: IptBasicMatch;
-  declare readonly outInterface?: IptBasicMatch;
-  declare readonly protocol?: IptBasicMatch;
-  declare readonly fragment?: { readonly span: Span; readonly negation?: Span };
-  declare readonly matches: readonly IptMatch[];
-  declare readonly target?: IptTarget;
-  declare readonly line: number;
-  declare readonly start: number;
-  declare readonly end: number;
-
-  constructor(r: RuleReader, chain: SaveToken, command: SaveToken, matches: readonly IptMatch[]) {
-    this.table = r.table;
-    this.chain = chain;
-    this.command = command;
-    (this as Fields<SaveRule>).counters = r.counters;
-    (this as Fields<SaveRule>).source = r.source;
-    (this as Fields<SaveRule>).destination = r.destination;
-    (this as Fields<SaveRule>).inInterface = r.inInterface;
-    (this as Fields<SaveRule>).outInterface = r.outInterface;
-    (this as Fields<SaveRule>).protocol = r.protocol;
-    (this as Fields<SaveRule>).fragment = r.fragment;
-    this.matches = matches;
-    (this as Fields<SaveRule>).target = r.target;
-    this.line = r.line;
-    this.start = r.lineStart;
-    this.end = r.lineEnd;
-  }
-
-  get span(): Span {
-    return spanOf(this);
-  }
-}
 
 function addOption(m: SaveMatch | SaveTarget, o: IptOption): void {
-  if (m.options === NO_OPTIONS) m.options = [o];
-  else (m.options as IptOption[]).push(o);
+  const opts = m.opts;
+  if (opts === NO_OPTIONS || opts === undefined) m.opts = [o];
+  else (opts as IptOption[]).push(o);
 }
 
 /** Arrays grown by push keep spare capacity; the model keeps exact copies. */
 function compact(m: SaveMatch | SaveTarget): void {
-  if (m.options.length > 1) m.options = m.options.slice();
+  const opts = m.opts;
+  if (opts !== undefined && opts.length > 1) m.opts = opts.slice();
 }
 
 /** A basic match as the reader builds it (`IptBasicMatch` with our token class). */
@@ -264,8 +131,8 @@ const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 
 type Module = SaveMatch | SaveTarget;
 
-/** The chains declared in a table so far, by name. */
-type Chains = ReadonlyMap<string, { readonly name: { readonly value: string } }>;
+/** The chains declared in a table, by name, each with its declaration order. */
+export type Chains = ReadonlyMap<string, { readonly name: { readonly value: string }; readonly order: number }>;
 
 /** How `resolveLong` answered (details in `resolvedBase` / `resolvedOwner` / `resolvedOpt` / `ambiguous`). */
 const UNKNOWN = 0;
@@ -325,6 +192,8 @@ export class RuleReader {
   lineEnd = 0;
   /** Chains declared in the table so far (a jump to one takes no options). */
   chains: Chains = new Map();
+  /** Only chains with `order` below this count as declared (those declared before the line). */
+  chainsSeen = 0;
   /** The last token when its opening quote is never closed: iptables reads the line break into it. */
   unterminated: SaveToken | undefined;
 
@@ -376,11 +245,12 @@ export class RuleReader {
    * Reads one line. `lineStart`/`lineEnd` delimit the line without surrounding blanks (the rule's
    * span); `counters` are the line's `[packets:bytes]` prefix, if any.
    */
-  read(tokens: readonly SaveToken[], n: number, table: string, chains: Chains, line: number, lineStart: number, lineEnd: number, counters: Counters | undefined, unterminated: SaveToken | undefined): SaveRule | undefined {
+  read(tokens: readonly SaveToken[], n: number, table: string, chains: Chains, chainsSeen: number, line: number, lineStart: number, lineEnd: number, counters: Counters | undefined, unterminated: SaveToken | undefined): SaveToken | undefined {
     this.tokens = tokens;
     this.n = n;
     this.table = table;
     this.chains = chains;
+    this.chainsSeen = chainsSeen;
     this.line = line;
     this.lineStart = lineStart;
     this.lineEnd = lineEnd;
@@ -407,9 +277,38 @@ export class RuleReader {
     this.i = 0;
     this.intraNegation = undefined;
     this.run();
-    const rule = this.finish();
+    const chain = this.finish();
     this.tokens = NO_TOKENS;
-    return rule;
+    return chain;
+  }
+
+  /** The details of the rule `read` just returned (the objects a model rule reads on first access). */
+  details(): RuleDetails {
+    // An implicit protocol match that received no option of its own is not part of the rule.
+    const matches = this.matches;
+    let kept = 0;
+    for (let k = 0; k < this.nMatches; k++) if (matches[k]!.explicit || matches[k]!.opts.length > 0) kept++;
+    let finalMatches: readonly IptMatch[] = NO_MATCHES;
+    if (kept > 0) {
+      const out = new Array<IptMatch>(kept);
+      let j = 0;
+      for (let k = 0; k < this.nMatches; k++) {
+        const m = matches[k]!;
+        if (m.explicit || m.opts.length > 0) out[j++] = m;
+      }
+      finalMatches = out;
+    }
+    return {
+      command: this.commandToken!,
+      source: this.source,
+      destination: this.destination,
+      inInterface: this.inInterface,
+      outInterface: this.outInterface,
+      protocol: this.protocol,
+      fragment: this.fragment,
+      matches: finalMatches,
+      targetOptions: this.target?.opts ?? NO_OPTIONS,
+    };
   }
 
   /** The line's k-th token, if any. */
@@ -736,7 +635,7 @@ export class RuleReader {
             isChain = true;
           } else {
             const declared = this.chains.get(name.value);
-            if (declared) {
+            if (declared && declared.order < this.chainsSeen) {
               name.value = declared.name.value;
               isChain = true;
             }
@@ -878,7 +777,8 @@ export class RuleReader {
     }
   }
 
-  finish(): SaveRule | undefined {
+  /** Checks made once the whole line is read; returns the chain of a rule line (-A, -I, ...). */
+  finish(): SaveToken | undefined {
     const commandToken = this.commandToken;
     if (!commandToken) {
       this.syntax(
@@ -896,10 +796,8 @@ export class RuleReader {
       this.syntax(`the nat table is not for filtering: iptables refuses DROP here (drop in the filter table)`, target.name.span);
     }
     const matches = this.matches;
-    let kept = 0;
     for (let k = 0; k < this.nMatches; k++) {
       const m = matches[k]!;
-      if (m.explicit || m.options.length > 0) kept++;
       compact(m);
       const ext = this.matchExts[k];
       if (!ext) continue;
@@ -957,18 +855,7 @@ export class RuleReader {
       this.syntax(`'-i' cannot be used in ${chain.value}: locally generated packets have no input interface`, this.inInterface.value.span);
     }
 
-    // An implicit protocol match that received no option of its own is not part of the rule.
-    let finalMatches: readonly IptMatch[] = NO_MATCHES;
-    if (kept > 0) {
-      const out = new Array<IptMatch>(kept);
-      let j = 0;
-      for (let k = 0; k < this.nMatches; k++) {
-        const m = matches[k]!;
-        if (m.explicit || m.options.length > 0) out[j++] = m;
-      }
-      finalMatches = out;
-    }
-    return new SaveRule(this, chain, commandToken, finalMatches);
+    return chain;
   }
 }
 

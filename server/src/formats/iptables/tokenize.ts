@@ -58,7 +58,7 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
   return q >= 0 ? { tokens, unterminatedQuote: q } : { tokens };
 }
 
-/** Tokens of one line: `tokens[0, n)`; reused from line to line (an array emptied by `length = 0` loses its storage). */
+/** Tokens of one line: `tokens[0, n)`; the array is reused from line to line (an array emptied by `length = 0` loses its storage). */
 export class TokenBuffer {
   readonly tokens: SaveToken[] = [];
   n = 0;
@@ -125,3 +125,4 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
   buf.n = n;
   return -1;
 }
+

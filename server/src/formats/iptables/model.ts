@@ -101,13 +101,12 @@ export interface IptRule {
   /** `-A` (save) or `append`-equivalent in a listing; `-I`, `-D`, `-R` appear in hand-written files. */
   readonly command: Token;
   readonly counters?: Counters;
-  // `| undefined`: the save parser's rules answer these with getters (read on first access).
-  readonly source?: IptBasicMatch | undefined;
-  readonly destination?: IptBasicMatch | undefined;
-  readonly inInterface?: IptBasicMatch | undefined;
-  readonly outInterface?: IptBasicMatch | undefined;
-  readonly protocol?: IptBasicMatch | undefined;
-  readonly fragment?: { readonly span: Span; readonly negation?: Span } | undefined;
+  readonly source?: IptBasicMatch;
+  readonly destination?: IptBasicMatch;
+  readonly inInterface?: IptBasicMatch;
+  readonly outInterface?: IptBasicMatch;
+  readonly protocol?: IptBasicMatch;
+  readonly fragment?: { readonly span: Span; readonly negation?: Span };
   readonly matches: readonly IptMatch[];
   readonly target?: IptTarget;
   /** The whole line (without its line break). */

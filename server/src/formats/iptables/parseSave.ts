@@ -266,7 +266,7 @@ class SaveParser {
       // Target options are read with the rule's other details on first access (none: nothing to read).
       const target = reader.target;
       if (target && target.options.length > 0) target.opts = undefined;
-      const rule = new SaveRule(table.lines, table.name.value, chainTok, reader.counters, target, number, at, tEnd, bodyStart, end, chains.size);
+      const rule = new SaveRule(table.lines, table.name.value, chainTok, reader.counters, reader, target, number, at, tEnd, bodyStart, end, chains.size);
       table.rules.push(rule);
       if (chain) {
         if (chain.rules === NO_RULES) chain.rules = [rule];

@@ -300,12 +300,6 @@ export class RuleReader {
     }
     return {
       command: this.commandToken!,
-      source: this.source,
-      destination: this.destination,
-      inInterface: this.inInterface,
-      outInterface: this.outInterface,
-      protocol: this.protocol,
-      fragment: this.fragment,
       matches: finalMatches,
       targetOptions: this.target?.opts ?? NO_OPTIONS,
     };

@@ -10,7 +10,8 @@ import { SaveToken, spanOf, type Fields } from './tokenize';
  * spends most of its time on: every object that survives is copied by the garbage collector.
  * Rules, hovers and navigation mostly ask each rule for its chain and its target name; only a
  * few rules are looked at closely. So a `SaveRule` keeps what is asked of every rule (chain,
- * target name and span, counters, line and span) and reads the rest of its line again, the first
+ * target name and span, basic matches, counters, line and span) and reads the rest of its line
+ * (command, matches, target options) again, the first
  * time any of it is asked for (see `RuleOrigin`); the parse has already checked the line and
  * reported its problems, so the second reading only builds objects. Everything the `IptRule`
  * interface promises is there, only computed on first access and then kept.
@@ -131,15 +132,19 @@ export class SaveCounters implements Counters {
 /** What a rule reads on first access (everything of `IptRule` a `SaveRule` does not keep itself). */
 export interface RuleDetails {
   readonly command: SaveToken;
+  readonly matches: readonly IptMatch[];
+  /** The target's options (the rule's `SaveTarget` takes them). */
+  readonly targetOptions: readonly IptOption[];
+}
+
+/** The basic matches of a rule (`-s -d -i -o -p -f`), kept by the parse: facts and rules read them on most rules. */
+export interface BasicMatches {
   readonly source: IptBasicMatch | undefined;
   readonly destination: IptBasicMatch | undefined;
   readonly inInterface: IptBasicMatch | undefined;
   readonly outInterface: IptBasicMatch | undefined;
   readonly protocol: IptBasicMatch | undefined;
   readonly fragment: IptRule['fragment'];
-  readonly matches: readonly IptMatch[];
-  /** The target's options (the rule's `SaveTarget` takes them). */
-  readonly targetOptions: readonly IptOption[];
 }
 
 /** Reads a rule's line again (same text, table, chains and family as the parse) for its details. */
@@ -163,6 +168,12 @@ export class SaveRule implements IptRule, RuleLine {
   declare readonly table: string;
   declare readonly chain: SaveToken;
   declare readonly counters?: Counters;
+  declare readonly source?: IptBasicMatch;
+  declare readonly destination?: IptBasicMatch;
+  declare readonly inInterface?: IptBasicMatch;
+  declare readonly outInterface?: IptBasicMatch;
+  declare readonly protocol?: IptBasicMatch;
+  declare readonly fragment?: NonNullable<IptRule['fragment']>;
   declare readonly target?: SaveTarget;
   declare readonly line: number;
   declare readonly start: number;
@@ -178,6 +189,7 @@ export class SaveRule implements IptRule, RuleLine {
     table: string,
     chain: SaveToken,
     counters: Counters | undefined,
+    basic: BasicMatches,
     target: SaveTarget | undefined,
     line: number,
     start: number,
@@ -189,6 +201,12 @@ export class SaveRule implements IptRule, RuleLine {
     this.table = table;
     this.chain = chain;
     (this as Fields<SaveRule>).counters = counters;
+    (this as Fields<SaveRule>).source = basic.source;
+    (this as Fields<SaveRule>).destination = basic.destination;
+    (this as Fields<SaveRule>).inInterface = basic.inInterface;
+    (this as Fields<SaveRule>).outInterface = basic.outInterface;
+    (this as Fields<SaveRule>).protocol = basic.protocol;
+    (this as Fields<SaveRule>).fragment = basic.fragment;
     (this as Fields<SaveRule>).target = target;
     this.line = line;
     this.start = start;
@@ -214,24 +232,6 @@ export class SaveRule implements IptRule, RuleLine {
 
   get command(): SaveToken {
     return this.details().command;
-  }
-  get source(): IptBasicMatch | undefined {
-    return this.details().source;
-  }
-  get destination(): IptBasicMatch | undefined {
-    return this.details().destination;
-  }
-  get inInterface(): IptBasicMatch | undefined {
-    return this.details().inInterface;
-  }
-  get outInterface(): IptBasicMatch | undefined {
-    return this.details().outInterface;
-  }
-  get protocol(): IptBasicMatch | undefined {
-    return this.details().protocol;
-  }
-  get fragment(): IptRule['fragment'] {
-    return this.details().fragment;
   }
   get matches(): readonly IptMatch[] {
     return this.details().matches;

@@ -11,11 +11,12 @@ const MARKING = new Set(['MARK', 'CONNMARK']);
 /** Duplicates across a document at which the rule set is clearly growing without bound. */
 const RUNAWAY = 100;
 
-/** Chain, target and the number of matches and options: equal for every pair of identical rules. */
+/**
+ * Chain, target and the addresses: equal for every pair of identical rules, and read without the
+ * rule's matches and options (which an iptables-save model reads from the line on first access).
+ */
 function cheapKey(rule: IptRule): string {
-  let options = rule.target?.options.length ?? 0;
-  for (const m of rule.matches) options += m.options.length;
-  return `${rule.chain.value}\u0000${rule.target?.name.value ?? ''}\u0000${rule.matches.length}\u0000${options}\u0000${rule.source?.value.value ?? ''}\u0000${rule.destination?.value.value ?? ''}`;
+  return `${rule.chain.value}\u0000${rule.target?.name.value ?? ''}\u0000${rule.source?.value.value ?? ''}\u0000${rule.destination?.value.value ?? ''}`;
 }
 
 /**

@@ -92,8 +92,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 
 /**
  * Reads one stdout line of a benchmark into a result. Lines in our format are taken as they are;
- * the older shapes of other benchmarks are mapped:
- *   {name, oursMs, referenceMs, ratio}  -> ours/reference in ms, target 1 (ratio must exceed 1)
+ * the older shape of conntrack.bench.ts is mapped:
  *   {name, seconds, ...}                -> ours in s, no reference (informational)
  * `exitOk` (the child's exit status) decides `pass` when the line carries no verdict of its own.
  * Returns undefined for a line that is not a JSON object with a name.
@@ -114,12 +113,6 @@ export function normalizeLine(line: string, exitOk: boolean): BenchResult | unde
   }
   // Canonical fields first, then the benchmark's own fields (without duplicating the canonical ones).
   const rest = Object.fromEntries(Object.entries(v).filter(([k]) => !CANONICAL.has(k)));
-  if (num(v.oursMs) !== undefined) {
-    const ours = num(v.oursMs)!;
-    const reference = num(v.referenceMs) ?? NaN;
-    const ratio = num(v.ratio) ?? reference / ours;
-    return { name, ours, reference, unit: 'ms', ratio, target: 1, pass: exitOk && ratio > 1, ...rest };
-  }
   if (num(v.seconds) !== undefined) {
     return { name, ours: num(v.seconds)!, reference: NaN, unit: 's', ratio: NaN, target: null, pass: exitOk ? null : false, ...rest };
   }

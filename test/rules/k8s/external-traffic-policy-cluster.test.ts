@@ -235,14 +235,24 @@ spec:
     assert.equal(reportsOf(fixed).length, 0);
   });
 
-  it('reports every Service of a big file but computes fixes only within the per-run re-parse budget', () => {
-    const one = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: chat-${i}\nspec:\n  type: LoadBalancer\n  ports:\n  - name: ws\n    port: 443\n`;
+  it('gives every Service of a big file its own fix, which edits only that Service', () => {
+    const one = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: chat-${i}\n  # owner: team-${i}\nspec:\n  type: LoadBalancer\n  ports:\n  - name: ws\n    port: 443\n`;
     const text = Array.from({ length: 800 }, (_, i) => one(i)).join('---\n');
     const reports = reportsOf(text);
     assert.equal(reports.length, 800);
-    const withFix = reports.filter((r) => r.fixes.length > 0).length;
-    assert.equal(withFix, Math.floor(200_000 / text.length));
-    assert.ok(withFix >= 1 && withFix < 10);
+    assert.equal(reports.filter((r) => r.fixes.length > 0).length, 800);
+    const at = text.indexOf('name: chat-417\n');
+    const next = text.indexOf('---\n', at);
+    const middle = reports.find((r) => r.span.start >= at && r.span.start < next);
+    assert.ok(middle, 'the finding of Service chat-417');
+    const fixed = applyEdits(text, onlyEditFix(middle).edits);
+    // Everything outside Service chat-417 is byte-for-byte the same; inside it, one line is added.
+    assert.equal(fixed.slice(0, at), text.slice(0, at));
+    assert.equal(fixed.slice(fixed.length - (text.length - next)), text.slice(next));
+    assert.equal(
+      fixed.slice(at, fixed.length - (text.length - next)),
+      'name: chat-417\n  # owner: team-417\nspec:\n  type: LoadBalancer\n  ports:\n  - name: ws\n    port: 443\n  externalTrafficPolicy: Local\n',
+    );
   });
 
   it('does not fire on the real fixtures that are not GKE Ingress backends', () => {

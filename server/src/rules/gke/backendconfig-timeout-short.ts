@@ -13,7 +13,6 @@ import {
   objectsOf,
   sameNamespace,
   LONG_TIMEOUT_SEC,
-  FixBudget,
   type K8sObject,
   type NodeIndex,
   type PortHint,
@@ -40,16 +39,15 @@ export default defineRule({
     const mine = objectsOf(document);
     if (!mine.some((o) => o.doc.service || o.doc.backendConfig)) return;
     const index = nodeIndex(document, node);
-    const budget = new FixBudget(document.text);
     for (const o of mine) {
-      if (o.doc.service) yield* serviceWithoutBackendConfig(o, index, document.text, budget);
-      if (o.doc.backendConfig) yield* backendConfigFindings(o, index, document.text, budget);
+      if (o.doc.service) yield* serviceWithoutBackendConfig(o, index, document.text);
+      if (o.doc.backendConfig) yield* backendConfigFindings(o, index, document.text);
     }
   },
 });
 
 /** A GKE Ingress backend with long-lived ports and no BackendConfig at all: the 30 s default applies. */
-function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Generator<Finding> {
+function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text: string): Generator<Finding> {
   const svc = service.doc.service!;
   if (svc.backendConfig) return;
   const hints = longLivedPorts(svc);
@@ -57,7 +55,7 @@ function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text
   const refs = index.ingressRefsTo(service.doc).filter((r) => gkeIngressClass(r.view, index.gke));
   if (refs.length === 0) return;
   const name = nameOf(service.doc);
-  const fix = name ? budget.take(() => addBackendConfigFix(service, name, index, text)) : undefined;
+  const fix = name ? addBackendConfigFix(service, name, index, text) : undefined;
   for (const h of hints) {
     yield {
       span: h.hint.span,
@@ -99,12 +97,12 @@ function addBackendConfigFix(service: K8sObject, name: string, index: NodeIndex,
 }
 
 /** Findings on a BackendConfig: timeoutSec missing or short while a Service using it carries long-lived traffic; or over 24 h. */
-function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Generator<Finding> {
+function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string): Generator<Finding> {
   const view = bc.doc.backendConfig!;
   const t = view.timeoutSec;
   if (t.present && t.templated) return;
   if (t.present && t.value > MAX_TIMEOUT_SEC) {
-    const edits = budget.take(() => setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), MAX_TIMEOUT_SEC));
+    const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), MAX_TIMEOUT_SEC);
     yield {
       span: t.span,
       message: `timeoutSec ${t.value} is longer than 24 h (${MAX_TIMEOUT_SEC} s): connections through the load balancer may live for days, and draining or rolling backends has to wait for them (gcpdiag lb/BP/2025_002 recommends at most 24 h).`,
@@ -129,7 +127,7 @@ function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string, b
   if (users.length === 0) return;
   const ports = users.map((u) => `${describeObject(u.service.doc)} port ${describePort(u.hint.port)}`).join(', ');
   const related: Related[] = users.map((u) => ({ document: u.service.file, span: u.hint.hint.span, message: `${describeObject(u.service.doc)} port ${describePort(u.hint.port)} uses this BackendConfig` }));
-  const edits = budget.take(() => setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), SUGGESTED_TIMEOUT_SEC));
+  const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), SUGGESTED_TIMEOUT_SEC);
   yield {
     span: t.present ? t.span : bc.doc.metadata?.name?.span ?? view.spec,
     message: `${t.present ? `timeoutSec is ${t.value} s` : `timeoutSec is not set, so the backend service timeout is the default ${DEFAULT_TIMEOUT_SEC} s`}, and ${ports} looks like WebSockets/streaming: for WebSockets the timeout is the maximum lifetime of a connection, so the load balancer closes them after ${effective} s whether or not traffic flows.`,

@@ -10,7 +10,6 @@ import {
   nodeIndex,
   objectsOf,
   serviceType,
-  FixBudget,
   type K8sObject,
   type NodeIndex,
 } from '../k8s/shared';
@@ -31,15 +30,14 @@ export default defineRule({
     const mine = objectsOf(document).filter((o) => o.doc.service);
     if (mine.length === 0) return;
     const index = nodeIndex(document, node);
-    const budget = new FixBudget(document.text);
     for (const service of mine) {
-      const finding = check(service, index, document.text, budget);
+      const finding = check(service, index, document.text);
       if (finding) yield finding;
     }
   },
 });
 
-function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string): Finding | undefined {
   const context = index.gke;
   const svc = service.doc.service!;
   const type = serviceType(svc);
@@ -77,7 +75,7 @@ function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBu
   if (!gkeIngressClass(first.ref.view, undefined) && context) related.push({ document: context.file, span: context.span, message: `GKE evidence: ${context.what}` });
 
   const fixes: Fix[] = [];
-  const edits = budget.take(() => negEdits(service, text));
+  const edits = negEdits(service, text);
   if (edits) {
     fixes.push({
       kind: 'edit',

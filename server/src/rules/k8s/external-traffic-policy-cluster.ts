@@ -11,7 +11,6 @@ import {
   nodeIndex,
   objectsOf,
   serviceType,
-  FixBudget,
   type K8sObject,
   type NodeIndex,
 } from './shared';
@@ -34,15 +33,14 @@ export default defineRule({
     const mine = objectsOf(document).filter((o) => o.doc.service);
     if (mine.length === 0) return;
     const index = nodeIndex(document, node);
-    const budget = new FixBudget(document.text);
     for (const service of mine) {
-      const f = check(service, index, document.text, budget);
+      const f = check(service, index, document.text);
       if (f) yield f;
     }
   },
 });
 
-function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBudget): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string): Finding | undefined {
   const svc = service.doc.service!;
   const type = serviceType(svc);
   if (type !== 'NodePort' && type !== 'LoadBalancer') return undefined;
@@ -80,7 +78,7 @@ function check(service: K8sObject, index: NodeIndex, text: string, budget: FixBu
     `That matters here because ${reasons.join('; and ')}.` +
     ' externalTrafficPolicy: Local keeps the client IP and the single hop, but only nodes with a ready pod receive traffic (load follows pod placement).';
   const severity: Severity | undefined = incident ? 'warning' : undefined;
-  const edits = budget.take(() => setValue(text, child(service.doc.ref, 'spec', 'externalTrafficPolicy'), 'Local'));
+  const edits = setValue(text, child(service.doc.ref, 'spec', 'externalTrafficPolicy'), 'Local');
   const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set externalTrafficPolicy: Local (client IP kept, single hop; only nodes with a ready pod receive traffic)', edits, safe: false }] : [];
   return {
     span: etp.present ? etp.span : svc.type.present ? svc.type.span : svc.spec,

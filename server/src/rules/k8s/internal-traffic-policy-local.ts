@@ -1,6 +1,6 @@
 import { child, setScalar } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { describeObject, FixBudget, nameOf, nodeObjects, objectsOf, sameNamespace, type K8sObject } from './shared';
+import { describeObject, nameOf, nodeObjects, objectsOf, sameNamespace, type K8sObject } from './shared';
 
 /** Labels that conventionally carry the app name shared by a workload and its Service. */
 const APP_LABELS = new Set(['app', 'app.kubernetes.io/name', 'k8s-app', 'name', 'component', 'app.kubernetes.io/component']);
@@ -17,7 +17,6 @@ export default defineRule({
     const mine = objectsOf(document).filter((o) => o.doc.service?.internalTrafficPolicy.present);
     if (mine.length === 0) return;
     const objects = nodeObjects(document, node);
-    const budget = new FixBudget(document.text);
     for (const service of mine) {
       const itp = service.doc.service!.internalTrafficPolicy;
       if (!itp.present || itp.templated || itp.value !== 'Local') continue;
@@ -30,7 +29,7 @@ export default defineRule({
         message: `${describeObject(w.doc)} looks like this Service's backend: pods on nodes without one of its replicas get no answer`,
       }));
       const backing = workloads[0] ? `Its backend looks like ${describeObject(workloads[0].doc)}, not a DaemonSet. ` : '';
-      const edits = budget.take(() => setScalar(document.text, child(service.doc.ref, 'spec', 'internalTrafficPolicy'), 'Cluster'));
+      const edits = setScalar(document.text, child(service.doc.ref, 'spec', 'internalTrafficPolicy'), 'Cluster');
       const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set internalTrafficPolicy: Cluster (any endpoint in the cluster)', edits, safe: false }] : [];
       yield {
         span: itp.span,

@@ -332,28 +332,3 @@ export function longLivedEvidence(service: K8sObject, index: NodeIndex): LongLiv
   }
   return parts.length ? { text: parts.join('; '), related } : undefined;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Fix budget
-
-/** How many characters of re-parsing one rule may spend on quick-fix edits per lint of a file. */
-const FIX_PARSE_BUDGET = 200_000;
-
-/**
- * The edit helpers re-read the whole file for every edit they compute, and rules compute fixes
- * eagerly (diagnostics carry them). To keep a lint linear on big files, each rule run gets a
- * budget: about 200 000 characters' worth of re-reading, i.e. up to 70 fixes in a 3 KB manifest,
- * 4 in a 50 KB one, none above 200 KB. Findings past the budget are still reported, without a fix.
- */
-export class FixBudget {
-  private left: number;
-  constructor(text: string) {
-    this.left = Math.floor(FIX_PARSE_BUDGET / Math.max(1, text.length));
-  }
-  /** Runs `compute` if the budget allows one more fix. */
-  take<T>(compute: () => T | undefined): T | undefined {
-    if (this.left <= 0) return undefined;
-    this.left--;
-    return compute();
-  }
-}

@@ -1,7 +1,6 @@
 import type { Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import { child, flannelConfigs, kubeProxyConfigs, setValue, type KubeProxyConfigView } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Fix, type Related } from '../rule';
 import { hasKubeadmConfig, known, type K8sFile } from './shared';
 
@@ -21,7 +20,6 @@ export default defineRule({
     if (configs.length === 0) return;
     const kubeadmFile = hasKubeadmConfig(document.model);
     const network = flannelNetwork(document, node.ofKind('k8s'));
-    const budget = new FixBudget(document.text);
     for (const kp of configs) {
       // A fragment (no apiVersion/kind) is a piece of a larger configuration we cannot see.
       if (kp.origin === 'fragment') continue;
@@ -49,7 +47,7 @@ export default defineRule({
       if (network) {
         parts.push(`flannel's pod network is ${network.value}.`);
         related.push({ document: network.file, span: network.span, message: `flannel Network ${network.value}` });
-        const edits = budget.take(() => setValue(document.text, child(kp.ref, 'clusterCIDR'), network.value));
+        const edits = setValue(document.text, child(kp.ref, 'clusterCIDR'), network.value);
         if (edits) fixes.push({ kind: 'edit', title: `Set clusterCIDR: ${network.value} (flannel's Network)`, edits, safe: false });
       } else {
         parts.push('Set clusterCIDR to the pod network, or detectLocalMode: NodeCIDR / InterfaceNamePrefix / BridgeInterface.');

@@ -1,14 +1,13 @@
 import { downgrade } from '../../core/severity';
 import { child, kubeProxyConfigs, setScalar, type EditValue, type KubeProxyConfigView, type TextEdit } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Fix, type Related } from '../rule';
 import { known, nodeSysctl } from './shared';
 
 const DEFAULT_MAX_PER_CORE = 32768;
 const DEFAULT_MIN = 131072;
 
-function fix(budget: FixBudget, text: string, kp: KubeProxyConfigView, field: string, value: EditValue, title: string): Fix[] {
-  const edits: TextEdit[] | undefined = budget.take(() => setScalar(text, child(kp.ref, 'conntrack', field), value));
+function fix(text: string, kp: KubeProxyConfigView, field: string, value: EditValue, title: string): Fix[] {
+  const edits: TextEdit[] | undefined = setScalar(text, child(kp.ref, 'conntrack', field), value);
   return edits ? [{ kind: 'edit', title, edits, safe: false }] : [];
 }
 
@@ -22,7 +21,6 @@ export default defineRule({
     fix: 'edit',
   },
   *check({ document, node }) {
-    const budget = new FixBudget(document.text);
     for (const kp of kubeProxyConfigs(document.model)) {
       const ct = kp.conntrack;
       const maxPerCore = ct.maxPerCore;
@@ -39,7 +37,7 @@ export default defineRule({
                 : '; nf_conntrack_max is unknown, so whether that is too small cannot be told (add sysctl -a output to this node folder).'),
             ...(max?.number !== undefined ? {} : { severity: downgrade('info') }),
             related,
-            fixes: fix(budget, document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
+            fixes: fix(document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
           };
         }
       } else if (known(maxPerCore) && maxPerCore.value > 0 && maxPerCore.value < DEFAULT_MAX_PER_CORE) {
@@ -47,7 +45,7 @@ export default defineRule({
           span: maxPerCore.span,
           message: `conntrack.maxPerCore: ${maxPerCore.value} is below kube-proxy's default ${DEFAULT_MAX_PER_CORE}: nf_conntrack_max becomes ${maxPerCore.value} × CPUs (at least conntrack.min), which Service-heavy nodes can fill.`,
           severity: 'hint',
-          fixes: fix(budget, document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
+          fixes: fix(document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
         };
       }
       const min = ct.min;
@@ -56,7 +54,7 @@ export default defineRule({
           span: min.span,
           message: `conntrack.min: ${min.value} is below kube-proxy's default ${DEFAULT_MIN}: on nodes with few CPUs nf_conntrack_max ends up small enough to fill under load.`,
           severity: 'hint',
-          fixes: fix(budget, document.text, kp, 'min', DEFAULT_MIN, `Set conntrack.min: ${DEFAULT_MIN} (the default)`),
+          fixes: fix(document.text, kp, 'min', DEFAULT_MIN, `Set conntrack.min: ${DEFAULT_MIN} (the default)`),
         };
       }
       const est = ct.tcpEstablishedTimeout;
@@ -65,7 +63,7 @@ export default defineRule({
           span: est.span,
           message:
             'conntrack.tcpEstablishedTimeout: 0 leaves nf_conntrack_tcp_timeout_established at the kernel default of 5 days instead of kube-proxy\'s 24 h: entries of connections that vanished without FIN/RST occupy the table for days.',
-          fixes: fix(budget, document.text, kp, 'tcpEstablishedTimeout', '24h0m0s', 'Set conntrack.tcpEstablishedTimeout: 24h0m0s (the default)'),
+          fixes: fix(document.text, kp, 'tcpEstablishedTimeout', '24h0m0s', 'Set conntrack.tcpEstablishedTimeout: 24h0m0s (the default)'),
         };
       }
     }

@@ -1,7 +1,6 @@
 import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { child, kubeProxyConfigs, setScalar, type TextEdit } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Finding, type Fix } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, kernelAtLeast, kubeProxyAtLeast } from './shared';
 
@@ -14,10 +13,9 @@ export default defineRule({
     fix: 'edit',
   },
   *check({ document, node }) {
-    const budget = new FixBudget(document.text);
     for (const kp of kubeProxyConfigs(document.model)) {
       if (configMode(kp) !== 'ipvs' || !kp.mode.present) continue;
-      const f = finding(node, kp.mode.span, () => budget.take(() => setScalar(document.text, child(kp.ref, 'mode'), 'nftables')));
+      const f = finding(node, kp.mode.span, () => setScalar(document.text, child(kp.ref, 'mode'), 'nftables'));
       if (f) yield f;
     }
     for (const c of flagConfiguredContainers(document.model)) {

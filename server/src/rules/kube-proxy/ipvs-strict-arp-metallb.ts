@@ -1,7 +1,6 @@
 import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { allDocuments, appendToSequence, child, kubeProxyConfigs, setValue, type ContainerView } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { configMode, flagConfiguredContainers, flagMode, flagNamed, flagOn, nodeSysctl, type K8sFile } from './shared';
 
@@ -75,11 +74,10 @@ export default defineRule({
     const related: Related[] = evidence.slice(0, 3).map((e) => ({ document: e.file, span: e.span, message: `MetalLB evidence: ${e.what}` }));
     const evidenceText = `MetalLB is in use (${[...new Set(evidence.map((e) => e.what))].slice(0, 3).join(', ')})${l2 ? '' : ', apparently in BGP mode only, which is less affected'}`;
     const severity = l2 ? undefined : ('info' as const);
-    const budget = new FixBudget(document.text);
     for (const kp of configs) {
       const s = kp.ipvs.strictARP;
       if (s.present && (s.templated || s.value === true)) continue;
-      const edits = budget.take(() => setValue(document.text, child(kp.ref, 'ipvs', 'strictARP'), true));
+      const edits = setValue(document.text, child(kp.ref, 'ipvs', 'strictARP'), true);
       const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set ipvs.strictARP: true (then restart kube-proxy)', edits, safe: false }] : [];
       yield finding(s.present ? s.span : kp.mode.span, `mode ipvs with ${s.present ? 'ipvs.strictARP: false' : 'ipvs.strictARP unset (false)'} while ${evidenceText}. ${WHY}`, severity, related, fixes);
     }
@@ -87,7 +85,7 @@ export default defineRule({
       const strict = flagNamed(c, 'ipvs-strict-arp');
       if (flagOn(strict)) continue;
       const m = flagMode(c)!;
-      const fixes = budget.take(() => flagFix(document.text, c, m.flag.source)) ?? [];
+      const fixes = flagFix(document.text, c, m.flag.source);
       yield finding(m.flag.value.span, `--proxy-mode=ipvs without --ipvs-strict-arp while ${evidenceText}. ${WHY}`, severity, related, fixes);
     }
   },

@@ -1,5 +1,4 @@
 import { child, kubeProxyConfigs, setScalar, type KubeProxyConfigView } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Fix } from '../rule';
 import { configMode, flagConfiguredContainers, flagNamed, flagOn, known } from './shared';
 
@@ -24,7 +23,6 @@ export default defineRule({
     fix: 'edit',
   },
   *check({ document }) {
-    const budget = new FixBudget(document.text);
     for (const kp of kubeProxyConfigs(document.model)) {
       // nftables mode reads nftables.masqueradeAll; iptables and ipvs modes read iptables.masqueradeAll.
       const mode = configMode(kp);
@@ -37,7 +35,7 @@ export default defineRule({
         const detect = canDetectLocal(kp);
         const fixes: Fix[] = [];
         if (detect) {
-          const edits = budget.take(() => setScalar(document.text, child(kp.ref, section, 'masqueradeAll'), false));
+          const edits = setScalar(document.text, child(kp.ref, section, 'masqueradeAll'), false);
           if (edits) fixes.push({ kind: 'edit', title: `Set ${section}.masqueradeAll: false (masquerade only off-cluster traffic)`, edits, safe: false });
         }
         yield {

@@ -2,7 +2,6 @@ import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import { child, kubeProxyConfigs, setValue, type ContainerView, type KubeProxyConfigView } from '../../formats/k8s';
 import type { NodeSnapshot } from '../../engine/snapshot';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import {
   HOW_TO_TELL_KERNEL,
@@ -73,7 +72,7 @@ function* prerequisites(node: NodeSnapshot, span: Span, kp: KubeProxyConfigView 
   else if (v131 === 'no' && !gate) {
     problems.push(`${describeKubeProxy(node)} has nftables mode as alpha: it needs featureGates ${GATE}: true (beta and on by default from 1.31)`);
     if (kp) {
-      const edits = new FixBudget(text).take(() => setValue(text, child(kp.ref, 'featureGates', GATE), true));
+      const edits = setValue(text, child(kp.ref, 'featureGates', GATE), true);
       if (edits) fixes.push({ kind: 'edit', title: `Add featureGates ${GATE}: true`, edits, safe: false });
     }
   } else if (v129 === 'unknown') {

@@ -2,7 +2,6 @@ import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, deleteLine, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, known, kubeProxyAtLeast } from './shared';
 
@@ -15,7 +14,6 @@ export default defineRule({
     fix: 'edit',
   },
   *check({ document, node }) {
-    const budget = new FixBudget(document.text);
     for (const kp of kubeProxyConfigs(document.model)) {
       const mode = configMode(kp);
       if (mode && kp.mode.present) {
@@ -23,7 +21,7 @@ export default defineRule({
         if (f) {
           const fixes: Fix[] = [];
           if (mode === 'userspace') {
-            const edits = budget.take(() => setScalar(document.text, child(kp.ref, 'mode'), 'iptables'));
+            const edits = setScalar(document.text, child(kp.ref, 'mode'), 'iptables');
             if (edits) fixes.push({ kind: 'edit', title: 'Set mode: iptables (the Linux default)', edits, safe: false });
           }
           yield { ...f, ...(fixes.length ? { fixes } : {}) };

@@ -3,7 +3,6 @@ import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../engine/document';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { child, kubeProxyConfigs, setScalar, type Field, type KubeProxyConfigView } from '../../formats/k8s';
-import { FixBudget } from '../k8s/shared';
 import { defineRule, type Fix, type Related } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, known, kubeProxyAtLeast } from './shared';
 
@@ -57,14 +56,13 @@ export default defineRule({
     fix: 'edit',
   },
   *check({ document, node }) {
-    const budget = new FixBudget(document.text);
     for (const kp of kubeProxyConfigs(document.model)) {
       const section = sectionFor(configMode(kp));
       if (!section) continue;
       const min = kp[section].minSyncPeriod;
       const sync = kp[section].syncPeriod;
       const minFix = (): Fix[] => {
-        const edits = budget.take(() => setScalar(document.text, child(kp.ref, section, 'minSyncPeriod'), '1s'));
+        const edits = setScalar(document.text, child(kp.ref, section, 'minSyncPeriod'), '1s');
         return edits ? [{ kind: 'edit', title: `Set ${section}.minSyncPeriod: 1s (the default)`, edits, safe: false }] : [];
       };
       if (known(min) && min.value === 0) {
@@ -77,7 +75,7 @@ export default defineRule({
           fixes: minFix(),
         };
       }
-      yield* syncBelowMin(kp, section, sync, min, document.text, budget);
+      yield* syncBelowMin(kp, section, sync, min, document.text);
     }
   },
 });
@@ -104,11 +102,11 @@ function zeroMinSync(node: NodeSnapshot, section: Section, min: Field<number> & 
   };
 }
 
-function* syncBelowMin(kp: KubeProxyConfigView, section: Section, sync: Field<number>, min: Field<number>, text: string, budget: FixBudget) {
+function* syncBelowMin(kp: KubeProxyConfigView, section: Section, sync: Field<number>, min: Field<number>, text: string) {
   if (!known(sync) || sync.value <= 0) return; // 0 is replaced by the 30 s default
   const minValue = known(min) ? min.value : section === 'iptables' ? 1 : 0;
   if (sync.value >= minValue) return;
-  const edits = budget.take(() => setScalar(text, child(kp.ref, section, 'syncPeriod'), `${DEFAULT_SYNC}s`));
+  const edits = setScalar(text, child(kp.ref, section, 'syncPeriod'), `${DEFAULT_SYNC}s`);
   yield {
     span: sync.span,
     message: `${section}.syncPeriod (${fmt(sync.value)}) is shorter than ${section}.minSyncPeriod (${fmt(minValue)}${known(min) ? '' : ', the default'}): kube-proxy's validation requires syncPeriod ≥ minSyncPeriod, and the periodic full resync cannot run more often than the minimum interval anyway.`,

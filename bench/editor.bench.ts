@@ -304,7 +304,7 @@ async function throughServer(dump: Dump, doc: ParsedDocument<'iptables'>, positi
 }
 
 async function main(): Promise<void> {
-  const dump = await kubeProxyDump(75_000);
+  const dump = kubeProxyDump(75_000);
   log(`dump: ${dump.generator}: ${dump.lines} lines, ${(dump.text.length / 1e6).toFixed(1)} MB`);
   const local = inProcess(dump);
   const results = [...local.results];

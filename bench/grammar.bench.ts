@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const shellFile = obtainShellGrammar();
   log(`shell grammar: ${shellFile.origin}`);
   const grammars = await loadGrammars(shellFile);
-  const dump = await kubeProxyDump(DUMP_LINES);
+  const dump = kubeProxyDump(DUMP_LINES);
   const all = splitLines(dump.text).slice(0, DUMP_LINES);
   if (all.length < DUMP_LINES) throw new Error(`the dump has only ${all.length} lines`);
   // Evenly spaced lines, in order: the whole dump when LINES = DUMP_LINES.

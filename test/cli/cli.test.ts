@@ -5,6 +5,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../server/src/cli/main';
+import { wrap } from '../../server/src/cli/output';
+import { ruleDocsUrl } from '../../server/src/engine/docs';
+import { ruleMeta } from '../../server/src/rules/catalogue';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const MASQ = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n';
@@ -26,12 +29,36 @@ function nodeDir(files: Record<string, string>): string {
 }
 
 describe('kube-netlint check', () => {
-  it('prints findings like a compiler: path:line:col severity rule message', () => {
+  it('prints each finding like a compiler (path:line:col severity rule: title), its message wrapped below and its docs link', () => {
     const dir = nodeDir({ 'node3.txt': MASQ });
     const r = cli(['check', dir]);
     assert.equal(r.code, 0, 'info findings do not fail the run');
-    assert.match(r.out, new RegExp(`^${dir}/node3\\.txt:3:19 info iptables/masquerade-without-random-fully MASQUERADE in POSTROUTING`));
+    const lines = r.out.trimEnd().split('\n');
+    assert.equal(lines[0], `${dir}/node3.txt:3:19 info iptables/masquerade-without-random-fully: ${ruleMeta('iptables/masquerade-without-random-fully')!.title}`);
+    const body = lines.slice(1, -1);
+    assert.ok(body.length >= 2, 'the long message is wrapped over several lines');
+    for (const l of body) {
+      assert.match(l, /^ {4}\S/);
+      assert.ok(l.length <= 100 || !l.slice(4).includes(' '), `wrapped to 100 columns: ${l}`);
+    }
+    assert.match(body.join(' '), /^ {4}MASQUERADE in POSTROUTING/);
+    assert.equal(lines.at(-1), `    docs: ${ruleDocsUrl('iptables/masquerade-without-random-fully')}`);
     assert.match(r.err, /1 finding \(0 error, 0 warning, 1 info, 0 hint\) in 1 file/);
+  });
+
+  it('prints one line per finding with --format compact, the whole message on it', () => {
+    const dir = nodeDir({ 'node3.txt': MASQ, 'node4.txt': MASQ.replace('POSTROUTING -j', 'POSTROUTING -o eth0 -j') });
+    const text = cli(['check', dir]);
+    const r = cli(['check', '--format', 'compact', dir]);
+    assert.equal(r.code, 0);
+    const lines = r.out.trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, new RegExp(`^${dir}/node3\\.txt:3:19 info iptables/masquerade-without-random-fully MASQUERADE in POSTROUTING`));
+    assert.match(lines[1]!, new RegExp(`^${dir}/node4\\.txt:3:27 info iptables/masquerade-without-random-fully `));
+    // The same words as the readable format's wrapped message.
+    const wrapped = text.out.split('\n\n')[0]!.split('\n').slice(1, -1).map((l) => l.trim()).join(' ');
+    assert.equal(lines[0]!.slice(lines[0]!.indexOf(' MASQUERADE') + 1), wrapped);
+    assert.equal(r.err, text.err);
   });
 
   it('prints the JSON contract with 0-based ranges and file paths exactly as found under the PATH given', () => {
@@ -53,7 +80,7 @@ describe('kube-netlint check', () => {
     const dir = nodeDir({ 'iptables-save.txt': '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\n' });
     const r = cli(['check', dir]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /error parse\/iptables-syntax table 'nat' ends without COMMIT/);
+    assert.match(r.out, /error parse\/iptables-syntax: .*\n {4}table 'nat' ends without COMMIT/);
   });
 
   it('passes --kernel to the rules as a fact', () => {
@@ -115,5 +142,14 @@ describe('kube-netlint check --format sarif', () => {
     assert.equal(res.locations[0]!.physicalLocation.artifactLocation.uri, `${dir}/ipt.txt`);
     assert.deepEqual(res.locations[0]!.physicalLocation.region, { startLine: 3, startColumn: 19, endLine: 3, endColumn: 29 });
     assert.match(run.tool.driver.rules.find((x) => x.id === res.ruleId)!.helpUri, /docs\/rules\/iptables\/masquerade-without-random-fully\.md$/);
+  });
+});
+
+describe('text wrapping of finding messages', () => {
+  it('fills lines up to the width, breaks only between words, and gives an over-long word (a URL) its own line', () => {
+    assert.deepEqual(wrap('aa bb cc dd', 5), ['aa bb', 'cc dd']);
+    assert.deepEqual(wrap('see https://example.com/a/very/long/path now', 10), ['see', 'https://example.com/a/very/long/path', 'now']);
+    assert.deepEqual(wrap('one\ntwo  three', 20), ['one', 'two three']);
+    assert.deepEqual(wrap('', 20), ['']);
   });
 });

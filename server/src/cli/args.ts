@@ -1,6 +1,6 @@
 /** Command-line arguments of `kube-netlint check`, parsed without a dependency. */
 export interface CheckArgs {
-  readonly format: 'text' | 'json' | 'sarif';
+  readonly format: 'text' | 'compact' | 'json' | 'sarif';
   readonly kernel?: string;
   readonly kubeProxyVersion?: string;
   readonly paths: readonly string[];
@@ -13,7 +13,7 @@ export type ParsedArgs =
   | { readonly command: 'rules' }
   | { readonly command: 'error'; readonly message: string };
 
-export const USAGE = `Usage: kube-netlint check [--format text|json|sarif] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
+export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sarif] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
        kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
                                  print each node's remediation commands as a shell script
        kube-netlint rules        list every rule
@@ -53,7 +53,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     paths.push(a);
   }
   const format = values['--format'] ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif, not '${format}'` };
+  if (format !== 'text' && format !== 'compact' && format !== 'json' && format !== 'sarif') return { command: 'error', message: `--format must be text, compact, json or sarif, not '${format}'` };
   if (paths.length === 0) return { command: 'error', message: 'no PATH given' };
   for (const [flag, v] of [['--kernel', values['--kernel']], ['--kube-proxy-version', values['--kube-proxy-version']]] as const) {
     if (v !== undefined && !/^v?\d+(\.\d+)*/.test(v)) return { command: 'error', message: `${flag} expects a version like 5.4.0, not '${v}'` };

@@ -6,7 +6,7 @@ import { createSnapshot } from '../engine/snapshot';
 import { ALL_RULE_META } from '../rules/catalogue';
 import { parseArgs, USAGE, type CheckArgs } from './args';
 import { collectNodes, ReadError } from './collect';
-import { formatJson, formatSarif, formatText, type FileResult } from './output';
+import { formatCompact, formatJson, formatSarif, formatText, type FileResult } from './output';
 
 declare const KUBE_NETLINT_VERSION: string | undefined;
 
@@ -75,7 +75,7 @@ function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) =>
   if (args.format === 'json') out(formatJson(results));
   else if (args.format === 'sarif') out(formatSarif(results, typeof KUBE_NETLINT_VERSION === 'string' ? KUBE_NETLINT_VERSION : 'dev'));
   else {
-    const t = formatText(results);
+    const t = args.format === 'compact' ? formatCompact(results) : formatText(results);
     out(t.stdout);
     err(t.stderr);
   }

@@ -9,20 +9,67 @@ export interface FileResult {
   readonly reports: readonly Report[];
 }
 
-/** `path:line:col severity rule-id message`, 1-based like compilers, then a summary for humans on stderr. */
-export function formatText(results: readonly FileResult[]): { stdout: string; stderr: string } {
-  const lines: string[] = [];
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+/** Width the text format wraps details to (a terminal's own width when it has one). */
+export const TEXT_WIDTH = 100;
+
+/**
+ * For people: per finding `path:line:col severity rule-id: rule title` (1-based like compilers,
+ * so editors and terminals link it), then the message wrapped and indented below, then the rule's
+ * docs link; a summary for humans on stderr. Messages explain the why at length, which reads
+ * badly as one 600-character line; `compact` keeps the one-line form for grep and error parsers.
+ */
+export function formatText(results: readonly FileResult[], width = TEXT_WIDTH): { stdout: string; stderr: string } {
+  const blocks: string[] = [];
   for (const { document, reports } of results) {
     for (const r of reports) {
       const p = document.lines.positionAt(r.span.start);
-      lines.push(`${document.path}:${p.line + 1}:${p.character + 1} ${r.severity} ${r.ruleId} ${r.message}`);
-      counts[r.severity]++;
+      const lines = [`${document.path}:${p.line + 1}:${p.character + 1} ${r.severity} ${r.ruleId}: ${r.title}`];
+      for (const l of wrap(r.message, width - INDENT.length)) lines.push(`${INDENT}${l}`);
+      lines.push(`${INDENT}docs: ${r.docsUrl}`);
+      blocks.push(lines.join('\n'));
     }
   }
+  return { stdout: blocks.length ? `${blocks.join('\n\n')}\n` : '', stderr: summary(results) };
+}
+
+/** One line per finding, `path:line:col severity rule-id message`, for grep and editors' error parsers. */
+export function formatCompact(results: readonly FileResult[]): { stdout: string; stderr: string } {
+  const lines: string[] = [];
+  for (const { document, reports } of results) {
+    for (const r of reports) {
+      const p = document.lines.positionAt(r.span.start);
+      lines.push(`${document.path}:${p.line + 1}:${p.character + 1} ${r.severity} ${r.ruleId} ${r.message.replace(/\s*\n\s*/g, ' ')}`);
+    }
+  }
+  return { stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr: summary(results) };
+}
+
+const INDENT = '    ';
+
+function summary(results: readonly FileResult[]): string {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const { reports } of results) for (const r of reports) counts[r.severity]++;
   const total = counts.error + counts.warning + counts.info + counts.hint;
-  const summary = `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.hint} hint) in ${results.length} file${results.length === 1 ? '' : 's'}`;
-  return { stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr: `${summary}\n` };
+  return `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.hint} hint) in ${results.length} file${results.length === 1 ? '' : 's'}\n`;
+}
+
+/** Greedy word wrap to `width` columns; a word longer than the width (a URL, a rule) gets a line of its own. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/)) {
+      if (word === '') continue;
+      if (line === '') line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        out.push(line);
+        line = word;
+      }
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 /** The stable JSON contract: 0-based LSP positions, `file` exactly as found under the PATH given. */

@@ -76,6 +76,15 @@ function apply(text: string, e: Edit): string {
 
 function checkModel(text: string): void {
   const m = parseIptablesSave(text);
+  // A rule reads its command, matches and target options from its line on first access: read them
+  // all (which must not throw either) so the walk below sees their spans.
+  for (const t of m.tables) {
+    for (const r of t.rules) {
+      assert.ok(r.command.span.start >= r.span.start);
+      for (const x of r.matches) for (const o of x.options) assert.ok(o.span.end <= r.span.end, 'an option lies inside its rule');
+      for (const o of r.target?.options ?? []) assert.ok(o.span.end <= r.span.end, 'a target option lies inside its rule');
+    }
+  }
   assertSpansInside(text, collectSpans(m));
   for (const p of m.problems) assert.match(p.code, /^parse\/iptables-/);
   for (const t of m.tables) {

@@ -259,14 +259,16 @@ class SaveParser {
     const last = quote >= 0 ? buf.tokens[buf.n - 1] : undefined;
     const reader = this.reader;
     const chains = table.chains;
-    const chainTok = reader.read(buf.tokens, buf.n, table.name.value, chains, chains.size, number, at, tEnd, counters, last);
+    // A quote left open swallows the rest of the line, trailing blanks included: so does the rule.
+    const ruleEnd = quote >= 0 ? end : tEnd;
+    const chainTok = reader.read(buf.tokens, buf.n, table.name.value, chains, chains.size, number, at, ruleEnd, counters, last);
     if (chainTok) {
       const chain = this.chainOf(table, chainTok.value);
       if (chain) chainTok.value = chain.name.value; // one string per chain name, however many rules use it
       // Target options are read with the rule's other details on first access (none: nothing to read).
       const target = reader.target;
       if (target && target.options.length > 0) target.opts = undefined;
-      const rule = new SaveRule(table.lines, table.name.value, chainTok, reader.counters, reader, target, number, at, tEnd, bodyStart, end, chains.size);
+      const rule = new SaveRule(table.lines, table.name.value, chainTok, reader.counters, reader, target, number, at, ruleEnd, bodyStart, end, chains.size);
       table.rules.push(rule);
       if (chain) {
         if (chain.rules === NO_RULES) chain.rules = [rule];

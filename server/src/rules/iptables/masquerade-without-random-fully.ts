@@ -4,6 +4,7 @@ import { describeFact } from '../../engine/facts';
 import { targetName, targetOption } from '../../formats/iptables/query';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
+import { iptablesTooOldForRandomFully } from './support';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
 
@@ -53,6 +54,7 @@ export default defineRule({
     const kernel = node.facts.kernel;
     const vxlan = node.facts.vxlanDevice;
     const failed = insertFailed(node);
+    const oldIptables = iptablesTooOldForRandomFully(model);
     for (const table of model.tables) {
       if (table.name.value !== 'nat') continue;
       for (const rule of table.rules) {
@@ -92,7 +94,15 @@ export default defineRule({
           parts.push(`Caution: this node has a VXLAN device (${describeFact(vxlan, (v) => v)}); on kernels before 5.7 adding --random-fully to rules that also match VXLAN-encapsulated packets triggers the checksum-offload bug. Disable tx checksum offload on the VXLAN device first.`);
           if (!failed) severity = 'info';
         }
-        if (model.variant === 'save') {
+        // An iptables older than 1.6.2 has no MASQUERADE --random-fully: its dump cannot show the
+        // flag (the kernel rule may have it) and its iptables-restore rejects the edited line.
+        const cannotExpress = name === 'MASQUERADE' && oldIptables !== undefined;
+        if (cannotExpress) {
+          parts.push(`This dump was written by iptables ${oldIptables.value}, whose MASQUERADE has no --random-fully (added in 1.6.2): it could not show the flag even if the kernel rule had it, and its iptables-restore cannot load it. Upgrade iptables on the host first.`);
+          if (!failed) severity = 'hint';
+          related.push({ document, span: oldIptables.span, message: `iptables ${oldIptables.value}` });
+        }
+        if (model.variant === 'save' && !cannotExpress) {
           fixes.push({
             kind: 'edit',
             title: `Add --random-fully to this ${name} rule`,

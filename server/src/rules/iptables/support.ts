@@ -1,4 +1,5 @@
-import type { Span } from '../../core/span';
+import type { Located, Span } from '../../core/span';
+import { compareVersions, parseVersion } from '../../core/version';
 import { describeFact, type Fact } from '../../engine/facts';
 import type { ParsedDocument } from '../../engine/document';
 import type { NodeSnapshot } from '../../engine/snapshot';
@@ -126,6 +127,19 @@ export function factWhere<T>(fact: Fact<T>): string {
 /** Related information for a fact learnt from a document (settings have no place to point at). */
 export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
   return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
+}
+
+/** The first iptables whose MASQUERADE knows `--random-fully` (kube-proxy's `RandomFullyMinVersion`, k/k#78547). */
+export const MASQUERADE_RANDOM_FULLY_IPTABLES = [1, 6, 2];
+
+/**
+ * The header version of a dump written by an iptables too old for MASQUERADE `--random-fully`:
+ * such a dump cannot show the flag even when the kernel rule has it, and cannot restore it.
+ */
+export function iptablesTooOldForRandomFully(model: IptablesModel): Located<string> | undefined {
+  const header = model.header?.version;
+  const v = header ? parseVersion(header.value) : undefined;
+  return v && compareVersions(v, MASQUERADE_RANDOM_FULLY_IPTABLES) < 0 ? header : undefined;
 }
 
 export interface KernelState {

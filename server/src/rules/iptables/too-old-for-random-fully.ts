@@ -1,12 +1,10 @@
-import { compareVersions, parseVersion } from '../../core/version';
+import { compareVersions } from '../../core/version';
 import { describeFact } from '../../engine/facts';
 import type { IptRule } from '../../formats/iptables/model';
 import { table, targetName, targetOption } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';
-import { chainRules, clearsMark, factRelated, isMarkedMasquerade, masqueradeMark } from './support';
+import { chainRules, clearsMark, factRelated, iptablesTooOldForRandomFully, isMarkedMasquerade, masqueradeMark } from './support';
 
-/** kube-proxy's `RandomFullyMinVersion` (k/k#78547). */
-const RANDOM_FULLY_IPTABLES = [1, 6, 2];
 /** kube-proxy adds `--random-fully` from 1.16; official images carry an iptables new enough from 1.17 (k/k#82966). */
 const RANDOM_FULLY_KUBE_PROXY = [1, 16];
 const IMAGE_WITH_IPTABLES_18 = [1, 17];
@@ -37,9 +35,7 @@ export default defineRule({
     if (!first || masq.some((r) => targetOption(r, '--random-fully'))) return;
 
     const kp = node.facts.kubeProxyVersion;
-    const header = model.header?.version;
-    const hostVersion = header ? parseVersion(header.value) : undefined;
-    const hostOld = hostVersion && compareVersions(hostVersion, RANDOM_FULLY_IPTABLES) < 0 ? header : undefined;
+    const hostOld = iptablesTooOldForRandomFully(model);
     const ruleRelated: Related = { document, span: first.span, message: 'kube-proxy masquerade rule without --random-fully' };
 
     if (kp && compareVersions(kp.value, IMAGE_WITH_IPTABLES_18) < 0) {

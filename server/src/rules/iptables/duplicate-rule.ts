@@ -1,8 +1,8 @@
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
 import { targetName } from '../../formats/iptables/query';
-import { defineRule, type Fix } from '../rule';
-import { deleteLineEdit, iptablesCommand, ruleKey } from './support';
+import { defineRule, type Fix, type Related } from '../rule';
+import { deleteLinesEdits, iptablesCommand, ruleKey } from './support';
 
 /** Targets after which the chain is left: a later identical copy can never match. */
 const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK', 'QUEUE', 'NFQUEUE']);
@@ -10,6 +10,10 @@ const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT
 const MARKING = new Set(['MARK', 'CONNMARK']);
 /** Duplicates across a document at which the rule set is clearly growing without bound. */
 const RUNAWAY = 100;
+/** Line numbers a message lists before it says "and N more". */
+const LINES_IN_MESSAGE = 8;
+/** Copies listed as related information (each a link in the editor); a runaway chain can have thousands. */
+const MAX_RELATED = 200;
 
 /**
  * Chain, target and the addresses: equal for every pair of identical rules, and read without the
@@ -23,6 +27,8 @@ function cheapKey(rule: IptRule): string {
  * NET-IPT-005: the same rule more than once in a chain. Components check with `iptables -C`
  * before appending; a broken `-C` (iptables-nft 1.8.0–1.8.2, regression in 1.8.10) makes them append
  * again on every resync and the rule set grows until rule programming and packet processing slow down.
+ * One finding per repeated rule, on its second occurrence, with the other copies as related
+ * information and one fix that deletes every extra copy: a leak of 170 copies is one problem.
  */
 export default defineRule({
   meta: {
@@ -91,44 +97,53 @@ export default defineRule({
       let severity: Severity = count >= 3 ? 'warning' : 'info';
       if (count >= 3 && (total >= RUNAWAY || buggy)) severity = 'error';
       const t = model.tables.find((x) => x.name.value === first.table) ?? model.tables[0]!;
-      for (const copy of copies) {
-        const parts = [
-          `This rule is a copy of the rule on line ${first.line + 1} (${count} identical rules in ${first.chain.value} of table ${t.name.value}${total > copies.length ? `, ${total} copies in this dump` : ''}).`,
-        ];
-        const terminating = TERMINATING.has(targetName(first) ?? '');
-        if (terminating) parts.push('The later copy never matches anything the first did not already decide.');
-        else parts.push(`Its target (${targetName(first) ?? 'none: a counting rule'}) does not end the chain, so every copy runs again for each packet.`);
-        if (count >= 3) parts.push('Three or more copies usually mean a component appends its rules on every resync instead of once.');
-        if (buggy) parts.push(`${buggy}; upgrade iptables in that component (kube-proxy, kube-router, k3s or the host package).`);
-        parts.push('Delete the extra copies, or flush the chain and let its owner re-create it.');
-        // Deleting is a no-op only for a terminating rule with nothing in between that changes the packet mark.
-        const here = position.get(copy)!;
-        const safe = terminating && here.marks === position.get(first)!.marks;
-        const fixes: Fix[] =
-          model.variant === 'save'
-            ? [{ kind: 'edit', title: 'Delete this copy of the rule', edits: [deleteLineEdit(document, copy)], safe }]
-            : [
-                {
-                  kind: 'command',
-                  title: 'Delete this copy of the rule',
-                  script: [
-                    '# Delete the copy by its position in the chain; check the numbers first with:',
-                    `#   ${cmd} -t ${t.name.value} -L ${copy.chain.value} -n --line-numbers`,
-                    `${cmd} -t ${t.name.value} -D ${copy.chain.value} ${copy.number ?? here.n}`,
-                  ].join('\n'),
-                },
-              ];
-        yield {
-          span: spanOf(copy),
-          message: parts.join(' '),
-          severity,
-          related: [{ document, span: first.span, message: 'first copy of this rule' }],
-          fixes,
-        };
-      }
+      const where = `${first.chain.value} of table ${t.name.value}`;
+      const elsewhere = total > copies.length ? `; ${total} extra copies of rules in this dump` : '';
+      const parts = [
+        count === 2
+          ? `This rule is a copy of the rule on line ${first.line + 1} (2 identical rules in ${where}${elsewhere}).`
+          : `This rule appears ${count} times in ${where}: first on line ${first.line + 1}, again on ${lineList(copies)}${elsewhere}.`,
+      ];
+      const terminating = TERMINATING.has(targetName(first) ?? '');
+      if (terminating) parts.push(`A later copy never matches anything the first did not already decide.`);
+      else parts.push(`Its target (${targetName(first) ?? 'none: a counting rule'}) does not end the chain, so every copy runs again for each packet.`);
+      if (count >= 3) parts.push('Three or more copies usually mean a component appends its rules on every resync instead of once.');
+      if (buggy) parts.push(`${buggy}; upgrade iptables in that component (kube-proxy, kube-router, k3s or the host package).`);
+      parts.push('Delete the extra copies, or flush the chain and let its owner re-create it.');
+      // Deleting is a no-op only for a terminating rule with nothing in between that changes the packet mark.
+      const marks = position.get(first)!.marks;
+      const safe = terminating && copies.every((c) => position.get(c)!.marks === marks);
+      const title = count === 2 ? 'Delete this copy of the rule' : `Delete the ${copies.length} extra copies of this rule`;
+      // Highest position first, so every number still names the rule it was read from.
+      const numbers = copies.map((c) => c.number ?? position.get(c)!.n).sort((a, b) => b - a);
+      const fixes: Fix[] =
+        model.variant === 'save'
+          ? [{ kind: 'edit', title, edits: deleteLinesEdits(document, copies), safe }]
+          : [
+              {
+                kind: 'command',
+                title,
+                script: [
+                  `# Delete ${count === 2 ? 'the copy by its position' : 'the copies by position, highest first,'} in the chain; check the numbers first with:`,
+                  `#   ${cmd} -t ${t.name.value} -L ${first.chain.value} -n --line-numbers`,
+                  ...numbers.map((n) => `${cmd} -t ${t.name.value} -D ${first.chain.value} ${n}`),
+                ].join('\n'),
+              },
+            ];
+      const related: Related[] = [{ document, span: first.span, message: 'first copy of this rule' }];
+      for (let k = 1; k < copies.length && k <= MAX_RELATED; k++) related.push({ document, span: spanOf(copies[k]!), message: `copy ${k + 2} of ${count}` });
+      yield { span: spanOf(copies[0]!), message: parts.join(' '), severity, related, fixes };
     }
   },
 });
+
+/** "line 7", "lines 7 and 9", "lines 7, 9, 11 and 13", "lines 7, 9, ... and 95 more". */
+function lineList(copies: readonly IptRule[]): string {
+  const nums = copies.map((c) => String(c.line + 1));
+  if (nums.length === 1) return `line ${nums[0]}`;
+  if (nums.length <= LINES_IN_MESSAGE) return `lines ${nums.slice(0, -1).join(', ')} and ${nums[nums.length - 1]}`;
+  return `lines ${nums.slice(0, LINES_IN_MESSAGE).join(', ')} and ${nums.length - LINES_IN_MESSAGE} more`;
+}
 
 /** The rule without its counters: from the command (save) or the whole row (listing). */
 function spanOf(rule: IptRule): { start: number; end: number } {

@@ -214,6 +214,29 @@ export function deleteLineEdit(doc: ParsedDocument, rule: IptRule): TextEdit {
 }
 
 /** Inserts whole lines before line `line` (each followed by the file's line break). */
+/**
+ * Deletes the whole lines of `rules` as non-overlapping edits in document order: one edit per run
+ * of consecutive lines, each as `deleteLineEdit` deletes a single line (a run that ends the text
+ * without a final break takes the break before the run instead).
+ */
+export function deleteLinesEdits(doc: ParsedDocument, rules: readonly IptRule[]): TextEdit[] {
+  const lines = [...new Set(rules.map((r) => r.line))].sort((a, b) => a - b);
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < lines.length; ) {
+    let last = k;
+    while (last + 1 < lines.length && lines[last + 1] === lines[last]! + 1) last++;
+    const first = lines[k]!;
+    const end = lines[last]!;
+    const start = doc.lines.lineStart(first);
+    const next = end + 1 < doc.lines.lineCount ? doc.lines.lineStart(end + 1) : doc.text.length;
+    const lineEnd = doc.lines.lineEnd(end);
+    if (next > lineEnd) edits.push({ span: { start, end: next }, newText: '' });
+    else edits.push({ span: { start: first > 0 ? doc.lines.lineEnd(first - 1) : start, end: lineEnd }, newText: '' });
+    k = last + 1;
+  }
+  return edits;
+}
+
 export function insertLinesBefore(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
   const at = doc.lines.lineStart(line);
   const eol = lineBreakOf(doc.text, doc.lines.lineEnd(line));

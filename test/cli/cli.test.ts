@@ -89,8 +89,14 @@ describe('kube-netlint check', () => {
     assert.equal(cli(['check', '--kernel', '5.10.0', dir]).out, '');
   });
 
+  it('passes --node-count to the rules as a fact', () => {
+    const dir = nodeDir({ 'sysctl-a.txt': 'net.ipv4.neigh.default.gc_thresh3 = 1024\n' });
+    assert.equal(cli(['check', '--format', 'compact', dir]).out, '');
+    assert.match(cli(['check', '--format', 'compact', '--node-count', '800', dir]).out, /info sysctl\/neighbour-table-small .*about 1600 neighbour entries \(800 nodes \(from setting nodeCount\) in the cluster/);
+  });
+
   it('exits 2 with a one-line message on usage errors and unreadable paths', () => {
-    for (const args of [[], ['lint'], ['check'], ['check', '--format', 'xml', '.'], ['check', '--bogus', '.'], ['check', '--kernel', 'abc', '.']]) {
+    for (const args of [[], ['lint'], ['check'], ['check', '--format', 'xml', '.'], ['check', '--bogus', '.'], ['check', '--kernel', 'abc', '.'], ['check', '--node-count', '0', '.'], ['check', '--node-count', 'many', '.']]) {
       const r = cli(args);
       assert.equal(r.code, 2, `args ${JSON.stringify(args)}`);
       assert.match(r.err, /^kube-netlint: .+\n/);

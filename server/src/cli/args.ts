@@ -3,6 +3,7 @@ export interface CheckArgs {
   readonly format: 'text' | 'compact' | 'json' | 'sarif';
   readonly kernel?: string;
   readonly kubeProxyVersion?: string;
+  readonly nodeCount?: number;
   readonly paths: readonly string[];
 }
 
@@ -13,8 +14,9 @@ export type ParsedArgs =
   | { readonly command: 'rules' }
   | { readonly command: 'error'; readonly message: string };
 
-export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sarif] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
-       kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] PATH...
+export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sarif] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z]
+                          [--node-count N] PATH...
+       kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] [--node-count N] PATH...
                                  print each node's remediation commands as a shell script
        kube-netlint rules        list every rule
        kube-netlint --version
@@ -23,7 +25,7 @@ Lints Kubernetes node networking dumps (iptables-save, iptables -L, ipvsadm, con
 ethtool -k) and manifests. Folders are walked; the files directly in one folder are one node.
 Exit status: 0 nothing at warning or above, 1 findings at warning or above, 2 usage or read error.`;
 
-const VALUE_OPTIONS = new Set(['--format', '--kernel', '--kube-proxy-version']);
+const VALUE_OPTIONS = new Set(['--format', '--kernel', '--kube-proxy-version', '--node-count']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0) return { command: 'error', message: 'missing command (try: kube-netlint check PATH)' };
@@ -58,12 +60,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (const [flag, v] of [['--kernel', values['--kernel']], ['--kube-proxy-version', values['--kube-proxy-version']]] as const) {
     if (v !== undefined && !/^v?\d+(\.\d+)*/.test(v)) return { command: 'error', message: `${flag} expects a version like 5.4.0, not '${v}'` };
   }
+  const nodeCount = values['--node-count'];
+  if (nodeCount !== undefined && !/^[1-9]\d{0,8}$/.test(nodeCount)) return { command: 'error', message: `--node-count expects a whole number of nodes, not '${nodeCount}'` };
   return {
     command,
     args: {
       format,
       ...(values['--kernel'] ? { kernel: values['--kernel'] } : {}),
       ...(values['--kube-proxy-version'] ? { kubeProxyVersion: values['--kube-proxy-version'] } : {}),
+      ...(nodeCount ? { nodeCount: Number(nodeCount) } : {}),
       paths,
     },
   };

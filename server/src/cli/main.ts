@@ -48,6 +48,7 @@ function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) =>
     facts: {
       ...(args.kernel ? { kernelVersion: args.kernel } : {}),
       ...(args.kubeProxyVersion ? { kubeProxyVersion: args.kubeProxyVersion } : {}),
+      ...(args.nodeCount ? { nodeCount: args.nodeCount } : {}),
     },
   };
   const results: FileResult[] = [];

@@ -30,6 +30,8 @@ export interface NodeFacts {
   /** flannel backend type (`vxlan`, `host-gw`, `wireguard`, ...) from net-conf.json or k3s config. */
   readonly flannelBackend?: Fact<string>;
   readonly flannelVersion?: Fact<Version>;
+  /** Nodes in the cluster (a setting: dumps of one node do not show it; Node lists are counted by the rules that need them). */
+  readonly nodeCount?: Fact<number>;
 }
 
 type MutableFacts = { -readonly [K in keyof NodeFacts]: NodeFacts[K] };
@@ -126,6 +128,8 @@ export function deriveFacts(documents: readonly ParsedDocument[], overrides: Fac
   if (kp) facts.kubeProxyVersion = kp;
   const mode = fromSetting(overrides.kubeProxyMode, 'kubeProxyMode');
   if (mode) facts.kubeProxyMode = mode;
+  const nodes = fromSetting(overrides.nodeCount, 'nodeCount');
+  if (nodes) facts.nodeCount = nodes;
   for (const doc of documents) for (const extract of EXTRACTORS) extract(doc, facts);
   return facts;
 }

@@ -7,6 +7,8 @@ export interface FactOverrides {
   readonly kernelVersion?: string;
   readonly kubeProxyVersion?: string;
   readonly kubeProxyMode?: string;
+  /** Nodes in the cluster, when no Node list is in the folder (sizes the neighbour table). */
+  readonly nodeCount?: number;
 }
 
 export interface Settings {
@@ -38,15 +40,25 @@ export function readSettings(raw: unknown, notes: string[] = []): Settings {
     if (v !== undefined && v !== '' && v !== null) notes.push(`facts.${k}: expected a string, got ${JSON.stringify(v)}`);
     return undefined;
   };
+  // A positive whole number (a JSON number or a numeric string); 0 and empty mean "not set".
+  const count = (k: string): number | undefined => {
+    const v = f[k];
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    if (Number.isSafeInteger(n) && n > 0) return n;
+    if (v !== undefined && v !== '' && v !== null && v !== 0) notes.push(`facts.${k}: expected a whole number of nodes, got ${JSON.stringify(v)}`);
+    return undefined;
+  };
   const kernelVersion = str('kernelVersion');
   const kubeProxyVersion = str('kubeProxyVersion');
   const kubeProxyMode = str('kubeProxyMode');
+  const nodeCount = count('nodeCount');
   return {
     rules,
     facts: {
       ...(kernelVersion ? { kernelVersion } : {}),
       ...(kubeProxyVersion ? { kubeProxyVersion } : {}),
       ...(kubeProxyMode ? { kubeProxyMode } : {}),
+      ...(nodeCount ? { nodeCount } : {}),
     },
   };
 }

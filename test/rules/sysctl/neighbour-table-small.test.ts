@@ -48,6 +48,16 @@ describe(RULE, () => {
     assert.match(r!.message, /about 1100 neighbour entries \(1100 distinct endpoint addresses among the IPVS real servers\)/);
   });
 
+  it('takes the cluster size from the nodeCount setting, which wins over Node objects in the folder', () => {
+    const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', settings: { facts: { nodeCount: 900 } } });
+    assert.match(r!.message, /about 1800 neighbour entries \(900 nodes \(from setting nodeCount\) in the cluster/);
+    assert.deepEqual(r!.related, []);
+    // A setting of a small cluster silences the Node list of a bigger one, and a bigger IPVS endpoint set still counts.
+    expectFindings([RULE], DUMP.split('\n').filter((l) => !l.includes('^^^')).join('\n'), { path: 'node/sysctl-a.txt', node: [nodeList(600)], settings: { facts: { nodeCount: 100 } } });
+    const [ipvsWins] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [ipvs(1100)], settings: { facts: { nodeCount: 100 } } });
+    assert.match(ipvsWins!.message, /1100 distinct endpoint addresses/);
+  });
+
   it('edits a conf file: the thresholds it sets, plus gc_thresh2 after gc_thresh3 when missing (CRLF kept)', () => {
     const text = '# neigh\r\nnet.ipv4.neigh.default.gc_thresh1 = 128\r\nnet.ipv4.neigh.default.gc_thresh3 = 1024\r\nvm.swappiness = 10\r\n';
     const opts = { path: 'node/sysctl.d/50-neigh.conf', node: [nodeList(600)] };

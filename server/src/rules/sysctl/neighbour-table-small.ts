@@ -1,3 +1,4 @@
+import { describeFact } from '../../engine/facts';
 import type { NodeSnapshot } from '../../engine/snapshot';
 import { allDocuments } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
@@ -20,8 +21,8 @@ interface Peers {
 }
 
 /**
- * How many neighbours this node may need, from what the folder shows: Node objects (every node
- * is a neighbour on the host network, and another on a VXLAN/host-gw overlay), or the distinct
+ * How many neighbours this node may need, from the nodeCount setting or what the folder shows:
+ * Node objects (every node is a neighbour on the host network, and another on a VXLAN/host-gw overlay), or the distinct
  * endpoint addresses of IPVS real servers (each a neighbour where pod IPs are routable on the
  * node's L2, e.g. cloud VPC CNIs).
  */
@@ -45,10 +46,14 @@ function peers(node: NodeSnapshot): Peers | undefined {
       }
     }
   }
+  // The nodeCount setting wins over Node objects in the folder (the user knows the whole cluster).
+  const setting = node.facts.nodeCount;
+  if (setting) nodes = setting.value;
+  const nodesWhat = setting ? `${describeFact(setting, (n) => plural(n, 'node'))} in the cluster` : `${plural(nodes, 'Node object')} in the folder`;
   // Two neighbour entries per node (host network and overlay) against one per endpoint address.
   const byNodes = nodes * 2;
   if (byNodes === 0 && addresses.size === 0) return undefined;
-  if (byNodes >= addresses.size) return { count: byNodes, what: `${plural(nodes, 'Node object')} in the folder (about two neighbour entries each: host network and overlay)`, related: nodeRelated ? [nodeRelated] : [] };
+  if (byNodes >= addresses.size) return { count: byNodes, what: `${nodesWhat} (about two neighbour entries each: host network and overlay)`, related: !setting && nodeRelated ? [nodeRelated] : [] };
   return { count: addresses.size, what: `${plural(addresses.size, 'distinct endpoint address', 'distinct endpoint addresses')} among the IPVS real servers`, related: ipvsRelated ? [ipvsRelated] : [] };
 }
 

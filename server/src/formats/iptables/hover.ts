@@ -1,9 +1,9 @@
 import { contains } from '../../core/span';
+import { compareVersions, parseVersion } from '../../core/version';
 import type { TokenHover } from '../features';
-import { chainDoc, OPTIONS, TABLES, TARGETS } from './glossary';
-import type { IptablesModel, IptRule, IptTable, Token } from './model';
+import { BACKENDS, chainDoc, OPTIONS, TABLES, TARGETS, TOOLS, VERSION_NOTES } from './glossary';
+import type { IptablesHeader, IptablesModel, IptRule, IptTable, Token } from './model';
 import { endpointShares, formatShare, ruleIndex, serviceOf } from './navigation';
-
 
 /** The rule under `offset` and its table (rules are in file order, so a binary search finds it). */
 function ruleAt(model: IptablesModel, offset: number): { rule: IptRule; table: IptTable } | undefined {
@@ -40,8 +40,35 @@ function chainHover(token: Token, table: IptTable): TokenHover | undefined {
   return { span: token.span, markdown: lines.join('\n') };
 }
 
-/** Explains the token under `offset`: table, chain, option, target. Undefined off any known token. */
+/** The header's tool, version (with what it means for the version gates) and backend. */
+function headerHover(h: IptablesHeader, offset: number): TokenHover | undefined {
+  if (contains(h.tool.span, offset)) {
+    const d = TOOLS[h.tool.value];
+    return d ? { span: h.tool.span, markdown: `**\`${h.tool.value}\`**\n\n${d}` } : undefined;
+  }
+  if (h.version && contains(h.version.span, offset)) {
+    const v = parseVersion(h.version.value);
+    const backend = h.backend?.value;
+    const notes = v ? VERSION_NOTES.filter((n) => compareVersions(v, n.from) >= 0 && compareVersions(v, n.before) < 0 && (!n.backend || n.backend === backend)).map((n) => n.note) : [];
+    const lines = [`**iptables ${h.version.value}**${backend ? ` (${backend})` : ''}: the iptables that wrote this dump. kube-netlint uses it for its version gates (the iptables version of this node).`];
+    lines.push('', notes.length > 0 ? notes.join('\n\n') : 'No known iptables problem in this release.');
+    return { span: h.version.span, markdown: lines.join('\n') };
+  }
+  if (h.backend && contains(h.backend.span, offset)) {
+    return { span: h.backend.span, markdown: `**backend \`${h.backend.value}\`**\n\n${BACKENDS[h.backend.value]}` };
+  }
+  return undefined;
+}
+
+/** Explains the token under `offset`: header, table, chain, option, target. Undefined off any known token. */
 export function iptablesHover(model: IptablesModel, offset: number): TokenHover | undefined {
+  if (model.header && contains(model.header.span, offset)) return headerHover(model.header, offset);
+  if (model.legacyTablesWarning && contains(model.legacyTablesWarning, offset)) {
+    return {
+      span: model.legacyTablesWarning,
+      markdown: '**Legacy tables present**: iptables-nft found rules in the legacy (x_tables) backend too. This dump shows only the nf_tables half of the node\'s rules; run `iptables-legacy-save` for the other (iptables/mixed-backends).',
+    };
+  }
   for (const t of model.tables) {
     if (contains(t.name.span, offset)) {
       const d = TABLES[t.name.value];

@@ -124,13 +124,3 @@ export const BACKENDS: Readonly<Record<string, string>> = {
   legacy:
     'Rules in the kernel\'s x_tables interface (iptables-legacy). A node can hold a second, nf_tables rule set that this dump does not show: `iptables-nft-save` prints it (iptables/mixed-backends).',
 };
-
-/**
- * What an iptables release means for the rules (kube-netlint's version gates), by version range
- * [from, before) and backend; each applies when the header's version falls in its range.
- */
-export const VERSION_NOTES: readonly { readonly from: readonly number[]; readonly before: readonly number[]; readonly backend?: 'nf_tables'; readonly note: string }[] = [
-  { from: [0], before: [1, 6, 2], note: 'Older than 1.6.2: MASQUERADE has no `--random-fully`, so this dump cannot show it and this iptables cannot restore it; kube-proxy adds it only with 1.6.2 or newer (k/k#78547).' },
-  { from: [1, 8, 0], before: [1, 8, 3], backend: 'nf_tables', note: '`iptables -C` is broken in iptables-nft 1.8.0–1.8.2: components that check before appending add their rules again on every resync (duplicate rules; fixed in 1.8.3).' },
-  { from: [1, 8, 10], before: [1, 8, 11], backend: 'nf_tables', note: 'iptables-nft 1.8.10 brought back a broken `iptables -C` (duplicate rules; kube-router#1789).' },
-];

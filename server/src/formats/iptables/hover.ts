@@ -1,9 +1,9 @@
 import { contains } from '../../core/span';
-import { compareVersions, parseVersion } from '../../core/version';
 import type { TokenHover } from '../features';
-import { BACKENDS, chainDoc, OPTIONS, TABLES, TARGETS, TOOLS, VERSION_NOTES } from './glossary';
+import { BACKENDS, chainDoc, OPTIONS, TABLES, TARGETS, TOOLS } from './glossary';
 import type { IptablesHeader, IptablesModel, IptRule, IptTable, Token } from './model';
 import { endpointShares, formatShare, ruleIndex, serviceOf } from './navigation';
+import { versionGatesOf } from './versionGates';
 
 /** The rule under `offset` and its table (rules are in file order, so a binary search finds it). */
 function ruleAt(model: IptablesModel, offset: number): { rule: IptRule; table: IptTable } | undefined {
@@ -47,9 +47,8 @@ function headerHover(h: IptablesHeader, offset: number): TokenHover | undefined 
     return d ? { span: h.tool.span, markdown: `**\`${h.tool.value}\`**\n\n${d}` } : undefined;
   }
   if (h.version && contains(h.version.span, offset)) {
-    const v = parseVersion(h.version.value);
     const backend = h.backend?.value;
-    const notes = v ? VERSION_NOTES.filter((n) => compareVersions(v, n.from) >= 0 && compareVersions(v, n.before) < 0 && (!n.backend || n.backend === backend)).map((n) => n.note) : [];
+    const notes = versionGatesOf(h).map((g) => g.note);
     const lines = [`**iptables ${h.version.value}**${backend ? ` (${backend})` : ''}: the iptables that wrote this dump. kube-netlint uses it for its version gates (the iptables version of this node).`];
     lines.push('', notes.length > 0 ? notes.join('\n\n') : 'No known iptables problem in this release.');
     return { span: h.version.span, markdown: lines.join('\n') };

@@ -1,6 +1,7 @@
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
 import { targetName } from '../../formats/iptables/query';
+import { tripsGate } from '../../formats/iptables/versionGates';
 import { defineRule, type Fix, type Related } from '../rule';
 import { deleteLinesEdits, iptablesCommand, ruleKey } from './support';
 
@@ -42,7 +43,7 @@ export default defineRule({
     const { model } = document;
     const h = model.header;
     const buggy =
-      h?.backend?.value === 'nf_tables' && h.version && /^v?1\.8\.(?:[0-2]|10)(?:$|[^\d])/.test(h.version.value.replace(/^v/, ''))
+      h?.version && tripsGate(h, 'broken-check')
         ? `iptables ${h.version.value} (nf_tables) has a broken "iptables -C" (1.8.0–1.8.2, fixed in 1.8.3; regression in 1.8.10), which makes components append their rules again on every resync`
         : undefined;
     const groups: { first: IptRule; copies: IptRule[] }[] = [];

@@ -1,5 +1,4 @@
 import type { Located, Span } from '../../core/span';
-import { compareVersions, parseVersion } from '../../core/version';
 import { describeFact, type Fact } from '../../engine/facts';
 import type { ParsedDocument } from '../../engine/document';
 import type { NodeSnapshot } from '../../engine/snapshot';
@@ -9,6 +8,7 @@ import { markChange, markCondition, table, targetName } from '../../formats/ipta
 import type { Related, TextEdit } from '../rule';
 import { kernelVerdict, type KernelGate, type KernelVerdict } from '../shared/kernelGates';
 import { ruleIndex } from '../../formats/iptables/navigation';
+import { tripsGate } from '../../formats/iptables/versionGates';
 
 /**
  * Helpers shared by the iptables rules: kube-proxy's masquerade mark, the KUBE-POSTROUTING
@@ -129,17 +129,12 @@ export function factRelated<T>(fact: Fact<T> | undefined, message: string): Rela
   return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
 }
 
-/** The first iptables whose MASQUERADE knows `--random-fully` (kube-proxy's `RandomFullyMinVersion`, k/k#78547). */
-export const MASQUERADE_RANDOM_FULLY_IPTABLES = [1, 6, 2];
-
 /**
  * The header version of a dump written by an iptables too old for MASQUERADE `--random-fully`:
  * such a dump cannot show the flag even when the kernel rule has it, and cannot restore it.
  */
 export function iptablesTooOldForRandomFully(model: IptablesModel): Located<string> | undefined {
-  const header = model.header?.version;
-  const v = header ? parseVersion(header.value) : undefined;
-  return v && compareVersions(v, MASQUERADE_RANDOM_FULLY_IPTABLES) < 0 ? header : undefined;
+  return tripsGate(model.header, 'no-masquerade-random-fully') ? model.header?.version : undefined;
 }
 
 export interface KernelState {

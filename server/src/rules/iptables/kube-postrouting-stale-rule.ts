@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
 import { defineRule, type Fix, type Related } from '../rule';
 import { FIXED_KUBE_PROXY_RELEASE } from './kube-postrouting-double-snat';
-import { chainRules, deleteLineEdit, iptablesCommand, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
+import { chainRules, deleteLinesEdits, iptablesCommand, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
 
 /**
  * NET-KP-002: kube-proxy and kubelet only manage the rules they currently write. After an
@@ -49,7 +49,7 @@ export default defineRule({
         }
         message += ` Flush the chain and let kube-proxy re-sync (${flush}, or reboot the node), and run kubelet at ${FIXED_KUBE_PROXY_RELEASE} like kube-proxy.`;
         const related: Related[] = [{ document, span: clear.span, message: 'the new rule that clears the masquerade mark' }, ...(severity === 'error' ? vxlan.related : [])];
-        const fixes: Fix[] = model.variant === 'save' ? [{ kind: 'edit', title: 'Delete the stale masquerade rule', edits: [deleteLineEdit(document, rule)], safe: true }] : [commandFix];
+        const fixes: Fix[] = model.variant === 'save' ? [{ kind: 'edit', title: 'Delete the stale masquerade rule', edits: deleteLinesEdits(document, [rule]), safe: true }] : [commandFix];
         yield { span: matchOption(rule, 'mark', '--mark')?.span ?? rule.span, message, severity, related, fixes };
       }
     }
@@ -63,7 +63,7 @@ export default defineRule({
       const message = `POSTROUTING jumps to KUBE-POSTROUTING again (first jump on line ${first.line + 1}): rules are being added on every sync instead of once (a broken iptables -C in some iptables-nft releases, or two components writing the chain), and the rule set keeps growing. Delete the extra jumps or flush and let kube-proxy re-sync (${flush}).`;
       const fixes: Fix[] =
         model.variant === 'save'
-          ? [{ kind: 'edit', title: 'Delete the repeated jump to KUBE-POSTROUTING', edits: [deleteLineEdit(document, rule)], safe: identical }]
+          ? [{ kind: 'edit', title: 'Delete the repeated jump to KUBE-POSTROUTING', edits: deleteLinesEdits(document, [rule]), safe: identical }]
           : [
               {
                 kind: 'command',

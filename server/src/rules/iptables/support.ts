@@ -197,22 +197,10 @@ export function iptablesCommand(model: IptablesModel): string {
   return model.header?.family === 'ipv6' ? 'ip6tables' : 'iptables';
 }
 
-/** Deletes `rule`'s whole line, line break included (or the break before it on the last line). */
-export function deleteLineEdit(doc: ParsedDocument, rule: IptRule): TextEdit {
-  const start = doc.lines.lineStart(rule.line);
-  const end = doc.lines.lineEnd(rule.line);
-  const next = rule.line + 1 < doc.lines.lineCount ? doc.lines.lineStart(rule.line + 1) : doc.text.length;
-  if (next > end) return { span: { start, end: next }, newText: '' };
-  // Last line without a break: remove the break that ends the line before.
-  const prevEnd = rule.line > 0 ? doc.lines.lineEnd(rule.line - 1) : start;
-  return { span: { start: prevEnd, end }, newText: '' };
-}
-
-/** Inserts whole lines before line `line` (each followed by the file's line break). */
 /**
  * Deletes the whole lines of `rules` as non-overlapping edits in document order: one edit per run
- * of consecutive lines, each as `deleteLineEdit` deletes a single line (a run that ends the text
- * without a final break takes the break before the run instead).
+ * of consecutive lines, line breaks included; a run that ends the text without a final break takes
+ * the break before the run instead, so no empty line is left behind.
  */
 export function deleteLinesEdits(doc: ParsedDocument, rules: readonly IptRule[]): TextEdit[] {
   const lines = [...new Set(rules.map((r) => r.line))].sort((a, b) => a - b);
@@ -232,6 +220,7 @@ export function deleteLinesEdits(doc: ParsedDocument, rules: readonly IptRule[])
   return edits;
 }
 
+/** Inserts whole lines before line `line` (each followed by the file's line break). */
 export function insertLinesBefore(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
   const at = doc.lines.lineStart(line);
   const eol = lineBreakOf(doc.text, doc.lines.lineEnd(line));

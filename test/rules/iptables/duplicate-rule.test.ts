@@ -122,32 +122,25 @@ COMMIT
     );
   });
 
-  it('deletes the later copy; safe for a terminating rule, unsafe across a MARK or for a non-terminating rule', () => {
-    const text = '*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\n-A INPUT -s 10.0.0.2/32 -j DROP\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\nCOMMIT\r\n';
-    const r = lintText(text).reports.find((x) => x.ruleId === RULE)!;
-    const fix = onlyEditFix(r);
-    assert.equal(fix.title, 'Delete this copy of the rule');
-    assert.equal(fix.safe, true);
+  /** The rule's fix on `text` (one finding expected), the fixed text, and whether the fixed text is clean. */
+  const deleteFix = (text: string): { title: string; safe: boolean; fixed: string } => {
+    const fix = onlyEditFix(lintText(text).reports.find((x) => x.ruleId === RULE)!);
     const fixed = applyEdits(text, fix.edits);
-    assert.equal(fixed, '*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\n-A INPUT -s 10.0.0.2/32 -j DROP\r\nCOMMIT\r\n');
-    assert.deepEqual(lintText(fixed).reports.filter((x) => x.ruleId === RULE), []);
-    const acrossMark = lintText('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m mark --mark 0x1 -j RETURN\n-A PREROUTING -j MARK --set-xmark 0x1/0xffffffff\n-A PREROUTING -m mark --mark 0x1 -j RETURN\nCOMMIT\n').reports.find((x) => x.ruleId === RULE)!;
-    assert.equal(onlyEditFix(acrossMark).safe, false);
-    const xor = lintText('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --xor-mark 0x1\n-A PREROUTING -j MARK --xor-mark 0x1\nCOMMIT\n').reports.find((x) => x.ruleId === RULE)!;
-    assert.equal(onlyEditFix(xor).safe, false);
+    assert.deepEqual(lintText(fixed).reports.filter((x) => x.ruleId === RULE), [], 'the fixed file no longer fires');
+    return { title: fix.title, safe: fix.safe, fixed };
+  };
+
+  it('deletes the later copy; safe for a terminating rule, unsafe across a MARK or for a non-terminating rule', () => {
+    const one = deleteFix('*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\n-A INPUT -s 10.0.0.2/32 -j DROP\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\nCOMMIT\r\n');
+    assert.deepEqual(one, { title: 'Delete this copy of the rule', safe: true, fixed: '*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -s 10.0.0.1/32 -j DROP\r\n-A INPUT -s 10.0.0.2/32 -j DROP\r\nCOMMIT\r\n' });
+    assert.equal(deleteFix('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m mark --mark 0x1 -j RETURN\n-A PREROUTING -j MARK --set-xmark 0x1/0xffffffff\n-A PREROUTING -m mark --mark 0x1 -j RETURN\nCOMMIT\n').safe, false);
+    assert.equal(deleteFix('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --xor-mark 0x1\n-A PREROUTING -j MARK --xor-mark 0x1\nCOMMIT\n').safe, false);
   });
 
   it('deletes every extra copy in one fix, keeping the rest byte for byte; unsafe when a MARK sits between any two copies', () => {
-    const text = '*filter\n:INPUT ACCEPT [0:0]\n[1:60] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.2/32 -j DROP\n[0:0] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.1/32 -j DROP\n# note\n-A INPUT -s 10.0.0.1/32 -j DROP\nCOMMIT\n';
-    const r = lintText(text).reports.find((x) => x.ruleId === RULE)!;
-    const fix = onlyEditFix(r);
-    assert.equal(fix.title, 'Delete the 3 extra copies of this rule');
-    assert.equal(fix.safe, true);
-    const fixed = applyEdits(text, fix.edits);
-    assert.equal(fixed, '*filter\n:INPUT ACCEPT [0:0]\n[1:60] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.2/32 -j DROP\n# note\nCOMMIT\n');
-    assert.deepEqual(lintText(fixed).reports.filter((x) => x.ruleId === RULE), []);
-    const marked = lintText('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j RETURN\n-A PREROUTING -j RETURN\n-A PREROUTING -j MARK --set-xmark 0x1/0xffffffff\n-A PREROUTING -j RETURN\nCOMMIT\n').reports.find((x) => x.ruleId === RULE)!;
-    assert.equal(onlyEditFix(marked).safe, false);
+    const all = deleteFix('*filter\n:INPUT ACCEPT [0:0]\n[1:60] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.2/32 -j DROP\n[0:0] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.1/32 -j DROP\n# note\n-A INPUT -s 10.0.0.1/32 -j DROP\nCOMMIT\n');
+    assert.deepEqual(all, { title: 'Delete the 3 extra copies of this rule', safe: true, fixed: '*filter\n:INPUT ACCEPT [0:0]\n[1:60] -A INPUT -s 10.0.0.1/32 -j DROP\n-A INPUT -s 10.0.0.2/32 -j DROP\n# note\nCOMMIT\n' });
+    assert.equal(deleteFix('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j RETURN\n-A PREROUTING -j RETURN\n-A PREROUTING -j MARK --set-xmark 0x1/0xffffffff\n-A PREROUTING -j RETURN\nCOMMIT\n').safe, false);
   });
 
   it('deletes copies that end a truncated paste without a final line break, the edits never overlapping', () => {

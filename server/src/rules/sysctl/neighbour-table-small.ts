@@ -27,15 +27,7 @@ interface Peers {
  * node's L2, e.g. cloud VPC CNIs).
  */
 function peers(node: NodeSnapshot): Peers | undefined {
-  let nodes = 0;
-  let nodeRelated: Related | undefined;
-  for (const d of node.ofKind('k8s')) {
-    for (const doc of allDocuments(d.model)) {
-      if (doc.kind?.value !== 'Node') continue;
-      nodes++;
-      nodeRelated ??= { document: d, span: doc.kind.span, message: 'Node objects of the cluster' };
-    }
-  }
+  const nodes = clusterNodes(node);
   const addresses = new Set<string>();
   let ipvsRelated: Related | undefined;
   for (const d of node.ofKind('ipvsadm')) {
@@ -46,15 +38,27 @@ function peers(node: NodeSnapshot): Peers | undefined {
       }
     }
   }
-  // The nodeCount setting wins over Node objects in the folder (the user knows the whole cluster).
-  const setting = node.facts.nodeCount;
-  if (setting) nodes = setting.value;
-  const nodesWhat = setting ? `${describeFact(setting, (n) => plural(n, 'node'))} in the cluster` : `${plural(nodes, 'Node object')} in the folder`;
   // Two neighbour entries per node (host network and overlay) against one per endpoint address.
-  const byNodes = nodes * 2;
+  const byNodes = nodes.count * 2;
   if (byNodes === 0 && addresses.size === 0) return undefined;
-  if (byNodes >= addresses.size) return { count: byNodes, what: `${nodesWhat} (about two neighbour entries each: host network and overlay)`, related: !setting && nodeRelated ? [nodeRelated] : [] };
+  if (byNodes >= addresses.size) return { count: byNodes, what: `${nodes.what} (about two neighbour entries each: host network and overlay)`, related: nodes.related };
   return { count: addresses.size, what: `${plural(addresses.size, 'distinct endpoint address', 'distinct endpoint addresses')} among the IPVS real servers`, related: ipvsRelated ? [ipvsRelated] : [] };
+}
+
+/** The cluster's node count: the nodeCount setting (the user knows the whole cluster), else the Node objects in the folder. */
+function clusterNodes(node: NodeSnapshot): Peers {
+  const setting = node.facts.nodeCount;
+  if (setting) return { count: setting.value, what: `${describeFact(setting, (n) => plural(n, 'node'))} in the cluster`, related: [] };
+  let count = 0;
+  let related: Related | undefined;
+  for (const d of node.ofKind('k8s')) {
+    for (const doc of allDocuments(d.model)) {
+      if (doc.kind?.value !== 'Node') continue;
+      count++;
+      related ??= { document: d, span: doc.kind.span, message: 'Node objects of the cluster' };
+    }
+  }
+  return { count, what: `${plural(count, 'Node object')} in the folder`, related: related ? [related] : [] };
 }
 
 /**

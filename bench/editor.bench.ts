@@ -38,10 +38,10 @@ import {
   ShutdownRequest,
   type LogMessageParams,
 } from 'vscode-languageserver-protocol/node';
-import { isKind, parseDocument, type ParsedDocument } from '../server/src/engine/document';
+import { isKind, parseDocument, type ParsedDocument } from '../server/src/node/document';
 import { lintDocument, type Report } from '../server/src/engine/lint';
-import { DEFAULT_SETTINGS } from '../server/src/engine/settings';
-import { createSnapshot } from '../server/src/engine/snapshot';
+import { DEFAULT_SETTINGS } from '../server/src/node/settings';
+import { createSnapshot } from '../server/src/node/snapshot';
 import { definition, references } from '../server/src/lsp/features';
 import { hover } from '../server/src/lsp/hover';
 import { SERVER_JS, TestClient } from '../test/helpers/lspClient';

@@ -10,10 +10,10 @@
  * ratio = parse / lint (how many parses a full lint with every fix costs, inverted; informational).
  * Run: node --import tsx bench/manifest.bench.ts [--no-fail]
  */
-import { parseDocument } from '../server/src/engine/document';
+import { parseDocument } from '../server/src/node/document';
 import { lintDocument } from '../server/src/engine/lint';
-import { DEFAULT_SETTINGS } from '../server/src/engine/settings';
-import { createSnapshot } from '../server/src/engine/snapshot';
+import { DEFAULT_SETTINGS } from '../server/src/node/settings';
+import { createSnapshot } from '../server/src/node/snapshot';
 import { finish, log, timeResult } from './lib/report';
 import { median, timed } from './lib/stats';
 

@@ -11,9 +11,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
-import type { ParsedDocument } from './engine/document';
+import type { ParsedDocument } from './node/document';
 import { lintDocument, lintSteps, type Report } from './engine/lint';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './engine/settings';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './node/settings';
 import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
 import { remediationScript } from './engine/remediation';
 import { toDiagnostic } from './lsp/convert';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDocument } from '../../server/src/engine/document';
+import { parseDocument } from '../../server/src/node/document';
 import type { Report } from '../../server/src/engine/lint';
 import { remediationScript } from '../../server/src/engine/remediation';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { parseDocument, type ParsedDocument } from '../../server/src/engine/document';
+import { parseDocument, type ParsedDocument } from '../../server/src/node/document';
 import { lintDocument, type Report } from '../../server/src/engine/lint';
-import type { Settings } from '../../server/src/engine/settings';
-import { createSnapshot } from '../../server/src/engine/snapshot';
+import type { Settings } from '../../server/src/node/settings';
+import { createSnapshot } from '../../server/src/node/snapshot';
 import type { DocumentKind } from '../../server/src/formats/kind';
 import type { EditFix, TextEdit } from '../../server/src/rules/rule';
 

@@ -1,8 +1,8 @@
-import { parseDocument } from '../engine/document';
+import { parseDocument } from '../node/document';
 import { lintDocument } from '../engine/lint';
-import type { Settings } from '../engine/settings';
+import type { Settings } from '../node/settings';
 import { remediationScript } from '../engine/remediation';
-import { createSnapshot } from '../engine/snapshot';
+import { createSnapshot } from '../node/snapshot';
 import { ALL_RULE_META } from '../rules/catalogue';
 import { parseArgs, USAGE, type CheckArgs } from './args';
 import { collectNodes, ReadError } from './collect';

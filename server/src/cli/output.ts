@@ -1,4 +1,4 @@
-import type { ParsedDocument } from '../engine/document';
+import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { Severity } from '../core/severity';
 import { ruleDocsUrl } from '../engine/docs';

@@ -3,10 +3,10 @@ import type { Span } from '../core/span';
 import type { KnownKind } from '../formats/kind';
 import { ALL_RULE_META, RULES } from '../rules/catalogue';
 import type { Fix, Related, Rule } from '../rules/rule';
-import type { ParsedDocument } from './document';
+import type { ParsedDocument } from '../node/document';
 import { ruleDocsUrl } from './docs';
-import type { Settings } from './settings';
-import type { NodeSnapshot } from './snapshot';
+import type { Settings } from '../node/settings';
+import type { NodeSnapshot } from '../node/snapshot';
 import { findSuppressions } from './suppressions';
 
 /** A finding after settings and suppressions: what every front end (LSP, CLI) renders. */

@@ -1,5 +1,5 @@
 import type { CommandFix } from '../rules/rule';
-import type { ParsedDocument } from './document';
+import type { ParsedDocument } from '../node/document';
 import type { Report } from './lint';
 
 /**

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
-import type { ParsedDocument } from '../engine/document';
+import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { EditFix } from '../rules/rule';
 import { isDiagnosticData, toTextEdits } from './convert';

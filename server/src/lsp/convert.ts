@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { Severity } from '../core/severity';
-import type { ParsedDocument } from '../engine/document';
+import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { EditFix, Fix } from '../rules/rule';
 

@@ -1,7 +1,7 @@
 import type { DocumentSymbol, FoldingRange, InlayHint, Location, Range } from 'vscode-languageserver';
 import { FoldingRangeKind, InlayHintKind, SymbolKind } from 'vscode-languageserver';
 import type { Span } from '../core/span';
-import type { ParsedDocument } from '../engine/document';
+import type { ParsedDocument } from '../node/document';
 import type { FormatFeatures, OutlineNode } from '../formats/features';
 import { FEATURES } from '../formats/featureTable';
 

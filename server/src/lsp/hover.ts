@@ -1,6 +1,6 @@
 import type { Hover } from 'vscode-languageserver';
 import type { Span } from '../core/span';
-import type { ParsedDocument } from '../engine/document';
+import type { ParsedDocument } from '../node/document';
 import { ruleSummary } from '../engine/docs';
 import type { Report } from '../engine/lint';
 import { featuresOf } from './features';

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseDocument, type ParsedDocument } from '../engine/document';
-import type { FactOverrides } from '../engine/settings';
-import { createSnapshot, type NodeSnapshot } from '../engine/snapshot';
+import { parseDocument, type ParsedDocument } from '../node/document';
+import type { FactOverrides } from '../node/settings';
+import { createSnapshot, type NodeSnapshot } from '../node/snapshot';
 import { detectKind } from '../formats/detect';
 import { kindForLanguage } from './kinds';
 

@@ -1,8 +1,8 @@
 import type { Severity } from '../core/severity';
 import type { Span } from '../core/span';
 import type { DocumentKind, KnownKind } from '../formats/kind';
-import type { ParsedDocument } from '../engine/document';
-import type { NodeSnapshot } from '../engine/snapshot';
+import type { ParsedDocument } from '../node/document';
+import type { NodeSnapshot } from '../node/snapshot';
 
 /**
  * A rule is data (meta) plus one pure function (check). It never sees LSP, files or settings:

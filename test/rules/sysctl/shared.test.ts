@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseDocument, type ParsedDocument } from '../../../server/src/engine/document';
-import { createSnapshot } from '../../../server/src/engine/snapshot';
+import { parseDocument, type ParsedDocument } from '../../../server/src/node/document';
+import { createSnapshot } from '../../../server/src/node/snapshot';
 import { SYSCTL_RULES } from '../../../server/src/rules/sysctl';
 import { documentRole, isFullDump } from '../../../server/src/rules/sysctl/shared';
 import { lintText } from '../../helpers/ruleTester';

@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { kernelVerdict, type KernelGate } from '../shared/kernelGates';
 import { defineRule, type Related } from '../rule';

@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { downgrade } from '../../core/severity';
-import type { ParsedDocument } from '../../engine/document';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { targetName } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';
 import {

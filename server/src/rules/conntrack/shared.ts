@@ -1,8 +1,8 @@
 import { compareVersions } from '../../core/version';
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
-import { describeFact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import { describeFact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import type { ConntrackEntry, ConntrackEntryRef, ConntrackModel, ConntrackStatCounter, ConntrackStatsTable } from '../../formats/conntrack';
 import { parseConntrackEntry } from '../../formats/conntrack';
 import { matchOption, targetName, targetOption } from '../../formats/iptables/query';

@@ -1,4 +1,4 @@
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import type { ConntrackEntryGroup } from '../../formats/conntrack';
 import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { defineRule, type Related } from '../rule';

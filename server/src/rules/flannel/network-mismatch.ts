@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
+import type { ParsedDocument } from '../../node/document';
 import { child, containers, flannelConfigs, kubeProxyConfigs, setScalar, type FlannelConfigView } from '../../formats/k8s';
 import { targetName } from '../../formats/iptables/query';
 import { defineRule, type Fix, type Related } from '../rule';

@@ -1,6 +1,6 @@
 import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
+import type { ParsedDocument } from '../../node/document';
 import { feature, findInterface } from '../../formats/ethtool';
 import { allDocuments, appendToSequence, child, flannelConfigs, type EditValue, type FlannelConfigView, type K8sDocument, type K8sModel, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';

@@ -1,8 +1,8 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
-import { describeFact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import { describeFact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { markCondition, targetName, targetOption } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
 import type { Related } from '../rule';

@@ -1,6 +1,6 @@
 import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import type { IptRule } from '../../formats/iptables/model';
 import { ruleComment, table, targetName } from '../../formats/iptables/query';
 import { flannelConfigs } from '../../formats/k8s';

@@ -1,6 +1,6 @@
 import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import type { IptRule, IptablesModel } from '../../formats/iptables/model';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
 import { kubeProxyConfigs } from '../../formats/k8s';

@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
 import { matchOption, targetOption } from '../../formats/iptables/query';
-import type { ParsedDocument } from '../../engine/document';
+import type { ParsedDocument } from '../../node/document';
 import { defineRule, type Fix, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { countersPrefix, kernelState, lineBreakOf, masqueradeMark, postroutingShape, vxlanState, type MasqueradeMark } from './support';

@@ -1,8 +1,8 @@
 import type { Severity } from '../../core/severity';
 import { versionAtLeast } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { targetName, targetOption } from '../../formats/iptables/query';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { iptablesTooOldForRandomFully } from './support';
 

@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
+import type { ParsedDocument } from '../../node/document';
 import type { IptablesModel } from '../../formats/iptables/model';
 import { defineRule, type Fix, type Related } from '../rule';
 import { factWhere } from './support';

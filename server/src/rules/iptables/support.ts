@@ -1,7 +1,7 @@
 import type { Located, Span } from '../../core/span';
-import { describeFact, type Fact } from '../../engine/facts';
-import type { ParsedDocument } from '../../engine/document';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import { describeFact, type Fact } from '../../node/facts';
+import type { ParsedDocument } from '../../node/document';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
 import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
 import { markChange, markCondition, table, targetName } from '../../formats/iptables/query';

@@ -1,5 +1,5 @@
 import { compareVersions } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
 import { factRelated } from './support';
 

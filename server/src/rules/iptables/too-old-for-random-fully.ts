@@ -1,5 +1,5 @@
 import { compareVersions } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import type { IptRule } from '../../formats/iptables/model';
 import { table, targetName, targetOption } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';

@@ -1,5 +1,5 @@
-import { describeFact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import { describeFact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { IPVS_CONN_REUSE_GATE, kernelVerdict, type KernelVerdict } from '../shared/kernelGates';
 
 /**

@@ -1,5 +1,5 @@
-import type { ParsedDocument } from '../../engine/document';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import type { NodeSnapshot } from '../../node/snapshot';
 import type { IpvsAddress, IpvsRealServer, IpvsService } from '../../formats/ipvsadm';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
 

@@ -1,7 +1,7 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
-import { describeFact } from '../../engine/facts';
+import type { ParsedDocument } from '../../node/document';
+import { describeFact } from '../../node/facts';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { nodeSysctl } from './shared';

@@ -1,6 +1,6 @@
 import { downgrade, type Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { allDocuments, child, setScalar } from '../../formats/k8s';
 import { editIn } from '../flannel/manifest';
 import { defineRule, type Fix } from '../rule';

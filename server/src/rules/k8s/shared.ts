@@ -1,6 +1,6 @@
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import type { NodeSnapshot } from '../../node/snapshot';
 import {
   allDocuments,
   type IngressBackend,

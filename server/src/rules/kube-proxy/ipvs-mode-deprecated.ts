@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, kernelAtLeast, kubeProxyAtLeast } from './shared';

@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, appendToSequence, child, kubeProxyConfigs, setValue, type ContainerView } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { configMode, flagConfiguredContainers, flagMode, flagNamed, flagOn, nodeSysctl, type K8sFile } from './shared';

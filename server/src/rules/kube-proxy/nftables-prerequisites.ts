@@ -1,7 +1,7 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import { child, kubeProxyConfigs, setValue, type ContainerView, type KubeProxyConfigView } from '../../formats/k8s';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import {
   HOW_TO_TELL_KERNEL,

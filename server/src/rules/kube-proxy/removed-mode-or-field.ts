@@ -1,6 +1,6 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, deleteLine, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, known, kubeProxyAtLeast } from './shared';

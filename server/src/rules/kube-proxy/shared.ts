@@ -1,8 +1,8 @@
 import type { Span } from '../../core/span';
 import { compareVersions, type Version } from '../../core/version';
-import type { ParsedDocument } from '../../engine/document';
-import { describeFact, type Fact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import { describeFact, type Fact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers, kubeProxyConfigs, type ContainerView, type Field, type Flag, type K8sModel, type KubeProxyConfigView, type Present } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import type { TextEdit } from '../rule';

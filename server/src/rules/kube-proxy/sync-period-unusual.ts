@@ -1,7 +1,7 @@
 import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
-import type { ParsedDocument } from '../../engine/document';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type Field, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
 import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, known, kubeProxyAtLeast } from './shared';

@@ -1,5 +1,5 @@
 import type { Severity } from '../../core/severity';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import type { SysctlEntry } from '../../formats/sysctl';
 import { defineRule, type Fix, type Finding } from '../rule';
 import { documentRole, ipv6Pods, isFullDump, numberOf, setValueFixes, type SysctlDoc } from './shared';

@@ -1,5 +1,5 @@
 import type { Severity } from '../../core/severity';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
 import { cite, documentRole, nodeNumber, numberOf, relatedEntry, setValueFixes } from './shared';

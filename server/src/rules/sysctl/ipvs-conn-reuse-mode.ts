@@ -1,4 +1,4 @@
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { defineRule, type Fix, type Related } from '../rule';
 import { IPVS_CONN_REUSE_GATE, kernelVerdict } from '../shared/kernelGates';
 import { cite, commandFix, documentRole, factRelated, ipvsUsage, nodeNumber, numberOf, relatedEntry, replaceValueFix, severityFor, TELL_KERNEL, TELL_MODE } from './shared';

@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type Fix, type Related } from '../rule';

@@ -1,5 +1,5 @@
-import { describeFact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import { describeFact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type EditFix, type Fix, type Related, type TextEdit } from '../rule';

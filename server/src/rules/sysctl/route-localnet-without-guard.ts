@@ -1,4 +1,4 @@
-import type { ParsedDocument } from '../../engine/document';
+import type { ParsedDocument } from '../../node/document';
 import { matchOption, targetName } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
 import { defineRule, type Fix, type Related } from '../rule';

@@ -1,4 +1,4 @@
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
 import { defineRule, type Finding, type Fix } from '../rule';
 import { commandFix, documentRole, insertLinesFix, plural, replaceValueFix, shortList, type SysctlDoc } from './shared';

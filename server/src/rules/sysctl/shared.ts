@@ -1,7 +1,7 @@
 import { downgrade, type Severity } from '../../core/severity';
-import type { ParsedDocument } from '../../engine/document';
-import { describeFact, type Fact } from '../../engine/facts';
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { ParsedDocument } from '../../node/document';
+import { describeFact, type Fact } from '../../node/facts';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, kubeProxyConfigs, flannelConfigs } from '../../formats/k8s';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
 import type { CommandFix, EditFix, Fix, Related } from '../rule';

@@ -1,5 +1,5 @@
 import { versionAtLeast } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
 import { documentRole, numberOf, setValueFixes } from './shared';
 

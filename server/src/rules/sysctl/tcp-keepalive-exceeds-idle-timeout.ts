@@ -1,4 +1,4 @@
-import type { NodeSnapshot } from '../../engine/snapshot';
+import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { factRelated, numberOf, setValueFixes } from './shared';

@@ -1,5 +1,5 @@
 import { versionAtLeast } from '../../core/version';
-import { describeFact } from '../../engine/facts';
+import { describeFact } from '../../node/facts';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type Fix } from '../rule';
 import { documentRole, factRelated, TELL_KERNEL } from './shared';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readSettings } from '../../server/src/engine/settings';
+import { readSettings } from '../../server/src/node/settings';
 
 describe('settings from untrusted JSON', () => {
   it('keeps valid rule overrides and facts, and notes what it dropped', () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { collectNode, CollectError } from '../../server/src/capture/collectNode';
 import { conntrackCount, versionLine, type Manifest } from '../../server/src/capture/manifest';
 import type { PlanEntry } from '../../server/src/capture/plan';
+import { parseIptables } from '../../server/src/formats/iptables';
 
 let bin: string;
 let root: string;
@@ -87,7 +88,6 @@ describe('collector and manifest.json (stub tools)', () => {
     await collect(out);
     const text = readFileSync(join(out, 'iptables-nft-save.txt'), 'utf8');
     assert.equal(text, '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n');
-    const { parseIptables } = await import('../../server/src/formats/iptables');
     assert.ok(parseIptables(text, 'iptables-nft-save.txt').legacyTablesWarning, 'the iptables reader finds the banner');
     const ct = readFileSync(join(out, 'conntrack-L.txt'), 'utf8');
     assert.equal(ct.split('\n').filter((l) => l.startsWith('udp')).length, 3, '--max-conntrack 3 keeps 3 entries');

@@ -88,7 +88,7 @@ describe('collector and manifest.json (stub tools)', () => {
     await collect(out);
     const text = readFileSync(join(out, 'iptables-nft-save.txt'), 'utf8');
     assert.equal(text, '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n');
-    assert.ok(parseIptables(text, 'iptables-nft-save.txt').legacyTablesWarning, 'the iptables reader finds the banner');
+    assert.ok(parseIptables(text).legacyTablesWarning, 'the iptables reader finds the banner');
     const ct = readFileSync(join(out, 'conntrack-L.txt'), 'utf8');
     assert.equal(ct.split('\n').filter((l) => l.startsWith('udp')).length, 3, '--max-conntrack 3 keeps 3 entries');
   });

@@ -1,15 +1,18 @@
-import { run } from './cli/main';
+import { runAsync } from './cli/main';
 
 // Entry of the `kube-netlint` binary. Output goes through write callbacks so a broken pipe
 // (`kube-netlint check . | head`) ends quietly instead of with a stack trace.
 process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
-try {
-  process.exitCode = run(
-    process.argv.slice(2),
-    (s) => process.stdout.write(s),
-    (s) => process.stderr.write(s),
-  );
-} catch (e) {
-  process.stderr.write(`kube-netlint: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 3;
-}
+runAsync(
+  process.argv.slice(2),
+  (s) => process.stdout.write(s),
+  (s) => process.stderr.write(s),
+).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`kube-netlint: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 3;
+  },
+);

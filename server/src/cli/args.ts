@@ -7,8 +7,20 @@ export interface CheckArgs {
   readonly paths: readonly string[];
 }
 
+/** Command-line arguments of `kube-netlint collect`; `check` holds the options used by --check. */
+export interface CollectArgs {
+  readonly out?: string;
+  readonly netns?: string;
+  readonly maxConntrack?: number;
+  readonly timeoutSeconds?: number;
+  readonly check: boolean;
+  readonly force: boolean;
+  readonly checkArgs: Omit<CheckArgs, 'paths'>;
+}
+
 export type ParsedArgs =
   | { readonly command: 'check' | 'script'; readonly args: CheckArgs }
+  | { readonly command: 'collect'; readonly args: CollectArgs }
   | { readonly command: 'help' }
   | { readonly command: 'version' }
   | { readonly command: 'rules' }
@@ -18,6 +30,9 @@ export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sari
                           [--node-count N] PATH...
        kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] [--node-count N] PATH...
                                  print each node's remediation commands as a shell script
+       kube-netlint collect [--out DIR] [--netns NAME] [--max-conntrack N] [--timeout SECONDS] [--force]
+                            [--check [--format F] [--kernel X.Y.Z] ...]
+                                 capture this node (as root, read-only commands) into one node folder
        kube-netlint rules        list every rule
        kube-netlint --version
 
@@ -33,6 +48,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'rules') return { command: 'rules' };
+  if (command === 'collect') return parseCollect(rest);
   if (command !== 'check' && command !== 'script') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
   const values: Record<string, string> = {};
   const paths: string[] = [];
@@ -70,6 +86,56 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       ...(values['--kube-proxy-version'] ? { kubeProxyVersion: values['--kube-proxy-version'] } : {}),
       ...(nodeCount ? { nodeCount: Number(nodeCount) } : {}),
       paths,
+    },
+  };
+}
+
+const COLLECT_VALUES = new Set(['--out', '--netns', '--max-conntrack', '--timeout', '--format', '--kernel', '--kube-proxy-version', '--node-count']);
+const COLLECT_FLAGS = new Set(['--check', '--force']);
+
+/** `collect` options; the check options are validated by the check parser itself (same messages). */
+function parseCollect(rest: readonly string[]): ParsedArgs {
+  const values: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--help' || a === '-h') return { command: 'help' };
+    if (!a.startsWith('--')) return { command: 'error', message: `collect takes no PATH ('${a}'); the folder is --out DIR` };
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (COLLECT_FLAGS.has(name) && eq < 0) {
+      flags.add(name);
+      continue;
+    }
+    if (!COLLECT_VALUES.has(name)) return { command: 'error', message: `unknown option '${name}'` };
+    const value = eq < 0 ? rest[++i] : a.slice(eq + 1);
+    if (value === undefined || value === '') return { command: 'error', message: `option '${name}' needs a value` };
+    values[name] = value;
+  }
+  const checkArgv = ['check', ...['--format', '--kernel', '--kube-proxy-version', '--node-count'].flatMap((f) => (values[f] !== undefined ? [`${f}=${values[f]}`] : [])), '.'];
+  const checked = parseArgs(checkArgv);
+  if (checked.command === 'error') return checked;
+  if (checked.command !== 'check') return { command: 'error', message: 'invalid check options' };
+  const { paths: _paths, ...checkArgs } = checked.args;
+  const whole = (flag: string, max: number): number | undefined | string => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 1 || Number(v) > max) return `${flag} expects a whole number from 1 to ${max}, not '${v}'`;
+    return Number(v);
+  };
+  const maxConntrack = whole('--max-conntrack', 100_000_000);
+  const timeoutSeconds = whole('--timeout', 3600);
+  for (const v of [maxConntrack, timeoutSeconds]) if (typeof v === 'string') return { command: 'error', message: v };
+  return {
+    command: 'collect',
+    args: {
+      ...(values['--out'] !== undefined ? { out: values['--out'] } : {}),
+      ...(values['--netns'] !== undefined ? { netns: values['--netns'] } : {}),
+      ...(typeof maxConntrack === 'number' ? { maxConntrack } : {}),
+      ...(typeof timeoutSeconds === 'number' ? { timeoutSeconds } : {}),
+      check: flags.has('--check'),
+      force: flags.has('--force'),
+      checkArgs,
     },
   };
 }

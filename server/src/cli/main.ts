@@ -4,7 +4,11 @@ import type { Settings } from '../node/settings';
 import { remediationScript } from '../engine/remediation';
 import { createSnapshot } from '../node/snapshot';
 import { ALL_RULE_META } from '../rules/catalogue';
-import { parseArgs, USAGE, type CheckArgs } from './args';
+import { parseArgs, USAGE, type CheckArgs, type CollectArgs } from './args';
+import { collectNode, CollectError, DEFAULTS } from '../capture/collectNode';
+import { isKnownKind } from '../formats/kind';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { collectNodes, ReadError } from './collect';
 import { formatCompact, formatJson, formatSarif, formatText, type FileResult } from './output';
 
@@ -29,7 +33,58 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
     case 'check':
     case 'script':
       return check(parsed.command, parsed.args, out, err);
+    case 'collect':
+      err('kube-netlint: collect waits on the commands it runs: call runAsync\n');
+      return 2;
   }
+}
+
+/** Like `run`, for every command including `collect` (which waits on processes); the binary uses this. */
+export async function runAsync(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const parsed = parseArgs(argv);
+  return parsed.command === 'collect' ? collect(parsed.args, out, err) : run(argv, out, err);
+}
+
+/** `collect`: capture this node into a folder; with --check, lint the dumps kube-netlint reads, as `check` would. */
+async function collect(args: CollectArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (process.platform !== 'linux') {
+    err('kube-netlint: collect runs on the Linux node itself\n');
+    return 2;
+  }
+  const dir = args.out ?? `kube-netlint-${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) err('kube-netlint: not running as root: most captures (iptables-save, conntrack, nft) will fail and be recorded as such\n');
+  let result;
+  try {
+    result = await collectNode(
+      {
+        out: dir,
+        ...(args.netns !== undefined ? { netns: args.netns } : {}),
+        maxConntrack: args.maxConntrack ?? DEFAULTS.maxConntrack,
+        timeoutSeconds: args.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+        maxBytes: DEFAULTS.maxBytes,
+        force: args.force,
+        version: typeof KUBE_NETLINT_VERSION === 'string' ? KUBE_NETLINT_VERSION : 'dev',
+      },
+      (line) => err(`${line}\n`),
+    );
+  } catch (e) {
+    if (e instanceof CollectError) {
+      err(`kube-netlint: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const { manifest, files } = result;
+  const missing = manifest.missing.map((m) => m.program);
+  err(`kube-netlint: wrote ${files.length} files and manifest.json to ${dir}${missing.length ? ` (not installed: ${missing.join(', ')})` : ''}\n`);
+  if (!args.check) return 0;
+  // Only the dumps kube-netlint reads: manifest.json and the captures without a format yet would each be an "unknown format" note.
+  const paths = files.filter((f) => isKnownKind(f.kind)).map((f) => join(dir, f.name));
+  if (paths.length === 0) {
+    err('kube-netlint: nothing to check: no capture produced a dump kube-netlint reads\n');
+    return 2;
+  }
+  return check('check', { ...args.checkArgs, paths }, out, err);
 }
 
 function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {

@@ -89,7 +89,7 @@ describe('comment lines', () => {
 
 describe('file writes', () => {
   it('write through printf | tee with every line quoted', () => {
-    assert.equal(renderSteps([{ kind: 'write', path: '/etc/sysctl.d/90-x.conf', lines: ["a = 'b'", 'c'] }]), `printf '%s\\n' 'a = '\\''b'\\''' c | tee /etc/sysctl.d/90-x.conf >/dev/null\n`);
+    assert.equal(renderSteps([{ kind: 'write', path: '/etc/sysctl.d/90-x.conf', lines: ["a = 'b'", 'c'] }]), `printf '%s\\n' 'a = '\\''b'\\''' c | tee /etc/sysctl.d/90-x.conf >/dev/null`);
   });
 });
 

@@ -3,23 +3,32 @@ import assert from 'node:assert/strict';
 import { parseDocument } from '../../server/src/node/document';
 import type { Report } from '../../server/src/engine/lint';
 import { remediationScript } from '../../server/src/engine/remediation';
+import type { CommandFix } from '../../server/src/rules/rule';
 
 const doc = parseDocument({ uri: 'n/ethtool.txt', path: 'n/ethtool.txt', text: 'Features for flannel.1:\ntx-checksum-ip-generic: on\n' });
-const report = (ruleId: string, script: string, start: number): Report => ({
+const report = (ruleId: string, fix: CommandFix, start: number): Report => ({
   ruleId,
   title: 't',
   severity: 'warning',
   message: 'm',
   span: { start, end: start + 1 },
   related: [],
-  fixes: [{ kind: 'command', title: `Fix ${ruleId}`, script }, { kind: 'edit', title: 'edit', edits: [], safe: true }],
+  fixes: [fix, { kind: 'edit', title: 'edit', edits: [], safe: true }],
   docsUrl: 'u',
 });
+const safe = (title: string, ...argv: [string, ...string[]]): CommandFix => ({ kind: 'command', title, steps: [{ kind: 'run', pipeline: [argv] }], safe: true });
 
 describe('remediation script', () => {
   it('lists each command once, in finding order, under the finding that suggests it', () => {
     const script = remediationScript('node-a', [
-      { document: doc, reports: [report('a/one', 'ethtool -K flannel.1 tx-checksum-ip-generic off', 24), report('a/two', 'ethtool -K flannel.1 tx-checksum-ip-generic off', 25), report('b/three', 'sysctl -w net.ipv4.ip_forward=1', 0)] },
+      {
+        document: doc,
+        reports: [
+          report('a/one', safe('Fix a/one', 'ethtool', '-K', 'flannel.1', 'tx-checksum-ip-generic', 'off'), 24),
+          report('a/two', safe('Fix a/one', 'ethtool', '-K', 'flannel.1', 'tx-checksum-ip-generic', 'off'), 25),
+          report('b/three', safe('Fix b/three', 'sysctl', '-w', 'net.ipv4.ip_forward=1'), 0),
+        ],
+      },
     ]);
     assert.equal(
       script,
@@ -27,6 +36,7 @@ describe('remediation script', () => {
         '#!/bin/sh',
         '# kube-netlint remediation script for node node-a',
         '# Review every step before running it on the node; each is preceded by the finding that suggests it.',
+        '# Steps marked NEEDS REVIEW are commented out: they delete or replace state, or rest on evidence the dump cannot prove.',
         'set -eu',
         '',
         '# 1. a/one (n/ethtool.txt:2)',
@@ -39,6 +49,31 @@ describe('remediation script', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('writes a fix that needs review commented out, under its reason', () => {
+    const destructive: CommandFix = {
+      kind: 'command',
+      title: 'Delete the copy',
+      steps: [
+        { kind: 'note', text: 'check first' },
+        { kind: 'run', pipeline: [['iptables', '-t', 'filter', '-D', 'FORWARD', '10']] },
+      ],
+      safe: false,
+      review: 'positions come from a snapshot',
+    };
+    const script = remediationScript('n', [{ document: doc, reports: [report('iptables/duplicate-rule', destructive, 0)] }]);
+    assert.match(script, /^# {4}NEEDS REVIEW, not run: positions come from a snapshot\.$/m);
+    assert.match(script, /^# {3}iptables -t filter -D FORWARD 10$/m);
+    assert.doesNotMatch(script, /^iptables/m, 'nothing destructive runs');
+    assert.match(script, /^# 1 of 1 steps need review and are commented out above\.$/m);
+  });
+
+  it('keeps node and file names with line breaks inside their comment lines', () => {
+    const evil = parseDocument({ uri: 'x', path: 'n\ntouch PWNED\n/ethtool.txt', text: 'Features for flannel.1:\n' });
+    const script = remediationScript('node\rname\ntouch PWNED', [{ document: evil, reports: [report('a/one', safe('t\nrm -rf /', 'true'), 0)] }]);
+    for (const line of script.split('\n')) assert.ok(line === '' || line.startsWith('#') || line === 'set -eu' || line === 'true', `unexpected line ${JSON.stringify(line)}`);
+    assert.match(script, /node\\x0dname\\x0atouch PWNED/);
   });
 
   it('says so when there is nothing to run', () => {

@@ -48,7 +48,7 @@ describe('rule catalogue', () => {
       assert.match(src, /\^\^+ \$\{RULE\}|\^\^+ [a-z0-9]+\/[a-z-]+/, 'a firing case drawn with ^^^ markers');
       assert.match(src, /does not fire|not fire|no finding/i, 'a non-firing case');
       if (fix === 'edit') assert.match(src, /applyEdits\(/, 'the fix is applied and its output compared');
-      if (fix === 'command') assert.match(src, /\.script/, 'the remediation command is asserted');
+      if (fix === 'command') assert.match(src, /scriptOf\(/, 'the remediation command is asserted');
     });
   }
 

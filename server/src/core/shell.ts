@@ -92,9 +92,17 @@ export function stepLines(step: Step): string[] {
   }
 }
 
-/** The shell text of a list of steps, one line each (plus a final newline), as the "copy command" action copies it. */
+/** The shell text of a list of steps, one line each, as the "copy command" action copies it. */
 export function renderSteps(steps: readonly Step[]): string {
-  return steps.flatMap(stepLines).join('\n') + '\n';
+  return steps.flatMap(stepLines).join('\n');
+}
+
+/**
+ * What "copy command" puts on the clipboard: the steps as shell text, preceded by the reason to
+ * review them when the fix is not safe (the user asked for these commands explicitly).
+ */
+export function renderCopyText(steps: readonly Step[], review?: string): string {
+  return `${review !== undefined ? `${commentLine(`Review before running: ${review}.`)}\n` : ''}${renderSteps(steps)}\n`;
 }
 
 /** The same steps commented out (a fix that needs review): each line is a comment, nothing runs. */

@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
  * Each field is data: a name for messages and a list of (test, reason) pairs checked in order.
  */
 
-export type Field = 'interface' | 'chain' | 'iptablesTable' | 'ipAddress' | 'cidr' | 'hostPort' | 'sysctlKey' | 'sysctlValue' | 'k8sName' | 'ruleNumber';
+export type Field = 'interface' | 'udevInterface' | 'chain' | 'iptablesTable' | 'ipAddress' | 'cidr' | 'hostPort' | 'sysctlKey' | 'sysctlValue' | 'k8sName' | 'ruleNumber';
 
 interface Check {
   /** True when the value passes. */
@@ -68,6 +68,18 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
       { ok: (v) => v !== '.' && v !== '..', reason: "the kernel refuses '.' and '..'" },
       { ok: (v) => !v.includes('/') && !v.includes(':'), reason: "the kernel refuses '/' and ':' in device names" },
       { ok: (v) => !bytesOf(v).some(kernelSpace), reason: 'the kernel refuses white space in device names' },
+    ],
+  },
+  // A device name written into a udev rule (match value and RUN+= argument): udev substitutes $ and %
+  // there and reads quotes and backslashes, so names holding them are refused besides the kernel's checks.
+  udevInterface: {
+    what: 'an interface name usable in a udev rule',
+    checks: [
+      nonEmpty,
+      noNul,
+      { ok: (v) => utf8Length(v) <= 15, reason: 'it is longer than 15 bytes (IFNAMSIZ)' },
+      { ok: (v) => v !== '.' && v !== '..' && !v.includes('/') && !v.includes(':') && !bytesOf(v).some(kernelSpace), reason: 'the kernel refuses it as a device name' },
+      { ok: (v) => !/["'\\$%*?[\]]/.test(v) && !CONTROL.test(v), reason: 'udev rules give quotes, backslashes, $, % and glob characters a meaning' },
     ],
   },
   // iptables (xshared.c): under XT_EXTENSION_MAXNAMELEN (29) bytes, not starting with '-' or '!', no white space.

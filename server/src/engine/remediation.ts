@@ -1,33 +1,49 @@
-import type { CommandFix } from '../rules/rule';
+import { commentLine, renderCommentedOut, stepLines } from '../core/shell';
 import type { ParsedDocument } from '../node/document';
+import type { CommandFix } from '../rules/rule';
 import type { Report } from './lint';
 
 /**
  * Gathers every remediation command of a node into one commented shell script: the "what do I
  * run on this node" answer for observation dumps (ethtool -k, sysctl -a, conntrack -L), which are
- * never edited themselves. Identical commands suggested by several findings appear once.
+ * never edited themselves. Identical fixes suggested by several findings appear once.
+ *
+ * Only safe fixes run. A fix that needs review (destructive, or resting on what the dump cannot
+ * prove) is written commented out under its reason: uncommenting it is the user's decision.
+ * Every line is rendered by core/shell.ts: commands from typed arguments, everything else (node
+ * and file names, titles, reasons) as comment lines that no character can end.
  */
 export function remediationScript(node: string, results: readonly { document: ParsedDocument; reports: readonly Report[] }[]): string {
   const lines = [
     '#!/bin/sh',
-    `# kube-netlint remediation script for node ${node}`,
-    '# Review every step before running it on the node; each is preceded by the finding that suggests it.',
+    commentLine(`kube-netlint remediation script for node ${node}`),
+    commentLine('Review every step before running it on the node; each is preceded by the finding that suggests it.'),
+    commentLine('Steps marked NEEDS REVIEW are commented out: they delete or replace state, or rest on evidence the dump cannot prove.'),
     'set -eu',
     '',
   ];
   const seen = new Set<string>();
   let steps = 0;
+  let held = 0;
   for (const { document, reports } of results) {
     for (const r of reports) {
       for (const fix of r.fixes.filter((f): f is CommandFix => f.kind === 'command')) {
-        if (seen.has(fix.script)) continue;
-        seen.add(fix.script);
+        const key = JSON.stringify([fix.steps, fix.safe]);
+        if (seen.has(key)) continue;
+        seen.add(key);
         steps++;
         const p = document.lines.positionAt(r.span.start);
-        lines.push(`# ${steps}. ${r.ruleId} (${document.path}:${p.line + 1})`, `#    ${fix.title}`, fix.script.trimEnd(), '');
+        lines.push(commentLine(`${steps}. ${r.ruleId} (${document.path}:${p.line + 1})`), commentLine(`   ${fix.title}`));
+        if (fix.safe) lines.push(...fix.steps.flatMap(stepLines));
+        else {
+          held++;
+          lines.push(commentLine(`   NEEDS REVIEW, not run: ${fix.review ?? 'this fix changes more than the finding proves'}.`), ...renderCommentedOut(fix.steps));
+        }
+        lines.push('');
       }
     }
   }
-  if (steps === 0) lines.push('# Nothing to run: no finding of this node suggests a command.', '');
+  if (steps === 0) lines.push(commentLine('Nothing to run: no finding of this node suggests a command.'), '');
+  else if (held > 0) lines.push(commentLine(`${held} of ${steps} steps need review and are commented out above.`), '');
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import { renderCopyText } from '../core/shell';
 import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { EditFix } from '../rules/rule';
@@ -36,10 +37,10 @@ export function codeActions(doc: ParsedDocument, version: number, params: CodeAc
           });
         } else {
           actions.push({
-            title: `${fix.title} (copy command)`,
+            title: `${fix.title} (copy command${fix.safe ? '' : ', needs review'})`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            command: { title: fix.title, command: COMMAND_COPY, arguments: [fix.script] },
+            command: { title: fix.title, command: COMMAND_COPY, arguments: [renderCopyText(fix.steps, fix.safe ? undefined : fix.review ?? 'this fix changes more than the finding proves')] },
           });
         }
       });

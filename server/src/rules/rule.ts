@@ -1,4 +1,5 @@
 import type { Severity } from '../core/severity';
+import type { Step } from '../core/shell';
 import type { Span } from '../core/span';
 import type { DocumentKind, KnownKind } from '../formats/kind';
 import type { ParsedDocument } from '../node/document';
@@ -39,19 +40,38 @@ export interface TextEdit {
   readonly newText: string;
 }
 
+/**
+ * Fix safety, as Ruff marks it: a safe fix cannot change meaning beyond what the finding proves;
+ * a fix that needs review is destructive (delete, flush, replace, cut connections) or rests on
+ * evidence the dump cannot prove (a snapshot's rule positions, a guessed network).
+ */
+export type Safety = 'safe' | 'needs-review';
+
 export interface EditFix {
   readonly kind: 'edit';
   readonly title: string;
   readonly edits: readonly TextEdit[];
-  /** Safe fixes may be applied without review (`source.fixAll`); unsafe ones change behaviour users must weigh. */
+  /** Safe fixes may be applied without review (`source.fixAll`); unsafe ones (needs review) change behaviour users must weigh. */
   readonly safe: boolean;
 }
 
+/**
+ * Commands to run on the node, as typed steps (program + arguments, file contents, notes):
+ * never shell text. `core/shell.ts` renders them; values from dumps stay arguments.
+ */
 export interface CommandFix {
   readonly kind: 'command';
   readonly title: string;
-  /** Shell commands, one per line, with `#` comments saying what each does. */
-  readonly script: string;
+  readonly steps: readonly Step[];
+  /** Only safe command fixes run in the remediation script; the others are written there commented out. */
+  readonly safe: boolean;
+  /** Why it needs review (required reading before uncommenting it); shown as a comment. */
+  readonly review?: string;
+}
+
+/** The safety of any fix, in Ruff's words. */
+export function safetyOf(fix: EditFix | CommandFix): Safety {
+  return fix.safe ? 'safe' : 'needs-review';
 }
 
 export type Fix = EditFix | CommandFix;

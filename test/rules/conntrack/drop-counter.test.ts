@@ -2,16 +2,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/drop-counter';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => (r.fixes.find((f) => f.kind === 'command') as CommandFix).script;
+const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
 
 const UNKNOWN_SCRIPT = `# Show the current table size and limit:
 sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max
 # If the count is close to the limit, raise it (here: double it) and persist the new value:
-# sysctl -w net.netfilter.nf_conntrack_max=$(( $(sysctl -n net.netfilter.nf_conntrack_max) * 2 ))
-# echo 'net.netfilter.nf_conntrack_max = <new value>' > /etc/sysctl.d/90-nf-conntrack-max.conf
+#   sysctl -w net.netfilter.nf_conntrack_max=$(( $(sysctl -n net.netfilter.nf_conntrack_max) * 2 ))
+#   echo 'net.netfilter.nf_conntrack_max = <new value>' > /etc/sysctl.d/90-nf-conntrack-max.conf
 # kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)
 # (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,
 # or set maxPerCore: 0 so kube-proxy keeps the value set here.`;
@@ -79,10 +80,10 @@ cpu=1 found=863 invalid=80118 insert=0 insert_failed=1 drop=1 early_drop=0 error
       `# Raise the conntrack table limit now (not kept across reboots) from 65536:
 sysctl -w net.netfilter.nf_conntrack_max=262144
 # Keep the hash table at a quarter of the limit, as kube-proxy does (root network namespace only):
-echo 65536 > /sys/module/nf_conntrack/parameters/hashsize
+printf '%s\\n' 65536 | tee /sys/module/nf_conntrack/parameters/hashsize >/dev/null
 # Persist the limit:
-echo 'net.netfilter.nf_conntrack_max = 262144' > /etc/sysctl.d/90-nf-conntrack-max.conf
-echo 'options nf_conntrack hashsize=65536' > /etc/modprobe.d/nf_conntrack.conf
+printf '%s\\n' 'net.netfilter.nf_conntrack_max = 262144' | tee /etc/sysctl.d/90-nf-conntrack-max.conf >/dev/null
+printf '%s\\n' 'options nf_conntrack hashsize=65536' | tee /etc/modprobe.d/nf_conntrack.conf >/dev/null
 # kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)
 # (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,
 # or set maxPerCore: 0 so kube-proxy keeps the value set here.`,

@@ -2,10 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, splitAnnotated, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/insert-failed';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => (r.fixes.find((f) => f.kind === 'command') as CommandFix).script;
+const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
 
 const STATS = `cpu=0 found=0 invalid=0 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 search_restart=0
 cpu=1 found=0 invalid=0 insert=0 insert_failed=7 drop=7 early_drop=0 error=0 search_restart=0
@@ -19,7 +20,7 @@ conntrack -S
 # glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).
 # Kernels 5.0 and 5.6 fix two of the three races (4e35c1cb9460, 6a757c07e51f).
 # SNAT port race: list MASQUERADE/SNAT rules without --random-fully (see iptables/masquerade-without-random-fully):
-iptables -t nat -S | grep -E -- '-j (MASQUERADE|SNAT)' | grep -v -- '--random-fully' || true`;
+iptables -t nat -S | grep -E -- '-j (MASQUERADE|SNAT)' | grep -v -- --random-fully || true`;
 
 const dnsLine = (i: number): string =>
   `udp      17 25 src=10.244.1.5 dst=10.96.0.10 sport=${40000 + i} dport=53 src=10.244.2.3 dst=10.244.1.5 sport=53 dport=${40000 + i} mark=0 use=1`;
@@ -131,7 +132,7 @@ COMMIT
       `# insert_failed counts since boot: run this twice a minute apart and compare insert_failed.
 conntrack -S
 # SNAT port race: list MASQUERADE/SNAT rules without --random-fully (see iptables/masquerade-without-random-fully):
-iptables -t nat -S | grep -E -- '-j (MASQUERADE|SNAT)' | grep -v -- '--random-fully' || true`,
+iptables -t nat -S | grep -E -- '-j (MASQUERADE|SNAT)' | grep -v -- --random-fully || true`,
     );
   });
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/table-near-full';
 
@@ -14,7 +15,7 @@ const sysctl = (max: number, extra = ''): { path: string; text: string } => ({
 
 const ENTRY = 'tcp      6 86399 ESTABLISHED src=10.244.1.5 dst=10.96.0.1 sport=51234 dport=443 src=192.168.1.10 dst=10.244.1.5 sport=6443 dport=51234 [ASSURED] mark=0 use=1';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => (r.fixes.find((f) => f.kind === 'command') as CommandFix).script;
+const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
 
 describe(RULE, () => {
   it('fires as a warning at 80 % of nf_conntrack_max, on the summary count, with the sysctl line as related information', () => {
@@ -38,10 +39,10 @@ conntrack v1.4.6 (conntrack-tools): 850 flow entries have been shown.
       `# Raise the conntrack table limit now (not kept across reboots) from 1000:
 sysctl -w net.netfilter.nf_conntrack_max=262144
 # Keep the hash table at a quarter of the limit, as kube-proxy does (root network namespace only):
-echo 65536 > /sys/module/nf_conntrack/parameters/hashsize
+printf '%s\\n' 65536 | tee /sys/module/nf_conntrack/parameters/hashsize >/dev/null
 # Persist the limit:
-echo 'net.netfilter.nf_conntrack_max = 262144' > /etc/sysctl.d/90-nf-conntrack-max.conf
-echo 'options nf_conntrack hashsize=65536' > /etc/modprobe.d/nf_conntrack.conf
+printf '%s\\n' 'net.netfilter.nf_conntrack_max = 262144' | tee /etc/sysctl.d/90-nf-conntrack-max.conf >/dev/null
+printf '%s\\n' 'options nf_conntrack hashsize=65536' | tee /etc/modprobe.d/nf_conntrack.conf >/dev/null
 # kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)
 # (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,
 # or set maxPerCore: 0 so kube-proxy keeps the value set here.`,
@@ -66,7 +67,7 @@ echo 'options nf_conntrack hashsize=65536' > /etc/modprobe.d/nf_conntrack.conf
       `# Raise the conntrack table limit now (not kept across reboots) from 262144:
 sysctl -w net.netfilter.nf_conntrack_max=524288
 # Persist the limit:
-echo 'net.netfilter.nf_conntrack_max = 524288' > /etc/sysctl.d/90-nf-conntrack-max.conf
+printf '%s\\n' 'net.netfilter.nf_conntrack_max = 524288' | tee /etc/sysctl.d/90-nf-conntrack-max.conf >/dev/null
 # kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)
 # (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,
 # or set maxPerCore: 0 so kube-proxy keeps the value set here.`,

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ethtool/vxlan-tx-checksum-offload';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -112,15 +113,12 @@ describe(RULE, () => {
     assert.equal(fix.kind, 'command');
     assert.equal(fix.title, 'Turn off TX checksum offload on flannel.1 now and on every re-creation (ethtool + udev rule)');
     assert.equal(
-      fix.script,
+      scriptOf(fix),
       `# Turn TX checksum offload off on flannel.1 now (lost when the device is re-created or the node reboots):
 ethtool -K flannel.1 tx-checksum-ip-generic off
 # Keep it off: udev rule (flannel Documentation/troubleshooting.md) that runs whenever flannel.1 appears.
-cat > /etc/udev/rules.d/90-flannel.rules <<'EOF'
-SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"
-EOF
-udevadm control --reload-rules
-`,
+printf '%s\\n' 'SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"' | tee /etc/udev/rules.d/90-flannel.rules >/dev/null
+udevadm control --reload-rules`,
     );
   });
 
@@ -134,7 +132,7 @@ tx-checksumming: on
 `,
       opts([AFFECTED, OLD_FORM]),
     );
-    assert.match((calico!.fixes[0] as CommandFix).script, /cat > \/etc\/udev\/rules\.d\/90-vxlan\.calico-offload\.rules <<'EOF'\nSUBSYSTEM=="net", ACTION=="add\|change\|move", ENV\{INTERFACE\}=="vxlan\.calico", RUN\+="\/usr\/sbin\/ethtool -K vxlan\.calico tx-checksum-ip-generic off"/);
+    assert.match(scriptOf(calico!.fixes[0] as CommandFix), /^printf '%s\\n' 'SUBSYSTEM=="net", ACTION=="add\|change\|move", ENV\{INTERFACE\}=="vxlan\.calico", RUN\+="\/usr\/sbin\/ethtool -K vxlan\.calico tx-checksum-ip-generic off"' \| tee \/etc\/udev\/rules\.d\/90-vxlan\.calico-offload\.rules >\/dev\/null$/m);
     const [old] = expectFindings(
       [RULE],
       `Offload parameters for flannel.1:
@@ -145,7 +143,7 @@ scatter-gather: on
 `,
       opts([AFFECTED, OLD_FORM]),
     );
-    assert.match((old!.fixes[0] as CommandFix).script, /^ethtool -K flannel\.1 tx off$/m);
+    assert.match(scriptOf(old!.fixes[0] as CommandFix), /^ethtool -K flannel\.1 tx off$/m);
   });
 
   it('names a headerless paste after its prompt line or file name', () => {

@@ -9,6 +9,7 @@ import { createSnapshot } from '../../../server/src/node/snapshot';
 import type { CommandFix, EditFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 import { only } from './only';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'flannel/vxlan-without-offload-fix';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -138,15 +139,12 @@ describe(RULE, () => {
     const cmd = r!.fixes.find((f): f is CommandFix => f.kind === 'command')!;
     assert.equal(cmd.title, 'Turn off TX checksum offload on flannel.1 on every node (ethtool now + udev rule)');
     assert.equal(
-      cmd.script,
+      scriptOf(cmd),
       `# Turn TX checksum offload off on flannel.1 now (lost when the device is re-created or the node reboots):
 ethtool -K flannel.1 tx-checksum-ip-generic off
 # Keep it off: udev rule (flannel Documentation/troubleshooting.md) that runs whenever flannel.1 appears.
-cat > /etc/udev/rules.d/90-flannel.rules <<'EOF'
-SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"
-EOF
-udevadm control --reload-rules
-`,
+printf '%s\\n' 'SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="flannel.1", RUN+="/usr/sbin/ethtool -K flannel.1 tx-checksum-ip-generic off"' | tee /etc/udev/rules.d/90-flannel.rules >/dev/null
+udevadm control --reload-rules`,
     );
   });
 
@@ -212,7 +210,7 @@ udevadm control --reload-rules
     const cm = CM.replace('"Backend": {\n', '"Backend": {\n        "VNI": 4096,\n');
     const [r] = expectFindings([RULE], cm, NODE);
     assert.match(r!.message, /on flannel\.4096/);
-    assert.match((r!.fixes.find((f) => f.kind === 'command') as CommandFix).script, /^ethtool -K flannel\.4096 tx-checksum-ip-generic off$/m);
+    assert.match(scriptOf(r!.fixes.find((f) => f.kind === 'command') as CommandFix), /^ethtool -K flannel\.4096 tx-checksum-ip-generic off$/m);
   });
 
   it('does not fire for other backends or on a fixed kernel', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintFixture, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/duplicate-rule';
 
@@ -96,9 +97,89 @@ COMMIT
 `,
     );
     assert.equal(
-      (r!.fixes[0] as CommandFix).script,
-      '# Delete the copies by position, highest first, in the chain; check the numbers first with:\n#   iptables -t filter -L INPUT -n --line-numbers\niptables -t filter -D INPUT 4\niptables -t filter -D INPUT 2',
+      scriptOf(r!.fixes[0] as CommandFix),
+      '# Delete the copies by position, highest first, in the chain; check the numbers first with:\n#   iptables -t filter -L INPUT -n -v --line-numbers\niptables -t filter -D INPUT 4\niptables -t filter -D INPUT 2',
     );
+    // Positions come from a snapshot: a deletion by number is never safe.
+    assert.equal((r!.fixes[0] as CommandFix).safe, false);
+    assert.match((r!.fixes[0] as CommandFix).review!, /shift the numbers/);
+  });
+
+  it('never compares what a listing without -v cannot show: Docker\'s -i docker0 / -o docker0 ACCEPT rows print alike', () => {
+    // iptables -L -n (no -v): no in/out columns, so these two different rules print the same row.
+    expectFindings(
+      [RULE],
+      `Chain FORWARD (policy DROP)
+target     prot opt source               destination
+DOCKER-USER  all  --  0.0.0.0/0            0.0.0.0/0
+DOCKER-ISOLATION-STAGE-1  all  --  0.0.0.0/0            0.0.0.0/0
+ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED
+DOCKER     all  --  0.0.0.0/0            0.0.0.0/0
+ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0
+ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0
+`,
+    );
+    // The same with --line-numbers: still no interface columns, still nothing to delete.
+    expectFindings(
+      [RULE],
+      `Chain FORWARD (policy DROP)
+num  target     prot opt source               destination
+1    ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0
+2    ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0
+3    ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0
+`,
+    );
+  });
+
+  it('in a listing with -v, rows that differ only in their interfaces are different rules; identical ones are duplicates', () => {
+    expectFindings(
+      [RULE],
+      `Chain FORWARD (policy DROP 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination
+   10   600 ACCEPT     all  --  docker0 !docker0  0.0.0.0/0            0.0.0.0/0
+    3   180 ACCEPT     all  --  docker0 docker0  0.0.0.0/0            0.0.0.0/0
+    7   420 ACCEPT     all  --  *      docker0  0.0.0.0/0            0.0.0.0/0
+`,
+    );
+    const [r] = expectFindings(
+      [RULE],
+      `Chain FORWARD (policy DROP 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination
+    7   420 ACCEPT     all  --  *      docker0  0.0.0.0/0            0.0.0.0/0
+    0     0 ACCEPT     all  --  *      docker0  0.0.0.0/0            0.0.0.0/0
+    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}
+`,
+    );
+    assert.equal(scriptOf(r!.fixes[0] as CommandFix).split('\n').pop(), 'iptables -t filter -D FORWARD 2');
+    assert.equal((r!.fixes[0] as CommandFix).safe, false);
+  });
+
+  it('true duplicates in iptables-save (interfaces shown) keep their safe deletion edit', () => {
+    const [r] = expectFindings(
+      [RULE],
+      `*filter
+:FORWARD DROP [0:0]
+-A FORWARD -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -j ACCEPT
+-A FORWARD -o docker0 -j ACCEPT
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}
+COMMIT
+`,
+    );
+    assert.equal(onlyEditFix(r!).safe, true);
+  });
+
+  it('withholds the command, saying why, for a chain name iptables could never have printed', () => {
+    const name = 'KUBE-X$(touch${IFS}PWNED)-and-far-too-long-for-iptables';
+    const rows = `Chain ${name} (1 references)
+ pkts bytes target     prot opt in     out     source               destination
+    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0
+    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0
+`;
+    const [r] = lintText(rows).reports.filter((x) => x.ruleId === RULE);
+    assert.ok(r, 'the duplicate is still reported');
+    assert.deepEqual(r!.fixes, []);
+    assert.match(r!.message, /No command is offered: .* is not an iptables chain name: iptables chain names are at most 28 characters/);
   });
 
   it('does not fire on rules that differ in any option, in other chains, or in other tables', () => {
@@ -151,13 +232,12 @@ COMMIT
     assert.equal(applyEdits(text, fix.edits), '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP');
   });
 
-  it('on real dumps: the libvirt rule leak (ugent, one finding per leaked rule), the TUM firewall and the Synology DOS_PROTECT copies; nothing on the examples', () => {
+  it('on real dumps: the libvirt rule leak (ugent, one finding per leaked rule), the TUM firewall; not the Synology DOS_PROTECT rows of an iptables -L -n listing (no -v: rules that differ in their interfaces print alike); nothing on the examples', () => {
     const rows = acrossFixtures(RULE);
     assert.deepEqual(countByFile(rows), {
       'iptables/tum-net-2015-09-03-v1.4.14-large.txt': 85,
       // libvirt's three MASQUERADE rules, 58 times each (171 extra copies): one finding per rule.
       'iptables/ugent-v1.4.21-bare-hosts.txt': 3,
-      'iptables-list/synology-ds414-L-n.txt': 7,
     });
     assert.ok(rows.filter((r) => r.path.includes('synology')).every((r) => r.severity === 'info'));
     const ugent = lintFixture('iptables/ugent-v1.4.21-bare-hosts.txt').filter((r) => r.ruleId === RULE);

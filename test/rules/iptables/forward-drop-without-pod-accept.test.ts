@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/forward-drop-without-pod-accept';
 
@@ -47,7 +48,7 @@ Chain KUBE-FORWARD (1 references)
     );
     assert.equal(r!.fixes.length, 1);
     assert.equal(
-      (r!.fixes[0] as CommandFix).script,
+      scriptOf(r!.fixes[0] as CommandFix),
       '# The pod network is unknown: the coarse fix accepts every forwarded packet (add -s/-d <pod CIDR> rules instead if you know it).\niptables -P FORWARD ACCEPT\n# Persist it in the rules restored at boot (e.g. /etc/iptables/rules.v4), or keep flannel --iptables-forward-rules=true.',
     );
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/forward-invalid-drop';
 const sysctl = (v: number): { path: string; text: string } => ({ path: 'node/sysctl-a.txt', text: `kernel.osrelease = 6.1.0\nnet.netfilter.nf_conntrack_tcp_be_liberal = ${v}\n` });
@@ -88,7 +89,7 @@ Chain KUBE-FORWARD (1 references)
     assert.deepEqual(lintText(fixed).reports.filter((x) => x.ruleId === RULE || x.ruleId.startsWith('parse/')), []);
     const command = r.fixes.find((f): f is CommandFix => f.kind === 'command')!;
     assert.equal(
-      command.script,
+      scriptOf(command),
       [
         '# Let kube-proxy rewrite its rules (the DaemonSet name may differ; k3s embeds kube-proxy in the k3s service):',
         'kubectl -n kube-system rollout restart daemonset kube-proxy',
@@ -96,7 +97,7 @@ Chain KUBE-FORWARD (1 references)
         'iptables -t filter -I KUBE-FORWARD 1 -m conntrack --ctstate INVALID -j DROP',
         '# Alternative: have conntrack accept out-of-window packets (kube-proxy 1.29+ then leaves the rule out on purpose):',
         'sysctl -w net.netfilter.nf_conntrack_tcp_be_liberal=1',
-        "echo 'net.netfilter.nf_conntrack_tcp_be_liberal = 1' > /etc/sysctl.d/90-tcp-be-liberal.conf",
+        "printf '%s\\n' 'net.netfilter.nf_conntrack_tcp_be_liberal = 1' | tee /etc/sysctl.d/90-tcp-be-liberal.conf >/dev/null",
       ].join('\n'),
     );
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/kube-postrouting-stale-rule';
 const DOUBLE = 'iptables/kube-postrouting-double-snat';
@@ -85,7 +86,7 @@ COMMIT
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.kind, 'command');
     assert.equal(
-      fix.script,
+      scriptOf(fix),
       '# Remove every rule of the chain; kube-proxy writes its current rules back on its next sync.\niptables -t nat -F KUBE-POSTROUTING\n# Make it last: run kubelet at a release with the fix (1.16.13, 1.17.9, 1.18.6, 1.19 or later) too (kubelet wrote this chain until 1.28), or reboot the node.',
     );
   });

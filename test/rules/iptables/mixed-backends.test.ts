@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { expectFindings, lintText } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/mixed-backends';
 
@@ -39,7 +40,7 @@ COMMIT
     assert.equal(r!.severity, 'warning');
     assert.match(r!.message, /shows only the nf_tables rules/);
     assert.equal(
-      (r!.fixes[0] as CommandFix).script,
+      scriptOf(r!.fixes[0] as CommandFix),
       [
         '# See both rule sets (read-only); the dump shows only one of them:',
         'iptables-legacy-save',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { expectFindings } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'iptables/service-without-endpoints';
 
@@ -20,7 +21,7 @@ COMMIT
     assert.equal(r!.severity, 'info');
     assert.match(r!.message, /^Service shop\/cart:http has no ready endpoints: kube-proxy rejects new connections to 10\.96\.5\.5 port 80/);
     assert.equal(
-      (r!.fixes[0] as CommandFix).script,
+      scriptOf(r!.fixes[0] as CommandFix),
       '# Which endpoints does shop/cart have, and are they ready?\nkubectl -n shop get endpointslices -l kubernetes.io/service-name=cart -o wide\nkubectl -n shop describe service cart',
     );
   });
@@ -38,7 +39,7 @@ COMMIT
     );
     assert.match(r!.message, /externalTrafficPolicy: Local\) has no ready endpoint on this node: kube-proxy drops external traffic to 192\.0\.2\.10 port 443 here/);
     assert.deepEqual(r!.related.map((x) => x.message), ['also dropped: its port 30443']);
-    assert.match((r!.fixes[0] as CommandFix).script, /healthCheckNodePort/);
+    assert.match(scriptOf(r!.fixes[0] as CommandFix), /healthCheckNodePort/);
   });
 
   it('fires in a listing', () => {

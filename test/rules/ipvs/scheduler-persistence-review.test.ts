@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/scheduler-persistence-review';
 
@@ -27,12 +28,11 @@ ${rows(40, 2, 1, 1)}`,
     assert.equal(fix.kind, 'command');
     assert.equal(fix.title, 'Switch TCP 10.96.41.7:80 to least-connection scheduling');
     assert.equal(
-      fix.script,
+      scriptOf(fix),
       `# kube-proxy (IPVS mode) owns its virtual services and resets the scheduler on its next sync. Change it for every Service in
 # the KubeProxyConfiguration instead:  ipvs: {scheduler: "lc"}  then restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy).
 # For a virtual service you manage yourself (ip_vs_lc must be loadable):
-ipvsadm -E -t 10.96.41.7:80 -s lc
-`,
+ipvsadm -E -t 10.96.41.7:80 -s lc`,
     );
   });
 

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { expectFindings, lintText, type NodeFile } from '../../helpers/ruleTester';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/tcp-timeout-shorter-than-keepalive';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -55,25 +56,24 @@ describe(RULE, () => {
     assert.equal(fix.kind, 'command');
     assert.equal(fix.title, 'Lower tcp_keepalive_time to 60 s (below the IPVS tcp timeout of 900 s)');
     assert.equal(
-      fix.script,
+      scriptOf(fix),
       `# Option 1 (preferred): start keepalive probes before IPVS forgets an idle connection (900 s) on the host;
 # pods have their own value: set net.ipv4.tcp_keepalive_time in the pod securityContext.sysctls (a safe sysctl since Kubernetes 1.29) or in the application.
 sysctl -w net.ipv4.tcp_keepalive_time=60
-printf 'net.ipv4.tcp_keepalive_time = 60\\n' > /etc/sysctl.d/90-tcp-keepalive.conf
+printf '%s\\n' 'net.ipv4.tcp_keepalive_time = 60' | tee /etc/sysctl.d/90-tcp-keepalive.conf >/dev/null
 # Option 2: raise the IPVS TCP idle timeout above the keepalive time instead (0 keeps tcpfin/udp as they are). This is runtime only:
 # with kube-proxy 1.18+ set ipvs.tcpTimeout: 7260s in its configuration so it survives restarts.
-#   ipvsadm --set 7260 0 0
-`,
+#   ipvsadm --set 7260 0 0`,
     );
   });
 
   it('fires when keepalive equals the timeout, and scales the suggested keepalive to short timeouts', () => {
     const [r] = mine('Timeout (tcp tcpfin udp): 300 120 300\n', { node: [keepalive(300)] });
     assert.equal(r!.severity, 'warning');
-    assert.match((r!.fixes[0] as CommandFix).script, /^sysctl -w net\.ipv4\.tcp_keepalive_time=60$/m, 'the shared recommendation when it is below the timeout');
-    assert.match((r!.fixes[0] as CommandFix).script, /^#   ipvsadm --set 360 0 0$/m);
+    assert.match(scriptOf(r!.fixes[0] as CommandFix), /^sysctl -w net\.ipv4\.tcp_keepalive_time=60$/m, 'the shared recommendation when it is below the timeout');
+    assert.match(scriptOf(r!.fixes[0] as CommandFix), /^#   ipvsadm --set 360 0 0$/m);
     const [short] = mine('Timeout (tcp tcpfin udp): 45 120 300\n', { node: [keepalive(300)] });
-    assert.match((short!.fixes[0] as CommandFix).script, /^sysctl -w net\.ipv4\.tcp_keepalive_time=30$/m, 'two thirds of a very short timeout');
+    assert.match(scriptOf(short!.fixes[0] as CommandFix), /^sysctl -w net\.ipv4\.tcp_keepalive_time=30$/m, 'two thirds of a very short timeout');
   });
 
   it('does not fire when keepalive is shorter than the IPVS timeout', () => {

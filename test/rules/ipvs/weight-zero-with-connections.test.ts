@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/weight-zero-with-connections';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -97,29 +98,28 @@ TCP  10.96.41.7:80                       4       40       38     4000     9000
     assert.equal(fixed.related[0]!.document.path, 'node/sysctl-a.txt');
     assert.equal(fixed.related[0]!.message, 'conn_reuse_mode = 0: reused source ports go back to the same real server');
     assert.equal(
-      commandFix(fixed).script,
+      scriptOf(commandFix(fixed)),
       `# Check that the pod behind 10.244.2.44:8080 is terminating or gone (run where kubectl works):
 #   kubectl get endpointslices -A -o wide | grep -F '10.244.2.44'
 # Caution: removing it cuts its remaining connections (clients see resets or timeouts); kube-proxy re-adds it on its next sync if the endpoint is still ready.
 ipvsadm -d -t 10.96.41.7:80 -r 10.244.2.44:8080
 # Kernel 5.15.0 has the IPVS port-reuse fix (5.9): let IPVS reschedule reused ports away from removed servers.
 sysctl -w net.ipv4.vs.conn_reuse_mode=1
-printf 'net.ipv4.vs.conn_reuse_mode = 1\\n' > /etc/sysctl.d/90-ipvs-conn-reuse-mode.conf
-`,
+printf '%s\\n' 'net.ipv4.vs.conn_reuse_mode = 1' | tee /etc/sysctl.d/90-ipvs-conn-reuse-mode.conf >/dev/null`,
     );
 
     // Kernel before 5.9: never recommend mode 1, explain the trade-off.
     const old = only(LISTING, { node: [sysctl('net.ipv4.vs.conn_reuse_mode = 0', 'kernel.osrelease = 4.19.150')] });
     assert.equal(old.severity, 'warning');
     assert.match(old.message, /Kernel 4\.19\.150 \(from node\/sysctl-a\.txt\) predates the 5\.9 fix .*which is why kube-proxy chose 0; the clean way out is a kernel upgrade/);
-    assert.doesNotMatch(commandFix(old).script, /^sysctl -w net\.ipv4\.vs\.conn_reuse_mode/m);
-    assert.match(commandFix(old).script, /^# \(ipvs-sysctl\.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below\)$/m);
+    assert.doesNotMatch(scriptOf(commandFix(old)), /^sysctl -w net\.ipv4\.vs\.conn_reuse_mode/m);
+    assert.match(scriptOf(commandFix(old)), /^# \(ipvs-sysctl\.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below\)$/m);
 
     // Kernel unknown: say so and how to tell us.
     const unknown = only(LISTING, { node: [sysctl('net.ipv4.vs.conn_reuse_mode = 0')] });
     assert.equal(unknown.severity, 'warning');
     assert.match(unknown.message, /The kernel version is unknown: on kernel 5\.9 or later set conn_reuse_mode = 1 .*\(set kubeNetlint\.facts\.kernelVersion/);
-    assert.match(commandFix(unknown).script, /^#   sysctl -w net\.ipv4\.vs\.conn_reuse_mode=1$/m);
+    assert.match(scriptOf(commandFix(unknown)), /^#   sysctl -w net\.ipv4\.vs\.conn_reuse_mode=1$/m);
 
     // The kernel may also come from the settings.
     const viaSetting = only(LISTING, { node: [sysctl('net.ipv4.vs.conn_reuse_mode = 0')], settings: { facts: { kernelVersion: '6.1.0' } } });
@@ -140,24 +140,23 @@ printf 'net.ipv4.vs.conn_reuse_mode = 1\\n' > /etc/sysctl.d/90-ipvs-conn-reuse-m
     const fix = commandFix(r);
     assert.equal(fix.title, 'Remove draining real server 10.244.2.44:8080 from TCP 10.96.41.7:80 now');
     assert.equal(
-      fix.script,
+      scriptOf(fix),
       `# Check that the pod behind 10.244.2.44:8080 is terminating or gone (run where kubectl works):
 #   kubectl get endpointslices -A -o wide | grep -F '10.244.2.44'
 # Caution: removing it cuts its remaining connections (clients see resets or timeouts); kube-proxy re-adds it on its next sync if the endpoint is still ready.
 ipvsadm -d -t 10.96.41.7:80 -r 10.244.2.44:8080
 # Expire connections to removed real servers on their next packet instead of letting them hang (kube-proxy sets this in IPVS mode):
 sysctl -w net.ipv4.vs.expire_nodest_conn=1
-printf 'net.ipv4.vs.expire_nodest_conn = 1\\n' > /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf
-`,
+printf '%s\\n' 'net.ipv4.vs.expire_nodest_conn = 1' | tee /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf >/dev/null`,
     );
     assert.equal(r.related.find((x) => x.message.startsWith('expire_nodest_conn'))?.message, 'expire_nodest_conn = 0: connections to a deleted real server hang until they time out');
   });
 
   it('spells UDP, IPv6 and /proc hex services the way ipvsadm -d accepts them', () => {
     const udp = only(`${HEADER}UDP  10.96.0.10:53 rr\n  -> 10.244.1.12:53               Masq    0      2          0\n`);
-    assert.match(commandFix(udp).script, /^ipvsadm -d -u 10\.96\.0\.10:53 -r 10\.244\.1\.12:53$/m);
+    assert.match(scriptOf(commandFix(udp)), /^ipvsadm -d -u 10\.96\.0\.10:53 -r 10\.244\.1\.12:53$/m);
     const v6 = only(`${HEADER}TCP  [fd00::a]:443 rr\n  -> [fd00:10:244::5]:8443         Masq    0      1          0\n`);
-    assert.match(commandFix(v6).script, /^ipvsadm -d -t \[fd00::a\]:443 -r \[fd00:10:244::5\]:8443$/m);
+    assert.match(scriptOf(commandFix(v6)), /^ipvsadm -d -t '\[fd00::a\]:443' -r '\[fd00:10:244::5\]:8443'$/m);
     const proc = only(`IP Virtual Server version 1.2.1 (size=4096)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port Forward Weight ActiveConn InActConn
@@ -165,7 +164,7 @@ TCP  C0A80A64:0050 rr
   -> C0A8BC53:0050      Masq    0      7          25
 `);
     assert.match(proc.message, /^Real server 192\.168\.188\.83:80 of TCP 192\.168\.10\.100:80 has weight 0/);
-    assert.match(commandFix(proc).script, /^ipvsadm -d -t 192\.168\.10\.100:80 -r 192\.168\.188\.83:80$/m);
+    assert.match(scriptOf(commandFix(proc)), /^ipvsadm -d -t 192\.168\.10\.100:80 -r 192\.168\.188\.83:80$/m);
   });
 
   it('counts -Lnc entries for a weight-0 server of a save file and fixes the save file by removing that line', () => {
@@ -245,7 +244,7 @@ TCP  10.96.41.7:80                       9       40       38     4000     9000
     // conn_reuse_mode is 1 there (kernel 4.19, vs/conntrack=1): that is NET-IPVS-001's business; this rule stays info.
     assert.equal(mine[0]!.severity, 'info');
     assert.ok(mine[0]!.related.some((x) => x.document.path.endsWith('sysctl-a.txt') && x.message.startsWith('expire_nodest_conn = 0')));
-    assert.match(commandFix(mine[0]!).script, /^ipvsadm -d -t 10\.96\.41\.7:80 -r 10\.244\.2\.44:8080$/m);
+    assert.match(scriptOf(commandFix(mine[0]!)), /^ipvsadm -d -t 10\.96\.41\.7:80 -r 10\.244\.2\.44:8080$/m);
   });
 
   it('can be suppressed and obeys the settings', () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/bridge-nf-call-iptables-disabled';
 const FLANNEL = exampleNode('vxlan-63s-delay').find((f) => f.path.endsWith('kube-flannel-cfg.yaml'))!;
@@ -26,12 +27,12 @@ net.bridge.bridge-nf-call-iptables = 0
     assert.match(r!.message, /reply from the pod IP instead of the ClusterIP/);
     assert.match(r!.message, /flannel \(backend vxlan\) uses the cni0 bridge/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Let iptables (kube-proxy Service NAT) see traffic bridged between pods.',
         'sysctl -w net.bridge.bridge-nf-call-iptables=1',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.bridge.bridge-nf-call-iptables = 1\\n' > /etc/sysctl.d/90-kubernetes-bridge-nf-call-iptables.conf",
+        "printf '%s\\n' 'net.bridge.bridge-nf-call-iptables = 1' | tee /etc/sysctl.d/90-kubernetes-bridge-nf-call-iptables.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -66,14 +67,14 @@ net.bridge.bridge-nf-call-iptables = 0
     assert.match(doc.text.slice(r.span.start, r.span.end), /^net\.core\./, 'shown on the entry the missing key would precede');
     assert.match(r.message, /missing from this complete `sysctl -a`.*br_netfilter module is not loaded/);
     assert.equal(
-      onlyCommand(r).script,
+      scriptOf(onlyCommand(r)),
       [
         '# br_netfilter is not loaded: traffic bridged between pods skips iptables (Service NAT replies are lost).',
         'modprobe br_netfilter',
-        "printf 'br_netfilter\\n' > /etc/modules-load.d/br_netfilter.conf",
+        "printf '%s\\n' br_netfilter | tee /etc/modules-load.d/br_netfilter.conf >/dev/null",
         'sysctl -w net.bridge.bridge-nf-call-iptables=1',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.bridge.bridge-nf-call-iptables = 1\\n' > /etc/sysctl.d/90-kubernetes-bridge-nf-call.conf",
+        "printf '%s\\n' 'net.bridge.bridge-nf-call-iptables = 1' | tee /etc/sysctl.d/90-kubernetes-bridge-nf-call.conf >/dev/null",
       ].join('\n'),
     );
     // The same text named as a file (or cut to an excerpt) is not a complete dump: a missing key proves nothing.

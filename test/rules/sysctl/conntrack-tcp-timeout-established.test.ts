@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/conntrack-tcp-timeout-established';
 const KP = exampleNode('ipvs-conn-reuse').find((f) => f.path.endsWith('kube-proxy-cm.yaml'))!;
@@ -21,12 +22,12 @@ net.netfilter.nf_conntrack_tcp_timeout_established = 3600
     assert.match(r!.message, /= 3600 \(1 h\) is shorter than net\.ipv4\.tcp_keepalive_time = 7200 \(from node\/sysctl-a\.txt\)/);
     assert.equal(r!.related[0]?.message, 'keepalive starts only after this many idle seconds');
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# conntrack must keep idle established TCP connections longer than keepalive takes to refresh them.',
         'sysctl -w net.netfilter.nf_conntrack_tcp_timeout_established=86400',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.netfilter.nf_conntrack_tcp_timeout_established = 86400\\n' > /etc/sysctl.d/90-conntrack-tcp-timeout-established.conf",
+        "printf '%s\\n' 'net.netfilter.nf_conntrack_tcp_timeout_established = 86400' | tee /etc/sysctl.d/90-conntrack-tcp-timeout-established.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -60,7 +61,7 @@ net.netfilter.nf_conntrack_tcp_timeout_established = 3600
     );
     assert.equal(r!.severity, 'info');
     assert.match(r!.message, /differs from kube-proxy's conntrack\.tcpEstablishedTimeout 24h0m0s/);
-    assert.match(onlyCommand(r!).script, /sysctl -w net\.netfilter\.nf_conntrack_tcp_timeout_established=86400\n/);
+    assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.netfilter\.nf_conntrack_tcp_timeout_established=86400\n/);
   });
 
   it('does not fire on the kube-proxy default above keepalive, on the kernel default without kube-proxy config, or on the examples', () => {

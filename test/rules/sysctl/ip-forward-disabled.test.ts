@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/ip-forward-disabled';
 const FLANNEL_DUAL = {
@@ -26,12 +27,12 @@ net.ipv4.ip_forward = 0
     assert.match(r!.message, /does not route packets between interfaces/);
     assert.match(r!.message, /This looks like a Kubernetes node \(net\.bridge\.bridge-nf-call-\* settings \(br_netfilter/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Kubernetes nodes must forward packets: pods, Services and NodePorts depend on it.',
         'sysctl -w net.ipv4.ip_forward=1',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.ip_forward = 1\\n' > /etc/sysctl.d/90-kubernetes-ip-forward.conf",
+        "printf '%s\\n' 'net.ipv4.ip_forward = 1' | tee /etc/sysctl.d/90-kubernetes-ip-forward.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -57,7 +58,7 @@ net.ipv6.conf.all.forwarding = 0
     );
     assert.match(r!.message, /route IPv6 packets/);
     assert.match(r!.message, /flannel IPv6Network fd00:10:244::\/56/);
-    assert.match(onlyCommand(r!).script, /sysctl -w net\.ipv6\.conf\.all\.forwarding=1\n/);
+    assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv6\.conf\.all\.forwarding=1\n/);
   });
 
   it('does not fire without Kubernetes evidence, with forwarding on, or on IPv6 without IPv6 pods', () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/ipvs-conn-reuse-mode';
 const KP_IPVS = exampleNode('ipvs-conn-reuse').find((f) => f.path.endsWith('kube-proxy-cm.yaml'))!;
@@ -26,14 +27,14 @@ describe(RULE, () => {
     assert.match(r!.message, /draining \(weight 0\) or has removed/);
     assert.deepEqual(r!.related.map((x) => x.message), ['IPVS connections are tracked by conntrack', 'kernel 4.19.200: before the 5.9 fix', 'kube-proxy runs in IPVS mode']);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# With conn_reuse_mode=1 and vs/conntrack=1, kernels before 5.9 drop the first SYN of reused client ports (1 s delays).',
         '# Trade-off: with 0, a reused port keeps going to its old real server, even one draining (weight 0) or removed.',
         '# Lasting fix: upgrade the kernel to 5.9 or later and keep conn_reuse_mode=1 there.',
         'sysctl -w net.ipv4.vs.conn_reuse_mode=0',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.vs.conn_reuse_mode = 0\\n' > /etc/sysctl.d/90-ipvs-conn-reuse-mode.conf",
+        "printf '%s\\n' 'net.ipv4.vs.conn_reuse_mode = 0' | tee /etc/sysctl.d/90-ipvs-conn-reuse-mode.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -52,7 +53,7 @@ describe(RULE, () => {
     const [r] = expectFindings([RULE], DUMP.replace('kernel.osrelease = 4.19.200\n', ''), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(r!.severity, 'info');
     assert.match(r!.message, /The kernel version is unknown \(set kubeNetlint\.facts\.kernelVersion/);
-    assert.match(onlyCommand(r!).script, /Check the kernel first \(uname -r\)/);
+    assert.match(scriptOf(onlyCommand(r!)), /Check the kernel first \(uname -r\)/);
   });
 
   it('is downgraded for a distribution kernel whose back-ports are unknown, not for one whose series never got the fix', () => {

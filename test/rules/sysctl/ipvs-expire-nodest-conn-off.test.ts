@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/ipvs-expire-nodest-conn-off';
 const KP_IPVS = exampleNode('ipvs-conn-reuse').find((f) => f.path.endsWith('kube-proxy-cm.yaml'))!;
@@ -23,15 +24,15 @@ describe(RULE, () => {
     assert.match(nodest!.message, /With conn_reuse_mode = 0 a reused client port also keeps going to the old server/);
     assert.match(quiescent!.message, /sessionAffinity: ClientIP/);
     assert.equal(
-      onlyCommand(nodest!).script,
+      scriptOf(onlyCommand(nodest!)),
       [
         '# With 0, packets of connections whose real server was removed are silently dropped until the IPVS entry times out (the IPVS TCP timeout, 900 s by default), so clients hang instead of failing fast and reconnecting.',
         'sysctl -w net.ipv4.vs.expire_nodest_conn=1',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.vs.expire_nodest_conn = 1\\n' > /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf",
+        "printf '%s\\n' 'net.ipv4.vs.expire_nodest_conn = 1' | tee /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf >/dev/null",
       ].join('\n'),
     );
-    assert.match(onlyCommand(quiescent!).script, /> \/etc\/sysctl\.d\/90-ipvs-expire-quiescent-template\.conf$/);
+    assert.match(scriptOf(onlyCommand(quiescent!)), /tee \/etc\/sysctl\.d\/90-ipvs-expire-quiescent-template\.conf >\/dev\/null$/);
   });
 
   it('is downgraded to a hint when the mode is unknown but vs/conntrack = 1 suggests IPVS', () => {

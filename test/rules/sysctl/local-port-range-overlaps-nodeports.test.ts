@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, lintText } from '../../helpers/ruleTester';
 import { lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/local-port-range-overlaps-nodeports';
 const SERVICES = {
@@ -53,12 +54,12 @@ describe(RULE, () => {
     assert.equal(r!.severity, 'warning');
     assert.match(r!.message, /overlaps the default NodePort range 30000-32767 \(30000-32767 not in net\.ipv4\.ip_local_reserved_ports\)/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Keep the kernel from handing NodePorts to outgoing connections (kube-proxy no longer holds those ports open).',
         'sysctl -w net.ipv4.ip_local_reserved_ports=30000-32767',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.ip_local_reserved_ports = 30000-32767\\n' > /etc/sysctl.d/90-kubernetes-nodeport-reserved.conf",
+        "printf '%s\\n' 'net.ipv4.ip_local_reserved_ports = 30000-32767' | tee /etc/sysctl.d/90-kubernetes-nodeport-reserved.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -72,7 +73,7 @@ describe(RULE, () => {
     assert.match(r!.message, /\(30051-32767 not in/);
     assert.match(r!.message, /Services on this node use 2 NodePorts in that range: 30080 \(shop\/web\), 32500 \(shop\/web\)/);
     assert.deepEqual(r!.related.map((x) => x.message), ['NodePort 30080 of shop/web', 'NodePort 32500 of shop/web']);
-    assert.match(onlyCommand(r!).script, /sysctl -w net\.ipv4\.ip_local_reserved_ports=30000-30050,30000-32767\n/);
+    assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv4\.ip_local_reserved_ports=30000-30050,30000-32767\n/);
   });
 
   it('uses --service-node-port-range from a kube-apiserver manifest of the node', () => {

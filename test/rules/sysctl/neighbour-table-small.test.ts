@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/neighbour-table-small';
 
@@ -31,14 +32,14 @@ describe(RULE, () => {
     assert.match(r!.message, /neighbor table overflow/);
     assert.equal(r!.related[0]?.message, 'Node objects of the cluster');
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Room for every node and pod this host talks to directly (values Amazon Linux ships; do the same for net.ipv6.neigh.default.* on IPv6).',
         'sysctl -w net.ipv4.neigh.default.gc_thresh1=0',
         'sysctl -w net.ipv4.neigh.default.gc_thresh2=15360',
         'sysctl -w net.ipv4.neigh.default.gc_thresh3=16384',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.neigh.default.gc_thresh1 = 0\\nnet.ipv4.neigh.default.gc_thresh2 = 15360\\nnet.ipv4.neigh.default.gc_thresh3 = 16384\\n' > /etc/sysctl.d/90-neighbour-table.conf",
+        "printf '%s\\n' 'net.ipv4.neigh.default.gc_thresh1 = 0' 'net.ipv4.neigh.default.gc_thresh2 = 15360' 'net.ipv4.neigh.default.gc_thresh3 = 16384' | tee /etc/sysctl.d/90-neighbour-table.conf >/dev/null",
       ].join('\n'),
     );
   });

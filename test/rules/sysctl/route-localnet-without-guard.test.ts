@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/route-localnet-without-guard';
 const HEALTHY_IPT = exampleNode('healthy-node').find((f) => f.path.endsWith('iptables-save.txt'))!;
@@ -19,7 +20,7 @@ const LISTING_GUARD = {
 const DUMP = `net.ipv4.conf.all.route_localnet = 1\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`;
 const SCRIPT = [
   '# Drop traffic to 127.0.0.0/8 that does not come from the node itself (CVE-2020-8558 guard):',
-  'iptables -I INPUT -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+  "iptables -I INPUT -d 127.0.0.0/8 '!' -s 127.0.0.0/8 -m conntrack '!' --ctstate RELATED,ESTABLISHED,DNAT -j DROP",
   '# Lasting fix: kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later add this rule to KUBE-FIREWALL themselves.',
   '# Or, without NodePorts on localhost: kube-proxy iptables.localhostNodePorts: false (1.26 and later), then',
   '#   sysctl -w net.ipv4.conf.all.route_localnet=0',
@@ -32,7 +33,7 @@ describe(RULE, () => {
     assert.match(r!.message, /CVE-2020-8558/);
     assert.match(r!.message, /node\/iptables-save\.txt has no rule dropping non-local traffic to 127\.0\.0\.0\/8/);
     assert.equal(r!.related[0]?.message, 'KUBE-FIREWALL has no "block incoming localnet connections" rule');
-    assert.equal(onlyCommand(r!).script, SCRIPT);
+    assert.equal(scriptOf(onlyCommand(r!)), SCRIPT);
   });
 
   it('is downgraded to info when no iptables dump of the node shows the filter table', () => {

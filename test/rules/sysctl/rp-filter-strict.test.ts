@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/rp-filter-strict';
 const CALICO_IPT = { path: 'node/iptables-save.txt', text: '*filter\n:INPUT ACCEPT [0:0]\n:cali-INPUT - [0:0]\n-A INPUT -j cali-INPUT\nCOMMIT\n' };
@@ -23,12 +24,12 @@ net.ipv4.conf.default.rp_filter = 2
     assert.match(r!.message, /Felix refuses to start/);
     assert.match(r!.message, /Calico interface cali1a2b3c4d5e6/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Calico Felix does not start with loose reverse-path filtering on conf/all (or set Felix IgnoreLooseRPF: true instead).',
         'sysctl -w net.ipv4.conf.all.rp_filter=1',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.conf.all.rp_filter = 1\\n' > /etc/sysctl.d/90-calico-rp-filter.conf",
+        "printf '%s\\n' 'net.ipv4.conf.all.rp_filter = 1' | tee /etc/sysctl.d/90-calico-rp-filter.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -60,17 +61,18 @@ net.ipv4.conf.lxc8c2a1f.rp_filter = 2
     assert.equal(r!.severity, 'warning');
     assert.match(r!.message, /2 Cilium devices \(lxc_health, lxc8c2a1f\)/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Cilium needs reverse-path filtering off on its lxc* devices.',
-        'for f in /proc/sys/net/ipv4/conf/lxc*/rp_filter; do echo 0 > "$f"; done',
+        'sysctl -w net.ipv4.conf.lxc_health.rp_filter=0',
+        'sysctl -w net.ipv4.conf.lxc8c2a1f.rp_filter=0',
         '# Persist it for new devices (systemd-sysctl applies globs to interfaces as they appear):',
-        "printf 'net.ipv4.conf.lxc*.rp_filter = 0\\n' > /etc/sysctl.d/99-override_cilium_rp_filter.conf",
+        "printf '%s\\n' 'net.ipv4.conf.lxc*.rp_filter = 0' | tee /etc/sysctl.d/99-override_cilium_rp_filter.conf >/dev/null",
       ].join('\n'),
     );
     // conf/all set: the finding is on it, since a per-device 0 cannot win against it.
     const [a] = expectFindings([RULE], `net.ipv4.conf.all.rp_filter = 1\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\nnet.ipv4.conf.lxc8c2a1f.rp_filter = 0\n`, { path: 'node/sysctl-a.txt' });
-    assert.match(onlyCommand(a!).script, /sysctl -w net\.ipv4\.conf\.all\.rp_filter=0\n/);
+    assert.match(scriptOf(onlyCommand(a!)), /sysctl -w net\.ipv4\.conf\.all\.rp_filter=0\n/);
   });
 
   it('Cilium: a sysctl.d glob that reaches new lxc devices gets the override line inserted after it', () => {
@@ -96,7 +98,7 @@ net.ipv4.conf.lo.rp_filter = 0
     );
     assert.equal(r!.severity, 'info');
     assert.match(r!.message, /2 uplinks \(eth0, eth1\)/);
-    assert.match(onlyCommand(r!).script, /sysctl -w net\.ipv4\.conf\.all\.rp_filter=2\n/);
+    assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv4\.conf\.all\.rp_filter=2\n/);
     const [i] = expectFindings(
       [RULE],
       `net.ipv4.conf.all.rp_filter = 0
@@ -106,7 +108,7 @@ net.ipv4.conf.ens5.rp_filter = 1
 `,
       { path: 'node/sysctl-a.txt' },
     );
-    assert.match(onlyCommand(i!).script, /> \/etc\/sysctl\.d\/90-rp-filter-ens5\.conf$/);
+    assert.match(scriptOf(onlyCommand(i!)), /tee \/etc\/sysctl\.d\/90-rp-filter-ens5\.conf >\/dev\/null$/);
   });
 
   it('does not fire: one uplink, loose mode, Calico with strict mode, systemd defaults without a CNI, healthy nodes', () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/somaxconn-small';
 
@@ -11,12 +12,12 @@ describe(RULE, () => {
     assert.equal(r!.severity, 'info');
     assert.match(r!.message, /128 is the default of kernels before 5\.4 \(this node runs 4\.19\.0-17-amd64/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# A larger accept-queue cap keeps bursts of new connections from being dropped.',
         'sysctl -w net.core.somaxconn=4096',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.core.somaxconn = 4096\\n' > /etc/sysctl.d/90-somaxconn.conf",
+        "printf '%s\\n' 'net.core.somaxconn = 4096' | tee /etc/sysctl.d/90-somaxconn.conf >/dev/null",
       ].join('\n'),
     );
   });
@@ -46,7 +47,7 @@ describe(RULE, () => {
     assert.equal(fixed, 'net.core.somaxconn = 65535\nnet.ipv4.tcp_max_syn_backlog = 65535\n');
     assert.equal(reportsOf(RULE, fixed, { path: 'node/99-net.conf' }).length, 0);
     const [d] = expectFindings([RULE], `net.core.somaxconn = 8192\nnet.ipv4.tcp_max_syn_backlog = 1024\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
-    assert.match(onlyCommand(d!).script, /sysctl -w net\.ipv4\.tcp_max_syn_backlog=8192\n.*\n.*> \/etc\/sysctl\.d\/90-tcp-max-syn-backlog\.conf$/);
+    assert.match(scriptOf(onlyCommand(d!)), /sysctl -w net\.ipv4\.tcp_max_syn_backlog=8192\n.*\n.*tee \/etc\/sysctl\.d\/90-tcp-max-syn-backlog\.conf >\/dev\/null$/);
   });
 
   it('does not fire on kernel defaults (4096 with a memory-scaled SYN backlog) or the example nodes', () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/tcp-keepalive-exceeds-idle-timeout';
 const KEEPALIVE = `net.ipv4.tcp_keepalive_intvl = 75
@@ -28,12 +29,12 @@ describe(RULE, () => {
     assert.match(r!.message, /a dead peer is only noticed after 7875 s/);
     assert.equal(r!.related[0]?.message, 'AWS kernel build');
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# Probe idle connections before the cloud NAT / load balancer forgets them (350 s here).',
         'sysctl -w net.ipv4.tcp_keepalive_time=60',
         '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-        "printf 'net.ipv4.tcp_keepalive_time = 60\\n' > /etc/sysctl.d/90-tcp-keepalive.conf",
+        "printf '%s\\n' 'net.ipv4.tcp_keepalive_time = 60' | tee /etc/sysctl.d/90-tcp-keepalive.conf >/dev/null",
       ].join('\n'),
     );
   });

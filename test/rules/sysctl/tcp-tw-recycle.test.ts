@@ -2,9 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
+import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'sysctl/tcp-tw-recycle';
-const FIND = "grep -rn 'tcp_tw_recycle' /etc/sysctl.conf /etc/sysctl.d/ /run/sysctl.d/ /usr/lib/sysctl.d/ 2>/dev/null || true";
+const FIND = 'grep -rn tcp_tw_recycle /etc/sysctl.conf /etc/sysctl.d/ /run/sysctl.d/ /usr/lib/sysctl.d/ 2>/dev/null || true';
 
 describe(RULE, () => {
   it('is an error in a dump of a kernel that still has it (before 4.12), with a command fix', () => {
@@ -12,7 +13,7 @@ describe(RULE, () => {
     assert.equal(r!.severity, 'error');
     assert.match(r!.message, /behind NAT/);
     assert.equal(
-      onlyCommand(r!).script,
+      scriptOf(onlyCommand(r!)),
       [
         '# tcp_tw_recycle drops SYNs whose TCP timestamp is older than the last one seen from the same address; behind NAT (every SNATed pod, every load balancer) unrelated clients share an address with unrelated timestamp clocks, so their connections silently fail.',
         'sysctl -w net.ipv4.tcp_tw_recycle=0',
@@ -59,7 +60,7 @@ net.ipv4.tcp_fin_timeout = 30
       { path: 'node/sysctl-system.txt' },
     );
     assert.equal(r!.severity, 'hint');
-    assert.equal(onlyCommand(r!).script, `# Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):\n${FIND}`);
+    assert.equal(scriptOf(onlyCommand(r!)), `# Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):\n${FIND}`);
   });
 
   it('does not fire on 0 where the kernel may honour it, without the key, or on the real fixtures and examples', () => {

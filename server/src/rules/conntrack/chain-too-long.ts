@@ -1,21 +1,32 @@
+import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
+import { note, run, safeFix, write } from '../shared/commands';
 import { BUCKETS_KEYS, counter, describeGrowth, describeTotal, firstNonZero, growth, latestTable, MAX_KEYS, sysctlNumber, sysctlRelated, total } from './shared';
 
 /** nf_conntrack_max / nf_conntrack_buckets above this lengthens chains (kube-proxy targets 4, the kernel default is 1). */
 export const RATIO = 8;
 
 /** Grow the hash table: to max/4 when the limit is known and the table is smaller, else double it. */
-export function hashsizeScript(max: number | undefined, buckets: number | undefined): string {
-  let value: string;
-  if (max !== undefined && (buckets === undefined || buckets < max / 4)) value = String(Math.max(1, Math.floor(max / 4)));
-  else if (buckets !== undefined) value = String(buckets * 2);
-  else value = '$(( $(sysctl -n net.netfilter.nf_conntrack_max) / 4 ))';
+export function hashsizeSteps(max: number | undefined, buckets: number | undefined): Step[] {
+  let value: number | undefined;
+  if (max !== undefined && (buckets === undefined || buckets < max / 4)) value = Math.max(1, Math.floor(max / 4));
+  else if (buckets !== undefined) value = buckets * 2;
+  const why = note('Grow the conntrack hash table (root network namespace only; kube-proxy also raises it to nf_conntrack_max/4 at start-up):');
+  if (value === undefined) {
+    // Neither value is in the dump: show them and leave the arithmetic to the reader.
+    return [
+      why,
+      run('sysctl', 'net.netfilter.nf_conntrack_max', 'net.netfilter.nf_conntrack_buckets'),
+      note('Then write a quarter of nf_conntrack_max to /sys/module/nf_conntrack/parameters/hashsize, and persist it:'),
+      note('  echo "options nf_conntrack hashsize=<that value>" > /etc/modprobe.d/nf_conntrack.conf'),
+    ];
+  }
   return [
-    '# Grow the conntrack hash table (root network namespace only; kube-proxy also raises it to nf_conntrack_max/4 at start-up):',
-    `echo ${value} > /sys/module/nf_conntrack/parameters/hashsize`,
-    '# Persist it for the next module load / boot:',
-    `echo "options nf_conntrack hashsize=${value}" > /etc/modprobe.d/nf_conntrack.conf`,
-  ].join('\n');
+    why,
+    write('/sys/module/nf_conntrack/parameters/hashsize', String(value)),
+    note('Persist it for the next module load / boot:'),
+    write('/etc/modprobe.d/nf_conntrack.conf', `options nf_conntrack hashsize=${value}`),
+  ];
 }
 
 export default defineRule({
@@ -36,7 +47,7 @@ export default defineRule({
     if (buckets) related.push(sysctlRelated(buckets, `nf_conntrack_buckets = ${buckets.value}`));
     const ratio = max && buckets && buckets.value > 0 ? max.value / buckets.value : undefined;
     const ratioText = ratio !== undefined ? `nf_conntrack_max / nf_conntrack_buckets = ${max!.value} / ${buckets!.value} = ${Number.isInteger(ratio) ? ratio : ratio.toFixed(1)}` : undefined;
-    const fixes = [{ kind: 'command' as const, title: 'Grow the conntrack hash table now and persistently', script: hashsizeScript(max?.value, buckets?.value) }];
+    const fixes = [safeFix('Grow the conntrack hash table now and persistently', hashsizeSteps(max?.value, buckets?.value))];
 
     const table = latestTable(model, 'chaintoolong');
     const refused = table ? (total(table, 'chaintoolong') ?? 0) : 0;

@@ -4,7 +4,9 @@ import type { Span } from '../../core/span';
 import { describeFact } from '../../node/facts';
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { kernelVerdict, type KernelGate } from '../shared/kernelGates';
+import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
+import { note, run, safeFix } from '../shared/commands';
 import { firstField, kernelRelated, percent, readEntry, UNKNOWN_KERNEL_HINT } from './shared';
 
 /**
@@ -25,14 +27,14 @@ export const SHARE = 0.1;
 /** Entries re-parsed at most while looking for an unanswered query to point at (rules run on every keystroke). */
 const PARSE_BUDGET = 100;
 
-export const DNS_SCRIPT = [
-  '# Confirm lost inserts: insert_failed in conntrack -S grows with every lost race.',
-  'conntrack -S',
-  '# Fix: run NodeLocal DNSCache so pods query a node-local cache without DNAT (and it talks TCP upstream):',
-  '#   https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/',
-  '# glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).',
-  '# Lasting fix: a kernel with 4e35c1cb9460 (5.0) and 6a757c07e51f (5.6).',
-].join('\n');
+export const DNS_STEPS: readonly Step[] = [
+  note('Confirm lost inserts: insert_failed in conntrack -S grows with every lost race.'),
+  run('conntrack', '-S'),
+  note('Fix: run NodeLocal DNSCache so pods query a node-local cache without DNAT (and it talks TCP upstream):'),
+  note('  https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/'),
+  note('glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).'),
+  note('Lasting fix: a kernel with 4e35c1cb9460 (5.0) and 6a757c07e51f (5.6).'),
+];
 
 const isUnrepliedDnatDns = (e: ConntrackEntry | undefined): boolean =>
   e !== undefined && e.complete && e.dnat && e.unreplied !== undefined && e.protocol.value === 'udp' && e.original.dport?.value === 53;
@@ -105,7 +107,7 @@ export default defineRule({
       message: parts.join(' '),
       severity,
       related,
-      fixes: [{ kind: 'command', title: 'Confirm the race and move DNS off the racy path', script: DNS_SCRIPT }],
+      fixes: [safeFix('Confirm the race and move DNS off the racy path', DNS_STEPS)],
     };
   },
 });

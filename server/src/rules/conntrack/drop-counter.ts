@@ -11,7 +11,7 @@ import {
   latestTable,
   MAX_KEYS,
   percent,
-  raiseMaxScript,
+  raiseMaxFix,
   sysctlNumber,
   sysctlRelated,
   total,
@@ -50,7 +50,7 @@ export default defineRule({
       related.push(sysctlRelated(live, `nf_conntrack_count = ${live.value}`));
       now.push(max ? `The table now holds ${live.value} of ${max.value} entries (${percent(live.value, max.value)}).` : `The table now holds ${live.value} entries (${where(live)}).`);
     } else if (max) now.push(`nf_conntrack_max is ${max.value} (${max.document.path}).`);
-    const fixes = [{ kind: 'command' as const, title: 'Raise nf_conntrack_max (and the hash table) now and persistently', script: raiseMaxScript(max?.value, live?.value, buckets?.value) }];
+    const fixes = [raiseMaxFix(max?.value, live?.value, buckets?.value)];
 
     let severity: Severity;
     const parts: string[] = [];

@@ -3,7 +3,9 @@ import { downgrade } from '../../core/severity';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { targetName } from '../../formats/iptables/query';
+import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
+import { note, pipeline, run, safeFix } from '../shared/commands';
 import {
   counter,
   describeGrowth,
@@ -51,23 +53,23 @@ function dnsShare(document: ParsedDocument<'conntrack'>, node: NodeSnapshot): Dn
   };
 }
 
-export function insertFailedScript(dns: boolean, snat: boolean): string {
-  const lines = ['# insert_failed counts since boot: run this twice a minute apart and compare insert_failed.', 'conntrack -S'];
+export function insertFailedSteps(dns: boolean, snat: boolean): Step[] {
+  const steps = [note('insert_failed counts since boot: run this twice a minute apart and compare insert_failed.'), run('conntrack', '-S')];
   if (dns) {
-    lines.push(
-      '# DNS race: run NodeLocal DNSCache so pods query a node-local cache without DNAT (and it talks TCP upstream):',
-      '#   https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/',
-      '# glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).',
-      '# Kernels 5.0 and 5.6 fix two of the three races (4e35c1cb9460, 6a757c07e51f).',
+    steps.push(
+      note('DNS race: run NodeLocal DNSCache so pods query a node-local cache without DNAT (and it talks TCP upstream):'),
+      note('  https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/'),
+      note('glibc clients: add dnsConfig.options [{name: single-request-reopen}] to the pod spec (not honoured by musl/Alpine).'),
+      note('Kernels 5.0 and 5.6 fix two of the three races (4e35c1cb9460, 6a757c07e51f).'),
     );
   }
   if (snat) {
-    lines.push(
-      '# SNAT port race: list MASQUERADE/SNAT rules without --random-fully (see iptables/masquerade-without-random-fully):',
-      "iptables -t nat -S | grep -E -- '-j (MASQUERADE|SNAT)' | grep -v -- '--random-fully' || true",
+    steps.push(
+      note('SNAT port race: list MASQUERADE/SNAT rules without --random-fully (see iptables/masquerade-without-random-fully):'),
+      pipeline(['iptables', '-t', 'nat', '-S'], [['grep', '-E', '--', '-j (MASQUERADE|SNAT)'], ['grep', '-v', '--', '--random-fully']], { mayFail: true }),
     );
   }
-  return lines.join('\n');
+  return steps;
 }
 
 export default defineRule({
@@ -143,7 +145,7 @@ export default defineRule({
       message: parts.join(' '),
       severity,
       related,
-      fixes: [{ kind: 'command', title: 'Check whether insert_failed still grows, then remove the race', script: insertFailedScript(dnsLikely || unknownCause, snat.length > 0 || unknownCause) }],
+      fixes: [safeFix('Check whether insert_failed still grows, then remove the race', insertFailedSteps(dnsLikely || unknownCause, snat.length > 0 || unknownCause))],
     };
   },
 });

@@ -1,5 +1,7 @@
 import { findMatch, matchOption } from '../../formats/iptables/query';
+import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
+import { note, run, safeFix } from '../shared/commands';
 import { describeGrowth, describeTotal, firstNonZero, growth, latestTable, percent, sysctlNumber, sysctlRelated, total } from './shared';
 
 /** The catalogue's ratio: invalid above 1 % of found + insert ... */
@@ -9,14 +11,14 @@ export const MIN_DENOMINATOR = 10000;
 /** Newer kernels count neither found nor insert for every packet: then only a large absolute count fires. */
 export const ABSOLUTE = 10000;
 
-export const INVALID_SCRIPT = [
-  '# Log the packets conntrack marks INVALID (6 = TCP; 255 = all protocols) for a while, then read them with dmesg:',
-  'sysctl -w net.netfilter.nf_conntrack_log_invalid=6',
-  '# Turn the logging off again afterwards:',
-  '# sysctl -w net.netfilter.nf_conntrack_log_invalid=0',
-  '# If the cause is benign TCP window tracking (heavy loss or reordering), kube-proxy 1.29+ can set',
-  '# conntrack.tcpBeLiberal: true (net.netfilter.nf_conntrack_tcp_be_liberal = 1) and then omits its INVALID drop rule.',
-].join('\n');
+export const INVALID_STEPS: readonly Step[] = [
+  note('Log the packets conntrack marks INVALID (6 = TCP; 255 = all protocols) for a while, then read them with dmesg:'),
+  run('sysctl', '-w', 'net.netfilter.nf_conntrack_log_invalid=6'),
+  note('Turn the logging off again afterwards:'),
+  note('sysctl -w net.netfilter.nf_conntrack_log_invalid=0'),
+  note('If the cause is benign TCP window tracking (heavy loss or reordering), kube-proxy 1.29+ can set'),
+  note('conntrack.tcpBeLiberal: true (net.netfilter.nf_conntrack_tcp_be_liberal = 1) and then omits its INVALID drop rule.'),
+];
 
 export default defineRule({
   meta: {
@@ -65,7 +67,7 @@ export default defineRule({
       span: at.value.span,
       message: parts.join(' '),
       related,
-      fixes: [{ kind: 'command', title: 'Log INVALID packets to find their source', script: INVALID_SCRIPT }],
+      fixes: [safeFix('Log INVALID packets to find their source', INVALID_STEPS)],
     };
   },
 });

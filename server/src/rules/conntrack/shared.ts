@@ -9,7 +9,9 @@ import { matchOption, targetName, targetOption } from '../../formats/iptables/qu
 import type { IptRule } from '../../formats/iptables/model';
 import { effective } from '../../formats/sysctl';
 import type { SysctlEntry } from '../../formats/sysctl';
-import type { Related } from '../rule';
+import type { Step } from '../../core/shell';
+import type { CommandFix, Related } from '../rule';
+import { note, run, safeFix, write } from '../shared/commands';
 
 /**
  * What the conntrack rules share: reading counters out of `conntrack -S` / `/proc/net/stat/nf_conntrack`
@@ -313,41 +315,45 @@ export function suggestedMax(currentMax: number | undefined, count: number | und
   return Math.max(2 * KUBE_PROXY_CONNTRACK_MIN, nextPowerOfTwo(2 * Math.max(currentMax ?? 0, count ?? 0)));
 }
 
-const KUBE_PROXY_NOTE = [
-  '# kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)',
-  '# (defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,',
-  '# or set maxPerCore: 0 so kube-proxy keeps the value set here.',
+const KUBE_PROXY_NOTE: readonly Step[] = [
+  note('kube-proxy rewrites nf_conntrack_max at start-up to max(conntrack.maxPerCore x CPUs, conntrack.min)'),
+  note('(defaults 32768 and 131072): on kube-proxy nodes raise conntrack.maxPerCore in its ConfigMap instead,'),
+  note('or set maxPerCore: 0 so kube-proxy keeps the value set here.'),
 ];
 
 /**
  * Raise nf_conntrack_max now and persistently. With the current limit unknown the raise is left
- * commented out (a script must not lower a limit it cannot see) and the first step shows the values.
+ * as a note (a script must not lower a limit it cannot see) and the first step shows the values.
+ * Every value is a number computed here, never text from the dump.
  */
-export function raiseMaxScript(currentMax: number | undefined, count: number | undefined, buckets: number | undefined): string {
+export function raiseMaxSteps(currentMax: number | undefined, count: number | undefined, buckets: number | undefined): Step[] {
   if (currentMax === undefined && count === undefined) {
     return [
-      '# Show the current table size and limit:',
-      'sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max',
-      '# If the count is close to the limit, raise it (here: double it) and persist the new value:',
-      '# sysctl -w net.netfilter.nf_conntrack_max=$(( $(sysctl -n net.netfilter.nf_conntrack_max) * 2 ))',
-      "# echo 'net.netfilter.nf_conntrack_max = <new value>' > /etc/sysctl.d/90-nf-conntrack-max.conf",
+      note('Show the current table size and limit:'),
+      run('sysctl', 'net.netfilter.nf_conntrack_count', 'net.netfilter.nf_conntrack_max'),
+      note('If the count is close to the limit, raise it (here: double it) and persist the new value:'),
+      note('  sysctl -w net.netfilter.nf_conntrack_max=$(( $(sysctl -n net.netfilter.nf_conntrack_max) * 2 ))'),
+      note("  echo 'net.netfilter.nf_conntrack_max = <new value>' > /etc/sysctl.d/90-nf-conntrack-max.conf"),
       ...KUBE_PROXY_NOTE,
-    ].join('\n');
+    ];
   }
   const max = suggestedMax(currentMax, count);
   const hash = max / 4;
-  const lines = [
-    `# Raise the conntrack table limit now (not kept across reboots)${currentMax !== undefined ? ` from ${currentMax}` : ''}:`,
-    `sysctl -w net.netfilter.nf_conntrack_max=${max}`,
+  const steps: Step[] = [
+    note(`Raise the conntrack table limit now (not kept across reboots)${currentMax !== undefined ? ` from ${currentMax}` : ''}:`),
+    run('sysctl', '-w', `net.netfilter.nf_conntrack_max=${max}`),
   ];
-  if (buckets === undefined || buckets < hash) {
-    lines.push(
-      '# Keep the hash table at a quarter of the limit, as kube-proxy does (root network namespace only):',
-      `echo ${hash} > /sys/module/nf_conntrack/parameters/hashsize`,
-    );
+  const growHash = buckets === undefined || buckets < hash;
+  if (growHash) {
+    steps.push(note('Keep the hash table at a quarter of the limit, as kube-proxy does (root network namespace only):'), write('/sys/module/nf_conntrack/parameters/hashsize', String(hash)));
   }
-  lines.push('# Persist the limit:', `echo 'net.netfilter.nf_conntrack_max = ${max}' > /etc/sysctl.d/90-nf-conntrack-max.conf`);
-  if (buckets === undefined || buckets < hash) lines.push(`echo 'options nf_conntrack hashsize=${hash}' > /etc/modprobe.d/nf_conntrack.conf`);
-  lines.push(...KUBE_PROXY_NOTE);
-  return lines.join('\n');
+  steps.push(note('Persist the limit:'), write('/etc/sysctl.d/90-nf-conntrack-max.conf', `net.netfilter.nf_conntrack_max = ${max}`));
+  if (growHash) steps.push(write('/etc/modprobe.d/nf_conntrack.conf', `options nf_conntrack hashsize=${hash}`));
+  steps.push(...KUBE_PROXY_NOTE);
+  return steps;
+}
+
+/** The command fix every "table full" finding offers: raising a limit is safe (it never lowers one it cannot see). */
+export function raiseMaxFix(currentMax: number | undefined, count: number | undefined, buckets: number | undefined): CommandFix {
+  return safeFix('Raise nf_conntrack_max (and the hash table) now and persistently', raiseMaxSteps(currentMax, count, buckets));
 }

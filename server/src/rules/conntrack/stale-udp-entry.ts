@@ -1,19 +1,24 @@
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
-import { defineRule, type Finding, type Related } from '../rule';
+import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
+import { fixOrWithheld, guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField, readEntry, serviceAddresses, type ServiceAddress } from './shared';
 
 const MAX_RELATED_EXAMPLES = 4;
 /** Entries re-parsed at most for in-table proof (rules run on every keystroke). */
 const PARSE_BUDGET = 50;
 
-export function staleScript(ip: string): string {
-  return [
-    `# Delete the UDP entries to ${ip} (kube-proxy runs the same command when a UDP Service's endpoints change);`,
-    '# conntrack exits non-zero when nothing matched, hence "|| true":',
-    `conntrack -D -p udp --orig-dst ${ip} || true`,
-    '# If such entries keep coming back, upgrade kube-proxy or restart it on this node (a restart clears them).',
-  ].join('\n');
+/** Why deleting entries waits for review: it is destructive and the dump is a snapshot. */
+export const STALE_REVIEW = 'it deletes every UDP conntrack entry to this address (working ones are re-created on their next packet), and the dump is a snapshot: check first that the stale entries are still there (conntrack -L -p udp --orig-dst ADDRESS)';
+
+/** `ip` comes from the dump: the caller checks it is an IP address first. */
+export function staleFix(ip: string): CommandFix {
+  return reviewFix(`Delete the stale UDP entries to ${ip}`, STALE_REVIEW, [
+    note(`Delete the UDP entries to ${ip} (kube-proxy runs the same command when a UDP Service's endpoints change);`),
+    note('conntrack exits non-zero when nothing matched, hence "|| true":'),
+    runMayFail('conntrack', '-D', '-p', 'udp', '--orig-dst', ip),
+    note('If such entries keep coming back, upgrade kube-proxy or restart it on this node (a restart clears them).'),
+  ]);
 }
 
 /** `10.96.0.10:53` when the port is known. */
@@ -94,10 +99,9 @@ export default defineRule({
       // On the Service address (original destination) of the first stale entry.
       const finding: Finding = {
         span: first.key,
-        message: parts.join(' '),
+        ...fixOrWithheld(guarded([['ipAddress', ip]], () => staleFix(ip)), parts.join(' ')),
         ...(noEndpointsNow ? { severity: 'info' as const } : {}),
         related,
-        fixes: [{ kind: 'command', title: `Delete the stale UDP entries to ${ip}`, script: staleScript(ip) }],
       };
       yield finding;
     }

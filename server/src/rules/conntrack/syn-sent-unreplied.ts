@@ -1,7 +1,9 @@
 import { describeFact } from '../../node/facts';
 import type { ConntrackEntryGroup } from '../../formats/conntrack';
 import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
+import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
+import { fixOrWithheld, guarded, note, run, safeFix } from '../shared/commands';
 import { firstField, kernelRelated, percent } from './shared';
 
 /** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
@@ -19,14 +21,15 @@ interface Dnated {
   readonly service: string;
 }
 
-export function synSentScript(pod: string, device: string | undefined): string {
+/** Read-only inspection; `pod` (an address) and `device` come from the dumps and are checked by the caller. */
+export function synSentSteps(pod: string, device: string | undefined): Step[] {
   return [
-    `# List the connection attempts to ${pod} that never got a SYN-ACK:`,
-    `conntrack -L -p tcp --state SYN_SENT --reply-src ${pod}`,
-    `# Watch for the SYNs on the overlay${device ? '' : ' device'} and on the receiving node (stop with Ctrl-C):`,
-    `# tcpdump -ni ${device ?? '<overlay device, e.g. flannel.1>'} 'tcp[tcpflags] & tcp-syn != 0 and host ${pod}'`,
-    `# On VXLAN nodes also check: ethtool -k ${device ?? 'flannel.1'} | grep tx-checksum (ethtool/vxlan-tx-checksum-offload)`,
-  ].join('\n');
+    note(`List the connection attempts to ${pod} that never got a SYN-ACK:`),
+    run('conntrack', '-L', '-p', 'tcp', '--state', 'SYN_SENT', '--reply-src', pod),
+    note(`Watch for the SYNs on the overlay${device ? '' : ' device'} and on the receiving node (stop with Ctrl-C):`),
+    note(`tcpdump -ni ${device ?? '<overlay device, e.g. flannel.1>'} 'tcp[tcpflags] & tcp-syn != 0 and host ${pod}'`),
+    note(`On VXLAN nodes also check: ethtool -k ${device ?? 'flannel.1'} | grep tx-checksum (ethtool/vxlan-tx-checksum-offload)`),
+  ];
 }
 
 export default defineRule({
@@ -99,9 +102,13 @@ export default defineRule({
     // On the pod address (the reply source) of the first entry of the biggest group.
     yield {
       span: first.key,
-      message: parts.join(' '),
+      ...fixOrWithheld(
+        guarded([['ipAddress', top.group.key], ...(vxlan ? [['interface', vxlan.value] as const] : [])], () =>
+          safeFix(`Inspect the unanswered SYNs to ${top.group.key}`, synSentSteps(top.group.key, vxlan?.value)),
+        ),
+        parts.join(' '),
+      ),
       related,
-      fixes: [{ kind: 'command', title: `Inspect the unanswered SYNs to ${top.group.key}`, script: synSentScript(top.group.key, vxlan?.value) }],
     };
   },
 });

@@ -3,7 +3,7 @@ import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
 import type { ConntrackModel } from '../../formats/conntrack';
 import { defineRule, type Finding, type Related } from '../rule';
-import { BUCKETS_KEYS, COUNT_KEYS, counter, KUBE_PROXY_CONNTRACK_MIN, latestTable, MAX_KEYS, percent, raiseMaxScript, sysctlNumber, sysctlRelated, where } from './shared';
+import { BUCKETS_KEYS, COUNT_KEYS, counter, KUBE_PROXY_CONNTRACK_MIN, latestTable, MAX_KEYS, percent, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
 
 export const WARNING_RATIO = 0.8;
 export const ERROR_RATIO = 0.95;
@@ -74,7 +74,7 @@ export default defineRule({
         message: `The conntrack table holds ${measured}, ${percent(n, max.value)} of nf_conntrack_max = ${max.value} (${max.document.path}). ${full}`,
         severity,
         related,
-        fixes: [{ kind: 'command', title: 'Raise nf_conntrack_max (and the hash table) now and persistently', script: raiseMaxScript(max.value, n, buckets?.value) }],
+        fixes: [raiseMaxFix(max.value, n, buckets?.value)],
       };
       yield finding;
       return;
@@ -88,7 +88,7 @@ export default defineRule({
       message: `The conntrack table holds ${measured}, ${percent(n, KUBE_PROXY_CONNTRACK_MIN)} of ${KUBE_PROXY_CONNTRACK_MIN}, the smallest nf_conntrack_max kube-proxy sets (max(conntrack.maxPerCore x CPUs, conntrack.min)); without kube-proxy the kernel default is nf_conntrack_buckets (4 x buckets on older kernels), which is sized by RAM. nf_conntrack_max itself is unknown: add sysctl -a output to this node folder. ${full}`,
       severity: downgrade(severity),
       related,
-      fixes: [{ kind: 'command', title: 'Raise nf_conntrack_max (and the hash table) now and persistently', script: raiseMaxScript(undefined, n, buckets?.value) }],
+      fixes: [raiseMaxFix(undefined, n, buckets?.value)],
     };
   },
 });

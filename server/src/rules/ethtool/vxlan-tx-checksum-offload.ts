@@ -1,6 +1,6 @@
 import type { EthtoolInterface, EthtoolModel } from '../../formats/ethtool';
 import { feature } from '../../formats/ethtool';
-import { isVxlanDevice, offloadFixScript, vxlanExposure, type Exposure } from '../flannel/vxlan';
+import { isVxlanDevice, offloadFix, vxlanExposure, type Exposure } from '../flannel/vxlan';
 import { defineRule, type Finding, type Fix } from '../rule';
 
 /**
@@ -37,7 +37,9 @@ export default defineRule({
       if (shown.fixed) {
         parts.push(`The driver marks it [fixed], so ethtool cannot turn it off: upgrade the kernel (${'fixed in 5.7 and the listed stable releases'}).`);
       } else {
-        fixes.push({ kind: 'command', title: `Turn off TX checksum offload on ${device} now and on every re-creation (ethtool + udev rule)`, script: offloadFixScript(device, arg) });
+        const g = offloadFix(`Turn off TX checksum offload on ${device} now and on every re-creation (ethtool + udev rule)`, device, arg);
+        if ('fix' in g) fixes.push(g.fix);
+        else parts.push(g.withheld);
       }
       const finding: Finding = {
         span: shown.state.span,

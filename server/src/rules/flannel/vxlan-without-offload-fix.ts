@@ -5,7 +5,7 @@ import { feature, findInterface } from '../../formats/ethtool';
 import { allDocuments, appendToSequence, child, flannelConfigs, type EditValue, type FlannelConfigView, type K8sDocument, type K8sModel, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { containersRef, editIn, flannelWorkloads, hostGwEdits, k3sBackendEdits, mergeInsertions, normalisePath, overlaps, uniqueName, type FlannelWorkload } from './manifest';
-import { isVxlanDevice, offloadFixScript, runsOffloadWorkaround, vxlanExposure } from './vxlan';
+import { isVxlanDevice, offloadFix, runsOffloadWorkaround, vxlanExposure } from './vxlan';
 
 /**
  * NET-VXLAN-001 seen from the manifests: flannel (or k3s' embedded flannel) uses the vxlan
@@ -89,7 +89,9 @@ export default defineRule({
       }
       // Without a sidecar (ConfigMap only, k3s, a DaemonSet the edit cannot extend) the node command is the fix.
       if (!sidecar) {
-        fixes.push({ kind: 'command', title: `Turn off TX checksum offload on ${t.device} on every node (ethtool now + udev rule)`, script: offloadFixScript(t.device) });
+        const g = offloadFix(`Turn off TX checksum offload on ${t.device} on every node (ethtool now + udev rule)`, t.device);
+        if ('fix' in g) fixes.push(g.fix);
+        else parts.push(g.withheld);
       }
       const finding: Finding = {
         span: t.span,

@@ -5,7 +5,8 @@ import { describeFact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { markCondition, targetName, targetOption } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
-import type { Related } from '../rule';
+import type { CommandFix, Related } from '../rule';
+import { guarded, note, run, safeFix, write } from '../shared/commands';
 import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 
 /**
@@ -127,18 +128,17 @@ export function udevRuleFile(device: string): string {
  * Documentation/troubleshooting.md, "NAT") that does it again whenever the device is created.
  * `feature` is `tx-checksum-ip-generic`, or `tx` for ethtool versions that only know the groups.
  */
-export function offloadFixScript(device: string, feature = 'tx-checksum-ip-generic'): string {
-  const file = udevRuleFile(device);
-  return [
-    `# Turn TX checksum offload off on ${device} now (lost when the device is re-created or the node reboots):`,
-    `ethtool -K ${device} ${feature} off`,
-    `# Keep it off: udev rule (flannel Documentation/troubleshooting.md) that runs whenever ${device} appears.`,
-    `cat > ${file} <<'EOF'`,
-    `SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="${device}", RUN+="/usr/sbin/ethtool -K ${device} ${feature} off"`,
-    'EOF',
-    'udevadm control --reload-rules',
-    '',
-  ].join('\n');
+export function offloadFix(title: string, device: string, feature = 'tx-checksum-ip-generic'): { readonly fix: CommandFix } | { readonly withheld: string } {
+  // The device name comes from a dump or manifest and lands in a command and in a udev rule.
+  return guarded([['udevInterface', device]], () =>
+    safeFix(title, [
+      note(`Turn TX checksum offload off on ${device} now (lost when the device is re-created or the node reboots):`),
+      run('ethtool', '-K', device, feature, 'off'),
+      note(`Keep it off: udev rule (flannel Documentation/troubleshooting.md) that runs whenever ${device} appears.`),
+      write(udevRuleFile(device), `SUBSYSTEM=="net", ACTION=="add|change|move", ENV{INTERFACE}=="${device}", RUN+="/usr/sbin/ethtool -K ${device} ${feature} off"`),
+      run('udevadm', 'control', '--reload-rules'),
+    ]),
+  );
 }
 
 const ETHTOOL_OFF = /\bethtool\s+(?:-K|--features|--offload)\s+(\\?["']?\$\{?\w+\}?\\?["']?|flannel\.\d+|\S*vxlan\S*)\s+([^\n;&|]*)/;

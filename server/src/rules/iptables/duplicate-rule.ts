@@ -2,8 +2,10 @@ import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
 import { targetName } from '../../formats/iptables/query';
 import { tripsGate } from '../../formats/iptables/versionGates';
+import type { ListingRule } from '../../formats/iptables/listing/types';
 import { defineRule, type Fix, type Related } from '../rule';
-import { deleteLinesEdits, iptablesCommand, ruleKey } from './support';
+import { guarded, note, reviewFix, run } from '../shared/commands';
+import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW, ruleKey } from './support';
 
 /** Targets after which the chain is left: a later identical copy can never match. */
 const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK', 'QUEUE', 'NFQUEUE']);
@@ -64,6 +66,9 @@ export default defineRule({
         perChain.set(rule.chain.value, { n: c.n + 1, marks: c.marks + (MARKING.has(targetName(rule) ?? '') ? 1 : 0) });
         // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
         if (t.name.value === 'nat' && rule.chain.value === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
+        // Never compare what the dump cannot show: a listing without -v has no in/out columns, so
+        // Docker's `-i docker0 -j ACCEPT` and `-o docker0 -j ACCEPT` print the same row.
+        if (!showsInterfaces(rule)) continue;
         const cheap = cheapKey(rule);
         if (!fullKeyed.has(cheap)) {
           const alone = unkeyed.get(cheap);
@@ -117,20 +122,25 @@ export default defineRule({
       const title = count === 2 ? 'Delete this copy of the rule' : `Delete the ${copies.length} extra copies of this rule`;
       // Highest position first, so every number still names the rule it was read from.
       const numbers = copies.map((c) => c.number ?? position.get(c)!.n).sort((a, b) => b - a);
-      const fixes: Fix[] =
-        model.variant === 'save'
-          ? [{ kind: 'edit', title, edits: deleteLinesEdits(document, copies), safe }]
-          : [
-              {
-                kind: 'command',
-                title,
-                script: [
-                  `# Delete ${count === 2 ? 'the copy by its position' : 'the copies by position, highest first,'} in the chain; check the numbers first with:`,
-                  `#   ${cmd} -t ${t.name.value} -L ${first.chain.value} -n --line-numbers`,
-                  ...numbers.map((n) => `${cmd} -t ${t.name.value} -D ${first.chain.value} ${n}`),
-                ].join('\n'),
-              },
-            ];
+      const fixes: Fix[] = [];
+      if (model.variant === 'save') fixes.push({ kind: 'edit', title, edits: deleteLinesEdits(document, copies), safe });
+      else {
+        // The chain name comes from the dump; positions from a snapshot always need review.
+        const g = guarded(
+          [
+            ['iptablesTable', t.name.value],
+            ['chain', first.chain.value],
+          ],
+          () =>
+            reviewFix(title, POSITION_REVIEW, [
+              note(`Delete ${count === 2 ? 'the copy by its position' : 'the copies by position, highest first,'} in the chain; check the numbers first with:`),
+              note(`  ${cmd} -t ${t.name.value} -L ${first.chain.value} -n -v --line-numbers`),
+              ...numbers.map((n) => run(cmd, '-t', t.name.value, '-D', first.chain.value, String(n))),
+            ]),
+        );
+        if ('fix' in g) fixes.push(g.fix);
+        else parts.push(g.withheld);
+      }
       const related: Related[] = [{ document, span: first.span, message: 'first copy of this rule' }];
       for (let k = 1; k < copies.length && k <= MAX_RELATED; k++) related.push({ document, span: spanOf(copies[k]!), message: `copy ${k + 2} of ${count}` });
       yield { span: spanOf(copies[0]!), message: parts.join(' '), severity, related, fixes };
@@ -147,6 +157,11 @@ function lineList(copies: readonly IptRule[]): string {
 }
 
 /** The rule without its counters: from the command (save) or the whole row (listing). */
+/** Whether the dump shows the rule's in/out interfaces: always in iptables-save, only with -v in a listing. */
+function showsInterfaces(rule: IptRule): boolean {
+  return !('columns' in rule) || (rule as ListingRule).columns.in !== undefined;
+}
+
 function spanOf(rule: IptRule): { start: number; end: number } {
   return rule.command.span.end > rule.command.span.start ? { start: rule.command.span.start, end: rule.span.end } : rule.span;
 }

@@ -1,5 +1,6 @@
 import type { IptRule, IptTable } from '../../formats/iptables/model';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix } from '../rule';
 import { chainRules, countersPrefix, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
 
@@ -50,21 +51,21 @@ export default defineRule({
       const edit = last ? insertLinesAfter(document, last.line, lines) : filter.commit ? insertLinesBefore(document, document.lines.positionAt(filter.commit.start).line, lines) : undefined;
       if (edit) fixes.push({ kind: 'edit', title: `Accept forwarded traffic from and to the pod network ${cidr.cidr}`, edits: [edit], safe: false });
     }
-    fixes.push({
-      kind: 'command',
-      title: cidr ? `Accept forwarded traffic from and to ${cidr.cidr}` : 'Accept forwarded traffic',
-      script: (cidr
-        ? [
-            `# Accept forwarded traffic from and to the pod network (${cidr.describe}):`,
-            `${cmd} -A FORWARD -s ${cidr.cidr} -j ACCEPT`,
-            `${cmd} -A FORWARD -d ${cidr.cidr} -j ACCEPT`,
-          ]
-        : ['# The pod network is unknown: the coarse fix accepts every forwarded packet (add -s/-d <pod CIDR> rules instead if you know it).', `${cmd} -P FORWARD ACCEPT`]
-      )
-        .concat(['# Persist it in the rules restored at boot (e.g. /etc/iptables/rules.v4), or keep flannel --iptables-forward-rules=true.'])
-        .join('\n'),
-    });
-    yield { span: forward.policy.span, message, fixes };
+    // The pod network comes from a manifest or the rules: checked before it reaches a command.
+    const g = guarded(cidr ? [['cidr', cidr.cidr]] : [], () =>
+      reviewFix(
+        cidr ? `Accept forwarded traffic from and to ${cidr.cidr}` : 'Accept forwarded traffic',
+        cidr ? 'it opens the firewall for forwarded pod traffic; check the pod network first' : 'it accepts every forwarded packet (the pod network is unknown)',
+        [
+          ...(cidr
+            ? [note(`Accept forwarded traffic from and to the pod network (${cidr.describe}):`), run(cmd, '-A', 'FORWARD', '-s', cidr.cidr, '-j', 'ACCEPT'), run(cmd, '-A', 'FORWARD', '-d', cidr.cidr, '-j', 'ACCEPT')]
+            : [note('The pod network is unknown: the coarse fix accepts every forwarded packet (add -s/-d <pod CIDR> rules instead if you know it).'), run(cmd, '-P', 'FORWARD', 'ACCEPT')]),
+          note('Persist it in the rules restored at boot (e.g. /etc/iptables/rules.v4), or keep flannel --iptables-forward-rules=true.'),
+        ],
+      ),
+    );
+    if ('fix' in g) fixes.push(g.fix);
+    yield { span: forward.policy.span, message: 'fix' in g ? message : `${message} ${g.withheld}`, fixes };
   },
 });
 

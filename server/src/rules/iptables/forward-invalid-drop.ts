@@ -5,6 +5,7 @@ import type { IptRule, IptablesModel } from '../../formats/iptables/model';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
+import { note, reviewFix, run, write } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { chainAnchor, chainRules, countersPrefix, factRelated, insertLinesBefore, iptablesCommand } from './support';
 
@@ -87,19 +88,18 @@ export default defineRule({
         safe: false,
       });
     }
-    fixes.push({
-      kind: 'command',
-      title: 'Restore the INVALID drop or let conntrack accept out-of-window packets',
-      script: [
-        '# Let kube-proxy rewrite its rules (the DaemonSet name may differ; k3s embeds kube-proxy in the k3s service):',
-        'kubectl -n kube-system rollout restart daemonset kube-proxy',
-        '# Or, immediately on the node:',
-        `${iptablesCommand(model)} -t filter -I KUBE-FORWARD 1 -m conntrack --ctstate INVALID -j DROP`,
-        '# Alternative: have conntrack accept out-of-window packets (kube-proxy 1.29+ then leaves the rule out on purpose):',
-        `sysctl -w ${BE_LIBERAL}=1`,
-        `echo '${BE_LIBERAL} = 1' > /etc/sysctl.d/90-tcp-be-liberal.conf`,
-      ].join('\n'),
-    });
+    // Three alternatives, one to choose: the script lists them, the user picks (needs review).
+    fixes.push(
+      reviewFix('Restore the INVALID drop or let conntrack accept out-of-window packets', 'these are alternatives (restart kube-proxy, add the DROP rule, or be liberal in conntrack): run the one that fits this node', [
+        note('Let kube-proxy rewrite its rules (the DaemonSet name may differ; k3s embeds kube-proxy in the k3s service):'),
+        run('kubectl', '-n', 'kube-system', 'rollout', 'restart', 'daemonset', 'kube-proxy'),
+        note('Or, immediately on the node:'),
+        run(iptablesCommand(model), '-t', 'filter', '-I', 'KUBE-FORWARD', '1', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'),
+        note('Alternative: have conntrack accept out-of-window packets (kube-proxy 1.29+ then leaves the rule out on purpose):'),
+        run('sysctl', '-w', `${BE_LIBERAL}=1`),
+        write('/etc/sysctl.d/90-tcp-be-liberal.conf', `${BE_LIBERAL} = 1`),
+      ]),
+    );
     yield {
       span: chainAnchor(filter, 'KUBE-FORWARD')!,
       message: parts.join(' '),

@@ -1,8 +1,9 @@
 import type { Severity } from '../../core/severity';
 import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { FIXED_KUBE_PROXY_RELEASE } from './kube-postrouting-double-snat';
-import { chainRules, deleteLinesEdits, iptablesCommand, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
+import { chainRules, deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
 
 /**
  * NET-KP-002: kube-proxy and kubelet only manage the rules they currently write. After an
@@ -24,15 +25,11 @@ export default defineRule({
     const shape = postroutingShape(model, mm.mark);
     const cmd = iptablesCommand(model);
     const flush = `${cmd} -t nat -F KUBE-POSTROUTING`;
-    const commandFix: Fix = {
-      kind: 'command',
-      title: 'Flush KUBE-POSTROUTING and let kube-proxy re-create it',
-      script: [
-        '# Remove every rule of the chain; kube-proxy writes its current rules back on its next sync.',
-        flush,
-        `# Make it last: run kubelet at ${FIXED_KUBE_PROXY_RELEASE} too (kubelet wrote this chain until 1.28), or reboot the node.`,
-      ].join('\n'),
-    };
+    const commandFix: Fix = reviewFix('Flush KUBE-POSTROUTING and let kube-proxy re-create it', 'a flush removes every rule of the chain until kube-proxy re-syncs (masquerading stops meanwhile)', [
+      note('Remove every rule of the chain; kube-proxy writes its current rules back on its next sync.'),
+      run(cmd, '-t', 'nat', '-F', 'KUBE-POSTROUTING'),
+      note(`Make it last: run kubelet at ${FIXED_KUBE_PROXY_RELEASE} too (kubelet wrote this chain until 1.28), or reboot the node.`),
+    ]);
     const vxlan = vxlanState(node);
     const clear = shape.clear;
     if (clear) {
@@ -65,15 +62,11 @@ export default defineRule({
         model.variant === 'save'
           ? [{ kind: 'edit', title: 'Delete the repeated jump to KUBE-POSTROUTING', edits: deleteLinesEdits(document, [rule]), safe: identical }]
           : [
-              {
-                kind: 'command',
-                title: 'Delete the repeated jump to KUBE-POSTROUTING',
-                script: [
-                  '# Delete one jump by its position in POSTROUTING; check the numbers first with:',
-                  `#   ${cmd} -t nat -L POSTROUTING -n --line-numbers`,
-                  `${cmd} -t nat -D POSTROUTING ${rule.number ?? positionInChain(table(model, 'nat'), rule)}`,
-                ].join('\n'),
-              },
+              reviewFix('Delete the repeated jump to KUBE-POSTROUTING', POSITION_REVIEW, [
+                note('Delete one jump by its position in POSTROUTING; check the numbers first with:'),
+                note(`  ${cmd} -t nat -L POSTROUTING -n --line-numbers`),
+                run(cmd, '-t', 'nat', '-D', 'POSTROUTING', String(rule.number ?? positionInChain(table(model, 'nat'), rule))),
+              ]),
             ];
       yield {
         span: rule.target!.name.span,

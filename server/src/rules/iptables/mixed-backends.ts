@@ -1,6 +1,7 @@
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { IptablesModel } from '../../formats/iptables/model';
+import { note, run, safeFix } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { factWhere } from './support';
 
@@ -107,17 +108,14 @@ function hintText(docs: readonly ParsedDocument<'iptables'>[]): { text: string; 
 }
 
 function commandFix(cmd: string): Fix {
-  return {
-    kind: 'command',
-    title: 'Inspect both iptables back ends',
-    script: [
-      '# See both rule sets (read-only); the dump shows only one of them:',
-      `${cmd}-legacy-save`,
-      `${cmd}-nft-save`,
-      '# Then make every component use the back end the host uses (kubelet names it with KUBE-IPTABLES-HINT), e.g.:',
-      `#   update-alternatives --set ${cmd} /usr/sbin/${cmd}-nft`,
-      '# and remove the rules of the other back end: reboot the node, or flush them, e.g.:',
-      `#   ${cmd}-legacy -t nat -F; ${cmd}-legacy -t filter -F; ${cmd}-legacy -t mangle -F`,
-    ].join('\n'),
-  };
+  // Read-only: the flush is only described, never run.
+  return safeFix('Inspect both iptables back ends', [
+    note('See both rule sets (read-only); the dump shows only one of them:'),
+    run(`${cmd}-legacy-save`),
+    run(`${cmd}-nft-save`),
+    note('Then make every component use the back end the host uses (kubelet names it with KUBE-IPTABLES-HINT), e.g.:'),
+    note(`  update-alternatives --set ${cmd} /usr/sbin/${cmd}-nft`),
+    note('and remove the rules of the other back end: reboot the node, or flush them, e.g.:'),
+    note(`  ${cmd}-legacy -t nat -F; ${cmd}-legacy -t filter -F; ${cmd}-legacy -t mangle -F`),
+  ]);
 }

@@ -1,5 +1,6 @@
 import type { IptRule } from '../../formats/iptables/model';
 import { matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
+import { guarded, note, run, safeFix } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
 
@@ -51,7 +52,7 @@ export default defineRule({
       const message = local
         ? `Service ${portName} (externalTrafficPolicy: Local) has no ready endpoint on this node: kube-proxy drops external traffic to ${where} here. That is expected on nodes without its pods as long as the load balancer health-checks the Service's healthCheckNodePort and steers traffic away from this node.`
         : `Service ${portName} has no ready endpoints: kube-proxy ${target === 'REJECT' ? 'rejects' : 'drops'} new connections to ${where}, so clients fail at once ("connection refused" / ICMP port unreachable). Check the Service's selector and the readiness of its pods.`;
-      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, message, related, fixes: [checkFix(sp.namespace, sp.name, local)] };
+      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, message, related, fixes: checkFix(sp.namespace, sp.name, local) };
     }
 
     const nat = table(model, 'nat');
@@ -84,7 +85,7 @@ export default defineRule({
       yield {
         span: chainAnchor(nat, chain)!,
         message: `Service ${portName} has no endpoints: its chain ${chain} jumps to no KUBE-SEP-* chain, so connections to the Service are not forwarded to any pod. Check the Service's selector and the readiness of its pods.`,
-        fixes: [checkFix(sp.namespace, sp.name, false)],
+        fixes: checkFix(sp.namespace, sp.name, false),
       };
     }
   },
@@ -97,15 +98,23 @@ function describeDestination(rule: IptRule): string {
   return port ? `its port ${port}` : 'it';
 }
 
-function checkFix(namespace: string, name: string, local: boolean): Fix {
-  return {
-    kind: 'command',
-    title: `Show the endpoints of Service ${namespace}/${name}`,
-    script: [
-      `# Which endpoints does ${namespace}/${name} have, and are they ready?`,
-      `kubectl -n ${namespace} get endpointslices -l kubernetes.io/service-name=${name} -o wide`,
-      `kubectl -n ${namespace} describe service ${name}`,
-      ...(local ? ['# For externalTrafficPolicy: Local, the load balancer should health-check this port on every node:', `kubectl -n ${namespace} get service ${name} -o jsonpath='{.spec.healthCheckNodePort}'`] : []),
-    ].join('\n'),
-  };
+/** Read-only kubectl queries; namespace and name come from a kube-proxy comment in the dump. */
+function checkFix(namespace: string, name: string, local: boolean): Fix[] {
+  const g = guarded(
+    [
+      ['k8sName', namespace],
+      ['k8sName', name],
+    ],
+    () =>
+      safeFix(`Show the endpoints of Service ${namespace}/${name}`, [
+        note(`Which endpoints does ${namespace}/${name} have, and are they ready?`),
+        run('kubectl', '-n', namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`, '-o', 'wide'),
+        run('kubectl', '-n', namespace, 'describe', 'service', name),
+        ...(local
+          ? [note('For externalTrafficPolicy: Local, the load balancer should health-check this port on every node:'), run('kubectl', '-n', namespace, 'get', 'service', name, '-o', 'jsonpath={.spec.healthCheckNodePort}')]
+          : []),
+      ]),
+  );
+  // A comment that is no Kubernetes name is not from kube-proxy: no query is offered for it.
+  return 'fix' in g ? [g.fix] : [];
 }

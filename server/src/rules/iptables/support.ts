@@ -193,6 +193,12 @@ export function positionInChain(t: IptTable | undefined, rule: IptRule): number 
 }
 
 /** `iptables` or `ip6tables`, as the dump's header says. */
+/**
+ * Why a deletion by rule position always needs review: the positions are those of the dump, and any
+ * rule added or removed since then (kube-proxy re-syncs every few seconds) makes a number name another rule.
+ */
+export const POSITION_REVIEW = 'it deletes rules by their position in the dump; rules added or removed since the dump was taken shift the numbers, so check them first (iptables -L CHAIN -n --line-numbers)';
+
 export function iptablesCommand(model: IptablesModel): string {
   return model.header?.family === 'ipv6' ? 'ip6tables' : 'iptables';
 }

@@ -1,4 +1,6 @@
+import type { Step } from '../../core/shell';
 import { describeFact } from '../../node/facts';
+import { note, run, write } from '../shared/commands';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { IPVS_CONN_REUSE_GATE, kernelVerdict, type KernelVerdict } from '../shared/kernelGates';
 
@@ -13,8 +15,8 @@ export interface ConnReuseAdvice {
   readonly verdict: KernelVerdict | 'no-kernel';
   /** One or two sentences for a message. */
   readonly sentence: string;
-  /** Script lines (commands or `#` comments). */
-  readonly script: readonly string[];
+  /** Remediation steps (commands and notes). */
+  readonly steps: readonly Step[];
 }
 
 export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
@@ -24,10 +26,10 @@ export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
       verdict: 'no-kernel',
       sentence:
         'The kernel version is unknown: on kernel 5.9 or later set conn_reuse_mode = 1 (kube-proxy 1.22+ leaves it there); on older kernels mode 1 brings back the 1 s SYN drop on reused ports, so upgrade the kernel instead (set kubeNetlint.facts.kernelVersion or add uname -r / sysctl -a to this node).',
-      script: [
-        '# conn_reuse_mode = 0 keeps sending reused client ports to this server. On kernel >= 5.9 switch to 1 (check uname -r first):',
-        '#   sysctl -w net.ipv4.vs.conn_reuse_mode=1',
-        '# On older kernels mode 1 drops the first SYN of reused ports (1 s delays, vs/conntrack=1): upgrade the kernel instead.',
+      steps: [
+        note('conn_reuse_mode = 0 keeps sending reused client ports to this server. On kernel >= 5.9 switch to 1 (check uname -r first):'),
+        note('  sysctl -w net.ipv4.vs.conn_reuse_mode=1'),
+        note('On older kernels mode 1 drops the first SYN of reused ports (1 s delays, vs/conntrack=1): upgrade the kernel instead.'),
       ],
     };
   }
@@ -37,10 +39,10 @@ export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
     return {
       verdict: 'fixed',
       sentence: `Kernel ${k} has the IPVS port-reuse fix (5.9), so conn_reuse_mode = 1 is safe here and is what kube-proxy 1.22+ leaves in place.`,
-      script: [
-        `# Kernel ${kernel.value.text} has the IPVS port-reuse fix (5.9): let IPVS reschedule reused ports away from removed servers.`,
-        'sysctl -w net.ipv4.vs.conn_reuse_mode=1',
-        "printf 'net.ipv4.vs.conn_reuse_mode = 1\\n' > /etc/sysctl.d/90-ipvs-conn-reuse-mode.conf",
+      steps: [
+        note(`Kernel ${kernel.value.text} has the IPVS port-reuse fix (5.9): let IPVS reschedule reused ports away from removed servers.`),
+        run('sysctl', '-w', 'net.ipv4.vs.conn_reuse_mode=1'),
+        write('/etc/sysctl.d/90-ipvs-conn-reuse-mode.conf', 'net.ipv4.vs.conn_reuse_mode = 1'),
       ],
     };
   }
@@ -48,19 +50,19 @@ export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
     return {
       verdict: 'affected',
       sentence: `Kernel ${k} predates the 5.9 fix (${a.reason}): there, mode 1 drops the first SYN of every reused port (1 s delays with vs/conntrack=1), which is why kube-proxy chose 0; the clean way out is a kernel upgrade to 5.9 or later.`,
-      script: [
-        `# Kernel ${kernel.value.text} predates the IPVS port-reuse fix (5.9): conn_reuse_mode=1 would drop the first SYN of reused ports`,
-        '# (1 s delays), so kube-proxy keeps 0 on purpose. Lasting fix: upgrade the node kernel to 5.9 or later, then use conn_reuse_mode=1.',
+      steps: [
+        note(`Kernel ${kernel.value.text} predates the IPVS port-reuse fix (5.9): conn_reuse_mode=1 would drop the first SYN of reused ports`),
+        note('(1 s delays), so kube-proxy keeps 0 on purpose. Lasting fix: upgrade the node kernel to 5.9 or later, then use conn_reuse_mode=1.'),
       ],
     };
   }
   return {
     verdict: 'unknown',
     sentence: `Whether kernel ${k} has the 5.9 IPVS port-reuse fix is unknown (${a.reason}): if it does, set conn_reuse_mode = 1; if not, mode 1 brings back the 1 s SYN drop on reused ports, so upgrade the kernel instead.`,
-    script: [
-      `# Kernel ${kernel.value.text}: whether it carries the IPVS port-reuse fix (5.9, f0a5e4d7a594) is unknown.`,
-      '# If it does:  sysctl -w net.ipv4.vs.conn_reuse_mode=1',
-      '# If not, mode 1 drops the first SYN of reused ports (1 s delays): upgrade the kernel instead.',
+    steps: [
+      note(`Kernel ${kernel.value.text}: whether it carries the IPVS port-reuse fix (5.9, f0a5e4d7a594) is unknown.`),
+      note('If it does:  sysctl -w net.ipv4.vs.conn_reuse_mode=1'),
+      note('If not, mode 1 drops the first SYN of reused ports (1 s delays): upgrade the kernel instead.'),
     ],
   };
 }

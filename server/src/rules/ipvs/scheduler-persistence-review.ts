@@ -1,5 +1,6 @@
 import { IPVS_SCHEDULERS, type IpvsRealServer } from '../../formats/ipvsadm';
 import { defineRule, type Fix } from '../rule';
+import { guarded, note, reviewFix, run } from '../shared/commands';
 import { cliService, describeService, displayAddress } from './shared';
 
 /** Uneven means: the busiest real server holds more than this many times the mean ActiveConn ... */
@@ -50,22 +51,20 @@ export default defineRule({
       }
       const fixes: Fix[] = [];
       const vs = cliService(svc);
-      if (vs) {
-        fixes.push({
-          kind: 'command',
-          title: `Switch ${name} to least-connection scheduling`,
-          script: [
-            '# kube-proxy (IPVS mode) owns its virtual services and resets the scheduler on its next sync. Change it for every Service in',
-            '# the KubeProxyConfiguration instead:  ipvs: {scheduler: "lc"}  then restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy).',
-            '# For a virtual service you manage yourself (ip_vs_lc must be loadable):',
-            `ipvsadm -E ${vs} -s lc`,
-            '',
-          ].join('\n'),
-        });
-      }
+      const g =
+        vs &&
+        guarded(vs.checks, () =>
+          reviewFix(`Switch ${name} to least-connection scheduling`, 'it changes how every new connection of this virtual service is balanced, and kube-proxy resets it on its next sync', [
+            note('kube-proxy (IPVS mode) owns its virtual services and resets the scheduler on its next sync. Change it for every Service in'),
+            note('the KubeProxyConfiguration instead:  ipvs: {scheduler: "lc"}  then restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy).'),
+            note('For a virtual service you manage yourself (ip_vs_lc must be loadable):'),
+            run('ipvsadm', '-E', ...vs.args, '-s', 'lc'),
+          ]),
+        );
+      if (g && 'fix' in g) fixes.push(g.fix);
       yield {
         span: sched.span,
-        message: `${head} Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections.`,
+        message: `${head} Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections.${g && 'withheld' in g ? ` ${g.withheld}` : ''}`,
         ...(fixes.length ? { fixes } : {}),
       };
     }

@@ -1,3 +1,4 @@
+import type { Field } from '../../core/shellFields';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { IpvsAddress, IpvsRealServer, IpvsService } from '../../formats/ipvsadm';
@@ -55,16 +56,24 @@ export function cliAddress(a: IpvsAddress): string | undefined {
   return undefined;
 }
 
-/** `-t 10.96.0.1:443` / `-u ...` / `--sctp-service ...` / `-f 100`: how ipvsadm names the virtual service. */
-export function cliService(svc: IpvsService): string | undefined {
+/** The ipvsadm option naming a virtual service of each protocol. */
+const SERVICE_OPTION: Readonly<Record<string, string>> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service' };
+
+/**
+ * `-t 10.96.0.1:443` / `-u ...` / `--sctp-service ...` / `-f 100`: how ipvsadm names the virtual
+ * service, as arguments, with the dump values in them for field checks (`hostPort`).
+ */
+export function cliService(svc: IpvsService): { readonly args: string[]; readonly checks: [Field, string][] } | undefined {
   const proto = String(svc.protocol.value).toUpperCase();
-  if (proto === 'FWM') return svc.fwmark ? `-f ${svc.fwmark.value}${svc.family === 'ipv6' ? ' -6' : ''}` : undefined;
+  if (proto === 'FWM') {
+    const mark = svc.fwmark?.value;
+    if (mark === undefined || !Number.isSafeInteger(mark) || mark < 0) return undefined;
+    return { args: ['-f', String(mark), ...(svc.family === 'ipv6' ? ['-6'] : [])], checks: [] };
+  }
   const addr = svc.address && cliAddress(svc.address);
-  if (!addr) return undefined;
-  if (proto === 'TCP') return `-t ${addr}`;
-  if (proto === 'UDP') return `-u ${addr}`;
-  if (proto === 'SCTP') return `--sctp-service ${addr}`;
-  return undefined;
+  const option = SERVICE_OPTION[proto];
+  if (!addr || !option) return undefined;
+  return { args: [option, addr], checks: [['hostPort', addr]] };
 }
 
 /** The host part for a `grep -F` in an investigation comment. */

@@ -4,6 +4,7 @@ import type { ParsedDocument } from '../../node/document';
 import { describeFact } from '../../node/facts';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
+import { note, run, safeFix, write } from '../shared/commands';
 import { nodeSysctl } from './shared';
 import { keepaliveBelow } from '../shared/keepalive';
 
@@ -92,21 +93,22 @@ export default defineRule({
     ].join(' ');
     const newKeepalive = keepaliveBelow(timeout);
     const newTimeout = Math.ceil((keepalive + 1) / 60) * 60;
-    const script = [
-      `# Option 1 (preferred): start keepalive probes before IPVS forgets an idle connection (${timeout} s) on the host;`,
-      '# pods have their own value: set net.ipv4.tcp_keepalive_time in the pod securityContext.sysctls (a safe sysctl since Kubernetes 1.29) or in the application.',
-      `sysctl -w net.ipv4.tcp_keepalive_time=${newKeepalive}`,
-      `printf 'net.ipv4.tcp_keepalive_time = ${newKeepalive}\\n' > /etc/sysctl.d/90-tcp-keepalive.conf`,
-      '# Option 2: raise the IPVS TCP idle timeout above the keepalive time instead (0 keeps tcpfin/udp as they are). This is runtime only:',
-      `# with kube-proxy 1.18+ set ipvs.tcpTimeout: ${newTimeout}s in its configuration so it survives restarts.`,
-      `#   ipvsadm --set ${newTimeout} 0 0`,
-    ].join('\n');
+    const steps = [
+      note(`Option 1 (preferred): start keepalive probes before IPVS forgets an idle connection (${timeout} s) on the host;`),
+      note('pods have their own value: set net.ipv4.tcp_keepalive_time in the pod securityContext.sysctls (a safe sysctl since Kubernetes 1.29) or in the application.'),
+      run('sysctl', '-w', `net.ipv4.tcp_keepalive_time=${newKeepalive}`),
+      write('/etc/sysctl.d/90-tcp-keepalive.conf', `net.ipv4.tcp_keepalive_time = ${newKeepalive}`),
+      note('Option 2: raise the IPVS TCP idle timeout above the keepalive time instead (0 keeps tcpfin/udp as they are). This is runtime only:'),
+      note(`with kube-proxy 1.18+ set ipvs.tcpTimeout: ${newTimeout}s in its configuration so it survives restarts.`),
+      note(`  ipvsadm --set ${newTimeout} 0 0`),
+    ];
     yield {
       span,
       message,
       ...(severity ? { severity } : {}),
       ...(related.length ? { related } : {}),
-      fixes: [{ kind: 'command', title: `Lower tcp_keepalive_time to ${newKeepalive} s (below the IPVS tcp timeout of ${timeout} s)`, script: `${script}\n` }],
+      // Earlier keepalive probes change nothing but when idle sockets are probed: safe.
+      fixes: [safeFix(`Lower tcp_keepalive_time to ${newKeepalive} s (below the IPVS tcp timeout of ${timeout} s)`, steps)],
     };
   },
 });

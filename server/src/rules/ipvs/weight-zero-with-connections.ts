@@ -1,6 +1,8 @@
 import type { Severity } from '../../core/severity';
 import type { IpvsRealServer, IpvsService } from '../../formats/ipvsadm';
-import { defineRule, type Finding, type Fix, type Related } from '../rule';
+import type { Step } from '../../core/shell';
+import { defineRule, type CommandFix, type Finding, type Fix, type Related } from '../rule';
+import { guarded, note, reviewFix, run, write } from '../shared/commands';
 import { connReuseAdvice } from './connReuse';
 import { ipvsObservations } from './observations';
 import { cliAddress, cliService, count, describeService, displayAddress, hostOf, nodeSysctl, realServerKey, wholeLine } from './shared';
@@ -102,7 +104,9 @@ export default defineRule({
             safe: false,
           });
         } else {
-          fixes.push({ kind: 'command', title: `Remove draining real server ${rsName} from ${name} now`, script: script(svc, rs, nodest?.entry.number, reuseZero && active > 0, advice) });
+          const g = removeFix(`Remove draining real server ${rsName} from ${name} now`, svc, rs, nodest?.entry.number, reuseZero && active > 0, advice);
+          if ('fix' in g) fixes.push(g.fix);
+          else parts.push(g.withheld);
         }
         const finding: Finding = {
           span: rs.address.span,
@@ -117,24 +121,36 @@ export default defineRule({
   },
 });
 
-function script(svc: IpvsService, rs: IpvsRealServer, expireNodest: number | undefined, reuseZero: boolean, advice: ReturnType<typeof connReuseAdvice> | undefined): string {
-  const lines = [
-    `# Check that the pod behind ${displayAddress(rs.address)} is terminating or gone (run where kubectl works):`,
-    `#   kubectl get endpointslices -A -o wide | grep -F '${hostOf(rs.address)}'`,
-    '# Caution: removing it cuts its remaining connections (clients see resets or timeouts); kube-proxy re-adds it on its next sync if the endpoint is still ready.',
-  ];
+/** Removing a real server cuts its connections, and the dump is a snapshot of a list kube-proxy rewrites. */
+const REMOVE_REVIEW = 'removing a real server cuts its remaining connections, and the dump is a snapshot: check that the pod is terminating or gone and that the entry is still listed (ipvsadm -Ln)';
+
+function removeFix(
+  title: string,
+  svc: IpvsService,
+  rs: IpvsRealServer,
+  expireNodest: number | undefined,
+  reuseZero: boolean,
+  advice: ReturnType<typeof connReuseAdvice> | undefined,
+): { readonly fix: CommandFix } | { readonly withheld: string } {
   const vs = cliService(svc);
   const r = cliAddress(rs.address);
-  if (vs && r) lines.push(`ipvsadm -d ${vs} -r ${r}`);
-  else lines.push(`# This dump does not show the numeric address; find it with ipvsadm -Ln, then: ipvsadm -d -t VIP:PORT -r RIP:PORT`);
-  if (expireNodest !== 1) {
-    lines.push(
-      '# Expire connections to removed real servers on their next packet instead of letting them hang (kube-proxy sets this in IPVS mode):',
-      ...(reuseZero ? ['# (ipvs-sysctl.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below)'] : []),
-      'sysctl -w net.ipv4.vs.expire_nodest_conn=1',
-      "printf 'net.ipv4.vs.expire_nodest_conn = 1\\n' > /etc/sysctl.d/90-ipvs-expire-nodest-conn.conf",
-    );
-  }
-  if (advice) lines.push(...advice.script);
-  return `${lines.join('\n')}\n`;
+  return guarded([...(vs?.checks ?? []), ...(r !== undefined ? [['hostPort', r] as const] : [])], () => {
+    const steps: Step[] = [
+      note(`Check that the pod behind ${displayAddress(rs.address)} is terminating or gone (run where kubectl works):`),
+      note(`  kubectl get endpointslices -A -o wide | grep -F '${hostOf(rs.address)}'`),
+      note('Caution: removing it cuts its remaining connections (clients see resets or timeouts); kube-proxy re-adds it on its next sync if the endpoint is still ready.'),
+    ];
+    if (vs && r) steps.push(run('ipvsadm', '-d', ...vs.args, '-r', r));
+    else steps.push(note('This dump does not show the numeric address; find it with ipvsadm -Ln, then: ipvsadm -d -t VIP:PORT -r RIP:PORT'));
+    if (expireNodest !== 1) {
+      steps.push(
+        note('Expire connections to removed real servers on their next packet instead of letting them hang (kube-proxy sets this in IPVS mode):'),
+        ...(reuseZero ? [note('(ipvs-sysctl.rst: conn_reuse_mode = 0 "will effectively disable expire_nodest_conn"; see the conn_reuse_mode advice below)')] : []),
+        run('sysctl', '-w', 'net.ipv4.vs.expire_nodest_conn=1'),
+        write('/etc/sysctl.d/90-ipvs-expire-nodest-conn.conf', 'net.ipv4.vs.expire_nodest_conn = 1'),
+      );
+    }
+    if (advice) steps.push(...advice.steps);
+    return reviewFix(title, REMOVE_REVIEW, steps);
+  });
 }

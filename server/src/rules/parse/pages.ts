@@ -24,6 +24,8 @@ const MAN_IPT_RESTORE = 'iptables-restore(8): https://man7.org/linux/man-pages/m
 const MAN_IPVSADM = 'ipvsadm(8): https://man7.org/linux/man-pages/man8/ipvsadm.8.html';
 const MAN_CONNTRACK = 'conntrack(8): https://manpages.debian.org/bookworm/conntrack/conntrack.8.en.html';
 const MAN_SYSCTL = 'sysctl.d(5): https://man7.org/linux/man-pages/man5/sysctl.d.5.html';
+const MAN_NFT = 'nft(8): https://www.netfilter.org/projects/nftables/manpage.html';
+const MAN_LIBNFT_JSON = 'libnftables-json(5): https://manpages.debian.org/bookworm/libnftables1/libnftables-json.5.en.html';
 const MAN_ETHTOOL = 'ethtool(8): https://man7.org/linux/man-pages/man8/ethtool.8.html';
 const YAML_SPEC = 'YAML 1.2 / 1.1 as read by sigs.k8s.io/yaml: https://yaml.org/spec/1.2.2/';
 const LIMIT_WHY =
@@ -368,6 +370,45 @@ export const PARSE_PAGES: readonly ParseRulePage[] = [
     fix: 'Fix the YAML at the reported place.',
     ignore: 'Never for files you apply.',
     references: [YAML_SPEC],
+  },
+  {
+    id: 'parse/nftables-json',
+    title: '`nft -j` output that is not the JSON nft prints',
+    severity: 'error',
+    reads: 'nftables',
+    summary: 'The document starts like `nft -j list ruleset` output but is not valid JSON, has no `nftables` array, nests deeper than nft ever does (64 levels), or holds an object without a known family and table. Nothing, or only part, of the ruleset was read.',
+    why: 'The JSON form (libnftables-json(5)) is one object `{"nftables": [ {"metainfo": …}, {"table": …}, {"chain": …}, {"rule": …}, … ]}`. A paste cut in the middle, or JSON from another tool, cannot be mapped to tables and chains, so no rule can look at it; the reader says so at the place it stopped instead of reporting nothing.',
+    fires: '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"table": {"family": "ip", "name": "kube-proxy"',
+    passes: '{"nftables": [{"metainfo": {"version": "1.0.6", "json_schema_version": 1}}, {"table": {"family": "ip", "name": "kube-proxy", "handle": 7}}]}',
+    fix: 'Re-capture with `nft -j list ruleset > ruleset.json`, or use the text form `nft -a list ruleset`, which reads better in an editor.',
+    ignore: 'JSON that is not an nft ruleset but was detected as one: rename the file so its name says what it is.',
+    references: [MAN_LIBNFT_JSON, MAN_NFT],
+  },
+  {
+    id: 'parse/nftables-syntax',
+    title: 'nftables text that nft would not read',
+    severity: 'error',
+    reads: 'nftables',
+    summary: 'A line of an `nft list ruleset` listing or an `nft -f` script is not nft syntax: a word at the top level that starts no command, a table, chain or set without a name, a base chain without `type … hook … priority …`, a string without its closing quote, a `}` without a block. Expressions this reader does not know are kept as they are and are not reported: a newer nft keeps working.',
+    why: '`nft -f` reads a file as one transaction and refuses all of it at the first syntax error, so a script with such a line does not load; in a listing it usually means the paste was edited or mixed with other output. kube-netlint reads the structure nft reads (checked against `nft -c -f` on the test fixtures and on thousands of mutations of them) so the tables, chains and maps it checks are what the kernel holds.',
+    fires: 'table ip kube-proxy {\n\tchain {\n\t}\n}',
+    passes: 'any listing `nft list ruleset` printed, and any file `nft -c -f` accepts',
+    fix: 'Re-capture with `nft -a list ruleset > ruleset.nft` rather than copying from a terminal; in a script, the message says what was expected.',
+    ignore: 'Fragments pasted on purpose (one chain from an issue): `# kube-netlint-disable parse/nftables-syntax` at the top.',
+    references: [MAN_NFT, 'nftables source, src/parser_bison.y: https://git.netfilter.org/nftables/'],
+  },
+  {
+    id: 'parse/nftables-truncated',
+    title: 'nftables block that is never closed',
+    severity: 'warning',
+    reads: 'nftables',
+    summary: 'A `table … {`, `chain … {` or `set … {` block has no closing `}` before the end of the file: the paste was cut. Everything up to the cut was read; what came after it on the node is not in the file.',
+    why: 'Rules that say something is missing (a chain, a map element, a Service) would otherwise report the cut-off part as absent from the node.',
+    fires: 'table ip kube-proxy {\n\tchain services {\n\t\tip daddr . meta l4proto . th dport vmap @service-ips',
+    passes: 'table ip kube-proxy {\n\tchain services {\n\t}\n}',
+    fix: 'Capture to a file (`nft -a list ruleset > ruleset.nft`) instead of copying from a scrolled terminal.',
+    ignore: 'Excerpts shared on purpose.',
+    references: [MAN_NFT],
   },
   {
     id: 'parse/sysctl-duplicate-key',

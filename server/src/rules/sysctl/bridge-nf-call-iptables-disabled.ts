@@ -2,7 +2,8 @@ import type { Severity } from '../../core/severity';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { SysctlEntry } from '../../formats/sysctl';
 import { defineRule, type Fix, type Finding } from '../rule';
-import { documentRole, ipv6Pods, isFullDump, numberOf, setValueFixes, type SysctlDoc } from './shared';
+import { run, write } from '../shared/commands';
+import { commandFix, documentRole, ipv6Pods, isFullDump, numberOf, setValueFixes, type SysctlDoc } from './shared';
 
 const V4 = 'net.bridge.bridge-nf-call-iptables';
 const V6 = 'net.bridge.bridge-nf-call-ip6tables';
@@ -104,18 +105,13 @@ export default defineRule({
           message: `${key} is missing from this complete \`sysctl -a\` (it would be listed here): the br_netfilter module is not loaded, so ${why} ${context} kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".`,
           ...(severity ? { severity } : {}),
           fixes: [
-            {
-              kind: 'command',
-              title: 'Load br_netfilter and enable bridge-nf-call-iptables',
-              script: [
-                '# br_netfilter is not loaded: traffic bridged between pods skips iptables (Service NAT replies are lost).',
-                'modprobe br_netfilter',
-                "printf 'br_netfilter\\n' > /etc/modules-load.d/br_netfilter.conf",
-                ...keys.map((k) => `sysctl -w ${k}=1`),
-                '# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):',
-                `printf '${keys.map((k) => `${k} = 1`).join('\\n')}\\n' > /etc/sysctl.d/90-kubernetes-bridge-nf-call.conf`,
-              ].join('\n'),
-            },
+            commandFix(
+              'Load br_netfilter and enable bridge-nf-call-iptables',
+              ['br_netfilter is not loaded: traffic bridged between pods skips iptables (Service NAT replies are lost).'],
+              keys.map((k) => ({ key: k, value: '1' })),
+              '90-kubernetes-bridge-nf-call.conf',
+              { before: [run('modprobe', 'br_netfilter'), write('/etc/modules-load.d/br_netfilter.conf', 'br_netfilter')] },
+            ),
           ],
         };
       }

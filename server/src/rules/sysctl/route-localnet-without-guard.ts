@@ -1,12 +1,13 @@
 import type { ParsedDocument } from '../../node/document';
 import { matchOption, targetName } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
+import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { documentRole, ipvsUsage, numberOf, replaceValueFix, severityFor } from './shared';
 
 const KEY = 'net.ipv4.conf.all.route_localnet';
 const LOCALNET = /^127\.0\.0\.0\/(?:8|255\.0\.0\.0)$/;
-const GUARD = 'iptables -I INPUT -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP';
+const GUARD = run('iptables', '-I', 'INPUT', '-d', '127.0.0.0/8', '!', '-s', '127.0.0.0/8', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'DROP');
 
 /**
  * The CVE-2020-8558 guard: `! -s 127.0.0.0/8 -d 127.0.0.0/8 ... ! --ctstate RELATED,ESTABLISHED,DNAT
@@ -80,17 +81,15 @@ export default defineRule({
     if (file) {
       fixes.push(replaceValueFix(e, '0', `Set ${KEY} = 0 (localhost NodePorts stop working; set kube-proxy iptables.localhostNodePorts: false)`, false));
     } else {
-      fixes.push({
-        kind: 'command',
-        title: 'Add the CVE-2020-8558 localnet guard rule',
-        script: [
-          '# Drop traffic to 127.0.0.0/8 that does not come from the node itself (CVE-2020-8558 guard):',
+      fixes.push(
+        reviewFix('Add the CVE-2020-8558 localnet guard rule', 'it adds a DROP rule to INPUT; check first that the guard is not already there (iptables -S INPUT) and that nothing on the node relies on 127.0.0.0/8 traffic from outside', [
+          note('Drop traffic to 127.0.0.0/8 that does not come from the node itself (CVE-2020-8558 guard):'),
           GUARD,
-          '# Lasting fix: kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later add this rule to KUBE-FIREWALL themselves.',
-          '# Or, without NodePorts on localhost: kube-proxy iptables.localhostNodePorts: false (1.26 and later), then',
-          `#   sysctl -w ${KEY}=0`,
-        ].join('\n'),
-      });
+          note('Lasting fix: kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later add this rule to KUBE-FIREWALL themselves.'),
+          note('Or, without NodePorts on localhost: kube-proxy iptables.localhostNodePorts: false (1.26 and later), then'),
+          note(`  sysctl -w ${KEY}=0`),
+        ]),
+      );
     }
     const severity = severityFor('warning', guard.state === 'unknown');
     yield {

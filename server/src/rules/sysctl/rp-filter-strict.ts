@@ -1,6 +1,8 @@
 import type { NodeSnapshot } from '../../node/snapshot';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
+import { refusal } from '../../core/shellFields';
 import { defineRule, type Finding, type Fix } from '../rule';
+import { fixOrWithheld, guarded, note, run, safeFix, write } from '../shared/commands';
 import { commandFix, documentRole, insertLinesFix, plural, replaceValueFix, shortList, type SysctlDoc } from './shared';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
@@ -9,6 +11,10 @@ const IFACE = /^net\.ipv4\.conf\.([^.]+)\.rp_filter$/;
 /** Physical uplinks (and bonds/teams of them); veths, bridges, tunnels and CNI devices are not. */
 const UPLINK = /^(?:eth\d|en[ospx]|em\d|bond|team|wl|ib\d|p\d+p\d)/;
 const NAMES = ['off', 'strict', 'loose'];
+/** Why turning reverse-path filtering down waits for review. */
+const RELAX = 'it relaxes reverse-path filtering (anti-spoofing) for the whole node: confirm the routing needs it first';
+/** lxc devices set one by one in a command fix; the drop-in's glob covers the rest and new ones. */
+const MAX_LXC_COMMANDS = 64;
 
 type Cni = { readonly kind: 'calico' | 'cilium'; readonly evidence: string } | undefined;
 
@@ -86,7 +92,7 @@ export default defineRule({
           span: all.span,
           severity: 'error',
           message: `${ALL} = 2 (loose) on a Calico node (${context.evidence}): Felix refuses to start ("requires rp_filter 0 or 1") unless its IgnoreLooseRPF option is set, so pod networking on this node stops. systemd 240 and later ship net.ipv4.conf.all.rp_filter = 2 in 50-default.conf, so a distribution upgrade can bring this in.`,
-          fixes: file ? [replaceValueFix(all, '1', title, false)] : [commandFix(title, ['Calico Felix does not start with loose reverse-path filtering on conf/all (or set Felix IgnoreLooseRPF: true instead).'], [{ key: ALL, value: '1' }], '90-calico-rp-filter.conf')],
+          fixes: file ? [replaceValueFix(all, '1', title, false)] : [commandFix(title, ['Calico Felix does not start with loose reverse-path filtering on conf/all (or set Felix IgnoreLooseRPF: true instead).'], [{ key: ALL, value: '1' }], '90-calico-rp-filter.conf', { safe: false, review: 'strict mode drops replies on asymmetric routes; Felix IgnoreLooseRPF: true is the alternative' })],
         };
       }
       return;
@@ -111,7 +117,7 @@ export default defineRule({
         span: all.span,
         severity: 'info',
         message: `${ALL} = 1 (strict) applies to every interface. ${base}`,
-        fixes: [commandFix(`Set ${ALL} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: ALL, value: '2' }], '90-rp-filter.conf')],
+        fixes: [commandFix(`Set ${ALL} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: ALL, value: '2' }], '90-rp-filter.conf', { safe: false, review: RELAX })],
       };
       return;
     }
@@ -119,8 +125,12 @@ export default defineRule({
       yield {
         span: i.entry.span,
         severity: 'info',
-        message: `${i.entry.key} = 1 (strict). ${base}`,
-        fixes: [commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], `90-rp-filter-${i.name.replace(/[^\w.-]/g, '_')}.conf`)],
+        ...fixOrWithheld(
+          guarded([['sysctlKey', i.entry.key], ['interface', i.name.replace(/\//g, '.')]], () =>
+            commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], `90-rp-filter-${i.name.replace(/[^\w.-]/g, '_')}.conf`, { safe: false, review: RELAX }),
+          ),
+          `${i.entry.key} = 1 (strict). ${base}`,
+        ),
       };
     }
   },
@@ -138,7 +148,7 @@ function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, ev
       message: `${ALL} = ${mode(allValue)} applies to every interface, including Cilium's lxc* devices (the kernel uses max(conf/all, conf/<interface>)). ${why}`,
       fixes: file
         ? [replaceValueFix(all, '0', title, false)]
-        : [commandFix(title, ['conf/all overrides a per-device 0; Cilium needs reverse-path filtering off on its lxc* devices.'], [{ key: ALL, value: '0' }], '99-override_cilium_rp_filter.conf')],
+        : [commandFix(title, ['conf/all overrides a per-device 0; Cilium needs reverse-path filtering off on its lxc* devices.'], [{ key: ALL, value: '0' }], '99-override_cilium_rp_filter.conf', { safe: false, review: RELAX })],
     };
     return;
   }
@@ -157,20 +167,21 @@ function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, ev
   const lxc = interfaces(doc).filter((i) => i.name.startsWith('lxc') && i.entry.number !== 0);
   const first = lxc[0];
   if (!first) return;
+  // Device names come from the dump: only keys and names that can be real reach a command.
+  const usable = lxc.filter((i) => refusal('sysctlKey', i.entry.key) === undefined && refusal('interface', i.name.replace(/\//g, '.')) === undefined);
+  const lxcNow = usable.slice(0, MAX_LXC_COMMANDS);
+  const lxcSkipped = lxc.length - lxcNow.length;
   yield {
     span: first.entry.span,
     message: `${plural(lxc.length, 'Cilium device')} (${shortList(lxc.map((i) => i.name))}) filter reverse paths (${first.entry.key} = ${mode(first.entry.number)}). ${why}`,
     fixes: [
-      {
-        kind: 'command',
-        title: 'Turn rp_filter off on the lxc* devices',
-        script: [
-          '# Cilium needs reverse-path filtering off on its lxc* devices.',
-          'for f in /proc/sys/net/ipv4/conf/lxc*/rp_filter; do echo 0 > "$f"; done',
-          '# Persist it for new devices (systemd-sysctl applies globs to interfaces as they appear):',
-          `printf '${override}\\n' > /etc/sysctl.d/99-override_cilium_rp_filter.conf`,
-        ].join('\n'),
-      },
+      safeFix('Turn rp_filter off on the lxc* devices', [
+        note('Cilium needs reverse-path filtering off on its lxc* devices.'),
+        ...lxcNow.map((i) => run('sysctl', '-w', `${i.entry.key}=0`)),
+        ...(lxcSkipped > 0 ? [note(`(${lxcSkipped} more lxc devices: the drop-in below covers them at the next sysctl --system.)`)] : []),
+        note('Persist it for new devices (systemd-sysctl applies globs to interfaces as they appear):'),
+        write('/etc/sysctl.d/99-override_cilium_rp_filter.conf', override),
+      ]),
     ],
   };
 }

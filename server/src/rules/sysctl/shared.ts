@@ -4,7 +4,9 @@ import { describeFact, type Fact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, kubeProxyConfigs, flannelConfigs } from '../../formats/k8s';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
+import type { Step } from '../../core/shell';
 import type { CommandFix, EditFix, Fix, Related } from '../rule';
+import { note, reviewFix, run, safeFix, write } from '../shared/commands';
 
 /**
  * Helpers shared by the sysctl rules: what kind of sysctl document this is (a file users
@@ -124,33 +126,29 @@ export interface Setting {
   readonly value: string;
 }
 
-const SHELL_SAFE = /^[\w.,:/@%+=-]+$/;
-
-function shellWord(s: string): string {
-  return SHELL_SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+/** Why a sysctl change is left for review when the finding calls it a trade-off. */
+export const SYSCTL_TRADE_OFF = 'this setting is a trade-off (see the finding): decide for this node before running it';
 
 /**
  * The command fix for an observation: `sysctl -w` for the running kernel, then the same settings
  * written to `/etc/sysctl.d/<dropIn>` so a reboot or `sysctl --system` keeps them. `why` is one
- * or more comment lines (without `#`); `before` lines run first (e.g. `modprobe`), `after` lines
- * go last (further steps or notes).
+ * or more comment lines; `before` steps run first (e.g. `modprobe`), `after` steps go last
+ * (further steps or notes). Keys from a dump must have passed the `sysctlKey` field check.
  */
 export function commandFix(
   title: string,
   why: readonly string[],
   settings: readonly Setting[],
   dropIn: string,
-  o: { readonly before?: readonly string[]; readonly after?: readonly string[] } = {},
+  o: { readonly before?: readonly Step[]; readonly after?: readonly Step[]; readonly safe?: boolean; readonly review?: string } = {},
 ): CommandFix {
-  const lines = why.map((w) => `# ${w}`);
-  lines.push(...(o.before ?? []));
-  for (const s of settings) lines.push(`sysctl -w ${shellWord(`${s.key}=${s.value}`)}`);
-  lines.push('# Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):');
-  const body = settings.map((s) => `${s.key} = ${s.value}`.replace(/\\/g, '\\\\').replace(/%/g, '%%').replace(/'/g, `'\\''`)).join('\\n');
-  lines.push(`printf '${body}\\n' > /etc/sysctl.d/${dropIn}`);
-  lines.push(...(o.after ?? []));
-  return { kind: 'command', title, script: lines.join('\n') };
+  const steps: Step[] = why.map(note);
+  steps.push(...(o.before ?? []));
+  for (const s of settings) steps.push(run('sysctl', '-w', `${s.key}=${s.value}`));
+  steps.push(note('Persist it (applied at boot and by `sysctl --system`; a file read later, such as /etc/sysctl.conf, must not set it back):'));
+  steps.push(write(`/etc/sysctl.d/${dropIn}`, ...settings.map((s) => `${s.key} = ${s.value}`)));
+  steps.push(...(o.after ?? []));
+  return o.safe === false ? reviewFix(title, o.review ?? SYSCTL_TRADE_OFF, steps) : safeFix(title, steps);
 }
 
 /** Replaces the value of `entry` in a file (the key, separator, comments and line ends stay byte for byte). */
@@ -199,10 +197,10 @@ export function setValueFixes(
   doc: SysctlDoc,
   entry: SysctlEntry,
   value: string,
-  o: { readonly title: string; readonly why: readonly string[]; readonly dropIn: string; readonly safe: boolean; readonly before?: readonly string[]; readonly after?: readonly string[] },
+  o: { readonly title: string; readonly why: readonly string[]; readonly dropIn: string; readonly safe: boolean; readonly before?: readonly Step[]; readonly after?: readonly Step[] },
 ): Fix[] {
   if (documentRole(doc) === 'file') return [replaceValueFix(entry, value, o.title, o.safe)];
-  return [commandFix(o.title, o.why, [{ key: entry.key, value }], o.dropIn, { ...(o.before ? { before: o.before } : {}), ...(o.after ? { after: o.after } : {}) })];
+  return [commandFix(o.title, o.why, [{ key: entry.key, value }], o.dropIn, { ...(o.before ? { before: o.before } : {}), ...(o.after ? { after: o.after } : {}), safe: o.safe })];
 }
 
 // ------------------------------------------------------------------------------------------

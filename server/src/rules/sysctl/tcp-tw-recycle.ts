@@ -1,12 +1,15 @@
 import { versionAtLeast } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { effective } from '../../formats/sysctl';
+import type { Step } from '../../core/shell';
 import { defineRule, type Fix } from '../rule';
+import { note as comment, pipeline, run, safeFix } from '../shared/commands';
 import { documentRole, factRelated, TELL_KERNEL } from './shared';
 
 const KEY = 'net.ipv4.tcp_tw_recycle';
 const REMOVED_IN = [4, 12];
-const FIND = `grep -rn 'tcp_tw_recycle' /etc/sysctl.conf /etc/sysctl.d/ /run/sysctl.d/ /usr/lib/sysctl.d/ 2>/dev/null || true`;
+/** Prints the files (and lines) that still set the key; nothing found is not a failure. */
+export const FIND: Step = pipeline(['grep', '-rn', 'tcp_tw_recycle', '/etc/sysctl.conf', '/etc/sysctl.d/', '/run/sysctl.d/', '/usr/lib/sysctl.d/'], [], { quiet: true, mayFail: true });
 
 /** The whole line containing `offset`, with its line break (or the one before it on the last line). */
 function wholeLine(text: string, offset: number): { start: number; end: number } {
@@ -49,7 +52,7 @@ export default defineRule({
         span: note.keySpan ?? note.span,
         severity: 'hint',
         message: `A sysctl file still sets ${KEY}, which this kernel no longer has (removed in Linux 4.12), so applying it prints this error. Delete the line from that file; for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1 instead.`,
-        fixes: [{ kind: 'command', title: 'Find the file that still sets tcp_tw_recycle', script: ['# Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):', FIND].join('\n') }],
+        fixes: [safeFix('Find the file that still sets tcp_tw_recycle', [comment('Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):'), FIND])],
       };
     }
 
@@ -76,11 +79,7 @@ export default defineRule({
         span: e.span,
         message: `${KEY} = ${e.value.value} on a kernel that still honours it (before 4.12): ${WHY}`,
         fixes: [
-          {
-            kind: 'command',
-            title: `Turn ${KEY} off`,
-            script: [`# ${WHY}`, `sysctl -w ${KEY}=0`, '# And delete the line that sets it from the file this prints, so a reboot does not turn it on again:', FIND].join('\n'),
-          },
+          safeFix(`Turn ${KEY} off`, [comment(WHY), run('sysctl', '-w', `${KEY}=0`), comment('And delete the line that sets it from the file this prints, so a reboot does not turn it on again:'), FIND]),
         ],
       };
       return;

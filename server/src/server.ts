@@ -3,12 +3,11 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
 import type { ParsedDocument } from './node/document';
@@ -20,16 +19,73 @@ import { toDiagnostic } from './lsp/convert';
 import { definition, documentSymbols, foldingRanges, inlayHints, references } from './lsp/features';
 import { hover } from './lsp/hover';
 import { NodeWorkspace } from './lsp/nodeWorkspace';
+import { OpenDocuments } from './lsp/openDocuments';
 import { Scheduler } from './lsp/scheduler';
+import { createTransport, transportLog } from './lsp/transport';
 
 /**
  * The language server: LSP plumbing only. Parsing, rules and facts live in the engine; this file
  * wires documents, settings and requests to it. Runs over IPC (VS Code) or `--stdio` (any client).
  */
-const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const transport = createTransport(process.argv.slice(2));
+const connection: Connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
+transportLog.sink = (line) => connection.console.warn(line);
+if (transport.stdio) routeConsoleToClient();
+let shutdownReceived = false;
+if (transport.stdio) {
+  // What vscode-languageserver does for a stdin it owns: the client went away.
+  const ended = (): never => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', ended);
+  process.stdin.on('close', ended);
+}
+
+/** With --stdio, stdout is the protocol: a stray console.log would corrupt it. */
+function routeConsoleToClient(): void {
+  const text = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ');
+  console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(text(args));
+  console.warn = (...args: unknown[]) => connection.console.warn(text(args));
+  console.error = (...args: unknown[]) => connection.console.error(text(args));
+}
+
+/** Work counters a test can read (`kube-netlint/stats`, only with KUBE_NETLINT_STATS=1). */
+const stats = { parses: 0, lintsStarted: 0, lintsCompleted: 0 };
+
+const documents = new OpenDocuments({
+  opened: (uri) => schedule(uri, 0),
+  changed: (uri) => {
+    schedule(uri);
+    // The other open files of the same node read this one for evidence: re-lint them too.
+    const node = workspace.nodeOf(uri);
+    for (const other of documents.uris()) if (other !== uri && node !== undefined && workspace.nodeOf(other) === node) schedule(other, 400);
+  },
+  closed: (uri) => {
+    scheduler.cancel(uri);
+    lastLint.delete(uri);
+    workspace.forget(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  },
+});
 const workspace = new NodeWorkspace((uri) => documents.get(uri));
-const scheduler = new Scheduler(200);
+const scheduler = new Scheduler(200, (uri, e) => connection.console.error(`validation of ${uri} failed: ${errorText(e)}`));
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+/**
+ * Wraps a handler so that nothing it throws escapes: the protocol library would answer a request
+ * with an error anyway, but notifications and their side effects must not end half-done silently.
+ */
+function guard<P, R>(name: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+  return (params) => {
+    try {
+      return handler(params);
+    } catch (e) {
+      connection.console.error(`${name} failed: ${errorText(e)}`);
+      return fallback;
+    }
+  };
+}
 /** Last lint per document: hovers and fix-all read it instead of linting again. */
 const lastLint = new Map<string, { version: number; doc: ParsedDocument; reports: Report[] }>();
 let settings: Settings = DEFAULT_SETTINGS;
@@ -81,7 +137,7 @@ async function refreshSettings(): Promise<void> {
   } catch (e) {
     connection.console.warn(`could not read settings: ${String(e)}`);
   }
-  for (const d of documents.all()) schedule(d, 0);
+  for (const uri of documents.uris()) schedule(uri, 0);
 }
 
 connection.onDidChangeConfiguration((change) => {
@@ -89,26 +145,33 @@ connection.onDidChangeConfiguration((change) => {
   else {
     const s = (change.settings as { kubeNetlint?: unknown } | undefined)?.kubeNetlint;
     if (s !== undefined) settings = readSettings(s);
-    for (const d of documents.all()) schedule(d, 0);
+    for (const uri of documents.uris()) schedule(uri, 0);
   }
 });
 
 /** Bigger documents wait longer after the last keystroke: each lint of a 50 MB dump costs seconds. */
-function debounceFor(doc: TextDocument, delay: number | undefined): number | undefined {
+function debounceFor(uri: string, delay: number | undefined): number | undefined {
   if (delay === 0) return 0;
-  const mb = doc.getText().length / 1e6;
+  const mb = documents.approximateLength(uri) / 1e6;
   return mb < 1 ? delay : Math.max(delay ?? 200, Math.min(5000, Math.round(200 + mb * 50)));
 }
 
-function schedule(doc: TextDocument, delay?: number): void {
+function schedule(uri: string, delay?: number): void {
   scheduler.schedule(
-    doc.uri,
-    (token) => {
-      const current = documents.get(doc.uri);
-      if (current) void validate(current, token);
+    uri,
+    async (token) => {
+      // Every change received until now is applied here, in one go (see OpenDocuments).
+      const current = documents.get(uri);
+      if (current) await validate(current, token);
     },
-    debounceFor(doc, delay),
+    debounceFor(uri, delay),
   );
+}
+
+/** Parses an open document (or returns its cached parse), counting the parses that really ran. */
+function parseOpen(doc: TextDocument): ParsedDocument | undefined {
+  if (!workspace.cachedParse(doc)) stats.parses++;
+  return workspace.parseOpen(doc);
 }
 
 /** How long a lint runs before it lets the server read new messages (and notice a newer edit). */
@@ -116,21 +179,22 @@ const SLICE_MS = 30;
 
 async function validate(doc: TextDocument, token: { readonly cancelled: boolean }): Promise<void> {
   const started = Date.now();
-  const parsed = workspace.parseOpen(doc);
+  const parsed = parseOpen(doc);
   if (!parsed) {
     lastLint.delete(doc.uri);
     void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
     return;
   }
   const version = doc.version;
-  const stale = (): boolean => token.cancelled || documents.get(doc.uri)?.version !== version;
+  const stale = (): boolean => token.cancelled || documents.version(doc.uri) !== version;
   // Yield to the event loop every few milliseconds: edits that arrive meanwhile make this lint
   // stale, and it stops instead of finishing work nobody will see.
   await new Promise((resolve) => setImmediate(resolve));
   if (stale()) return;
   const node = workspace.snapshotFor(parsed, settings.facts);
+  stats.lintsStarted++;
   const steps = lintSteps(parsed, node, settings, {
-    onRuleError: (id, e) => connection.console.error(`rule ${id} failed on ${doc.uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    onRuleError: (id, e) => connection.console.error(`rule ${id} failed on ${doc.uri}: ${errorText(e)}`),
   });
   let sliceStart = Date.now();
   let reports: Report[];
@@ -147,33 +211,22 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
     }
   }
   if (stale()) return;
+  stats.lintsCompleted++;
   lastLint.set(doc.uri, { version, doc: parsed, reports });
   void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: reports.map((r) => toDiagnostic(parsed, r, version)) });
   connection.console.log(`linted ${parsed.path} (${parsed.kind}) in ${Date.now() - started} ms: ${reports.length} findings`);
 }
 
-documents.onDidOpen((e) => schedule(e.document, 0));
-documents.onDidChangeContent((e) => {
-  schedule(e.document);
-  // The other open files of the same node read this one for evidence: re-lint them too.
-  for (const other of workspace.nodeMembers(e.document.uri, documents.all())) schedule(other, 400);
-});
-documents.onDidClose((e) => {
-  scheduler.cancel(e.document.uri);
-  lastLint.delete(e.document.uri);
-  workspace.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-});
-connection.onDidChangeWatchedFiles((params) => {
+connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => {
   // A file on disk changed: the open documents of its node (its folder) may read it for facts.
   // Saving an open document also lands here; its own text has not changed, so it is not re-linted.
   const nodes = new Set(params.changes.map((c) => workspace.nodeOf(c.uri)).filter((n): n is string => n !== undefined));
   const changed = new Set(params.changes.map((c) => c.uri));
-  for (const d of documents.all()) {
-    const node = workspace.nodeOf(d.uri);
-    if (node && nodes.has(node) && !changed.has(d.uri)) schedule(d);
+  for (const uri of documents.uris()) {
+    const node = workspace.nodeOf(uri);
+    if (node && nodes.has(node) && !changed.has(uri)) schedule(uri);
   }
-});
+}));
 
 /**
  * The last lint, if it is of the document's current version. Request handlers never lint: on a
@@ -182,16 +235,25 @@ connection.onDidChangeWatchedFiles((params) => {
  */
 function currentLint(uri: string): { version: number; doc: ParsedDocument; reports: Report[] } | undefined {
   const last = lastLint.get(uri);
-  return last && last.version === documents.get(uri)?.version ? last : undefined;
+  return last && last.version === documents.version(uri) ? last : undefined;
 }
 
-connection.onHover((params) => {
+connection.onHover(guard('hover', null, (params) => {
   // Token hovers need only the parse (cached per version); findings come from the current lint, if any.
-  const doc = parsedOpen(params.textDocument.uri);
-  if (!doc) return null;
-  const reports = currentLint(params.textDocument.uri)?.reports ?? [];
-  return hover(doc, doc.lines.offsetAt(params.position), reports) ?? null;
-});
+  const uri = params.textDocument.uri;
+  const doc = parsedOpen(uri);
+  if (doc) return hover(doc, doc.lines.offsetAt(params.position), currentLint(uri)?.reports ?? []) ?? null;
+  // A large document mid-edit: answer now from the last complete analysis, where the hovered
+  // line reads the same in both versions (so the token and its findings are the same ones).
+  const last = lastLint.get(uri);
+  const current = documents.get(uri);
+  const line = params.position.line;
+  if (!last || !current || line >= last.doc.lines.lineCount) return null;
+  const before = last.doc.text.slice(last.doc.lines.lineStart(line), last.doc.lines.lineEnd(line));
+  const now = current.getText({ start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } });
+  if (before !== now) return null;
+  return hover(last.doc, last.doc.lines.offsetAt(params.position), last.reports) ?? null;
+}));
 
 /** Above this size a request never parses: it answers from a parse the debounced lint already made. */
 const PARSE_ON_REQUEST_LIMIT = 2_000_000;
@@ -204,40 +266,40 @@ const PARSE_ON_REQUEST_LIMIT = 2_000_000;
 function parsedOpen(uri: string): ParsedDocument | undefined {
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  return workspace.cachedParse(doc) ?? (doc.getText().length <= PARSE_ON_REQUEST_LIMIT ? workspace.parseOpen(doc) : undefined);
+  return workspace.cachedParse(doc) ?? (doc.getText().length <= PARSE_ON_REQUEST_LIMIT ? parseOpen(doc) : undefined);
 }
 
-connection.onDocumentSymbol((p) => {
+connection.onDocumentSymbol(guard('documentSymbol', [], (p) => {
   const doc = parsedOpen(p.textDocument.uri);
   return doc ? documentSymbols(doc) : [];
-});
-connection.onFoldingRanges((p) => {
+}));
+connection.onFoldingRanges(guard('foldingRange', [], (p) => {
   const doc = parsedOpen(p.textDocument.uri);
   return doc ? foldingRanges(doc) : [];
-});
-connection.onDefinition((p) => {
+}));
+connection.onDefinition(guard('definition', [], (p) => {
   const doc = parsedOpen(p.textDocument.uri);
   return doc ? definition(doc, doc.lines.offsetAt(p.position)) : [];
-});
-connection.onReferences((p) => {
+}));
+connection.onReferences(guard('references', [], (p) => {
   const doc = parsedOpen(p.textDocument.uri);
   return doc ? references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration) : [];
-});
-connection.languages.inlayHint.on((p) => {
+}));
+connection.languages.inlayHint.on(guard('inlayHint', [], (p) => {
   const doc = parsedOpen(p.textDocument.uri);
   return doc ? inlayHints(doc, p.range) : [];
-});
+}));
 
-connection.onCodeAction((params) => {
+connection.onCodeAction(guard('codeAction', [], (params) => {
   const lint = currentLint(params.textDocument.uri);
   return lint ? codeActions(lint.doc, lint.version, params, lint.reports) : [];
-});
+}));
 
 /** Lints every member of the node of `uri` (open or on disk) and returns their remediation script. */
 function nodeRemediationScript(uri: string): string | undefined {
   // Run on the user's request, so parsing and linting what has not been linted yet is fine here.
   const open = documents.get(uri);
-  const parsed = open && workspace.parseOpen(open);
+  const parsed = open && parseOpen(open);
   if (!parsed) return undefined;
   const lint = currentLint(uri);
   const node = workspace.snapshotFor(parsed, settings.facts);
@@ -267,7 +329,14 @@ connection.onExecuteCommand(async (params) => {
   }
 });
 
-connection.onShutdown(() => scheduler.dispose());
+connection.onShutdown(() => {
+  shutdownReceived = true;
+  scheduler.dispose();
+});
+
+if (process.env.KUBE_NETLINT_STATS === '1') {
+  connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters }));
+}
 
 documents.listen(connection);
 connection.listen();

@@ -18,11 +18,13 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   readonly process: ChildProcess;
   readonly stderr: string[] = [];
+  /** What the server logged through window/logMessage. */
+  readonly logs: string[] = [];
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
-  constructor(args: readonly string[] = ['--stdio']) {
-    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: readonly string[] = ['--stdio'], env: Readonly<Record<string, string>> = {}) {
+    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -33,6 +35,9 @@ export class TestClient {
           w.resolve(p);
         }
       }
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
     });
     this.connection.onRequest('workspace/configuration', () => [{}]);
     this.connection.onRequest('client/registerCapability', () => null);
@@ -57,6 +62,11 @@ export class TestClient {
       const timer = setTimeout(() => reject(new Error('server did not exit')), ms);
       this.process.once('exit', (code) => (clearTimeout(timer), resolve(code)));
     });
+  }
+
+  /** Writes raw bytes to the server's stdin (framing abuse), resolved once flushed. */
+  writeRaw(bytes: string | Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.process.stdin!.write(bytes, (e) => (e ? reject(e) : resolve())));
   }
 
   kill(): void {

@@ -2,18 +2,31 @@
  * Debounces validation per document and lets a newer request cancel an older one: each
  * scheduled run gets a token whose `cancelled` turns true as soon as the same key is scheduled
  * again, and long lints check it between rules.
+ *
+ * Nothing thrown or rejected by a run escapes: a timer callback that throws ends a Node process,
+ * and one bad document must not take the server (and every other document) down. Failures go to
+ * `onError`.
  */
 export class Scheduler {
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; token: { cancelled: boolean } }>();
 
-  constructor(private readonly delayMs: number) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly onError: (key: string, error: unknown) => void = () => undefined,
+  ) {}
 
-  schedule(key: string, run: (token: { readonly cancelled: boolean }) => void, delayMs = this.delayMs): void {
+  schedule(key: string, run: (token: { readonly cancelled: boolean }) => void | Promise<void>, delayMs = this.delayMs): void {
     this.cancel(key);
     const token = { cancelled: false };
     const timer = setTimeout(() => {
       if (this.timers.get(key)?.token === token) this.timers.delete(key);
-      if (!token.cancelled) run(token);
+      if (token.cancelled) return;
+      try {
+        const done = run(token);
+        if (done) done.catch((e: unknown) => this.report(key, e));
+      } catch (e) {
+        this.report(key, e);
+      }
     }, delayMs);
     this.timers.set(key, { timer, token });
   }
@@ -28,5 +41,13 @@ export class Scheduler {
 
   dispose(): void {
     for (const key of [...this.timers.keys()]) this.cancel(key);
+  }
+
+  private report(key: string, error: unknown): void {
+    try {
+      this.onError(key, error);
+    } catch {
+      // The error reporter itself failed (a closed connection): nothing left to tell.
+    }
   }
 }

@@ -16,6 +16,15 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^(?:num\s+)?pkts\s+bytes\s+target\s+prot\s+opt/, 5],
     [/^(?:num\s+)?target\s+prot\s+opt\s+source\s+destination/, 5],
   ],
+  nftables: [
+    [/^table (?:(?:ip|ip6|inet|arp|bridge|netdev) )?[\w.\/-]+ \{(?: # handle \d+)?$/, 5],
+    [/^(?:add|create|insert|replace|delete|destroy|flush) (?:table|chain|rule|set|map|element|ruleset)\b/, 3],
+    [/^flush ruleset$/, 3],
+    [/^\{\s*"nftables"\s*:\s*\[/, 5],
+    [/^# Warning: table \S+ \S+ is managed by iptables-nft/, 3],
+    [/^chain [\w.\/-]+ \{(?: # handle \d+)?$/, 2],
+    [/^type (?:filter|nat|route) hook \w+ (?:device \S+ )?priority \S+/, 3],
+  ],
   ipvsadm: [
     [/^IP Virtual Server version/, 5],
     [/^Prot LocalAddress:Port/, 5],
@@ -60,6 +69,7 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
 /** Fallback when the content says nothing: what users call these files. */
 const FILE_NAMES: readonly (readonly [RegExp, KnownKind])[] = [
   [/ip6?tables|\.rules$|nft-save|xtables/i, 'iptables'],
+  [/^nft|\.nft$|ruleset/i, 'nftables'],
   [/ipvs/i, 'ipvsadm'],
   [/conntrack|nf_conntrack/i, 'conntrack'],
   [/sysctl|uname|osrelease|\.conf$/i, 'sysctl'],

@@ -1,5 +1,6 @@
 import type { DocumentKind } from './kind';
 import { parseIptables, type IptablesModel } from './iptables';
+import { parseNftables, type NftablesModel } from './nftables';
 import { parseIpvsadm, type IpvsadmModel } from './ipvsadm';
 import { parseK8s, type K8sModel } from './k8s';
 import { parseConntrack, type ConntrackModel } from './conntrack';
@@ -10,6 +11,7 @@ import { parseUnknown, type UnknownModel } from './unknown';
 /** The model each kind of document parses into. */
 export interface ModelByKind {
   iptables: IptablesModel;
+  nftables: NftablesModel;
   ipvsadm: IpvsadmModel;
   conntrack: ConntrackModel;
   sysctl: SysctlModel;
@@ -23,6 +25,7 @@ export type Parser<K extends DocumentKind> = (text: string, fileName: string) =>
 /** One reader per kind; every reader is total (any text in, model plus problems out). */
 export const PARSERS: { readonly [K in DocumentKind]: Parser<K> } = {
   iptables: parseIptables,
+  nftables: parseNftables,
   ipvsadm: parseIpvsadm,
   conntrack: parseConntrack,
   sysctl: parseSysctl,

@@ -84,7 +84,7 @@ describe('nftables script form', () => {
 });
 
 describe('nftables statements', () => {
-  const rule = (r: string): NftStatement[] => parseNftables(`table inet t {\n\tchain c {\n\t\t${r}\n\t}\n}\n`).tables[0]!.chains[0]!.rules[0]!.statements;
+  const rule = (r: string): readonly NftStatement[] => parseNftables(`table inet t {\n\tchain c {\n\t\t${r}\n\t}\n}\n`).tables[0]!.chains[0]!.rules[0]!.statements;
   const cases: [string, string[]][] = [
     ['meta mark set meta mark | 0x00004000', ['set']],
     ['meta l4proto tcp dnat to 10.180.0.5:80', ['match', 'nat']],

@@ -498,6 +498,6 @@ function readMatch(r: Reader, toks: readonly Tok[], from: number): NftStatement 
     const right = r.chain(true);
     if (right) return { kind: 'match', span: span(), left, right };
   }
-  if (left.kind === 'value' || left.kind === 'opaque') return { kind: 'other', span: left.span, keyword: { value: left.kind === 'value' ? left.text : '', span: left.span }, tokens: [] };
+  if (left.kind === 'opaque') return { kind: 'other', span: left.span, keyword: { value: '', span: left.span }, tokens: left.tokens };
   return { kind: 'match', span: span(), left };
 }

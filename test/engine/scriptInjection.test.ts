@@ -1,0 +1,154 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { renderSteps, type Step } from '../../server/src/core/shell';
+import { remediationScript } from '../../server/src/engine/remediation';
+import type { CommandFix } from '../../server/src/rules/rule';
+import { lintText } from '../helpers/ruleTester';
+
+/**
+ * Issue 11: values from a dump reach remediation commands and comments. Arbitrary text in every
+ * such field goes through the real engine; the remediation script (and every fix, needs-review
+ * ones included, rendered as "copy command" renders it) runs under bash with PATH holding only
+ * stubs that log their argv. Nothing else may run, no file may appear, and each stub must see
+ * exactly the arguments the typed fix holds.
+ */
+
+const PROGRAMS = ['iptables', 'ip6tables', 'ipvsadm', 'sysctl', 'ethtool', 'conntrack', 'udevadm', 'modprobe', 'kubectl', 'grep', 'tee', 'nft', 'ip'];
+/** A `touch` that really creates its file: the canary the payloads try to reach. */
+const TOUCH = '#!/bin/bash\nfor f in "$@"; do : > "$f"; done\n';
+/** Logs argc, program name, arguments (and stdin for tee), NUL-separated, using builtins only. */
+const STUB = `#!/bin/bash
+data=""
+if [ "\${0##*/}" = tee ]; then IFS= read -r -d '' data || true; fi
+printf '%s\\0' "$#" "\${0##*/}" "$@" "$data" >> "$STUB_LOG"
+`;
+
+let root = '';
+let bin = '';
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'kn-inject-'));
+  bin = join(root, 'bin');
+  mkdirSync(bin);
+  for (const p of PROGRAMS) writeFileSync(join(bin, p), STUB);
+  writeFileSync(join(bin, 'touch'), TOUCH);
+  for (const p of [...PROGRAMS, 'touch']) chmodSync(join(bin, p), 0o755);
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+interface Call {
+  readonly argv: readonly string[];
+  readonly stdin: string;
+}
+
+/** Runs `script` in a fresh empty directory; returns the stub calls and the files that appeared. */
+function runScript(script: string): { calls: Call[]; files: string[]; status: number | null; stderr: string } {
+  const work = mkdtempSync(join(root, 'work-'));
+  const log = join(root, `${work.split('/').pop()}.log`);
+  writeFileSync(log, '');
+  const r = spawnSync('/bin/bash', ['-c', script], { cwd: work, env: { PATH: bin, STUB_LOG: log, HOME: work }, encoding: 'utf8', timeout: 10000 });
+  const raw = readFileSync(log, 'utf8').split('\0');
+  const calls: Call[] = [];
+  for (let i = 0; i + 1 < raw.length; ) {
+    const argc = Number(raw[i]);
+    const argv = raw.slice(i + 1, i + 2 + argc);
+    calls.push({ argv, stdin: raw[i + 2 + argc]! });
+    i += 3 + argc;
+  }
+  const files = readdirSync(work);
+  rmSync(work, { recursive: true, force: true });
+  rmSync(log, { force: true });
+  return { calls, files, status: r.status, stderr: r.stderr };
+}
+
+/** What the stubs must receive for these steps (order-free: pipeline members run concurrently). */
+function intended(steps: readonly Step[]): Call[] {
+  const out: Call[] = [];
+  for (const s of steps) {
+    if (s.kind === 'run') for (const argv of s.pipeline) out.push({ argv, stdin: '' });
+    if (s.kind === 'write') out.push({ argv: ['tee', s.path], stdin: s.lines.map((l) => `${l}\n`).join('') });
+  }
+  return out;
+}
+
+const key = (c: Call): string => JSON.stringify([c.argv, c.argv[0] === 'tee' ? c.stdin : '']);
+const sorted = (cs: readonly Call[]): string[] => cs.map(key).sort();
+
+/** Strings an attacker would put in a field, mixed with arbitrary text. */
+const ATTACKS = ['$(touch PWNED)', '`touch PWNED`', ';touch PWNED', '|touch PWNED', '&&touch PWNED', '\ntouch PWNED\n', '>PWNED', "'$(touch PWNED)'", '"$(touch PWNED)"', '${IFS}', '\r', '\u2028', '\\', '*', '~', '!'];
+const payload = fc.oneof(
+  fc.constantFrom(...ATTACKS),
+  fc.array(fc.oneof(fc.constantFrom(...ATTACKS), fc.string({ unit: 'binary', maxLength: 6 })), { maxLength: 4 }).map((a) => a.join('')),
+);
+/** Payloads without white space, for fields a dump separates by blanks (so the row still parses). */
+const word = payload.map((s) => s.replace(/[\s\u0000]/g, ''));
+
+const IPVS_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
+
+/** One dump per field that reaches a command or a comment: [path, text]. */
+function dumps(p: string, w: string): { path: string; text: string }[] {
+  return [
+    // iptables -L -v: the chain name goes into `iptables -D CHAIN N`.
+    { path: `n${p}/iptables-L.txt`, text: `Chain KUBE-X${w} (1 references)\n pkts bytes target     prot opt in     out     source               destination\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n` },
+    // ipvsadm -Ln: real server and virtual service addresses go into `ipvsadm -d -t VS -r RS`.
+    { path: `n${p}/ipvsadm.txt`, text: `${IPVS_HEADER}TCP  ${w}:6443 rr\n  -> ${w}x:6443            Masq    0      3          0\n` },
+    { path: `n${p}/ipvsadm2.txt`, text: `${IPVS_HEADER}TCP  10.96.0.1:443 rr\n  -> 10.0.0.5:${w}            Masq    0      3          0\n` },
+    // sysctl -a: interface names in keys go into `sysctl -w KEY=2`.
+    { path: `n${p}/sysctl-a.txt`, text: `net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.eth0${w}.rp_filter = 1\nnet.ipv4.conf.eth1.rp_filter = 1\n` },
+    // ethtool -k: the device name goes into `ethtool -K DEV` and a udev rule.
+    { path: `n${p}/ethtool-k.txt`, text: `Features for flannel.1${w}:\ntx-checksumming: on\n\ttx-checksum-ip-generic: on\n` },
+    // conntrack -L: the Service address goes into `conntrack -D --orig-dst IP`.
+    { path: `n${p}/conntrack-L.txt`, text: `udp      17 29 src=10.244.1.5 dst=${w} sport=41234 dport=53 [UNREPLIED] src=${w} dst=10.244.1.5 sport=53 dport=41234 mark=0 use=1\n` },
+  ];
+}
+
+describe('remediation commands under hostile dump values (issue 11)', () => {
+  it('run nothing but the intended commands, with exactly the typed arguments', () => {
+    let withFixes = 0;
+    fc.assert(
+      fc.property(payload, word, (p, w) => {
+        const results = dumps(p, w).map((d) => lintText(d.text, { path: d.path }));
+        const fixes = results.flatMap((r) => r.reports.flatMap((x) => x.fixes.filter((f): f is CommandFix => f.kind === 'command')));
+        if (fixes.length > 0) withFixes++;
+        // 1. The node's remediation script (folder and file names in its comments).
+        const script = remediationScript(`node${p}`, results.map((r) => ({ document: r.doc, reports: r.reports })));
+        const a = runScript(script);
+        assert.deepEqual(a.files, [], `files appeared: ${a.files.join(', ')}\n${script}`);
+        assert.equal(a.status, 0, a.stderr);
+        assert.deepEqual(sorted(a.calls), sorted(fixes.filter((f) => f.safe).flatMap((f) => intended(f.steps))));
+        // 2. Every fix as "copy command" gives it, needs-review ones included.
+        const all = fixes.map((f) => renderSteps(f.steps)).join('\n');
+        const b = runScript(all);
+        assert.deepEqual(b.files, [], `files appeared: ${b.files.join(', ')}\n${all}`);
+        assert.deepEqual(sorted(b.calls), sorted(fixes.flatMap((f) => intended(f.steps))));
+      }),
+      { seed: 1111, numRuns: 120 },
+    );
+    assert.ok(withFixes > 60, `only ${withFixes} of 120 runs produced command fixes: the generator no longer reaches the commands`);
+  });
+
+  it('reaches commands with the attack strings themselves where the field allows them', () => {
+    // A chain name iptables accepts (tried with iptables -N) goes into the command, quoted.
+    const { reports } = lintText(dumps('', '$(touch${IFS}PWNED)')[0]!.text, { path: 'n/iptables-L.txt' });
+    const fix = reports.flatMap((r) => r.fixes).find((f): f is CommandFix => f.kind === 'command')!;
+    assert.match(renderSteps(fix.steps), /^iptables -t filter -D 'KUBE-X\$\(touch\$\{IFS\}PWNED\)' 3$/m);
+    const run = runScript(renderSteps(fix.steps));
+    assert.deepEqual(run.files, []);
+    assert.deepEqual(run.calls.map((c) => c.argv), [
+      ['iptables', '-t', 'filter', '-D', 'KUBE-X$(touch${IFS}PWNED)', '3'],
+      ['iptables', '-t', 'filter', '-D', 'KUBE-X$(touch${IFS}PWNED)', '2'],
+    ]);
+    // An ipvsadm port that is no number or service name never reaches a command: the removal is withheld
+    // (a note says how to find the address) and only comments mention the value.
+    const ipvs = lintText(dumps('', '$(touch${IFS}PWNED)')[2]!.text, { path: 'n/ipvsadm.txt' }).reports.find((r) => r.ruleId === 'ipvs/weight-zero-with-connections');
+    assert.ok(ipvs, 'the draining real server is still reported');
+    const text = ipvs.fixes.flatMap((f) => (f.kind === 'command' ? [renderSteps(f.steps)] : [])).join('\n');
+    for (const line of text.split('\n')) if (line.includes('PWNED')) assert.match(line, /^#/);
+    assert.doesNotMatch(text, /^ipvsadm -d/m);
+  });
+});

@@ -7,6 +7,9 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
  * the editor can do (clipboard, output channel). No analysis happens here.
  */
 const LANGUAGES = ['iptables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'yaml'];
+/** The client-side command "copy command" code actions run (server/src/lsp/codeActions.ts COMMAND_COPY). */
+const COPY_COMMAND = 'kube-netlint.copyToClipboard';
+const UNTRUSTED = 'kube-netlint: remediation commands are not offered in an untrusted workspace (Restricted Mode). Trust the folder to use them.';
 
 let client: LanguageClient | undefined;
 
@@ -39,6 +42,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
     },
     outputChannel: output,
+    middleware: {
+      // Untrusted folder: diagnostics and hovers stay, but nothing that puts shell text on the
+      // clipboard is offered (a dump from a stranger could be crafted to mislead a reviewer).
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        if (vscode.workspace.isTrusted || !actions) return actions;
+        return actions.filter((a) => !('command' in a && a.command !== undefined && typeof a.command !== 'string' && a.command.command === COPY_COMMAND));
+      },
+    },
   };
   client = new LanguageClient('kube-netlint', 'kube-netlint', serverOptions, clientOptions);
   client.onDidChangeState((e) => {
@@ -55,6 +67,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
       await client?.restart();
     }),
     vscode.commands.registerCommand('kube-netlint.generateRemediationScript', async () => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage(UNTRUSTED);
+        return;
+      }
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       if (!uri || !client) {
         void vscode.window.showWarningMessage('kube-netlint: open a dump of the node first.');
@@ -68,8 +84,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
       const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: script });
       await vscode.window.showTextDocument(doc);
     }),
-    vscode.commands.registerCommand('kube-netlint.copyToClipboard', async (text: unknown) => {
+    vscode.commands.registerCommand(COPY_COMMAND, async (text: unknown) => {
       if (typeof text !== 'string') return;
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage(UNTRUSTED);
+        return;
+      }
       await vscode.env.clipboard.writeText(text);
       void vscode.window.showInformationMessage('kube-netlint: remediation command copied to the clipboard.');
     }),

@@ -2,6 +2,7 @@ import type { Span } from '../../core/span';
 import type { InlayNote, OutlineNode } from '../features';
 import { isBuiltinChain, type IptablesModel, type IptRule, type IptTable } from './model';
 import { matchOption, ruleComment } from './query';
+import { maxOf } from '../../core/arrays';
 
 /** Where a chain is declared, appended to and jumped to, within one table. */
 export interface ChainSites {
@@ -135,7 +136,7 @@ function mergeByStart(a: readonly Span[], b: readonly Span[]): Span[] {
 /** Tables containing their chains; in a save file a table folds from `*nat` to `COMMIT`. */
 export function iptablesOutline(model: IptablesModel): OutlineNode[] {
   return model.tables.map((t) => {
-    const end = t.commit?.end ?? Math.max(t.span.end, ...t.rules.map((r) => r.span.end), ...t.chains.map((c) => c.span.end));
+    const end = t.commit?.end ?? maxOf(t.span.end, t.rules.map((r) => r.span.end), t.chains.map((c) => c.span.end));
     return {
       name: t.name.value,
       detail: `${t.chains.length} chains, ${t.rules.length} rules`,

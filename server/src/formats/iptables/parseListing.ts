@@ -7,6 +7,7 @@ import { COUNTER, guessLayout, readHeader, readRow, type Cell, type Layout } fro
 import { HOOK_ORDER, inferTable } from './listing/tableInference';
 import type { IptablesListingModel, ListingChain, ListingColumns, ListingCounters, ListingRule, ListingTable } from './listing/types';
 import { nextToken, scanWords } from './listing/words';
+import { pushAll } from '../../core/arrays';
 
 export type {
   IptablesListingModel, ListingChain, ListingColumns, ListingCounters, ListingRule, ListingTable, TableInference,
@@ -63,6 +64,9 @@ interface Segment {
  * chain name token of the `Chain X (...)` line the row belongs to.
  * Total: never throws; unreadable structure yields `parse/iptables-listing` problems.
  */
+/** Problems read before the text is taken for something else (as core/readBudget.ts does for the other formats). */
+const MAX_PROBLEMS = 1000;
+
 export function parseIptablesListing(text: string): IptablesListingModel {
   const problems: ParseProblem[] = [];
   const tables: ListingTable[] = [];
@@ -80,6 +84,14 @@ export function parseIptablesListing(text: string): IptablesListingModel {
   };
 
   forEachLine(text, ({ text: line, start, number }) => {
+    // Reading stops at MAX_PROBLEMS problems (random bytes after a header once gave 160,000 findings).
+    if (problems.length >= MAX_PROBLEMS) {
+      const dropped = problems.length - MAX_PROBLEMS;
+      problems.length = MAX_PROBLEMS;
+      const more = dropped > 0 ? ` (${dropped} more problems on the line before are not listed)` : '';
+      problem(`kube-netlint stopped reading at line ${number + 1}: ${MAX_PROBLEMS} problems so far${more}, so this is most likely not an iptables listing; the rest is not checked`, { start, end: start + line.length }, 'info');
+      return false;
+    }
     let lead = 0;
     while (lead < line.length && (line[lead] === ' ' || line[lead] === '\t')) lead++;
     let end = line.length;
@@ -137,6 +149,12 @@ export function parseIptablesListing(text: string): IptablesListingModel {
     const rule = readRule(text, line, lead, end, start, number, layout, chain, problem);
     if (rule) chain.rules.push(rule);
   });
+  if (problems.length > MAX_PROBLEMS + 1) {
+    // The last line alone went over the limit (one row of 100,000 bad options).
+    const dropped = problems.length - MAX_PROBLEMS;
+    problems.length = MAX_PROBLEMS;
+    problem(`${dropped} more problems are not listed`, problems[MAX_PROBLEMS - 1]!.span, 'info');
+  }
   close();
   return { variant: 'listing', ...(legacyTablesWarning ? { legacyTablesWarning } : {}), tables, problems };
 }
@@ -158,7 +176,7 @@ function buildTable(seg: Segment): ListingTable {
   const rules: ListingRule[] = [];
   const chains: ListingChain[] = seg.chains.map((c) => {
     const chainRules: ListingRule[] = c.rules.map((r) => ({ table: name, ...r }));
-    rules.push(...chainRules);
+    pushAll(rules, chainRules);
     return {
       name: c.name,
       table: name,

@@ -87,6 +87,9 @@ const plain = (c: number): boolean => c > 32 && c < 127;
  * Lines are read in place (offsets into `text`, no per-line strings or objects); see rule.ts for
  * how the model is kept small.
  */
+/** Problems read before the text is taken for something else (as core/readBudget.ts does for the other formats). */
+export const MAX_PROBLEMS = 1000;
+
 export function parseIptablesSave(text: string): IptablesModel {
   return new SaveParser(text).parse();
 }
@@ -149,7 +152,13 @@ class SaveParser {
         if (cr < 0) cr = n;
       }
       const end = lf < cr ? lf : cr;
-      if (end > start) this.line(start, end, number);
+      if (end > start) {
+        this.line(start, end, number);
+        if (this.problems.length >= MAX_PROBLEMS) {
+          this.stop(start, end, number);
+          break;
+        }
+      }
       if (end >= n) break;
       start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
       number++;
@@ -166,6 +175,25 @@ class SaveParser {
       tables: this.tables,
       problems: this.problems,
     };
+  }
+
+  /**
+   * Reading stops once MAX_PROBLEMS problems are found (random bytes after a `*filter` line once
+   * gave 478,000 findings and a gigabyte): the problems of the last line read are cut to the
+   * limit, and one note says where reading stopped and how many of that line's were left out.
+   */
+  stop(start: number, end: number, number: number): void {
+    const dropped = this.problems.length - MAX_PROBLEMS;
+    this.problems.length = MAX_PROBLEMS;
+    const more = dropped > 0 ? ` (${dropped} more problems on this line are not listed)` : '';
+    this.problems.push({
+      code: 'parse/iptables-syntax',
+      message: `kube-netlint stopped reading at line ${number + 1}: ${MAX_PROBLEMS} problems so far${more}, so this is most likely not iptables-save output; the rest is not checked`,
+      span: { start, end },
+      severity: 'info',
+    });
+    // What was read is kept; an open table is closed without the "no COMMIT" complaint (the text goes on).
+    this.close(undefined);
   }
 
   /** One non-empty line, text[start, end). */

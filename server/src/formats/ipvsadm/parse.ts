@@ -36,6 +36,7 @@ import {
   type IpvsVirtualConnections,
   type IpvsadmModel,
 } from './model';
+import { pushAll } from '../../core/arrays';
 
 /** A whitespace-separated token with its absolute offsets. */
 interface Tok {
@@ -363,7 +364,7 @@ class Parser {
     const connectionTables: IpvsConnectionTable[] = [];
     const globalStats: IpvsGlobalStats[] = [];
     for (const s of this.sections) {
-      services.push(...s.services);
+      pushAll(services, s.services);
       if (s.timeouts) timeouts.push(s.timeouts);
       if (s.connections) connectionTables.push(s.connections);
       if (s.globalStats) globalStats.push(s.globalStats);
@@ -798,7 +799,7 @@ class Parser {
     for (let j = 0; j < flags.length; j++) {
       const t = flags[j]!;
       if (t.text.startsWith('(') && t.text.endsWith(')') && t.text.length > 2) {
-        schedFlags.push(...splitList(t.text.slice(1, -1), t.start + 1));
+        pushAll(schedFlags, splitList(t.text.slice(1, -1), t.start + 1));
       } else if (t.text === 'persistent') {
         const n = flags[j + 1];
         const pers: Mutable<IpvsPersistence> = { span: span(t) };

@@ -4,6 +4,7 @@ import { parseVersion } from '../../core/version';
 import type { ContainerRole, Flag, ImageRef, Value } from './model';
 import type { Source } from './source';
 import { mapOffset, scalarContent } from './yamlHost';
+import { pushAll } from '../../core/arrays';
 
 /** A string value with the scalar it came from, so positions inside it can be mapped. */
 export interface Item {
@@ -76,7 +77,7 @@ export function parseFlags(src: Source, command: readonly Item[], args: readonly
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     if (shell && argv[i - 1]?.text === '-c') {
-      out.push(...flagsFromWords(src, splitWords(w.item), 'shell'));
+      pushAll(out, flagsFromWords(src, splitWords(w.item), 'shell'));
       continue;
     }
     if (shell) continue;

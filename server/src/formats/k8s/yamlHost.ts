@@ -1,5 +1,6 @@
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Composer, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../../core/span';
+import { MAX_YAML_ERRORS, cstLimitExceeded, flowDepthExceeds, MAX_YAML_DEPTH } from './yamlLimits';
 
 /**
  * Shared YAML plumbing for the Kubernetes reader and the edit helpers: one set of parser options
@@ -14,7 +15,9 @@ export const YAML_OPTIONS = {
   version: '1.1',
   keepSourceTokens: true,
   prettyErrors: false,
-  uniqueKeys: true,
+  // Duplicate keys are found by `reportDuplicateKeys` with a set: the library compares each key
+  // with every earlier one (100,000 keys in one mapping took minutes).
+  uniqueKeys: false,
   logLevel: 'silent',
   strict: false,
 } as const;
@@ -75,13 +78,57 @@ export function safeParseAll(
   text: string,
   options: typeof YAML_OPTIONS | typeof JSON_OPTIONS,
 ): { docs: YamlDoc[]; failure?: string } {
+  // Limits first (see yamlLimits.ts): the library recurses per nesting level and costs ~600 bytes a node.
+  if (flowDepthExceeds(text)) return { docs: [], failure: `the YAML nests brackets deeper than ${MAX_YAML_DEPTH} levels; it was not read` };
   try {
-    const r = parseAllDocuments(text, options);
-    // An empty stream comes back as a non-array "EmptyStream" object.
-    return { docs: Array.isArray(r) ? (r as YamlDoc[]) : [] };
+    const tokens: CST.Token[] = Array.from(new Parser().parse(text));
+    const refused = cstLimitExceeded(tokens);
+    if (refused) return { docs: [], failure: `${refused}; it was not read` };
+    const docs = Array.from(new Composer(options).compose(tokens)) as YamlDoc[];
+    for (const doc of docs) {
+      reportDuplicateKeys(doc);
+      capErrors(doc);
+    }
+    return { docs };
   } catch (e) {
     return { docs: [], failure: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * The library's `uniqueKeys` check, with one set per mapping instead of a comparison with every
+ * earlier key: scalar keys equal in value (and type) are duplicates; the error sits on the repeat.
+ */
+function reportDuplicateKeys(doc: YamlDoc): void {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const id = typeof key.value === 'string' ? `s:${key.value}` : key.value;
+          if (seen.has(id)) {
+            const at = key.range?.[0] ?? 0;
+            doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          } else seen.add(id);
+        } else if (key) stack.push(key);
+        if (pair.value) stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+}
+
+/** Keeps the first MAX_YAML_ERRORS errors and says how many more there were (on the last kept one's place). */
+function capErrors(doc: YamlDoc): void {
+  const extra = doc.errors.length - MAX_YAML_ERRORS;
+  if (extra <= 0) return;
+  const last = doc.errors[MAX_YAML_ERRORS - 1]!;
+  doc.errors.length = MAX_YAML_ERRORS;
+  doc.errors.push(new YAMLParseError(last.pos, 'RESOURCE_EXHAUSTION', `${extra} more YAML errors in this document are not listed`));
 }
 
 /** Linear scan for template regions; a region never spans lines (unclosed ones end at the line end). */
@@ -255,7 +302,21 @@ export interface ScalarContent {
  * multi-line flow scalars) is not 1:1: `exact` is false and callers use the whole scalar span.
  * Every computed mapping is checked against the library's decoded value before it is trusted.
  */
+/**
+ * Per scalar, its content mapping (pure in the text and the node): a kube-proxy command of 200,000
+ * flags asks for every flag's span, and re-slicing the scalar for each was quadratic (11 s).
+ */
+const contentCache = new WeakMap<Scalar, { readonly text: string; readonly content: ScalarContent }>();
+
 export function scalarContent(text: string, scalar: Scalar): ScalarContent {
+  const hit = contentCache.get(scalar);
+  if (hit && hit.text === text) return hit.content;
+  const content = computeScalarContent(text, scalar);
+  contentCache.set(scalar, { text, content });
+  return content;
+}
+
+function computeScalarContent(text: string, scalar: Scalar): ScalarContent {
   const content = typeof scalar.value === 'string' ? scalar.value : String(scalar.value ?? '');
   const r = scalar.range ?? [0, 0, 0];
   const span = { start: r[0], end: r[1] };

@@ -1,6 +1,7 @@
 import type { Span } from '../../../core/span';
 import type { IptMatch, IptOption, Token } from '../model';
 import type { Word } from './types';
+import { pushAll } from '../../../core/arrays';
 
 /**
  * Maps the free-form text iptables prints after the address columns (each extension's `print`
@@ -708,7 +709,7 @@ export function parsePhrases(text: string, words: readonly Word[], target: strin
     }
     flushUnknown();
     if (step.match) matches.push(step.match);
-    if (step.targetOptions) targetOptions.push(...step.targetOptions);
+    if (step.targetOptions) pushAll(targetOptions, step.targetOptions);
     if (step.goto) goto = step.goto;
     neg = undefined;
     for (let k = i + 1; k < step.next; k++) if (words[k]!.unterminated) unterminated.push(words[k]!);

@@ -21,6 +21,8 @@ export interface CollectArgs {
 export type ParsedArgs =
   | { readonly command: 'check' | 'script'; readonly args: CheckArgs }
   | { readonly command: 'collect'; readonly args: CollectArgs }
+  /** `trace` reads its own options (cli/trace.ts). */
+  | { readonly command: 'trace'; readonly argv: readonly string[] }
   | { readonly command: 'help' }
   | { readonly command: 'version' }
   | { readonly command: 'rules' }
@@ -33,6 +35,10 @@ export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sari
        kube-netlint collect [--out DIR] [--netns NAME] [--max-conntrack N] [--timeout SECONDS] [--force]
                             [--check [--format F] [--kernel X.Y.Z] ...]
                                  capture this node (as root, read-only commands) into one node folder
+       kube-netlint trace --packet "PROTO SRC[:SPORT] -> DST:DPORT" [--from pod|host|external] [--in IFACE]
+                          [--out IFACE] [--mark 0xN] [--ctstate new|established|related|invalid]
+                          [--local IP[,IP...]] [--route CIDR=IFACE]... [--format text|json] PATH
+                                 follow one packet through a node's rules (PATH: a node folder or one dump)
        kube-netlint rules        list every rule
        kube-netlint --version
 
@@ -49,6 +55,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'rules') return { command: 'rules' };
   if (command === 'collect') return parseCollect(rest);
+  if (command === 'trace') return { command: 'trace', argv: rest };
   if (command !== 'check' && command !== 'script') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
   const values: Record<string, string> = {};
   const paths: string[] = [];

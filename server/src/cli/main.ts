@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { collectNodes, ReadError } from './collect';
 import { formatCompact, formatJson, formatSarif, formatText, type FileResult } from './output';
+import { runTrace, wantsColour } from './trace';
 
 declare const KUBE_NETLINT_VERSION: string | undefined;
 
@@ -33,6 +34,8 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
     case 'check':
     case 'script':
       return check(parsed.command, parsed.args, out, err);
+    case 'trace':
+      return runTrace(parsed.argv, { out, err, colour: wantsColour() });
     case 'collect':
       err('kube-netlint: collect waits on the commands it runs: call runAsync\n');
       return 2;

@@ -79,7 +79,8 @@ export function summarise(packet: TracePacket, raw: readonly TracePath[], assump
     const seen = byKey.get(key);
     byKey.set(key, seen ? { ...seen, probability: seen.probability + p.probability } : p);
   }
-  const paths = [...byKey.values()].sort((a, b) => b.probability - a.probability);
+  // Most likely first; equal chances in a stable order (by DNAT target, then verdict) so output is reproducible.
+  const paths = [...byKey.values()].sort((a, b) => b.probability - a.probability || (a.dnat ?? '').localeCompare(b.dnat ?? '') || a.verdict.localeCompare(b.verdict));
   const first = paths[0];
   const verdict: Verdict = first ? first.verdict : 'DROP';
   const pathsDiffer = paths.some((p) => p.verdict !== verdict);

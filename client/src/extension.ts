@@ -6,7 +6,7 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
  * Thin client: starts the language server, shows its state, and implements the two things only
  * the editor can do (clipboard, output channel). No analysis happens here.
  */
-const LANGUAGES = ['iptables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'yaml'];
+const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'yaml'];
 /** The client-side command "copy command" code actions run (server/src/lsp/codeActions.ts COMMAND_COPY). */
 const COPY_COMMAND = 'kube-netlint.copyToClipboard';
 const UNTRUSTED = 'kube-netlint: remediation commands are not offered in an untrusted workspace (Restricted Mode). Trust the folder to use them.';

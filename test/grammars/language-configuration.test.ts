@@ -39,6 +39,10 @@ const WORDS: readonly [LanguageId, string, string][] = [
   ['iptables', '-A X -j MARK --set-xmark 0x4000/0x4000', '0x4000/0x4000'],
   ['iptables', '-A INPUT -s fe80::1/64 -j ACCEPT', 'fe80::1/64'],
   ['iptables', '-A X -m comment --comment "kubernetes service portals" -j Y', 'kubernetes'],
+  ['nftables', '\t\tnumgen random mod 1 vmap { 0 : goto endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80 }', 'endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80'],
+  ['nftables', '\t\tip daddr . meta l4proto . th dport vmap @service-ips', '@service-ips'],
+  ['nftables', '\t\tip6 saddr fd00:10::1 jump mark-for-masquerade', 'fd00:10::1'],
+  ['nftables', '\t\tmeta mark & 0x00004000 == 0x00000000 return', '0x00004000'],
   ['ipvsadm', 'TCP  10.96.0.10:53 rr', '10.96.0.10:53'],
   ['ipvsadm', 'TCP  [2001::1]:80 conhash sip', '2001::1'],
   ['conntrack', 'tcp 6 1 ESTABLISHED src=10.244.0.0 dst=10.96.0.10 [ASSURED]', '10.244.0.0'],
@@ -71,6 +75,8 @@ describe('language configurations', () => {
     for (const id of ['ipvsadm', 'conntrack', 'ethtool'] as const) assert.equal(config(id).comments?.lineComment, undefined, id);
     assert.deepEqual(config('iptables').brackets, [['[', ']'], ['(', ')']]);
     assert.deepEqual(config('conntrack').brackets, [['[', ']']]);
+    assert.equal(config('nftables').comments?.lineComment, '#');
+    assert.deepEqual(config('nftables').brackets, [['{', '}'], ['[', ']'], ['(', ')']]);
   });
 
   for (const [id, line, word] of WORDS) {

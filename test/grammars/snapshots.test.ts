@@ -10,6 +10,7 @@ import { loadGrammar, renderTokens, splitLines, tokenizeLines } from './tokenize
 const KINDS: Readonly<Record<string, string>> = {
   'iptables-save': 'source.iptables',
   'iptables-list': 'source.iptables',
+  nftables: 'source.nftables',
   ipvsadm: 'source.ipvsadm',
   conntrack: 'source.conntrack',
   'conntrack-stats': 'source.conntrack',

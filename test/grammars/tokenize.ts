@@ -13,6 +13,7 @@ export const SYNTAXES = join(REPO_ROOT, 'syntaxes');
 /** The five dump languages: VS Code language id -> TextMate scope name. */
 export const LANGUAGES = {
   iptables: 'source.iptables',
+  nftables: 'source.nftables',
   ipvsadm: 'source.ipvsadm',
   conntrack: 'source.conntrack',
   sysctl: 'source.sysctl',

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { listNodes, diskReader, type FolderReader, type SkipNote } from '../node/folder';
 
 /** A file to lint, with the path exactly as the user will see it (built from the PATH they gave). */
 export interface InputFile {
@@ -7,69 +6,84 @@ export interface InputFile {
   readonly text: string;
 }
 
-/** Files of one node: the files directly inside one folder. */
+/**
+ * Files of one node (one folder, see node/folder.ts): `files` are linted and reported; `context`
+ * are the other files of the folder of a file given on its own, read for the node's facts only
+ * (as the editor reads an open document's siblings), so both report the same.
+ */
 export interface InputNode {
   readonly name: string;
   readonly files: InputFile[];
+  readonly context: InputFile[];
 }
 
 export class ReadError extends Error {}
 
-/** Not dumps: documentation, images, archives, editor droppings. */
-const SKIP_FILE = /^\.|\.(?:md|png|jpe?g|gif|svg|gz|tgz|zip|xz|bz2|pdf|vsix|pcap|pcapng)$/i;
-const SKIP_DIR = /^(?:\.|node_modules$)/;
+export type { SkipNote };
 
 /**
- * Walks the given paths into nodes. A file given directly joins the node of its folder; a folder
- * is walked recursively and every folder holding files becomes one node. Unreadable paths throw
- * ReadError with the path in the message (the CLI exits 2 with it).
+ * Walks the given paths into nodes (node/folder.ts decides what a node is and what is skipped).
+ * A path that cannot be read at all throws ReadError (the CLI exits 2); anything below it that is
+ * skipped (a link loop or out of the folder, a FIFO, a giant) is passed to `onSkip` and the run
+ * goes on.
  */
-export function collectNodes(paths: readonly string[]): InputNode[] {
-  const nodes = new Map<string, InputNode>();
-  const add = (nodeKey: string, file: InputFile): void => {
-    let n = nodes.get(nodeKey);
-    if (!n) nodes.set(nodeKey, (n = { name: nodeKey, files: [] }));
-    if (!n.files.some((f) => f.path === file.path)) n.files.push(file);
-  };
-  const read = (path: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new ReadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  };
-  const walk = (dir: string, shown: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch (e) {
-      throw new ReadError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-    for (const name of entries) {
-      const full = join(dir, name);
-      const display = shown.endsWith('/') ? `${shown}${name}` : `${shown}/${name}`;
-      let st;
-      try {
-        st = statSync(full);
-      } catch (e) {
-        throw new ReadError(`cannot read ${display}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
-      if (st.isDirectory()) {
-        if (!SKIP_DIR.test(name)) walk(full, display);
-      } else if (st.isFile() && !SKIP_FILE.test(name)) {
-        add(dir, { path: display, text: read(full) });
-      }
-    }
-  };
+export function collectNodes(paths: readonly string[], onSkip: (note: SkipNote) => void = () => undefined, reader: FolderReader = diskReader): InputNode[] {
+  const nodes = new Map<string, Gathering>();
+  const skipped = new Set<string>();
   for (const p of paths) {
-    let st;
+    let listed;
     try {
-      st = statSync(p);
+      listed = listNodes(p, reader);
     } catch (e) {
       throw new ReadError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
-    if (st.isDirectory()) walk(p, p);
-    else add(dirname(p), { path: p, text: read(p) });
+    for (const note of listed.notes) {
+      if (!skipped.has(note.path)) onSkip(note);
+      skipped.add(note.path);
+    }
+    const single = reader.stat(p).kind !== 'dir';
+    for (const folder of listed.nodes) {
+      let n = nodes.get(folder.dir);
+      if (!n) nodes.set(folder.dir, (n = { name: folder.name, files: [], context: [], seen: new Set() }));
+      for (const f of folder.files) {
+        const linted = !single || f.path === p;
+        if (n.seen.has(f.file)) {
+          // Given again as a file of a folder already listed for context: now it is linted.
+          if (linted) promote(n, f.file, f.path);
+          continue;
+        }
+        let text: string;
+        try {
+          text = reader.readFile(f.file);
+        } catch (e) {
+          onSkip({ path: f.path, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+          continue;
+        }
+        n.seen.add(f.file);
+        (linted ? n.files : n.context).push({ path: f.path, text, file: f.file });
+      }
+    }
   }
-  return [...nodes.values()];
+  return [...nodes.values()].map(({ name, files, context }) => ({ name, files: files.map(plain), context: context.map(plain) }));
+}
+
+/** A file read, with where it is on disk (to recognise it when it is given twice). */
+interface ReadFile extends InputFile {
+  readonly file: string;
+}
+
+interface Gathering {
+  readonly name: string;
+  readonly files: ReadFile[];
+  readonly context: ReadFile[];
+  readonly seen: Set<string>;
+}
+
+const plain = (f: ReadFile): InputFile => ({ path: f.path, text: f.text });
+
+function promote(n: Gathering, file: string, path: string): void {
+  const i = n.context.findIndex((c) => c.file === file);
+  if (i < 0) return;
+  const [f] = n.context.splice(i, 1);
+  n.files.push({ path, text: f!.text, file });
 }

@@ -93,7 +93,7 @@ async function collect(args: CollectArgs, out: (s: string) => void, err: (s: str
 function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
   let nodes;
   try {
-    nodes = collectNodes(args.paths);
+    nodes = collectNodes(args.paths, (note) => err(`kube-netlint: skipped ${note.path}: ${note.reason}\n`));
   } catch (e) {
     if (e instanceof ReadError) {
       err(`kube-netlint: ${e.message}\n`);
@@ -114,9 +114,11 @@ function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) =>
   for (const node of nodes) {
     const first = results.length;
     const documents = node.files.map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
+    // The siblings of a file given on its own count for the node's facts, as in the editor; only given files are reported.
+    const context = node.context.map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
     const snapshot = createSnapshot(
       node.name,
-      documents.filter((d) => d.kind !== 'unknown'),
+      [...documents, ...context].filter((d) => d.kind !== 'unknown'),
       settings.facts,
     );
     for (const document of documents) {

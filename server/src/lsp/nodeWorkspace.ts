@@ -1,16 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDocument, type ParsedDocument } from '../node/document';
 import type { FactOverrides } from '../node/settings';
 import { createSnapshot, type NodeSnapshot } from '../node/snapshot';
 import { detectKind } from '../formats/detect';
+import { diskReader, nodeOfFolder, type FolderReader, type NodeFile } from '../node/folder';
 import { kindForLanguage } from './kinds';
-
-/** Sibling files larger than this are not read from disk for node facts (an open document always is). */
-const MAX_SIBLING_BYTES = 64 * 1024 * 1024;
-const SKIP_SIBLING = /^\.|\.(?:png|jpe?g|gif|gz|tgz|zip|xz|bz2|pdf|vsix|pcap|js|ts|md)$/i;
 
 interface CachedParse {
   readonly key: string;
@@ -25,7 +21,11 @@ interface CachedParse {
 export class NodeWorkspace {
   private readonly parsed = new Map<string, CachedParse>();
 
-  constructor(private readonly openDocument: (uri: string) => TextDocument | undefined) {}
+  constructor(
+    private readonly openDocument: (uri: string) => TextDocument | undefined,
+    /** The disk (tests give a fake): siblings are listed and read by node/folder.ts, with its skip rules. */
+    private readonly reader: FolderReader = diskReader,
+  ) {}
 
   /** Parses (or returns the cached parse of) an open document; undefined when it is not ours. */
   parseOpen(doc: TextDocument): ParsedDocument | undefined {
@@ -59,13 +59,11 @@ export class NodeWorkspace {
     const dir = this.nodeOf(doc.uri);
     if (!dir) return createSnapshot(doc.path, [doc], overrides);
     const members: ParsedDocument[] = [doc];
-    for (const name of safeList(dir)) {
-      if (SKIP_SIBLING.test(name)) continue;
-      const file = join(dir, name);
-      const uri = pathToFileURL(file).toString();
+    for (const f of this.siblingFiles(dir)) {
+      const uri = pathToFileURL(f.file).toString();
       if (uri === doc.uri) continue;
       const open = this.openDocument(uri);
-      const sibling = open ? this.parseOpen(open) : this.parseDisk(uri, file);
+      const sibling = open ? this.parseOpen(open) : this.parseDisk(uri, f);
       if (sibling && sibling.kind !== 'unknown') members.push(sibling);
     }
     return createSnapshot(dir, members, overrides);
@@ -77,35 +75,29 @@ export class NodeWorkspace {
     return dir ? open.filter((d) => d.uri !== uri && this.nodeOf(d.uri) === dir) : [];
   }
 
-  private parseDisk(uri: string, file: string): ParsedDocument | undefined {
-    let st;
+  /** The folder's files as node/folder.ts lists them (links out of it, loops, FIFOs and giants are left out). */
+  private siblingFiles(dir: string): readonly NodeFile[] {
     try {
-      st = statSync(file);
+      return nodeOfFolder(dir, this.reader).nodes[0]?.files ?? [];
     } catch {
-      return undefined;
+      return [];
     }
-    if (!st.isFile() || st.size > MAX_SIBLING_BYTES) return undefined;
-    const key = `disk:${st.mtimeMs}:${st.size}`;
+  }
+
+  private parseDisk(uri: string, f: NodeFile): ParsedDocument | undefined {
+    const key = `disk:${f.mtimeMs}:${f.size}`;
     const hit = this.parsed.get(uri);
     if (hit?.key === key) return hit.doc;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = this.reader.readFile(f.file);
     } catch {
       return undefined;
     }
-    const kind = detectKind(text, file).kind;
-    const parsed = parseDocument({ uri, path: file, text, kind });
+    const kind = f.kind ?? detectKind(text, f.file).kind;
+    const parsed = parseDocument({ uri, path: f.file, text, kind });
     this.parsed.set(uri, { key, doc: parsed });
     return parsed;
-  }
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }
 

@@ -5,6 +5,8 @@ import { iptablesHover } from './iptables/hover';
 import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, iptablesRuleRuns } from './iptables/navigation';
 import { ipvsadmHover, ipvsadmOutline } from './ipvsadm/hover';
 import { k8sHover } from './k8s/hover';
+import { nftablesHover } from './nftables/hover';
+import { nftablesDefinition, nftablesOutline, nftablesReferences } from './nftables/navigation';
 import type { ModelByKind } from './registry';
 import { sysctlHover, sysctlOutline } from './sysctl/hover';
 
@@ -18,6 +20,7 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
     references: chainReferences,
     inlayNotes: iptablesInlayNotes,
   },
+  nftables: { hover: nftablesHover, outline: nftablesOutline, definition: nftablesDefinition, references: nftablesReferences },
   ipvsadm: { hover: ipvsadmHover, outline: ipvsadmOutline },
   conntrack: { hover: conntrackHover, outline: conntrackOutline },
   sysctl: { hover: sysctlHover, outline: sysctlOutline },

@@ -146,6 +146,13 @@ class JsonReader {
     return typeof value === 'string' ? { start: vs + 1, end: at + needle.length - 1 } : { start: vs, end: at + needle.length };
   }
 
+  /** The first `needle` inside `within`, trimmed by `head` / `tail` characters; else `within`. */
+  private locateText(within: Span, needle: string, head: number, tail: number): Span {
+    const at = this.text.indexOf(needle, within.start);
+    if (at < 0 || at + needle.length > within.end) return within;
+    return { start: at + head, end: at + needle.length - tail };
+  }
+
   private loc<T extends string | number>(within: Span, key: string, value: T): Located<T> {
     return { value, span: this.locate(within, key, value) };
   }
@@ -424,7 +431,7 @@ class JsonReader {
   private expr(x: Json | undefined, span: Span, depth: number): NftExpr {
     if (x === undefined || x === null || depth > MAX_DEPTH) return { kind: 'opaque', span, tokens: [] };
     if (typeof x === 'string') {
-      if (x.startsWith('@')) return { kind: 'setRef', span, name: this.loc(span, 'set', x.slice(1)) };
+      if (x.startsWith('@')) return { kind: 'setRef', span, name: { value: x.slice(1), span: this.locateText(span, JSON.stringify(x), 2, 1) } };
       return { kind: 'value', span, text: x };
     }
     if (typeof x === 'number' || typeof x === 'boolean') return { kind: 'value', span, text: String(x) };

@@ -4,7 +4,7 @@ import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { EditFix } from '../rules/rule';
 import { isDiagnosticData, toTextEdits } from './convert';
-import { LINE_COMMENT } from './kinds';
+import { suppressionInsert } from '../engine/suppressions';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kube-netlint`;
 export const COMMAND_SHOW_DOCS = 'kube-netlint.showRuleDocs';
@@ -63,21 +63,15 @@ export function codeActions(doc: ParsedDocument, version: number, params: CodeAc
 }
 
 function disableForLine(doc: ParsedDocument, diagnostic: Diagnostic, ruleId: string): CodeAction | undefined {
-  const prefix = doc.kind === 'unknown' ? undefined : LINE_COMMENT[doc.kind];
-  if (!prefix) return undefined;
-  const line = diagnostic.range.start.line;
-  const lineStart = doc.lines.lineStart(line);
-  const indent = /^[ \t]*/.exec(doc.text.slice(lineStart, doc.lines.lineEnd(line)))![0];
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  // Placement (comment syntax, YAML block scalars, line breaks, byte order mark) is the engine's.
+  const insert = suppressionInsert(doc.text, doc.lines, doc.kind, diagnostic.range.start.line, ruleId);
+  if (!insert) return undefined;
+  const at = doc.lines.positionAt(insert.offset);
   return {
-    title: `Disable ${ruleId} for this line`,
+    title: insert.coversBlock ? `Disable ${ruleId} for this YAML block` : `Disable ${ruleId} for this line`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
-    edit: {
-      changes: {
-        [doc.uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${prefix} kube-netlint-disable-next-line ${ruleId}${eol}` }],
-      },
-    },
+    edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: insert.newText }] } },
   };
 }
 

@@ -12,9 +12,3 @@ export function kindForLanguage(languageId: string, text: string, path: string):
   return undefined;
 }
 
-/** Formats whose line comments can carry `kube-netlint-disable` directives, and their comment prefix. */
-export const LINE_COMMENT: Partial<Record<KnownKind, string>> = {
-  iptables: '#',
-  sysctl: '#',
-  k8s: '#',
-};

@@ -17,12 +17,14 @@ export interface EngineResult {
 }
 
 /** What `kube-netlint check` / `script` do with one node, in process: parse, node facts, lint, remediation script. */
-export function checkNode(name: string, files: readonly EngineFile[]): EngineResult {
+export function checkNode(name: string, files: readonly EngineFile[], context: readonly EngineFile[] = []): EngineResult {
   const ruleErrors: string[] = [];
   const documents = files.map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
+  // Siblings of a file given on its own: read for the node's facts, not reported (as the CLI does).
+  const others = context.map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
   const snapshot = createSnapshot(
     name,
-    documents.filter((d) => d.kind !== 'unknown'),
+    [...documents, ...others].filter((d) => d.kind !== 'unknown'),
     {},
   );
   const results = documents.map((document) => ({

@@ -142,6 +142,8 @@ class SaveParser {
     let number = 0;
     let lf = -1;
     let cr = -1;
+    let cleanLines = 0;
+    let unlisted = 0;
     while (start <= n) {
       if (lf < start) {
         lf = text.indexOf('\n', start);
@@ -153,15 +155,27 @@ class SaveParser {
       }
       const end = lf < cr ? lf : cr;
       if (end > start) {
+        const before = this.problems.length;
         this.line(start, end, number);
-        if (this.problems.length >= MAX_PROBLEMS) {
-          this.stop(start, end, number);
-          break;
+        if (this.problems.length === before) cleanLines++;
+        else if (this.problems.length >= MAX_PROBLEMS) {
+          // Mostly unreadable text (random bytes after a `*filter` line): stop. A real dump with many
+          // bad lines (anonymised MACs on every rule) is read to the end; its further problems are counted.
+          if (cleanLines < this.problems.length) {
+            this.stop(start, end, number);
+            break;
+          }
+          unlisted += this.problems.length - MAX_PROBLEMS;
+          this.problems.length = MAX_PROBLEMS;
         }
       }
       if (end >= n) break;
       start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
       number++;
+    }
+    if (unlisted > 0) {
+      const last = this.problems[MAX_PROBLEMS - 1]!;
+      this.problems.push({ code: last.code, message: `${unlisted.toLocaleString('en-US')} more problems like the ones above are not listed (only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are); the rest of the dump was read`, span: last.span, severity: 'info' });
     }
     if (this.open) {
       const o: OpenTable = this.open;

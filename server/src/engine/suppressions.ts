@@ -23,6 +23,7 @@ export const NO_SUPPRESSIONS: Suppressions = { isSuppressed: () => false };
 /** How each format writes the comments that carry directives; formats without comments are absent. */
 export const SUPPRESSION_SYNTAX: Partial<Record<DocumentKind, { readonly comment: string; readonly blockScalars: boolean }>> = {
   iptables: { comment: '#', blockScalars: false },
+  nftables: { comment: '#', blockScalars: false },
   sysctl: { comment: '#', blockScalars: false },
   k8s: { comment: '#', blockScalars: true },
 };

@@ -6,6 +6,7 @@ import { chainDefinition, chainReferences, iptablesInlayNotes, iptablesOutline, 
 import { ipvsadmHover, ipvsadmOutline } from './ipvsadm/hover';
 import { k8sHover } from './k8s/hover';
 import { nftablesHover } from './nftables/hover';
+import { nftablesInlayNotes } from './nftables/inlay';
 import { nftablesDefinition, nftablesOutline, nftablesReferences } from './nftables/navigation';
 import type { ModelByKind } from './registry';
 import { sysctlHover, sysctlOutline } from './sysctl/hover';
@@ -20,7 +21,13 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
     references: chainReferences,
     inlayNotes: iptablesInlayNotes,
   },
-  nftables: { hover: nftablesHover, outline: nftablesOutline, definition: nftablesDefinition, references: nftablesReferences },
+  nftables: {
+    hover: nftablesHover,
+    outline: nftablesOutline,
+    definition: nftablesDefinition,
+    references: nftablesReferences,
+    inlayNotes: nftablesInlayNotes,
+  },
   ipvsadm: { hover: ipvsadmHover, outline: ipvsadmOutline },
   conntrack: { hover: conntrackHover, outline: conntrackOutline },
   sysctl: { hover: sysctlHover, outline: sysctlOutline },

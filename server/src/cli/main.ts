@@ -127,7 +127,8 @@ function check(command: 'check' | 'script', args: CheckArgs, out: (s: string) =>
       });
       results.push({ document, reports });
     }
-    scripts.push(remediationScript(node.name, results.slice(first)));
+    // Only `script` prints it: `check` used to build every node's script and throw it away.
+    if (command === 'script') scripts.push(remediationScript(node.name, results.slice(first)));
   }
   if (command === 'script') {
     out(scripts.join('\n'));

@@ -1,11 +1,6 @@
-/** Command-line arguments of `kube-netlint check`, parsed without a dependency. */
-export interface CheckArgs {
-  readonly format: 'text' | 'compact' | 'json' | 'sarif';
-  readonly kernel?: string;
-  readonly kubeProxyVersion?: string;
-  readonly nodeCount?: number;
-  readonly paths: readonly string[];
-}
+import { parseCheckArgs, type CheckArgs } from './checkArgs';
+
+export type { CheckArgs } from './checkArgs';
 
 /** Command-line arguments of `kube-netlint collect`; `check` holds the options used by --check. */
 export interface CollectArgs {
@@ -19,17 +14,25 @@ export interface CollectArgs {
 }
 
 export type ParsedArgs =
-  | { readonly command: 'check' | 'script'; readonly args: CheckArgs }
+  | { readonly command: 'check' | 'script' | 'fix' | 'diff'; readonly args: CheckArgs }
+  /** `explain RULE`: the rule's docs page in the terminal. */
+  | { readonly command: 'explain'; readonly rule: string }
   | { readonly command: 'collect'; readonly args: CollectArgs }
   /** `trace` reads its own options (cli/trace.ts). */
   | { readonly command: 'trace'; readonly argv: readonly string[] }
   | { readonly command: 'help' }
   | { readonly command: 'version' }
-  | { readonly command: 'rules' }
+  | { readonly command: 'rules'; readonly format: 'text' | 'json' | 'markdown' }
   | { readonly command: 'error'; readonly message: string };
 
-export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sarif] [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z]
-                          [--node-count N] PATH...
+export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sarif|html] [--fail-on error|warning|info|never]
+                          [--rule ID=off|error|warning|info|hint]... [--config FILE] [--jobs N]
+                          [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] [--node-count N] PATH...
+       kube-netlint check --stdin --kind iptables|nftables|ipvsadm|conntrack|sysctl|ethtool|k8s [options]
+       kube-netlint fix [--dry-run] [--unsafe] [--rule ID=...]... [--config FILE] PATH...
+                                 apply the safe edit fixes in place (--dry-run: print a unified diff)
+       kube-netlint diff [--format text|json] [--fail-on ...] BEFORE AFTER
+                                 what changed between two captures of a node (exit 1: findings appeared)
        kube-netlint script [--kernel X.Y.Z] [--kube-proxy-version X.Y.Z] [--node-count N] PATH...
                                  print each node's remediation commands as a shell script
        kube-netlint collect [--out DIR] [--netns NAME] [--max-conntrack N] [--timeout SECONDS] [--force]
@@ -39,62 +42,47 @@ export const USAGE = `Usage: kube-netlint check [--format text|compact|json|sari
                           [--out IFACE] [--mark 0xN] [--ctstate new|established|related|invalid]
                           [--local IP[,IP...]] [--route CIDR=IFACE]... [--format text|json] PATH
                                  follow one packet through a node's rules (PATH: a node folder or one dump)
-       kube-netlint rules        list every rule
+       kube-netlint rules [--format text|json|markdown]   list every rule
+       kube-netlint explain RULE  the rule's documentation page
        kube-netlint --version
 
 Lints Kubernetes node networking dumps (iptables-save, iptables -L, ipvsadm, conntrack, sysctl,
 ethtool -k) and manifests. Folders are walked; the files directly in one folder are one node.
-Exit status: 0 nothing at warning or above, 1 findings at warning or above, 2 usage or read error.`;
+Settings (rules, facts) come from --config FILE or the first .kube-netlint.yaml / .kube-netlint.json
+found upward from each node folder (up to a .git folder); see docs/cli.md.
+Exit status: 0 nothing at --fail-on (default warning) or above, 1 findings at or above it, 2 usage or read error.`;
 
-const VALUE_OPTIONS = new Set(['--format', '--kernel', '--kube-proxy-version', '--node-count']);
+const RULES_FORMATS = ['text', 'json', 'markdown'] as const;
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0) return { command: 'error', message: 'missing command (try: kube-netlint check PATH)' };
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
   if (command === '--version' || command === '-v') return { command: 'version' };
-  if (command === 'rules') return { command: 'rules' };
+  if (command === 'rules') return parseRules(rest);
+  if (command === 'explain') {
+    if (rest[0] === '--help' || rest[0] === '-h') return { command: 'help' };
+    return rest.length === 1 ? { command: 'explain', rule: rest[0]! } : { command: 'error', message: 'explain takes one rule id (kube-netlint rules lists them)' };
+  }
   if (command === 'collect') return parseCollect(rest);
   if (command === 'trace') return { command: 'trace', argv: rest };
-  if (command !== 'check' && command !== 'script') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
-  const values: Record<string, string> = {};
-  const paths: string[] = [];
+  if (command !== 'check' && command !== 'script' && command !== 'fix' && command !== 'diff') return { command: 'error', message: `unknown command '${command}' (try: kube-netlint check PATH)` };
+  const parsed = parseCheckArgs(command, rest);
+  if (parsed === 'help') return { command: 'help' };
+  if (typeof parsed === 'string') return { command: 'error', message: parsed };
+  return { command, args: parsed };
+}
+
+function parseRules(rest: readonly string[]): ParsedArgs {
+  let format: string = 'text';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (a === '--') {
-      paths.push(...rest.slice(i + 1));
-      break;
-    }
-    if (a === '--help' || a === '-h') return { command: 'help' };
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq < 0 ? a : a.slice(0, eq);
-      if (!VALUE_OPTIONS.has(name)) return { command: 'error', message: `unknown option '${name}'` };
-      const value = eq < 0 ? rest[++i] : a.slice(eq + 1);
-      if (value === undefined || value === '') return { command: 'error', message: `option '${name}' needs a value` };
-      values[name] = value;
-      continue;
-    }
-    paths.push(a);
+    if (a === '--format') format = rest[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else return { command: 'error', message: `rules: unknown argument '${a}'` };
   }
-  const format = values['--format'] ?? 'text';
-  if (format !== 'text' && format !== 'compact' && format !== 'json' && format !== 'sarif') return { command: 'error', message: `--format must be text, compact, json or sarif, not '${format}'` };
-  if (paths.length === 0) return { command: 'error', message: 'no PATH given' };
-  for (const [flag, v] of [['--kernel', values['--kernel']], ['--kube-proxy-version', values['--kube-proxy-version']]] as const) {
-    if (v !== undefined && !/^v?\d+(\.\d+)*/.test(v)) return { command: 'error', message: `${flag} expects a version like 5.4.0, not '${v}'` };
-  }
-  const nodeCount = values['--node-count'];
-  if (nodeCount !== undefined && !/^[1-9]\d{0,8}$/.test(nodeCount)) return { command: 'error', message: `--node-count expects a whole number of nodes, not '${nodeCount}'` };
-  return {
-    command,
-    args: {
-      format,
-      ...(values['--kernel'] ? { kernel: values['--kernel'] } : {}),
-      ...(values['--kube-proxy-version'] ? { kubeProxyVersion: values['--kube-proxy-version'] } : {}),
-      ...(nodeCount ? { nodeCount: Number(nodeCount) } : {}),
-      paths,
-    },
-  };
+  const known = RULES_FORMATS.find((f) => f === format);
+  return known ? { command: 'rules', format: known } : { command: 'error', message: `rules --format must be text, json or markdown, not '${format}'` };
 }
 
 const COLLECT_VALUES = new Set(['--out', '--netns', '--max-conntrack', '--timeout', '--format', '--kernel', '--kube-proxy-version', '--node-count']);
@@ -119,11 +107,11 @@ function parseCollect(rest: readonly string[]): ParsedArgs {
     if (value === undefined || value === '') return { command: 'error', message: `option '${name}' needs a value` };
     values[name] = value;
   }
-  const checkArgv = ['check', ...['--format', '--kernel', '--kube-proxy-version', '--node-count'].flatMap((f) => (values[f] !== undefined ? [`${f}=${values[f]}`] : [])), '.'];
-  const checked = parseArgs(checkArgv);
-  if (checked.command === 'error') return checked;
-  if (checked.command !== 'check') return { command: 'error', message: 'invalid check options' };
-  const { paths: _paths, ...checkArgs } = checked.args;
+  const checkArgv = [...['--format', '--kernel', '--kube-proxy-version', '--node-count'].flatMap((f) => (values[f] !== undefined ? [`${f}=${values[f]}`] : [])), '.'];
+  const checked = parseCheckArgs('collect-check', checkArgv);
+  if (checked === 'help') return { command: 'help' };
+  if (typeof checked === 'string') return { command: 'error', message: checked };
+  const { paths: _paths, ...checkArgs } = checked;
   const whole = (flag: string, max: number): number | undefined | string => {
     const v = values[flag];
     if (v === undefined) return undefined;

@@ -64,6 +64,30 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^kind:\s*[A-Z]\w+/, 3],
     [/^(?:flannel-backend|cluster-cidr|service-cidr|kube-proxy-arg|flannel-iface|disable-kube-proxy)\s*:/, 3],
   ],
+  // iproute2. `ip link` and `ip addr` share their headers; `mode DEFAULT` is printed by `ip link`
+  // only, `inet` lines by `ip addr` only, so each wins on its own output by more than 2:1.
+  'ip-link': [
+    [/^\d+:\s+[^\s:]+:\s+<[\w,-]*>\s+mtu \d+ .*\bmode (?:DEFAULT|DORMANT)\b/, 3],
+    [/^\d+:\s+[^\s:]+:\s+<[\w,-]*>\s+mtu \d+ qdisc /, 1],
+    [/^link\/(?:ether|loopback|none|void|ipip|sit|gre|tunnel6|ieee802\.11|infiniband)\b/, 1],
+    [/^\[?\s*\{\s*"ifindex"\s*:\s*\d+,\s*"ifname"/, 5],
+    [/^[^\s:]+: flags=\d+<[\w,-]*>\s+mtu \d+$/, 3],
+    [/^[^\s:]+\s+Link encap:/, 3],
+  ],
+  'ip-addr': [
+    [/^inet6? [0-9a-f.:]+(?:\/\d+)? (?:brd |peer |scope |metric )/, 3],
+    [/^\d+:\s+[^\s:]+:\s+<[\w,-]*>\s+mtu \d+ qdisc /, 1],
+    [/^valid_lft \S+ preferred_lft/, 1],
+  ],
+  'ip-route': [
+    [/^(?:default|\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?|[0-9a-f:]*:[0-9a-f:]*\/\d{1,3}) (?:via \S+ )?dev \S+/, 2],
+    [/^(?:local|broadcast|multicast|unreachable|blackhole|prohibit|throw|anycast|unicast) \S+ (?:dev|table|via|proto)\b/, 2],
+  ],
+  'ip-rule': [[/^\d+:\s+(?:not\s+)?from \S+(?: |$)/, 3]],
+  'bridge-link': [
+    [/^\d+:\s+[^\s:]+:\s+<[\w,-]*>\s+mtu \d+ master \S+ state (?:disabled|listening|learning|forwarding|blocking)\b/, 3],
+    [/^hairpin (?:on|off) guard (?:on|off)/, 3],
+  ],
 };
 
 /** Fallback when the content says nothing: what users call these files. */
@@ -75,6 +99,11 @@ const FILE_NAMES: readonly (readonly [RegExp, KnownKind])[] = [
   [/sysctl|uname|osrelease|\.conf$/i, 'sysctl'],
   [/ethtool|offload|features/i, 'ethtool'],
   [/\.ya?ml$/i, 'k8s'],
+  [/^(?:ip-?(?:-d-)?link|ip-d-link|ifconfig)/i, 'ip-link'],
+  [/^(?:ip-?(?:-d-)?addr|ip-d-addr)/i, 'ip-addr'],
+  [/^ip-?(?:6-)?route/i, 'ip-route'],
+  [/^ip-?(?:6-)?rule/i, 'ip-rule'],
+  [/^bridge-?(?:d-)?link/i, 'bridge-link'],
 ];
 
 const HEAD_LINES = 40;

@@ -9,6 +9,11 @@ import { nftablesHover } from './nftables/hover';
 import { nftablesInlayNotes } from './nftables/inlay';
 import { nftablesDefinition, nftablesOutline, nftablesReferences } from './nftables/navigation';
 import type { ModelByKind } from './registry';
+import { ipLinkHover, ipLinkOutline } from './ip-link/hover';
+import { ipAddrHover, ipAddrOutline } from './ip-addr';
+import { ipRouteHover, ipRouteOutline } from './ip-route';
+import { ipRuleHover, ipRuleOutline } from './ip-rule';
+import { bridgeLinkHover, bridgeLinkOutline } from './bridge-link';
 import { sysctlHover, sysctlOutline } from './sysctl/hover';
 
 /** Editor features per kind of document. */
@@ -34,4 +39,9 @@ export const FEATURES: { readonly [K in keyof ModelByKind]?: FormatFeatures<Mode
   ethtool: { hover: ethtoolHover, outline: ethtoolOutline },
   // No outline for manifests: YAML extensions already outline them, and two outlines would clash.
   k8s: { hover: k8sHover },
+  'ip-link': { hover: ipLinkHover, outline: ipLinkOutline },
+  'ip-addr': { hover: ipAddrHover, outline: ipAddrOutline },
+  'ip-route': { hover: ipRouteHover, outline: ipRouteOutline },
+  'ip-rule': { hover: ipRuleHover, outline: ipRuleOutline },
+  'bridge-link': { hover: bridgeLinkHover, outline: bridgeLinkOutline },
 };

@@ -1,5 +1,5 @@
 /** The kinds of document kube-netlint reads. `unknown` is a first-class answer, not an error. */
-export const DOCUMENT_KINDS = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'k8s'] as const;
+export const DOCUMENT_KINDS = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'k8s', 'ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'bridge-link'] as const;
 export type KnownKind = (typeof DOCUMENT_KINDS)[number];
 export type DocumentKind = KnownKind | 'unknown';
 

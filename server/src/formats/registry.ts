@@ -7,6 +7,11 @@ import { parseConntrack, type ConntrackModel } from './conntrack';
 import { parseEthtool, type EthtoolModel } from './ethtool';
 import { parseSysctl, type SysctlModel } from './sysctl';
 import { parseUnknown, type UnknownModel } from './unknown';
+import { parseIpLink, type IpLinkModel } from './ip-link';
+import { parseIpAddr, type IpAddrModel } from './ip-addr';
+import { parseIpRoute, type IpRouteModel } from './ip-route';
+import { parseIpRule, type IpRuleModel } from './ip-rule';
+import { parseBridgeLink, type BridgeLinkModel } from './bridge-link';
 
 /** The model each kind of document parses into. */
 export interface ModelByKind {
@@ -17,6 +22,11 @@ export interface ModelByKind {
   sysctl: SysctlModel;
   ethtool: EthtoolModel;
   k8s: K8sModel;
+  'ip-link': IpLinkModel;
+  'ip-addr': IpAddrModel;
+  'ip-route': IpRouteModel;
+  'ip-rule': IpRuleModel;
+  'bridge-link': BridgeLinkModel;
   unknown: UnknownModel;
 }
 
@@ -31,5 +41,10 @@ export const PARSERS: { readonly [K in DocumentKind]: Parser<K> } = {
   sysctl: parseSysctl,
   ethtool: parseEthtool,
   k8s: parseK8s,
+  'ip-link': parseIpLink,
+  'ip-addr': parseIpAddr,
+  'ip-route': parseIpRoute,
+  'ip-rule': parseIpRule,
+  'bridge-link': parseBridgeLink,
   unknown: parseUnknown,
 };

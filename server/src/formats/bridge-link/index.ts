@@ -1,0 +1,3 @@
+export type { BridgeLinkModel, BridgePort } from './model';
+export { parseBridgeLink } from './parse';
+export { bridgeLinkHover, bridgeLinkOutline } from './hover';

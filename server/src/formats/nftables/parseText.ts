@@ -39,6 +39,22 @@ const CT_OBJECTS: ReadonlySet<string> = new Set(['helper', 'timeout', 'expectati
 const DEFINE_VERBS: ReadonlySet<string> = new Set(['add', 'create', 'insert', 'replace']);
 const OTHER_VERBS: ReadonlySet<string> = new Set(['delete', 'destroy', 'flush', 'list', 'reset', 'rename', 'describe', 'monitor', 'export', 'import', 'get']);
 const SCRIPT_WORDS: ReadonlySet<string> = new Set(['define', 'redefine', 'undefine', 'include']);
+/** nft's chain types and hooks (src/parser_bison.y, src/rule.c): a base chain names one of each. */
+const CHAIN_TYPES: ReadonlySet<string> = new Set(['filter', 'nat', 'route']);
+const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
+/** nft keywords that cannot be a set's datatype (`type a . elements : policy`). */
+const KEYWORDS_NOT_TYPES: ReadonlySet<string> = new Set(['table', 'chain', 'elements', 'policy', 'flags', 'type', 'typeof', 'timeout', 'size', 'comment', 'counter', 'hook', 'priority', 'map', 'set']);
+/** nft keywords an unquoted table, chain or set name cannot be (its scanner returns them as tokens). */
+const NAME_KEYWORDS: ReadonlySet<string> = new Set(['accept', 'drop', 'jump', 'goto', 'return', 'continue', 'queue', 'counter', 'table', 'chain', 'set', 'map', 'rule', 'element', 'elements',
+  'ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev', 'tcp', 'udp', 'type', 'typeof', 'hook', 'comment', 'flags', 'policy', 'meta', 'ct', 'limit', 'quota', 'log', 'mark', 'priority', 'flowtable',
+  'reject', 'dnat', 'snat', 'masquerade', 'redirect', 'notrack', 'handle', 'position', 'index']);
+/** What `add`, `create`, `insert`, `replace` can make. */
+const DEFINE_OBJECTS: ReadonlySet<string> = new Set(['table', 'chain', 'rule', 'set', 'map', 'element', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy']);
+/** Set and map properties; a table keyword where one is expected means the block was cut or mixed. */
+const NOT_SET_PROPERTIES: ReadonlySet<string> = new Set(['map', 'set', 'chain', 'table', 'hook', 'priority', 'jump', 'goto', 'accept', 'drop', 'rule', 'element']);
+const POLICIES: ReadonlySet<string> = new Set(['accept', 'drop']);
+/** Set and map properties nft accepts once per block ("You can only specify this once"); the others may repeat. */
+const SET_ONCE: ReadonlySet<string> = new Set(['comment', 'auto-merge']);
 
 interface Statement {
   readonly toks: Tok[];
@@ -53,7 +69,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 
 type TableB = Mutable<NftTable> & { chainIndex: Map<string, ChainB>; setIndex: Map<string, SetB>; key: string };
 type ChainB = Mutable<NftChain>;
-type SetB = Mutable<NftSet>;
+type SetB = Mutable<NftSet> & { seen?: Set<string> };
 type FlowB = Mutable<NftFlowtable>;
 type ObjB = Mutable<NftObject>;
 
@@ -103,6 +119,14 @@ class TextParser {
     if (this.problems.length < MAX_PROBLEMS) this.problems.push({ code, message, span });
   }
 
+  /** An unquoted name that is an nft keyword (`chain accept`) is a syntax error in nft. */
+  private checkName(t: Tok | undefined): void {
+    if (t && t.kind === Tk.Word && NAME_KEYWORDS.has(t.value)) this.problem('parse/nftables-syntax', `\`${t.value}\` is an nft keyword: a name spelled so must be quoted`, t.span);
+  }
+
+  /** What the statement and element readers report: syntax nft rejects. */
+  private readonly report = (span: Span, message: string): void => this.problem('parse/nftables-syntax', message, span);
+
   private tok(l: { k: Tk; s: number; e: number; open?: true }): Tok {
     const t: Tok = { kind: l.k, value: lexemeValue(this.text, l), span: { start: l.s, end: l.e }, ...(l.open ? { open: true as const } : {}) };
     return t;
@@ -116,7 +140,12 @@ class TextParser {
     let depthReported = false;
     for (;;) {
       const l = this.lexer.next();
-      if (!l) return { toks, end: 'eof', ...(comment ? { comment } : {}) };
+      if (!l) {
+        if (depth > 0) this.problem('parse/nftables-truncated', 'the text ends inside `{ … }` or `( … )` (the paste was cut)', toks.length ? join(toks[0]!.span, toks[toks.length - 1]!.span) : { start: this.text.length, end: this.text.length });
+        // nft reads a comment only up to a line break: one cut off at the very end is "unexpected junk".
+        if (comment && comment.span.end === this.text.length) this.problem('parse/nftables-truncated', 'the text ends inside a `#` comment, without a line break (the paste was cut)', comment.span);
+        return { toks, end: 'eof', ...(comment ? { comment } : {}) };
+      }
       if (l.k === Tk.Newline) {
         if (depth > 0) continue;
         if (toks.length === 0 && !comment) continue;
@@ -259,9 +288,11 @@ class TextParser {
   private familyAndName(toks: readonly Tok[], i: number): { family: Located<NftFamily>; name?: Tok; next: number } {
     const f = toks[i];
     if (isWord(f) && FAMILIES.has(f.value) && toks[i + 1] && toks[i + 1]!.kind !== Tk.Punct) {
+      this.checkName(toks[i + 1]);
       return { family: { value: f.value as NftFamily, span: f.span }, name: toks[i + 1]!, next: i + 2 };
     }
     const name = toks[i] && toks[i]!.kind !== Tk.Punct ? toks[i] : undefined;
+    this.checkName(name);
     const span = name ? { start: name.span.start, end: name.span.start } : toks[i - 1]!.span;
     return { family: { value: 'ip', span }, ...(name ? { name } : {}), next: i + 1 };
   }
@@ -284,14 +315,23 @@ class TextParser {
       }
       const table = this.table(fn.family, plain(fn.name), span);
       if (isTable) {
+        if (toks.length > fn.next) this.problem('parse/nftables-syntax', `unexpected \`${toks[fn.next]!.value}\` after the table name`, toks[fn.next]!.span);
         this.stack.push({ kind: 'table', table, open: brace, fresh: true });
         return;
       }
+      this.extraHeaderWords(toks, fn.next + 1);
       this.openMember(table, toks.slice(1), toks[fn.next], span, brace);
       return;
     }
     if (top.kind !== 'table') return;
-    this.openMember(top.table, toks, toks[toks[0]!.value === 'ct' ? 2 : 1], span, brace);
+    const at = toks[0]!.value === 'ct' ? 2 : 1;
+    this.extraHeaderWords(toks, at + 1);
+    this.openMember(top.table, toks, toks[at], span, brace);
+  }
+
+  /** `chain NAME {` has nothing between the name and the brace (`chain x type {` is no header). */
+  private extraHeaderWords(toks: readonly Tok[], from: number): void {
+    if (toks.length > from) this.problem('parse/nftables-syntax', `unexpected \`${toks[from]!.value}\` between the name and \`{\``, join(toks[from]!.span, toks[toks.length - 1]!.span));
   }
 
   /** `chain NAME {`, `set NAME {`, `ct helper NAME {` … with `toks[0]` the member keyword. */
@@ -302,12 +342,15 @@ class TextParser {
       this.skipBlock(brace);
       return;
     }
+    this.checkName(nameTok);
     const name = plain(nameTok);
     if (kw === 'chain') {
       const chain = this.chain(table, name, span, false);
       this.stack.push({ kind: 'chain', table, chain, open: brace, fresh: true });
     } else if (kw === 'set' || kw === 'map') {
       const set = this.set(table, kw, name, span, false);
+      // Each block is checked on its own: `add set` twice with the same comment is fine.
+      set.seen = new Set();
       this.stack.push({ kind: 'set', table, set, open: brace, fresh: true });
     } else if (kw === 'flowtable') {
       const flow: FlowB = { name, table: table.key, span, devices: [], flags: [] };
@@ -339,6 +382,9 @@ class TextParser {
 
   private close(b: Block, brace: Tok): void {
     this.stack.pop();
+    if (b.kind === 'set' && b.set.keyType.length === 0 && !b.set.seen?.has('type') && !b.set.seen?.has('typeof')) {
+      this.problem('parse/nftables-syntax', `${b.set.kind} \`${b.set.name.value}\` has no \`type\` or \`typeof\`: nft needs its key`, b.set.name.span);
+    }
     const end = brace.span.end;
     const owner = b.kind === 'table' ? b.table : b.kind === 'chain' ? b.chain : b.kind === 'set' ? b.set : b.kind === 'flowtable' ? b.flow : b.obj;
     owner.span = { start: owner.span.start, end };
@@ -352,7 +398,10 @@ class TextParser {
     const w0 = toks[0]!;
     switch (b.kind) {
       case 'table':
-        if (isKw(w0, 'comment') && toks[1]) b.table.comment = plain(toks[1]);
+        if (isKw(w0, 'comment') && toks[1]) {
+          if (b.table.comment) this.problem('parse/nftables-syntax', 'the table has a second `comment` (nft: "You can only specify this once")', join(w0.span, toks[toks.length - 1]!.span));
+          b.table.comment = plain(toks[1]);
+        }
         else if (isKw(w0, 'flags')) b.table.flags.push(...toks.slice(1).map(plain));
         else this.problem('parse/nftables-syntax', `\`${w0.value}\` is not a table member (chain, set, map, flowtable, counter, quota, ct helper, …)`, join(w0.span, toks[toks.length - 1]!.span));
         return;
@@ -378,11 +427,15 @@ class TextParser {
       this.baseChain(table, chain, toks);
       return;
     }
-    if (isKw(w0, 'policy') && toks.length === 2 && chain.base) {
-      chain.base = { ...chain.base, policy: plain(toks[1]!), span: join(chain.base.span, toks[1]!.span) };
+    if (isKw(w0, 'policy')) {
+      const p = toks[1];
+      if (toks.length !== 2 || !p || !(POLICIES.has(p.value) || p.value.startsWith('$'))) {
+        this.problem('parse/nftables-syntax', '`policy` is `accept` or `drop`', join(w0.span, toks[toks.length - 1]!.span));
+      } else if (chain.base) chain.base = { ...chain.base, policy: plain(p), span: join(chain.base.span, p.span) };
       return;
     }
     if (isKw(w0, 'comment') && toks.length === 2) {
+      if (chain.comment) this.problem('parse/nftables-syntax', 'the chain has a second `comment` (nft: "You can only specify this once")', join(w0.span, toks[1]!.span));
       chain.comment = plain(toks[1]!);
       return;
     }
@@ -404,11 +457,30 @@ class TextParser {
       this.problem('parse/nftables-syntax', 'a base chain needs `type TYPE hook HOOK priority PRIORITY`', span);
       return;
     }
+    const bad = this.baseChainWords(toks, hi, di, pi, priority.value !== undefined || priority.text.startsWith('$') || /^-?\d+$|^[a-z]+(?: [+-] \d+)?$/.test(priority.text));
+    if (bad) {
+      this.problem('parse/nftables-syntax', bad.message, bad.span);
+      return;
+    }
     chain.base = { span, type, hook: plain(hook), priority, ...(di >= 0 && toks[di + 1] ? { device: plain(toks[di + 1]!) } : {}) };
   }
 
+  /** What nft's grammar rejects in `type T hook H [device D] priority P`; undefined when it reads. */
+  private baseChainWords(toks: readonly Tok[], hi: number, di: number, pi: number, priorityReads: boolean): { message: string; span: Span } | undefined {
+    const type = toks[1]!;
+    if (hi !== 2) return { message: `\`type\` is followed by the chain type (filter, nat, route), then \`hook\``, span: join(toks[1]!.span, toks[Math.max(1, hi)]!.span) };
+    if (!CHAIN_TYPES.has(type.value) && !type.value.startsWith('$')) return { message: `\`${type.value}\` is no chain type (filter, nat, route)`, span: type.span };
+    const hook = toks[hi + 1]!;
+    if (!HOOKS.has(hook.value) && !hook.value.startsWith('$')) return { message: `\`${hook.value}\` is no hook (prerouting, input, forward, output, postrouting, ingress, egress)`, span: hook.span };
+    const next = di >= 0 ? di : pi;
+    if (next !== hi + 2) return { message: `unexpected \`${toks[hi + 2]?.value ?? ''}\` after the hook`, span: (toks[hi + 2] ?? hook).span };
+    if (pi < 0) return { message: 'a base chain needs `priority`', span: hook.span };
+    if (!priorityReads || toks.slice(pi + 1).some((t) => t.kind !== Tk.Word)) return { message: `\`${toks.slice(pi + 1).map((t) => t.value).join(' ')}\` is no priority (a number or a name such as \`filter - 10\`)`, span: join(toks[pi]!.span, toks[toks.length - 1]!.span) };
+    return undefined;
+  }
+
   private rule(table: TableB, chain: ChainB, toks: Tok[], handle: Located<number> | undefined, command: Span | undefined): void {
-    const statements = readStatements(toks);
+    const statements = readStatements(toks, this.report);
     const comment = statements.find((s) => s.kind === 'comment');
     const rule: NftRule = {
       table: table.key,
@@ -425,6 +497,21 @@ class TextParser {
   private setStatement(set: SetB, toks: Tok[]): void {
     const w0 = toks[0]!;
     const rest = toks.slice(1);
+    if (w0.kind !== Tk.Word || NOT_SET_PROPERTIES.has(w0.value) || !/^[a-z][a-z0-9-]*$/.test(w0.value)) {
+      this.problem('parse/nftables-syntax', `\`${w0.value}\` is not a ${set.kind} property (type, flags, elements, comment, …)`, join(w0.span, toks[toks.length - 1]!.span));
+      return;
+    }
+    if ((w0.value === 'comment' && (rest.length !== 1 || rest[0]!.kind === Tk.Punct || (rest[0]!.kind === Tk.Word && NAME_KEYWORDS.has(rest[0]!.value)))) || ((w0.value === 'flags' || w0.value === 'type' || w0.value === 'typeof') && rest.length === 0)) {
+      this.problem('parse/nftables-syntax', `\`${w0.value}\` needs ${w0.value === 'comment' ? 'one string' : 'a value'}`, join(w0.span, toks[toks.length - 1]!.span));
+    }
+    if (w0.value === 'type' && rest.length > 0) {
+      const words = rest.map((t) => t.value).join(' ');
+      const adjacent = rest.some((t, k) => k > 0 && t.value !== '.' && t.value !== ':' && rest[k - 1]!.value !== '.' && rest[k - 1]!.value !== ':');
+      if (adjacent || /^[.:]|[.:]$|\. \.|\. :|: \./.test(words)) this.problem('parse/nftables-syntax', `\`type ${words}\`: a datatype is missing around \`.\` or \`:\``, join(rest[0]!.span, rest[rest.length - 1]!.span));
+    }
+    set.seen ??= new Set();
+    if (SET_ONCE.has(w0.value) && set.seen.has(w0.value)) this.problem('parse/nftables-syntax', `\`${w0.value}\` is given twice in ${set.kind} \`${set.name.value}\` (nft: "You can only specify this once")`, join(w0.span, toks[toks.length - 1]!.span));
+    set.seen.add(w0.value);
     switch (w0.value) {
       case 'type':
       case 'typeof': {
@@ -432,6 +519,8 @@ class TextParser {
         const colon = rest.findIndex((t) => isKw(t, ':'));
         const keys = colon >= 0 ? rest.slice(0, colon) : rest;
         set.keyType = w0.value === 'type' ? keys.filter((t) => !isKw(t, '.')).map(plain) : keys.map(plain);
+        // A datatype nft does not know may be a newer nft's (kept); one of its keywords is none.
+        for (const t of rest) if (t.kind !== Tk.Word || KEYWORDS_NOT_TYPES.has(t.value)) this.problem('parse/nftables-syntax', `\`${t.value}\` is not a datatype`, t.span);
         if (colon >= 0 && rest[colon + 1]) {
           set.valueType = plain(rest[colon + 1]!);
           if (set.kind === 'set') set.kind = 'map';
@@ -454,12 +543,12 @@ class TextParser {
         return;
       case 'elements': {
         const open = rest.findIndex((t) => isPunct(t, '{'));
-        if (open < 0) {
+        if (open < 0 || !isKw(rest[0], '=') || open !== 1) {
           this.problem('parse/nftables-syntax', '`elements` needs `= { … }`', join(w0.span, toks[toks.length - 1]!.span));
           return;
         }
         const close = closing(rest, open);
-        this.addElements(set, readElements(rest, open + 1, close));
+        this.addElements(set, readElements(rest, open + 1, close, this.report));
         return;
       }
       default:
@@ -469,7 +558,14 @@ class TextParser {
   }
 
   private addElements(set: SetB, elements: NftElement[]): void {
-    for (const e of elements) set.elements.push(e);
+    // A declared map's elements map to something; a set's do not (an implicit one's kind is unknown).
+    const mapped = set.implicit ? undefined : set.kind === 'map';
+    for (const e of elements) {
+      const hasValue = e.value !== undefined || e.verdict !== undefined;
+      if (mapped === true && !hasValue) this.problem('parse/nftables-syntax', `element of map \`${set.name.value}\` needs \`: VALUE\``, e.span);
+      else if (mapped === false && hasValue) this.problem('parse/nftables-syntax', `set \`${set.name.value}\` holds keys only: \`:\` belongs in a map`, e.span);
+      set.elements.push(e);
+    }
   }
 
   private flowStatement(table: TableB, flow: FlowB, toks: Tok[]): void {
@@ -507,6 +603,7 @@ class TextParser {
       const fn = this.familyAndName(toks, 1);
       if (fn.name) this.table(fn.family, plain(fn.name), span);
       else this.problem('parse/nftables-syntax', 'a table name is missing', span);
+      if (toks.length > fn.next) this.problem('parse/nftables-syntax', `unexpected \`${toks[fn.next]!.value}\` after the table name`, join(toks[fn.next]!.span, span));
       return;
     }
     if (OTHER_VERBS.has(w0.value)) {
@@ -527,7 +624,12 @@ class TextParser {
   /** `add|create|insert|replace OBJECT …` without a block. */
   private define(toks: Tok[], span: Span, st: Statement): void {
     const obj = toks[1];
-    if (!isWord(obj)) {
+    // `add ip t c ip daddr 1.2.3.4 accept`: nft reads a bare rule after the verb as `add rule`.
+    if (isWord(obj) && !DEFINE_OBJECTS.has(obj.value) && toks.length >= 4) {
+      this.define([toks[0]!, { kind: Tk.Word, value: 'rule', span: { start: obj.span.start, end: obj.span.start } }, ...toks.slice(1)], span, st);
+      return;
+    }
+    if (!isWord(obj) || !DEFINE_OBJECTS.has(obj.value)) {
       this.problem('parse/nftables-syntax', `\`${toks[0]!.value}\` needs what to add (table, chain, rule, set, map, element, …)`, span);
       return;
     }
@@ -544,11 +646,16 @@ class TextParser {
       return;
     }
     const name = plain(nameTok);
+    if (obj.value !== 'rule' && obj.value !== 'element') this.checkName(nameTok);
+    if ((obj.value === 'chain' || obj.value === 'set' || obj.value === 'map') && toks.length > fn.next + 1) {
+      this.problem('parse/nftables-syntax', `unexpected \`${toks[fn.next + 1]!.value}\` after the ${obj.value} name`, join(toks[fn.next + 1]!.span, span));
+    }
     switch (obj.value) {
       case 'chain':
         this.chain(table, name, span, false);
         return;
       case 'rule': {
+        this.checkName(nameTok);
         let i = fn.next + 1;
         // `insert rule ip t c position 5 …` / `index N` / `handle N`
         if (isWord(toks[i]) && /^(?:position|index|handle)$/.test(toks[i]!.value) && num(toks[i + 1])) i += 2;
@@ -572,7 +679,7 @@ class TextParser {
           this.problem('parse/nftables-syntax', '`add element` needs `{ … }`', span);
           return;
         }
-        this.addElements(set, readElements(toks, open + 1, closing(toks, open)));
+        this.addElements(set, readElements(toks, open + 1, closing(toks, open), this.report));
         return;
       }
       default:

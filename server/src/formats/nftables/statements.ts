@@ -40,6 +40,32 @@ const OTHER_STATEMENTS: ReadonlySet<string> = new Set(['notrack', 'flow', 'xt', 
 
 const RELATIONAL: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']);
 const BINARY: ReadonlySet<string> = new Set(['&', '|', '^', '/', 'and', 'or', 'xor', '<<', '>>', 'lshift', 'rshift']);
+/**
+ * Where a reader reports what nft's grammar rejects. Words it does not know are not reported
+ * (a newer nft's expression is kept opaque); what no nft accepts is: a verdict without its chain,
+ * a selector without a value, a stray value or table keyword where a statement starts, a
+ * counter or limit missing its numbers, an element with words after it that are no option.
+ */
+export type Report = (span: Span, message: string) => void;
+const IGNORE: Report = () => undefined;
+
+/** Words of nft's grammar that never start a statement of a rule. */
+const NOT_A_STATEMENT: ReadonlySet<string> = new Set(['table', 'chain', 'hook', 'type', 'typeof', 'priority', 'policy', 'elements', 'map', 'set', 'flags', 'device', 'devices', ':', '.', '=', 'to', 'with', 'packets', 'bytes', 'rate', 'burst']);
+/** nft keywords that are never a value (its scanner returns them as tokens, not strings). */
+const NOT_A_VALUE: ReadonlySet<string> = new Set(['table', 'chain', 'hook', 'elements', 'policy', 'typeof', 'devices', 'ruleset', 'flowtable', 'flags', 'type']);
+
+/** Table keywords that are no selector field (`ct chain`, `fib priority`). */
+const NOT_A_FIELD: ReadonlySet<string> = new Set(['table', 'chain', 'hook', 'elements', 'policy', 'typeof', 'devices', 'ruleset', 'flowtable', 'map', 'set']);
+
+/** A value in a match, an element or a concatenation that is one of nft's table keywords. */
+function reportKeywordValues(e: NftExpr, report: Report): void {
+  const parts = e.kind === 'concat' ? e.parts : [e];
+  for (const p of parts) if (p.kind === 'value' && NOT_A_VALUE.has(p.text)) report(p.span, `\`${p.text}\` is an nft keyword, not a value (quote a name that spells it)`);
+}
+
+/** A word that could be a newer nft's keyword (kept opaque), rather than a value out of place. */
+const KEYWORD_LIKE = /^[a-z][a-z0-9_-]*$/;
+
 const NAT_FLAGS = /^(?:random|fully-random|persistent|netmap|prefix)(?:,(?:random|fully-random|persistent|netmap|prefix))*$/;
 
 export function isSelectorHead(t: Tok | undefined): boolean {
@@ -71,7 +97,10 @@ function spanOfRange(toks: readonly Tok[], from: number, to: number): Span {
 
 class Reader {
   i = 0;
-  constructor(readonly toks: readonly Tok[]) {}
+  constructor(
+    readonly toks: readonly Tok[],
+    readonly report: Report = IGNORE,
+  ) {}
 
   peek(o = 0): Tok | undefined {
     return this.toks[this.i + o];
@@ -99,13 +128,19 @@ class Reader {
       const from = this.i;
       this.i++;
       const args: Token[] = [];
+      let result = false;
       while (this.i < this.toks.length) {
         const t = this.peek()!;
-        if (t.kind !== Tk.Word) break;
+        if (t.kind !== Tk.Word || STATEMENT_WORDS.has(t.value)) break;
+        if (NOT_A_FIELD.has(t.value)) this.report(t.span, `\`${t.value}\` is an nft keyword, not a \`fib\` key`);
         args.push(plain(t));
         this.i++;
-        if (FIB_RESULTS.has(t.value)) break;
+        if (FIB_RESULTS.has(t.value)) {
+          result = true;
+          break;
+        }
       }
+      if (!result) this.report(head.span, '`fib` needs its result: `type`, `oif` or `oifname`');
       return { kind: 'selector', span: spanOfRange(this.toks, from, this.i), head: plain(head), args };
     }
     const arity = SELECTOR_ARITY.get(head.value);
@@ -116,6 +151,7 @@ class Reader {
     let want = arity;
     if (head.value === 'ct' && isWord(this.peek()) && /^(?:original|reply)$/.test(this.peek()!.value)) want = isWord(this.peek(1)) && /^ip6?$/.test(this.peek(1)!.value) ? 3 : 2;
     while (args.length < want && isField(this.peek())) {
+      if (NOT_A_FIELD.has(this.peek()!.value)) this.report(this.peek()!.span, `\`${this.peek()!.value}\` is an nft keyword, not a field of \`${head.value}\``);
       args.push(plain(this.peek()!));
       this.i++;
     }
@@ -148,6 +184,7 @@ class Reader {
       const from = this.i;
       this.i++;
       const mode = isWord(this.peek()) ? plain(this.toks[this.i++]!) : { value: '', span: t.span };
+      if (mode.value !== 'random' && mode.value !== 'inc') this.report(mode.span, '`numgen` is `random` or `inc`');
       let mod: Located<number> | undefined;
       let offset: Located<number> | undefined;
       for (;;) {
@@ -225,13 +262,13 @@ class Reader {
   anonSet(): NftExpr {
     const from = this.i;
     const end = closing(this.toks, this.i);
-    const elements = readElements(this.toks, this.i + 1, end);
+    const elements = readElements(this.toks, this.i + 1, end, this.report);
     this.i = Math.min(end + 1, this.toks.length);
     return { kind: 'anonSet', span: spanOfRange(this.toks, from, this.i), elements };
   }
 }
 
-function verdictAt(toks: readonly Tok[], i: number): { verdict: NftVerdict; next: number } | undefined {
+function verdictAt(toks: readonly Tok[], i: number, report: Report = IGNORE): { verdict: NftVerdict; next: number } | undefined {
   const t = toks[i];
   if (!isWord(t) || !VERDICTS.has(t.value)) return undefined;
   const verdict: Located<VerdictName> = { value: t.value as VerdictName, span: t.span };
@@ -239,13 +276,14 @@ function verdictAt(toks: readonly Tok[], i: number): { verdict: NftVerdict; next
     const target = toks[i + 1]!;
     return { verdict: { span: join(t.span, target.span), verdict, target: plain(target) }, next: i + 2 };
   }
+  if (t.value === 'jump' || t.value === 'goto') report(t.span, `\`${t.value}\` needs the chain to go to`);
   return { verdict: { span: t.span, verdict }, next: i + 1 };
 }
 
 /** The elements between `from` and `to` (exclusive) of a `{ … }`: `key [options] [: value]`, comma separated. */
-export function readElements(toks: readonly Tok[], from: number, to: number): NftElement[] {
+export function readElements(toks: readonly Tok[], from: number, to: number, report: Report = IGNORE): NftElement[] {
   const out: NftElement[] = [];
-  const r = new Reader(toks.slice(from, to));
+  const r = new Reader(toks.slice(from, to), report);
   while (r.i < r.toks.length) {
     if (isPunct(r.peek(), ',') || r.peek()!.kind === Tk.Newline) {
       r.i++;
@@ -254,8 +292,13 @@ export function readElements(toks: readonly Tok[], from: number, to: number): Nf
     const start = r.i;
     const key = r.chain(false, true);
     if (!key) {
+      report(r.peek()!.span, `unexpected \`${r.peek()!.value}\` in an element list`);
       r.i++;
       continue;
+    }
+    reportKeywordValues(key, report);
+    if (key.kind === 'value' && (key.text === ':' || VERDICTS.has(key.text))) {
+      report(key.span, `an element cannot start with \`${key.text}\``);
     }
     let comment: Token | undefined;
     let timeout: Token | undefined;
@@ -273,12 +316,19 @@ export function readElements(toks: readonly Tok[], from: number, to: number): Nf
         while (isKw(r.peek(), 'packets') || isKw(r.peek(), 'bytes')) r.i += 2;
       } else if (isKw(t, ':')) {
         r.i++;
-        const v = verdictAt(r.toks, r.i);
+        const v = verdictAt(r.toks, r.i, report);
         if (v) {
           verdict = v.verdict;
           r.i = v.next;
-        } else value = r.chain(false, true);
-      } else r.i++;
+        } else {
+          value = r.chain(false, true);
+          if (!value) report(r.toks[r.i - 1]!.span, '`:` needs the value the element maps to');
+        }
+      } else {
+        // An unknown option word may be a newer nft's; a verdict, value or bracket here is not.
+        if (!KEYWORD_LIKE.test(t.value) || VERDICTS.has(t.value) || t.kind !== Tk.Word || SELECTOR_ARITY.get(t.value) === 1) report(t.span, `unexpected \`${t.value}\` after the element \`${r.toks[start]!.value}\` (a \`,\` or \`:\` is missing?)`);
+        r.i++;
+      }
     }
     const last = r.toks[Math.max(start, r.i - 1)]!;
     out.push({
@@ -295,14 +345,14 @@ export function readElements(toks: readonly Tok[], from: number, to: number): Nf
 }
 
 /** Reads a rule's statements from its words (`toks` holds only the rule, no command prefix). */
-export function readStatements(toks: readonly Tok[]): NftStatement[] {
+export function readStatements(toks: readonly Tok[], report: Report = IGNORE): NftStatement[] {
   const out: NftStatement[] = [];
-  const r = new Reader(toks);
+  const r = new Reader(toks, report);
   while (r.i < toks.length) {
     const t = r.peek()!;
     const from = r.i;
     const span = (): Span => spanOfRange(toks, from, r.i);
-    const v = verdictAt(toks, r.i);
+    const v = verdictAt(toks, r.i, report);
     if (v && t.value !== 'queue') {
       r.i = v.next;
       out.push({ kind: 'verdict', ...v.verdict });
@@ -314,7 +364,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
         r.i = from;
         const tokens = r.skipBracket().map(plain);
         out.push({ kind: 'other', span: span(), keyword: plain(t), tokens });
-      }
+      } else report(t.span, `unexpected \`${t.value}\` in a rule`);
       continue;
     }
     switch (t.value) {
@@ -322,6 +372,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
         r.i++;
         if (isKw(r.peek(), 'name') && r.peek(1)) {
           const name = plain(r.peek(1)!);
+          if (isStatementWord(r.peek(1))) report(name.span, `\`counter name\` is followed by the counter's name, not \`${name.value}\``);
           r.i += 2;
           out.push({ kind: 'counter', span: span(), name });
           break;
@@ -333,6 +384,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
           else if (isKw(r.peek(), 'bytes') && num(r.peek(1))) (r.i++, (bytes = r.number()));
           else break;
         }
+        if (isKw(r.peek(), 'packets') || isKw(r.peek(), 'bytes')) report(r.peek()!.span, `\`counter ${r.peek()!.value}\` needs a number`);
         out.push({ kind: 'counter', span: span(), ...(packets ? { packets } : {}), ...(bytes ? { bytes } : {}) });
         break;
       }
@@ -365,6 +417,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
           r.i += 2;
         } else {
           if (isKw(r.peek(), 'rate')) r.i++;
+          else report(t.span, '`limit` needs `rate` (or `name`)');
           if (isKw(r.peek(), 'over') || isKw(r.peek(), 'until')) (r.i++, (over = toks[r.i - 1]!.value === 'over'));
           if (isWord(r.peek()) && !isStatementWord(r.peek())) {
             rate = plain(r.peek()!);
@@ -388,6 +441,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
         r.i++;
         if (isKw(r.peek(), 'name') && r.peek(1)) {
           const name = plain(r.peek(1)!);
+          if (isStatementWord(r.peek(1))) report(name.span, `\`quota name\` is followed by the quota's name, not \`${name.value}\``);
           r.i += 2;
           out.push({ kind: 'quota', span: span(), name, options: [] });
           break;
@@ -406,8 +460,12 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
         let family: Token | undefined;
         let to: NftExpr | undefined;
         if (isWord(r.peek()) && /^(?:ip6?|inet)$/.test(r.peek()!.value) && isKw(r.peek(1), 'to')) family = plain(toks[r.i++]!);
+        if (isKw(r.peek(), 'to') && !r.peek(1)) report(r.peek()!.span, '`to` needs an address or port');
         if (isKw(r.peek(), 'to') && r.peek(1)) {
           r.i++;
+          to = r.chain(true);
+        } else if ((t.value === 'dnat' || t.value === 'snat') && r.peek() && !isStatementWord(r.peek()) && !startsMatch(toks, r.i) && !NAT_FLAGS.test(r.peek()!.value) && r.peek()!.kind !== Tk.Punct) {
+          // nft still reads the old `dnat 10.0.0.1:80` without `to`.
           to = r.chain(true);
         }
         const flags: Token[] = [];
@@ -420,7 +478,11 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
         const w: Token[] = [];
         if (isKw(r.peek(), 'with')) {
           w.push(plain(toks[r.i++]!));
-          for (let k = 0; k < 2 && isWord(r.peek()) && !isStatementWord(r.peek()); k++) w.push(plain(toks[r.i++]!));
+          if (!/^(?:icmp|icmpv6|icmpx|tcp)$/.test(r.peek()?.value ?? '')) report(w[0]!.span, '`reject with` is followed by icmp, icmpv6, icmpx or tcp');
+          for (let k = 0; k < 2 && isWord(r.peek()) && !isStatementWord(r.peek()); k++) {
+            if (NOT_A_VALUE.has(r.peek()!.value)) report(r.peek()!.span, `\`${r.peek()!.value}\` is an nft keyword, not a reject type or code`);
+            w.push(plain(toks[r.i++]!));
+          }
         }
         out.push({ kind: 'reject', span: span(), with: w });
         break;
@@ -458,7 +520,7 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
           out.push({ kind: 'other', span: span(), keyword: plain(t), tokens });
           break;
         }
-        out.push(readMatch(r, toks, from));
+        out.push(readMatch(r, toks, from, report));
       }
     }
   }
@@ -466,38 +528,60 @@ export function readStatements(toks: readonly Tok[]): NftStatement[] {
 }
 
 /** A match, a `vmap` lookup or a `set` statement: `LEFT [op] [RIGHT]`, `KEY vmap MAP`, `TARGET set VALUE`. */
-function readMatch(r: Reader, toks: readonly Tok[], from: number): NftStatement {
+function readMatch(r: Reader, toks: readonly Tok[], from: number, report: Report): NftStatement {
+  const first = toks[r.i]!;
   const left = r.chain(true);
   if (!left) {
     const t = toks[r.i++]!;
+    report(t.span, `unexpected \`${t.value}\` where a statement starts`);
     return { kind: 'other', span: t.span, keyword: plain(t), tokens: [] };
   }
   // A word that is no selector this reader knows (a newer nft's expression): kept, one word at a time.
-  if (left.kind === 'value') return { kind: 'other', span: left.span, keyword: { value: left.text, span: left.span }, tokens: [] };
+  // A value or a table keyword where a statement starts is no expression of any nft.
+  if (left.kind === 'value') {
+    if (first.kind !== Tk.Word || !KEYWORD_LIKE.test(left.text) || NOT_A_STATEMENT.has(left.text)) report(left.span, `unexpected \`${left.text}\` where a statement starts`);
+    return { kind: 'other', span: left.span, keyword: { value: left.text, span: left.span }, tokens: [] };
+  }
   const span = (): Span => spanOfRange(toks, from, r.i);
   const next = r.peek();
+  // `KEY vmap`, `KEY set`, `KEY ==` with nothing after: the rule was cut.
+  if ((isKw(next, 'vmap') || isKw(next, 'set') || (isWord(next) && RELATIONAL.has(next.value))) && !r.peek(1)) report(next!.span, `\`${next!.value}\` needs what follows it`);
   if (isKw(next, 'vmap') && r.peek(1)) {
     r.i++;
     const map = r.primary(true);
+    if (map && map.kind !== 'setRef' && map.kind !== 'anonSet' && !(map.kind === 'value' && map.text.startsWith('$'))) report(map.span, '`vmap` needs `@map` or `{ … }`');
     if (map) return { kind: 'vmap', span: span(), key: left, map };
   }
   if (isKw(next, 'set') && r.peek(1)) {
     r.i++;
     const value = r.chain(true);
-    if (value) return { kind: 'set', span: span(), target: left, value };
+    if (value) {
+      reportKeywordValues(value, report);
+      return { kind: 'set', span: span(), target: left, value };
+    }
   }
   if (isWord(next) && RELATIONAL.has(next.value) && r.peek(1)) {
     r.i++;
     const right = r.chain(true);
-    if (right) return { kind: 'match', span: span(), left, op: plain(next), right };
+    if (right) {
+      reportKeywordValues(right, report);
+      return { kind: 'match', span: span(), left, op: plain(next), right };
+    }
     r.i--;
   }
   // `ct status dnat`, `ct status snat`: status bits that share a name with a statement.
   const ctStatus = left.kind === 'selector' && left.head.value === 'ct' && left.args[0]?.value === 'status' && isWord(next);
   if (next && (ctStatus || !isStatementWord(next)) && !startsMatch(toks, r.i) && (next.kind === Tk.Word || next.kind === Tk.String || isPunct(next, '{') || isPunct(next, '('))) {
     const right = r.chain(true);
-    if (right) return { kind: 'match', span: span(), left, right };
+    if (right) {
+      reportKeywordValues(right, report);
+      // `KEY { 0 : goto a }` without `vmap` / `map`: nft's "mapping outside of map context".
+      if (right.kind === 'anonSet' && right.elements.some((e) => e.value || e.verdict)) report(right.span, 'elements with `:` need `vmap` or `map` before the braces');
+      return { kind: 'match', span: span(), left, right };
+    }
   }
   if (left.kind === 'opaque') return { kind: 'other', span: left.span, keyword: { value: '', span: left.span }, tokens: left.tokens };
+  // `ip daddr` with nothing to compare: no nft reads a bare selector, hash or concatenation as a statement.
+  if (left.kind === 'selector' || left.kind === 'concat' || left.kind === 'hash' || left.kind === 'numgen' || left.kind === 'binop') report(left.span, `\`${toks.slice(from, r.i).map((t) => t.value).join(' ')}\` needs a value to compare with`);
   return { kind: 'match', span: span(), left };
 }

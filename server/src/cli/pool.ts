@@ -6,9 +6,15 @@ import type { NodeResult } from '../fleet/result';
 import type { Settings } from '../node/settings';
 import type { LintJob, LintReply } from './lintWorker';
 
-/** Where a worker thread starts: the bundle itself (dist/cli.js), or the source entry under tsx. */
-function workerScript(): string {
-  return __filename.endsWith('.ts') ? join(__dirname, 'lintWorkerEntry.ts') : __filename;
+/**
+ * Where a worker thread starts: the bundle itself (dist/cli.js), or, running from source (tests,
+ * tsx), the source entry with tsx loaded in the worker too.
+ */
+function startWorker(): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(__filename);
+  // A worker does not inherit tsx's loader for its entry file: register tsx's CommonJS hook first.
+  const entry = JSON.stringify(join(__dirname, 'lintWorkerEntry.ts'));
+  return new Worker(`require('tsx/cjs/api').register(); require(${entry});`, { eval: true });
 }
 
 /** Worker threads for a run: one per core, never more than there are nodes, `--jobs` if given. */
@@ -37,7 +43,7 @@ export async function lintParallel(nodes: readonly NodeInput[], settingsOf: (nod
   try {
     await Promise.all(
       Array.from({ length: threads }, () => {
-        const worker = new Worker(workerScript());
+        const worker = startWorker();
         workers.push(worker);
         return new Promise<void>((done, fail) => {
           const send = (): void => {

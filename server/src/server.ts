@@ -21,6 +21,7 @@ import { hover } from './lsp/hover';
 import { NodeWorkspace } from './lsp/nodeWorkspace';
 import { OpenDocuments } from './lsp/openDocuments';
 import { Scheduler } from './lsp/scheduler';
+import { registerTrace } from './lsp/traceServer';
 import { createTransport, transportLog } from './lsp/transport';
 
 /**
@@ -111,6 +112,7 @@ connection.onInitialize((params): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       executeCommandProvider: { commands: [COMMAND_SHOW_DOCS, COMMAND_REMEDIATION_SCRIPT] },
     },
@@ -337,6 +339,14 @@ connection.onShutdown(() => {
 if (process.env.KUBE_NETLINT_STATS === '1') {
   connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters }));
 }
+
+registerTrace(connection, {
+  document: (uri) => documents.get(uri),
+  parse: parseOpen,
+  cached: (doc) => workspace.cachedParse(doc),
+  node: (doc) => workspace.snapshotFor(doc, settings.facts).documents,
+  log: (m) => connection.console.log(m),
+});
 
 documents.listen(connection);
 connection.listen();

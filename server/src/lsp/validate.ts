@@ -109,6 +109,20 @@ export const PARAMS: Readonly<Record<string, Check>> = {
   'workspace/didChangeWatchedFiles': object({ changes: array(object({ uri, type: uinteger })) }),
   '$/cancelRequest': object({ id: oneOf(integer, string) }),
   '$/setTrace': object({ value: string }),
+  'textDocument/codeLens': object({ textDocument }),
+  'codeLens/resolve': object({ range }),
+  // lsp/traceRequest.ts checks the values (packet, interfaces, mark, addresses) and says which is wrong.
+  'kube-netlint/trace': object({
+    uri,
+    packet: string,
+    from: optional(string),
+    in: optional(string),
+    out: optional(string),
+    mark: optional(string),
+    ctstate: optional(string),
+    local: optional(array(string)),
+    route: optional(array(string)),
+  }),
 };
 
 /** Why an incoming message must not reach a handler, or undefined when it may. */

@@ -38,7 +38,7 @@ export function traceInputs(documents: readonly ParsedDocument[], options: NodeO
 }
 
 /** The cluster's pod network from a flannel net-conf.json (ConfigMap or k3s config), if the node has one. */
-function clusterNetwork(documents: readonly ParsedDocument[]): ClusterNetwork | undefined {
+export function clusterNetwork(documents: readonly ParsedDocument[]): ClusterNetwork | undefined {
   for (const d of documents) {
     if (!isKind(d, 'k8s')) continue;
     for (const fl of flannelConfigs(d.model)) {

@@ -59,15 +59,15 @@ export function formatHtml(nodes: readonly NodeResult[], version: string): strin
   );
 
   out.push('<h2 id="nodes">Nodes</h2><table><tr><th>node</th><th>findings</th><th>kernel</th><th>kube-proxy</th><th>mode</th><th>iptables</th><th>differs from the majority</th></tr>');
-  for (const n of fleet.nodes) {
+  fleet.nodes.forEach((n, i) => {
     const f = n.facts;
     const differs = n.outlier.map((o) => `${e(o.fact)}: ${e(o.value ?? 'not known')} (majority ${e(o.majority)}, ${o.majorityNodes} nodes)`).join('<br>');
     out.push(
-      `<tr${n.outlier.length ? ' class="outlier"' : ''}><td><a href="#node-${nodes.findIndex((x) => x.path === n.path)}">${e(n.path)}</a></td><td>${n.findings}</td>` +
+      `<tr${n.outlier.length ? ' class="outlier"' : ''}><td><a href="#node-${i}">${e(n.path)}</a></td><td>${n.findings}</td>` +
         `<td>${e(f.kernel ?? '?')}</td><td>${e(f.kubeProxyVersion ?? '?')}</td><td>${e(f.kubeProxyMode ?? '?')}</td>` +
         `<td>${e([f.iptablesVersion, f.iptablesBackend].filter((x) => x !== null).join(' ') || '?')}</td><td>${differs}</td></tr>`,
     );
-  }
+  });
   out.push('</table>');
 
   out.push('<h2 id="rules">Findings by rule</h2>');
@@ -90,8 +90,14 @@ export function formatHtml(nodes: readonly NodeResult[], version: string): strin
   }
 
   out.push('<h2 id="by-node">Findings by node</h2>');
+  const byNode = new Map<string, Placed[]>();
+  for (const p of placed) {
+    const list = byNode.get(p.node);
+    if (list) list.push(p);
+    else byNode.set(p.node, [p]);
+  }
   nodes.forEach((n, i) => {
-    const mine = placed.filter((p) => p.node === n.path);
+    const mine = byNode.get(n.path) ?? [];
     const facts = Object.entries(n.facts)
       .filter(([, v]) => v !== null)
       .map(([k, v]) => `${e(k)} <code>${e(String(v))}</code>`)

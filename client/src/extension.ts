@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerTrace, type TraceApi } from './trace/view';
 
 /**
  * Thin client: starts the language server, shows its state, and implements the two things only
@@ -15,6 +16,8 @@ let client: LanguageClient | undefined;
 
 export interface KubeNetlintApi {
   readonly client: LanguageClient;
+  /** The packet tracer's state (tests read the tree and the marks drawn). */
+  readonly trace: TraceApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<KubeNetlintApi> {
@@ -95,8 +98,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
     }),
     { dispose: () => void client?.stop() },
   );
+  const trace = registerTrace(context, () => client);
   await client.start();
-  return { client };
+  return { client, trace };
 }
 
 export async function deactivate(): Promise<void> {

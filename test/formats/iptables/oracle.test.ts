@@ -145,7 +145,18 @@ function syntaxLines(text: string): { lines: Set<number>; messages: string[] } {
   const lines = new Set<number>();
   const messages: string[] = [];
   for (const p of m.problems) {
-    if (p.code !== 'parse/iptables-syntax') continue;
+    // A header-less fragment is read on purpose (one note for all its lines): iptables-restore rejects each of them.
+    if (p.code === 'parse/iptables-fragment') {
+      for (const t of m.tables) {
+        if (!t.inferred) continue;
+        for (const r of t.rules) lines.add(idx.positionAt(r.span.start).line + 1);
+        for (const c of t.chains) lines.add(idx.positionAt(c.span.start).line + 1);
+      }
+      messages.push(`fragment: ${p.message}`);
+      continue;
+    }
+    // A table cut before COMMIT is information (parse/iptables-truncated), the oracle's "COMMIT expected".
+    if (p.code !== 'parse/iptables-syntax' && p.code !== 'parse/iptables-truncated') continue;
     const l = idx.positionAt(p.span.start).line + 1;
     lines.add(l);
     messages.push(`L${l}: ${p.message}`);

@@ -63,12 +63,14 @@ describe('iptables-save parser', () => {
     assert.ok(r.destination?.negation);
   });
 
-  it('reports a missing COMMIT on the table header and keeps the rules it read', () => {
+  it('reports a missing COMMIT on the table header as information (truncated), keeps the rules it read and marks the table incomplete', () => {
     const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j KUBE-SERV';
     const m = parseIptablesSave(text);
     assert.equal(m.tables[0]!.rules.length, 1);
-    const p = m.problems.find((x) => x.code === 'parse/iptables-syntax')!;
-    assert.match(p.message, /without COMMIT/);
+    assert.equal(m.tables[0]!.complete, false);
+    assert.deepEqual(m.problems.map((x) => [x.code, x.severity]), [['parse/iptables-truncated', 'info']]);
+    const p = m.problems[0]!;
+    assert.match(p.message, /without COMMIT: the paste is truncated/);
     assert.equal(text.slice(p.span.start, p.span.end), '*nat');
   });
 

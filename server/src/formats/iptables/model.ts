@@ -36,6 +36,15 @@ export interface IptTable {
   readonly rules: readonly IptRule[];
   /** The `COMMIT` line; absent when the paste is truncated. */
   readonly commit?: Span;
+  /**
+   * False when the dump does not hold the whole table: a fragment (no `*table` line: the table was
+   * inferred from its chains and targets), a paste cut off before COMMIT, or lines cut out at an
+   * elision marker. Absent means complete. Rules whose verdict rests on something being absent (a
+   * missing chain, rule or endpoint) ask `isComplete` in query.ts and stay silent otherwise.
+   */
+  readonly complete?: boolean;
+  /** True when the table was inferred from a header-less fragment (no `*table` line). */
+  readonly inferred?: boolean;
 }
 
 export interface Counters {

@@ -10,6 +10,23 @@ export function table(model: IptablesModel, name: string): IptTable | undefined 
   return model.tables.find((t) => t.name.value === name);
 }
 
+/**
+ * True when `t` is the whole table: written with its `*table` line, closed by COMMIT (save
+ * format) and without lines cut out. A rule whose verdict needs the whole table (a chain, a rule
+ * or an endpoint that is missing) asks this first: in a fragment or a truncated paste, missing
+ * only means not shown.
+ */
+export function isComplete(model: IptablesModel, t: IptTable): boolean {
+  if (t.complete === false) return false;
+  return model.variant !== 'save' || t.commit !== undefined;
+}
+
+/** The table `name` when the dump holds all of it, else undefined (see isComplete). */
+export function completeTable(model: IptablesModel, name: string): IptTable | undefined {
+  const t = table(model, name);
+  return t && isComplete(model, t) ? t : undefined;
+}
+
 export function targetName(rule: IptRule): string | undefined {
   return rule.target?.name.value;
 }

@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import type { IptRule } from '../../formats/iptables/model';
-import { ruleComment, table, targetName } from '../../formats/iptables/query';
+import { isComplete, ruleComment, table, targetName } from '../../formats/iptables/query';
 import { flannelConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
@@ -30,7 +30,8 @@ export default defineRule({
   *check({ document, node }) {
     const { model } = document;
     const nat = table(model, 'nat');
-    if (!nat) return;
+    // The RETURN may be in the part a fragment or a cut paste does not show.
+    if (!nat || !isComplete(model, nat)) return;
     const networks = new Set<string>();
     for (const doc of node.ofKind('k8s')) {
       for (const fl of flannelConfigs(doc.model)) {

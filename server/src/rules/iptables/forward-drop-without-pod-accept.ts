@@ -1,11 +1,14 @@
 import type { IptRule, IptTable } from '../../formats/iptables/model';
-import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, table, targetName } from '../../formats/iptables/query';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix } from '../rule';
-import { chainRules, countersPrefix, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
+import { nftablesMode } from '../nftables/shared';
+import { chainRules, countersPrefix, factWhere, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
 
 /** CNI chains that carry their own accept logic for pod traffic. */
 const CNI_FORWARD_CHAIN = /^(?:cali-|CILIUM_|WEAVE-|KUBE-ROUTER-|ANTREA-)/;
+/** Chains a CNI declares: where they exist, the CNI writes its own accept rules (evidence enough, even when the jump to them is not shown). */
+const CNI_CHAIN = /^(?:cali-|CILIUM_|FLANNEL-|WEAVE-|KUBE-ROUTER-|ANTREA-)/;
 /** Pod bridges and overlay devices: ACCEPT rules on them are pod accept paths. */
 const POD_INTERFACE = /^(?:cni\d*|cbr\d*|flannel[.\w]*|vxlan[.\w-]*|cali[\w+]*|cilium[\w+]*|lxc[\w+]*|weave|kube-bridge|tun\w*)$/;
 /** Matches that keep an ACCEPT from being a general accept path. */
@@ -30,6 +33,10 @@ export default defineRule({
     const filter = table(model, 'filter');
     const forward = filter?.chains.find((c) => c.name.value === 'FORWARD');
     if (!filter || !forward?.policy || forward.policy.value !== 'DROP') return;
+    // A verdict about something missing needs the whole table: not a fragment, a cut paste or an elided one.
+    if (!isComplete(model, filter)) return;
+    // A CNI chain with rules: the CNI is active on this node and keeps its own accept rules (hooked where this dump may not show).
+    if (model.tables.some((t) => t.chains.some((c) => CNI_CHAIN.test(c.name.value) && c.rules.length > 0))) return;
     // A host firewall that drops forwarded traffic on purpose is not a Kubernetes node.
     if (!looksLikeKubernetesNode(model)) return;
     const mark = masqueradeMark(model, node).mark;
@@ -37,9 +44,14 @@ export default defineRule({
 
     const cidr = podCidr(model, node);
     const dropped = forward.counters && forward.counters.packets > 0 ? ` The policy counters show ${forward.counters.packets} packets dropped this way since they were last reset.` : '';
-    const message =
-      `The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no kube-proxy KUBE-FORWARD accept rules, no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network${cidr ? ` ${cidr.cidr}` : ''}): traffic between pods on different nodes and from pods to the outside is dropped.${dropped} ` +
-      `Docker sets this policy when it enables forwarding. Keep flannel's --iptables-forward-rules (default true) or let kube-proxy write KUBE-FORWARD, or accept the pod network explicitly${cidr ? ` (pod network from ${cidr.describe})` : ''}.`;
+    // nftables mode: kube-proxy writes no KUBE-FORWARD, so its absence proves nothing; the DROP policy
+    // still drops (a drop at a hook is final whatever another table accepts), so the finding stands.
+    const nft = nftablesMode(node);
+    const message = nft
+      ? `The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network${cidr ? ` ${cidr.cidr}` : ''}): traffic between pods on different nodes and from pods to the outside is dropped.${dropped} ` +
+        `kube-proxy runs in nftables mode (${factWhere(nft)}): it writes no KUBE-FORWARD accept rules there, and accepts in its own table cannot override this policy (a drop at a hook is final). Keep flannel's --iptables-forward-rules (default true), or accept the pod network explicitly${cidr ? ` (pod network from ${cidr.describe})` : ''}.`
+      : `The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no kube-proxy KUBE-FORWARD accept rules, no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network${cidr ? ` ${cidr.cidr}` : ''}): traffic between pods on different nodes and from pods to the outside is dropped.${dropped} ` +
+        `Docker sets this policy when it enables forwarding. Keep flannel's --iptables-forward-rules (default true) or let kube-proxy write KUBE-FORWARD, or accept the pod network explicitly${cidr ? ` (pod network from ${cidr.describe})` : ''}.`;
 
     const cmd = iptablesCommand(model);
     const fixes: Fix[] = [];

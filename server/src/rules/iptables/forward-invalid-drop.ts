@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import type { IptRule, IptablesModel } from '../../formats/iptables/model';
-import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, table, targetName } from '../../formats/iptables/query';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { note, reviewFix, run, write } from '../shared/commands';
@@ -33,6 +33,8 @@ export default defineRule({
     const rules = chainRules(filter, 'KUBE-FORWARD');
     // An empty or absent chain: kube-proxy does not manage this table (another back end, another mode).
     if (!filter || rules.length === 0 || rules.some(isInvalidDrop)) return;
+    // A missing rule is only missing in a whole table (not in a fragment or a cut paste).
+    if (!isComplete(model, filter)) return;
     const mode = node.facts.kubeProxyMode;
     if (mode?.value === 'nftables') return;
 

@@ -1,6 +1,6 @@
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
-import { matchOption, targetOption } from '../../formats/iptables/query';
+import { isComplete, matchOption, table, targetOption } from '../../formats/iptables/query';
 import type { ParsedDocument } from '../../node/document';
 import { defineRule, type Fix, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
@@ -31,6 +31,9 @@ export default defineRule({
     const shape = postroutingShape(model, mm.mark);
     // With the new form in the chain as well, iptables/kube-postrouting-stale-rule reports the old rule.
     if (shape.clear || shape.old.length === 0) return;
+    // The rule that clears the mark may be in the part a fragment or a cut paste does not show.
+    const nat = table(model, 'nat');
+    if (!nat || !isComplete(model, nat)) return;
     const kernel = kernelState(node, VXLAN_CHECKSUM_GATE);
     const vxlan = vxlanState(node);
     for (const { rule } of shape.old) {

@@ -1,8 +1,9 @@
 import type { IptRule } from '../../formats/iptables/model';
-import { matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
 import { guarded, note, run, safeFix } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
+import { nftablesMode } from '../nftables/shared';
 
 const NO_ENDPOINTS = / has no endpoints$/;
 /** Targets of a KUBE-SVC chain that forward nothing: masquerade marking, drop marking, rejects. */
@@ -23,7 +24,10 @@ export default defineRule({
     reads: 'iptables',
     fix: 'command',
   },
-  *check({ document }) {
+  *check({ document, node }) {
+    // On an nftables-mode node these rules are leftovers of another mode (nftables/leftover-proxy-rules
+    // reports them); the Services' state is in table kube-proxy (nftables/service-without-endpoints).
+    if (nftablesMode(node)) return;
     const { model } = document;
     const rejected = new Set<string>();
     const reported = new Map<string, Related[]>();
@@ -57,7 +61,7 @@ export default defineRule({
 
     const nat = table(model, 'nat');
     // A truncated table would make every chain after the cut look empty.
-    if (!nat || (model.variant === 'save' && !nat.commit)) return;
+    if (!nat || !isComplete(model, nat)) return;
     const svcChains = new Set<string>();
     const withEndpoints = new Set<string>();
     const referrers = new Map<string, string>();

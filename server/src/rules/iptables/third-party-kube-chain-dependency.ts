@@ -35,6 +35,8 @@ export default defineRule({
         if (!target || rule.chain.value.startsWith('KUBE-')) continue;
         const what = INTERNAL.get(target.name.value);
         if (!what || OWN_HOOKS.has(`${t.name.value} ${rule.chain.value} ${target.name.value}`)) continue;
+        // A fragment's table is inferred: a hook kube-proxy writes in any table is not a third party's.
+        if (t.inferred && [...OWN_HOOKS].some((h) => h.endsWith(` ${rule.chain.value} ${target.name.value}`))) continue;
         yield {
           span: target.name.span,
           message: `${rule.chain.value} ${target.kind === 'goto' ? 'goes' : 'jumps'} to ${target.name.value}, an internal chain of kube-proxy/kubelet, not an interface: ${what}. Create your own chain and mark (or use -j DROP / -j MASQUERADE directly) instead.`,

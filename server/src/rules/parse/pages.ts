@@ -1,6 +1,7 @@
 import type { DocumentKind } from '../../formats/kind';
 import type { Severity } from '../../core/severity';
 import { IPROUTE2_PARSE_PAGES } from './iproute2Pages';
+import { PASTE_PARSE_PAGES } from './pastePages';
 
 /**
  * Parse problems are rules too: they share settings, suppressions and docs pages. Their pages are
@@ -488,7 +489,9 @@ export const PARSE_PAGES: readonly ParseRulePage[] = [
     fix: 'In VS Code pick the language from the status bar; on the command line rename the file (`iptables-save.txt`, `sysctl.conf`, `ipvsadm.txt`, `conntrack.txt`, `ethtool-k.txt`) or paste the tool\'s banner line back.',
     ignore: 'Files in the folder that are not dumps: turn it off with the `kubeNetlint.rules` setting.',
     references: ['README, "Using it in VS Code": https://github.com/kube-netlint/kube-netlint#using-it-in-vs-code'],
-  },  ...IPROUTE2_PARSE_PAGES,
+  },
+  ...IPROUTE2_PARSE_PAGES,
+  ...PASTE_PARSE_PAGES,
 ];
 
 export function renderParsePage(p: ParseRulePage): string {

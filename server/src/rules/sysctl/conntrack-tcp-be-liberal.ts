@@ -1,5 +1,5 @@
 import { kubeProxyConfigs } from '../../formats/k8s';
-import { targetName } from '../../formats/iptables/query';
+import { isComplete, targetName } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';
 import { numberOf } from './shared';
 
@@ -32,7 +32,7 @@ export default defineRule({
     for (const ipt of node.ofKind('iptables')) {
       const filter = ipt.model.tables.find((t) => t.name.value === 'filter');
       const fwd = filter?.chains.find((c) => c.name.value === 'KUBE-FORWARD');
-      if (!filter || !fwd) continue;
+      if (!filter || !fwd || !isComplete(ipt.model, filter)) continue;
       // `-m conntrack --ctstate INVALID -j DROP` (the listing prints `ctstate INVALID`): match on the rule text.
       const invalidDrop = fwd.rules.some((r) => targetName(r) === 'DROP' && /\bINVALID\b/.test(ipt.text.slice(r.span.start, r.span.end)));
       if (!invalidDrop) {

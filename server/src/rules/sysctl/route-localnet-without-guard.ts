@@ -1,5 +1,5 @@
 import type { ParsedDocument } from '../../node/document';
-import { matchOption, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, targetName } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
 import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
@@ -39,6 +39,8 @@ function searchGuard(iptables: readonly ParsedDocument<'iptables'>[]): GuardSear
     const filter = doc.model.tables.find((t) => t.name.value === 'filter');
     if (!filter) continue;
     if (filter.rules.some(isGuard)) return { state: 'found', related: [] };
+    // A fragment or a cut paste may hold the guard in the part it does not show.
+    if (!isComplete(doc.model, filter)) continue;
     if (!filterSeen) {
       filterSeen = doc;
       const fw = filter.chains.find((c) => c.name.value === 'KUBE-FIREWALL');

@@ -1,0 +1,414 @@
+import type { ParseProblem } from '../../core/problem';
+import type { Span } from '../../core/span';
+import type { IptBasicMatch, IptChain, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
+import { MAX_PROBLEMS } from './parseSave';
+import { DumpLines, TableLines } from './reread';
+import { RuleReader, type Chains } from './rule';
+import { SaveCounters, SaveRule, type SaveTarget } from './saveModel';
+import { TokenBuffer, tokenizeRange, type Fields, type SaveToken } from './tokenize';
+
+/**
+ * Re-reading an edited `iptables-save` dump line by line instead of parsing it again.
+ *
+ * The save format is line-oriented: a rule is one line, and what a rule line means depends only on
+ * its table, the chains declared before it and the dump's address family. So an edit that touches
+ * only rule lines (`-A ...`, optionally after `[packets:bytes]`) and empty lines, inside a table that
+ * ends with COMMIT, is read by re-reading those lines with the reader the full parser uses, and
+ * moving everything after them by the edit's length. Anything else (a chain declaration, a table header, COMMIT, a
+ * comment, an indented line, a paste or fragment dump, 1,000 problems) answers `undefined`, and the
+ * caller parses the whole text: the full parser stays the reference, and
+ * test/engine/incrementalEquivalence.test.ts checks on random edit sequences that both agree.
+ *
+ * The previous model is consumed: its rules, chains and tokens are moved in place (about 300,000
+ * numbers on a 75,000-line dump, a millisecond), so it must not be read after the update.
+ */
+
+/** One edit of the text: old[start, oldEnd) became new[start, newEnd). */
+export interface TextChange {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
+/** The lines the re-reader accepts: a rule appended to a chain, optionally with counters. */
+const RULE_LINE = /(?:\[\d+:\d+\][ \t]*)?-A[ \t]/y;
+/**
+ * What parseSave.ts counts as the start of a record (its RECORD_START, for the paste reader): the
+ * line after the re-read lines must start one, so the paste reader never joins it to them.
+ */
+const RECORD_START = /(?:-[A-Z][ \t]|\[\d+:\d+\]|:|\*|#|COMMIT\b)/y;
+const COUNTERS = /^\[(\d+):(\d+)\]$/;
+
+/** Problem codes that mean the full parser read the text through a paste or fragment view. */
+const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment']);
+
+export function updateSaveModel(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number): IptablesModel | undefined {
+  if (model.variant !== 'save' || model.problems.length >= MAX_PROBLEMS) return undefined;
+  if (model.problems.some((p) => VIEW_CODES.has(p.code))) return undefined;
+  const delta = change.newEnd - change.oldEnd;
+  if (newText.length !== oldText.length + delta) return undefined;
+  // The touched lines: old[a, b) became new[a, b + delta). Both end after a line break (or at the
+  // end of the text), which the edit left alone; a "\n" typed right after a lone "\r" would join
+  // the line before them into one CRLF break, and is left to the full parser.
+  const a = lineStart(oldText, change.start);
+  const b = lineEndAfter(oldText, change.oldEnd);
+  if (a > 0 && oldText.charCodeAt(a - 1) === 13 && newText.charCodeAt(a) === 10) return undefined;
+  const tableIndex = model.tables.findIndex((t) => t.span.start < a && t.commit !== undefined && t.commit.start >= b);
+  const table = model.tables[tableIndex];
+  // (Fragment and paste dumps were turned away above; a table without COMMIT is never chosen.)
+  if (!table) return undefined;
+  // The table's own `*name` line starts in the first column: the paste reader finds no common indentation.
+  if (!startsLine(oldText, table.span.start)) return undefined;
+  if (!onlyRuleLines(oldText, a, b) || !onlyRuleLines(newText, a, b + delta)) return undefined;
+  if (!startsRecordOrBlank(newText, b + delta)) return undefined;
+  const family = dumpFamily(oldText);
+  if (family !== dumpFamily(newText)) return undefined;
+
+  const chains = chainMap(table);
+  const chainsSeen = declaredBefore(table.chains, a);
+  const firstLine = lineOf(a);
+  const dump = new DumpLines(newText, family);
+  const origin = new TableLines(dump, table.name.value, chains);
+  const read = readRuleLines(newText, a, b + delta, firstLine, table.name.value, chains, chainsSeen, origin, family);
+  if (!read) return undefined;
+  const lineDelta = breaks(newText, a, b + delta) - breaks(oldText, a, b);
+
+  const before = model.problems.filter((p) => p.span.start < a);
+  const after = model.problems.filter((p) => p.span.start >= b);
+  if (before.length + read.problems.length + after.length >= MAX_PROBLEMS) return undefined;
+
+  // From here on the previous model is changed in place.
+  const shift = new Shift(delta, lineDelta);
+  const rules = table.rules;
+  const i0 = firstAtOrAfter(rules, a);
+  const i1 = firstAtOrAfter(rules, b);
+  const removed = new Set(rules.slice(i0, i1));
+  const touched = new Set<IptChain>();
+  for (const r of removed) {
+    const c = chains.get(r.chain.value);
+    if (c && c.rules.includes(r)) touched.add(c);
+  }
+  for (const { chain } of read.rules) if (chain) touched.add(chain);
+  for (const c of touched) {
+    const list = c.rules;
+    const j0 = firstAtOrAfter(list, a);
+    const j1 = firstAtOrAfter(list, b);
+    const added = read.rules.filter((r) => r.chain === c).map((r) => r.rule);
+    (c as Writable<IptChain>).rules = [...list.slice(0, j0), ...added, ...list.slice(j1)];
+  }
+  const tables: IptTable[] = [];
+  model.tables.forEach((t, k) => {
+    if (k < tableIndex) {
+      const own = new TableLines(dump, t.name.value, chainMap(t));
+      for (const r of t.rules) setOrigin(r, own);
+      tables.push(t);
+    } else if (k === tableIndex) {
+      for (let i = 0; i < i0; i++) setOrigin(rules[i]!, origin);
+      for (let i = i1; i < rules.length; i++) {
+        setOrigin(rules[i]!, origin);
+        shift.rule(rules[i]!);
+      }
+      for (const c of t.chains) if (c.span.start >= b) shift.chain(c);
+      tables.push({ ...t, rules: [...rules.slice(0, i0), ...read.rules.map((r) => r.rule), ...rules.slice(i1)], commit: shift.span(t.commit!) });
+    } else {
+      const own = new TableLines(dump, t.name.value, chainMap(t));
+      for (const r of t.rules) {
+        setOrigin(r, own);
+        shift.rule(r);
+      }
+      for (const c of t.chains) shift.chain(c);
+      tables.push(shift.table(t));
+    }
+  });
+  return {
+    variant: 'save',
+    ...(model.header ? { header: model.header.span.start >= b ? shift.header(model.header) : model.header } : {}),
+    ...(model.legacyTablesWarning ? { legacyTablesWarning: model.legacyTablesWarning.start >= b ? shift.span(model.legacyTablesWarning) : model.legacyTablesWarning } : {}),
+    tables,
+    problems: [...before, ...read.problems, ...after.map((p) => ({ ...p, span: shift.span(p.span) }))],
+  };
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+/** A model chain as parseSave.ts makes it (its class is private there): declaration order and offsets. */
+type ModelChain = IptChain & { readonly order: number; readonly start: number; readonly end: number };
+
+interface ReadRule {
+  readonly rule: SaveRule;
+  /** The declared chain it is appended to (undefined: reported as undeclared). */
+  readonly chain: IptChain | undefined;
+}
+
+/**
+ * The rule lines text[from, to), read exactly as parseSave.ts reads a rule line inside a table
+ * (counters prefix, tokens, unterminated quote, the reader, the chain lookup limited to the chains
+ * declared before the line). Undefined for a line that declares a chain (`-N`).
+ */
+function readRuleLines(
+  text: string,
+  from: number,
+  to: number,
+  firstLine: number,
+  table: string,
+  chains: ReadonlyMap<string, ModelChain>,
+  chainsSeen: number,
+  origin: TableLines,
+  family: ReturnType<typeof dumpFamily>,
+): { rules: ReadRule[]; problems: ParseProblem[] } | undefined {
+  const problems: ParseProblem[] = [];
+  const reader = new RuleReader(problems, family);
+  const buf = new TokenBuffer();
+  const rules: ReadRule[] = [];
+  let start = from;
+  let number = firstLine;
+  while (start < to) {
+    const end = lineContentEnd(text, start, to);
+    if (end > start) {
+      const at = start;
+      const tEnd = plain(text.charCodeAt(end - 1)) ? end : start + text.slice(start, end).trimEnd().length;
+      let bodyStart = at;
+      let counters: SaveCounters | undefined;
+      if (text.charCodeAt(at) === 91 /* [ */) {
+        const close = text.indexOf(']', at);
+        const m = COUNTERS.exec(text.slice(at, close + 1));
+        if (!m) return undefined;
+        counters = new SaveCounters(Number(m[1]), Number(m[2]), at, close + 1);
+        bodyStart = close + 1;
+      }
+      const quote = tokenizeRange(text, bodyStart, end, 0, buf);
+      if (quote >= 0) {
+        problems.push({
+          code: 'parse/iptables-unterminated-quote',
+          message: 'a quote opened here is never closed; iptables-nft reads the rest of the line as one argument, iptables-legacy rejects it',
+          span: { start: quote, end },
+        });
+      }
+      const last = quote >= 0 ? buf.tokens[buf.n - 1] : undefined;
+      const ruleEnd = quote >= 0 ? end : tEnd;
+      const chainTok = reader.read(buf.tokens, buf.n, table, chains as Chains, chainsSeen, number, at, ruleEnd, counters, last);
+      if (!chainTok) {
+        if (reader.newChain) return undefined;
+      } else {
+        const declared = chains.get(chainTok.value);
+        const chain = declared && declared.order < chainsSeen ? declared : undefined;
+        if (chain) chainTok.value = chain.name.value;
+        const target = reader.target;
+        if (target && target.options.length > 0) target.opts = undefined;
+        rules.push({ rule: new SaveRule(origin, table, chainTok, reader.counters, reader, target, number, at, ruleEnd, bodyStart, end, chainsSeen), chain });
+        if (!chain)
+          problems.push({
+            code: 'parse/iptables-undeclared-chain',
+            message: `chain ${chainTok.value} is not declared in table ${table} (no ':${chainTok.value}' line); iptables-restore would fail to add this rule`,
+            span: chainTok.span,
+          });
+      }
+    }
+    if (end >= to) break;
+    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    number++;
+  }
+  return { rules, problems };
+}
+
+/** Moves spans and line numbers of everything after the edit. */
+class Shift {
+  constructor(
+    readonly by: number,
+    readonly lines: number,
+  ) {}
+
+  span(s: Span): Span {
+    return { start: s.start + this.by, end: s.end + this.by };
+  }
+
+  /** A model object with own `start` / `end` (tokens, counters, targets): moved in place. */
+  offsets(o: { readonly start: number; readonly end: number } | undefined): void {
+    if (!o) return;
+    const w = o as Writable<typeof o>;
+    w.start += this.by;
+    w.end += this.by;
+  }
+
+  basic(b: IptBasicMatch | undefined): IptBasicMatch | undefined {
+    if (!b) return b;
+    this.offsets(b.value as SaveToken);
+    // Plain span objects may be held by earlier findings: replaced, never changed.
+    return b.negation ? { ...b, negation: this.span(b.negation) } : b;
+  }
+
+  rule(r: IptRule): void {
+    const s = r as SaveRule;
+    const n = s as Writable<SaveRule>;
+    n.start += this.by;
+    n.end += this.by;
+    n.bodyStart += this.by;
+    n.bodyEnd += this.by;
+    n.line += this.lines;
+    const w = s as Fields<SaveRule>;
+    this.offsets(s.chain);
+    this.offsets(s.counters as SaveCounters | undefined);
+    w.source = this.basic(s.source);
+    w.destination = this.basic(s.destination);
+    w.inInterface = this.basic(s.inInterface);
+    w.outInterface = this.basic(s.outInterface);
+    w.protocol = this.basic(s.protocol);
+    const f = s.fragment;
+    if (f) w.fragment = f.negation ? { ...f, span: this.span(f.span), negation: this.span(f.negation) } : { ...f, span: this.span(f.span) };
+    const t: SaveTarget | undefined = s.target;
+    if (t) {
+      this.offsets(t);
+      this.offsets(t.name);
+    }
+    // Details already read hold tokens at the old offsets: they are read again, at the new ones, when asked for.
+    if (s.det !== undefined) {
+      s.det = undefined;
+      if (t && t.opts !== undefined && t.opts.length > 0) t.opts = undefined;
+    }
+  }
+
+  chain(c: IptChain): void {
+    this.offsets(c as ModelChain);
+    this.offsets(c.name as SaveToken);
+    this.offsets(c.policy as SaveToken | undefined);
+    this.offsets(c.counters as SaveCounters | undefined);
+  }
+
+  table(t: IptTable): IptTable {
+    return { ...t, name: { ...t.name, span: this.span(t.name.span) }, span: this.span(t.span), ...(t.commit ? { commit: this.span(t.commit) } : {}) };
+  }
+
+  header(h: IptablesHeader): IptablesHeader {
+    return {
+      ...h,
+      span: this.span(h.span),
+      tool: { ...h.tool, span: this.span(h.tool.span) },
+      ...(h.version ? { version: { ...h.version, span: this.span(h.version.span) } } : {}),
+      ...(h.backend ? { backend: { ...h.backend, span: this.span(h.backend.span) } } : {}),
+    };
+  }
+}
+
+function setOrigin(r: IptRule, origin: TableLines): void {
+  (r as Writable<SaveRule>).origin = origin;
+}
+
+/** The chains of a table by name (their declaration order is `order`), built once per chains array. */
+const chainMaps = new WeakMap<readonly IptChain[], ReadonlyMap<string, ModelChain>>();
+function chainMap(t: IptTable): ReadonlyMap<string, ModelChain> {
+  let m = chainMaps.get(t.chains);
+  if (!m) {
+    m = new Map((t.chains as readonly ModelChain[]).map((c) => [c.name.value, c]));
+    chainMaps.set(t.chains, m);
+  }
+  return m;
+}
+
+/** How many chains (in declaration order) were declared before `offset`. */
+function declaredBefore(chains: readonly IptChain[], offset: number): number {
+  let lo = 0;
+  let hi = chains.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (chains[mid]!.span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first item whose `start` is at or after `offset` (items in text order). */
+function firstAtOrAfter(items: readonly IptRule[], offset: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((items[mid] as SaveRule).start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const plain = (c: number): boolean => c > 32 && c < 127;
+
+/** Start of the line that holds `pos` (a position between "\r" and "\n" belongs to the line they end). */
+function lineStart(text: string, pos: number): number {
+  let p = Math.min(pos, text.length);
+  if (p > 0 && text.charCodeAt(p - 1) === 13 && text.charCodeAt(p) === 10) p--;
+  if (p === 0) return 0;
+  return Math.max(text.lastIndexOf('\n', p - 1), text.lastIndexOf('\r', p - 1)) + 1;
+}
+
+/** End of the line that holds `pos`, after its line break (or the end of the text). */
+function lineEndAfter(text: string, pos: number): number {
+  if (pos > 0 && text.charCodeAt(pos - 1) === 13 && text.charCodeAt(pos) === 10) return pos + 1;
+  const e = lineContentEnd(text, pos, text.length);
+  if (e >= text.length) return text.length;
+  return text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
+}
+
+/** End of the content of the line starting at `from` (its line break, or `to`). */
+function lineContentEnd(text: string, from: number, to: number): number {
+  let lf = text.indexOf('\n', from);
+  let cr = text.indexOf('\r', from);
+  if (lf < 0 || lf > to) lf = to;
+  if (cr < 0 || cr > to) cr = to;
+  return lf < cr ? lf : cr;
+}
+
+function startsLine(text: string, offset: number): boolean {
+  return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
+}
+
+/** Every line of text[from, to) is empty or a rule line. */
+function onlyRuleLines(text: string, from: number, to: number): boolean {
+  let start = from;
+  while (start < to) {
+    const end = lineContentEnd(text, start, to);
+    if (end > start) {
+      RULE_LINE.lastIndex = start;
+      if (!RULE_LINE.test(text) || RULE_LINE.lastIndex > end) return false;
+    }
+    if (end >= to) break;
+    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
+  return true;
+}
+
+/** The line at `offset` is absent, blank, or starts a record of the save format. */
+function startsRecordOrBlank(text: string, offset: number): boolean {
+  if (offset >= text.length) return true;
+  const end = lineContentEnd(text, offset, text.length);
+  if (text.slice(offset, end).trim() === '') return true;
+  RECORD_START.lastIndex = offset;
+  return RECORD_START.test(text);
+}
+
+/** Line breaks in text[from, to) ("\r\n" counts once). */
+function breaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13) {
+      n++;
+      if (text.charCodeAt(i + 1) === 10) i++;
+    }
+  }
+  return n;
+}
+
+/**
+ * The address family of a dump, as parseSave.ts decides it (its `dumpFamily`, copied while that
+ * file is being changed by the fragment reader; the equivalence test pins that both agree).
+ */
+function dumpFamily(text: string): 'ipv4' | 'ipv6' | undefined {
+  const h = /^#[ \t]*Generated by (\S+)/m.exec(text);
+  if (h) return h[1]!.startsWith('ip6') ? 'ipv6' : 'ipv4';
+  const re = /(?:^|[ \t])(?:-[sd]|--source|--destination|--src|--dst)[ \t]+!?[ \t]*([0-9A-Fa-f:.]+)/g;
+  let v4 = 0;
+  let v6 = 0;
+  for (let m = re.exec(text), n = 0; m && n < 2000; m = re.exec(text), n++) {
+    if (m[1]!.includes(':')) v6++;
+    else if (m[1]!.includes('.')) v4++;
+  }
+  return v4 > v6 ? 'ipv4' : v6 > v4 ? 'ipv6' : undefined;
+}

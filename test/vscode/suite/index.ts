@@ -18,6 +18,7 @@ export function run(): Promise<void> {
     ...(grep ? { grep } : {}),
   });
   mocha.addFile(join(__dirname, 'extension.test.js'));
+  mocha.addFile(join(__dirname, 'trace.test.js'));
   if (process.env['KN_SKIP_LARGE'] !== '1') mocha.addFile(join(__dirname, 'large.test.js'));
 
   const results: { title: string; state: string; ms: number; error?: string }[] = [];

@@ -18,7 +18,7 @@ import { lintText } from '../helpers/ruleTester';
  * exactly the arguments the typed fix holds.
  */
 
-const PROGRAMS = ['iptables', 'ip6tables', 'ipvsadm', 'sysctl', 'ethtool', 'conntrack', 'udevadm', 'modprobe', 'kubectl', 'grep', 'tee', 'nft', 'ip'];
+const PROGRAMS = ['iptables', 'ip6tables', 'ipvsadm', 'sysctl', 'ethtool', 'conntrack', 'udevadm', 'modprobe', 'kubectl', 'grep', 'tee', 'nft', 'ip', 'bridge'];
 /** A `touch` that really creates its file: the canary the payloads try to reach. */
 const TOUCH = '#!/bin/bash\nfor f in "$@"; do : > "$f"; done\n';
 /** Logs argc, program name, arguments (and stdin for tee), NUL-separated, using builtins only. */
@@ -88,10 +88,11 @@ const payload = fc.oneof(
 /** Payloads without white space, for fields a dump separates by blanks (so the row still parses). */
 const word = payload.map((s) => s.replace(/[\s\u0000]/g, ''));
 
+const IP_LINK_BRIDGE = '4: cni0: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 0a:58:0a:f4:00:01 brd ff:ff:ff:ff:ff:ff\n    bridge stp_state 0\n';
 const IPVS_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
 
-/** One dump per field that reaches a command or a comment: [path, text]. */
-function dumps(p: string, w: string): { path: string; text: string }[] {
+/** One dump per field that reaches a command or a comment: [path, text], with sibling files of its node when a rule needs them. */
+function dumps(p: string, w: string): { path: string; text: string; node?: { path: string; text: string }[] }[] {
   return [
     // iptables -L -v: the chain name goes into `iptables -D CHAIN N`.
     { path: `n${p}/iptables-L.txt`, text: `Chain KUBE-X${w} (1 references)\n pkts bytes target     prot opt in     out     source               destination\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0\n` },
@@ -104,6 +105,13 @@ function dumps(p: string, w: string): { path: string; text: string }[] {
     { path: `n${p}/ethtool-k.txt`, text: `Features for flannel.1${w}:\ntx-checksumming: on\n\ttx-checksum-ip-generic: on\n` },
     // conntrack -L: the Service address goes into `conntrack -D --orig-dst IP`.
     { path: `n${p}/conntrack-L.txt`, text: `udp      17 29 src=10.244.1.5 dst=${w} sport=41234 dport=53 [UNREPLIED] src=${w} dst=10.244.1.5 sport=53 dport=41234 mark=0 use=1\n` },
+    // bridge -d link: a port name goes into `bridge link set dev PORT hairpin on`.
+    { path: `n${p}/bridge-d-link.txt`, text: `5: veth${w}@eth0: <UP,LOWER_UP> mtu 1450 master cni0 state forwarding priority 32 cost 2\n    hairpin off guard off\n6: vethok@eth0: <UP,LOWER_UP> mtu 1450 master cni0 state forwarding priority 32 cost 2\n    hairpin on guard off\n` },
+    // ip -d link: a pod veth's name goes into `ip link set dev VETH master BRIDGE`, an overlay's into `ip link set dev DEV mtu N`.
+    { path: `n${p}/ip-d-link.txt`, text: `${IP_LINK_BRIDGE}7: veth${w}@if2: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 9a:00:00:00:00:0c brd ff:ff:ff:ff:ff:ff link-netnsid 0\n    veth\n` },
+    { path: `n${p}/ip-d-link2.txt`, text: `2: eth0: <UP,LOWER_UP> mtu 1400 qdisc fq state UP mode DEFAULT group default\n    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff\n3: flannel${w}: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN mode DEFAULT group default\n    link/ether 2e:7f:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n    vxlan id 1 local 10.0.0.1 dev eth0 dstport 8472 nolearning\n` },
+    // sysctl -a: a CNI bridge's name (seen in ip -d link) in `sysctl -w net.ipv4.conf.IF.forwarding=1`.
+    { path: `n${p}/sysctl-fwd.txt`, text: `net.ipv4.conf.cni${w}.forwarding = 0\n`, node: [{ path: `n${p}/ip-d-link.txt`, text: `4: cni${w}: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 0a:58:0a:f4:00:01 brd ff:ff:ff:ff:ff:ff\n    bridge stp_state 0\n` }] },
   ];
 }
 
@@ -112,7 +120,7 @@ describe('remediation commands under hostile dump values (issue 11)', () => {
     let withFixes = 0;
     fc.assert(
       fc.property(payload, word, (p, w) => {
-        const results = dumps(p, w).map((d) => lintText(d.text, { path: d.path }));
+        const results = dumps(p, w).map((d) => lintText(d.text, { path: d.path, node: d.node ?? [] }));
         const fixes = results.flatMap((r) => r.reports.flatMap((x) => x.fixes.filter((f): f is CommandFix => f.kind === 'command')));
         if (fixes.length > 0) withFixes++;
         // 1. The node's remediation script (folder and file names in its comments).

@@ -3,6 +3,7 @@ import { parseVersion, type Version } from '../core/version';
 import { containers, flannelConfigs, kubeProxyConfigs, allDocuments } from '../formats/k8s';
 import { kernelRelease } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
+import { deriveLinkFacts, type LinkFacts } from './links';
 import type { FactOverrides } from './settings';
 
 /** Where a fact was learnt: a setting the user made, or a place in one of the node's files. */
@@ -32,6 +33,8 @@ export interface NodeFacts {
   readonly flannelVersion?: Fact<Version>;
   /** Nodes in the cluster (a setting: dumps of one node do not show it; Node lists are counted by the rules that need them). */
   readonly nodeCount?: Fact<number>;
+  /** Interfaces, node addresses, the default route's device (the underlay) and pod CIDR routes, from ip link / ip addr / ip route (node/links.ts). */
+  readonly links?: LinkFacts;
 }
 
 type MutableFacts = { -readonly [K in keyof NodeFacts]: NodeFacts[K] };
@@ -131,6 +134,8 @@ export function deriveFacts(documents: readonly ParsedDocument[], overrides: Fac
   const nodes = fromSetting(overrides.nodeCount, 'nodeCount');
   if (nodes) facts.nodeCount = nodes;
   for (const doc of documents) for (const extract of EXTRACTORS) extract(doc, facts);
+  const links = deriveLinkFacts(documents);
+  if (Object.keys(links).length) facts.links = links;
   return facts;
 }
 

@@ -1,5 +1,6 @@
 import type { ParseProblem } from '../core/problem';
 import type { Span } from '../core/span';
+import { forEachLine } from '../core/lines';
 
 /**
  * What a paste adds around a tool's output, read once for every line-oriented format
@@ -299,4 +300,22 @@ function plural(n: number, one: string, many: string): string {
 
 function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * The line walk of a line-oriented reader: core/lines.ts `forEachLine` on a clean dump, the paste
+ * view's lines on a decorated one. Returns the paste notes (to add to the reader's problems).
+ */
+export function forEachReadLine(
+  text: string,
+  visit: (line: { text: string; start: number; number: number }) => boolean | void,
+  options: PasteOptions = { code: 'parse/paste' },
+): readonly ParseProblem[] {
+  const view = readPaste(text, options);
+  if (!view) {
+    forEachLine(text, visit);
+    return [];
+  }
+  forEachPasteLine(view, visit);
+  return view.notes;
 }

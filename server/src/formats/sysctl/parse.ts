@@ -1,5 +1,5 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
-import { forEachLine } from '../../core/lines';
+import { forEachReadLine } from '../paste';
 import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
@@ -31,7 +31,7 @@ export function parseSysctl(text: string): SysctlModel {
   let previousComment: SysctlComment | undefined;
   let file: string | undefined;
 
-  forEachLine(text, ({ text: line, start, number }) => {
+  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
     const end = endWithoutTrailingBlanks(line);
@@ -177,7 +177,7 @@ export function parseSysctl(text: string): SysctlModel {
   });
 
   reportDuplicates(entries, report);
-  return { entries, exclusions, comments, notes, problems: budget.finish() };
+  return { entries, exclusions, comments, notes, problems: [...budget.finish(), ...pasteNotes] };
 }
 
 /**

@@ -71,7 +71,7 @@ export default defineRule({
     const more = dnated.length > SHOWN_DESTINATIONS ? ` and ${dnated.length - SHOWN_DESTINATIONS} more pods` : '';
     const parts = [
       `${count} TCP connections DNATed to pods are stuck in SYN_SENT [UNREPLIED] (${percent(count, tcp)} of ${tcp} TCP entries): ${perPod}${more}.`,
-      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes, not of slow applications: the VXLAN checksum bug (NET-VXLAN-001: ethtool/vxlan-tx-checksum-offload, flannel/vxlan-without-offload-fix), double SNAT of the outer VXLAN packet by an old KUBE-POSTROUTING rule (NET-KP-001: iptables/kube-postrouting-double-snat, iptables/kube-postrouting-stale-rule), the SNAT port race (NET-SNAT-001: iptables/masquerade-without-random-fully), MTU or a firewall.',
+      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes, not of slow applications: the VXLAN checksum bug (ethtool/vxlan-tx-checksum-offload, flannel/vxlan-without-offload-fix), double SNAT of the outer VXLAN packet by an old KUBE-POSTROUTING rule (iptables/kube-postrouting-double-snat, iptables/kube-postrouting-stale-rule), the SNAT port race (iptables/masquerade-without-random-fully), MTU or a firewall.',
     ];
     if (synSent.ungrouped > 0) parts.push(`${synSent.ungrouped} more SYN_SENT entries to further addresses were not grouped.`);
     const related: Related[] = [];

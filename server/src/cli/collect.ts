@@ -1,15 +1,19 @@
-import { listNodes, diskReader, type FolderReader, type SkipNote } from '../node/folder';
+import type { DocumentKind } from '../formats/kind';
+import { listNodes, diskReader, type FolderReader, type NodeFile, type SkipNote } from '../node/folder';
 
 /** A file to lint, with the path exactly as the user will see it (built from the PATH they gave). */
 export interface InputFile {
   readonly path: string;
   readonly text: string;
+  /** Set when the file's path in a bundle decides its kind (node/bundles.ts). */
+  readonly kind?: DocumentKind;
 }
 
 /**
- * Files of one node (one folder, see node/folder.ts): `files` are linted and reported; `context`
- * are the other files of the folder of a file given on its own, read for the node's facts only
- * (as the editor reads an open document's siblings), so both report the same.
+ * Files of one node (one folder or bundle, see node/folder.ts): `files` are linted and reported;
+ * `context` are read for the node's facts only: the other files of the node of a file given on its
+ * own (as the editor reads an open document's siblings), so both report the same, and a Cilium
+ * sysdump's cluster-wide manifests (linted once, in their own node).
  */
 export interface InputNode {
   readonly name: string;
@@ -45,26 +49,30 @@ export function collectNodes(paths: readonly string[], onSkip: (note: SkipNote) 
     for (const folder of listed.nodes) {
       let n = nodes.get(folder.dir);
       if (!n) nodes.set(folder.dir, (n = { name: folder.name, files: [], context: [], seen: new Set() }));
-      for (const f of folder.files) {
-        const linted = !single || f.path === p;
+      const entries = [...folder.files.map((f) => ({ f, linted: !single || f.path === p })), ...(folder.context ?? []).map((f) => ({ f, linted: false }))];
+      for (const { f, linted } of entries) {
         if (n.seen.has(f.file)) {
           // Given again as a file of a folder already listed for context: now it is linted.
           if (linted) promote(n, f.file, f.path);
           continue;
         }
-        let text: string;
-        try {
-          text = reader.readFile(f.file);
-        } catch (e) {
-          onSkip({ path: f.path, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
-          continue;
-        }
+        const read = readInput(f, reader, onSkip);
+        if (!read) continue;
         n.seen.add(f.file);
-        (linted ? n.files : n.context).push({ path: f.path, text, file: f.file });
+        (linted ? n.files : n.context).push(read);
       }
     }
   }
   return [...nodes.values()].map(({ name, files, context }) => ({ name, files: files.map(plain), context: context.map(plain) }));
+}
+
+function readInput(f: NodeFile, reader: FolderReader, onSkip: (note: SkipNote) => void): ReadFile | undefined {
+  try {
+    return { path: f.path, text: reader.readFile(f.file), file: f.file, ...(f.kind ? { kind: f.kind } : {}) };
+  } catch (e) {
+    onSkip({ path: f.path, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+    return undefined;
+  }
 }
 
 /** A file read, with where it is on disk (to recognise it when it is given twice). */
@@ -79,11 +87,11 @@ interface Gathering {
   readonly seen: Set<string>;
 }
 
-const plain = (f: ReadFile): InputFile => ({ path: f.path, text: f.text });
+const plain = (f: ReadFile): InputFile => ({ path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}) });
 
 function promote(n: Gathering, file: string, path: string): void {
   const i = n.context.findIndex((c) => c.file === file);
   if (i < 0) return;
   const [f] = n.context.splice(i, 1);
-  n.files.push({ path, text: f!.text, file });
+  n.files.push({ ...f!, path });
 }

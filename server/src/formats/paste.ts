@@ -122,10 +122,13 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
         continue;
       }
     }
-    const prefix = text.slice(start, lead);
-    if (indent === undefined) indent = prefix;
-    else if (indent.length > 0 && !prefix.startsWith(indent)) indent = commonPrefix(indent, prefix);
-    if (prefix.length > 0) indented++;
+    // No string for an unindented line (nearly every line of a real dump).
+    if (lead === start) indent = '';
+    else {
+      indented++;
+      if (indent === undefined) indent = text.slice(start, lead);
+      else if (indent.length > 0 && !text.startsWith(indent, start)) indent = commonPrefix(indent, text.slice(start, lead));
+    }
   }
   const strip = indent ?? '';
   // Pass 2: lines broken by the terminal, found where the format says a line cannot start a record.

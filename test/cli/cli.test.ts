@@ -77,10 +77,17 @@ describe('kube-netlint check', () => {
   });
 
   it('exits 1 when a finding is at warning or above', () => {
-    const dir = nodeDir({ 'iptables-save.txt': '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\n' });
+    const dir = nodeDir({ 'iptables-save.txt': '*filter\n:INPUT ACCEPT [0:0]\n-A NOSUCH -j ACCEPT\nCOMMIT\n' });
     const r = cli(['check', dir]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /error parse\/iptables-syntax: .*\n {4}table 'nat' ends without COMMIT/);
+    assert.match(r.out, /warning parse\/iptables-undeclared-chain: .*\n {4}chain NOSUCH is not declared/);
+  });
+
+  it('exits 0 when every finding is below warning (a truncated paste is info)', () => {
+    const dir = nodeDir({ 'iptables-save.txt': '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 -j RETURN\n' });
+    const r = cli(['check', dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /info parse\/iptables-truncated: .*\n {4}table 'nat' ends without COMMIT/);
   });
 
   it('passes --kernel to the rules as a fact', () => {

@@ -7,7 +7,7 @@ import { registerTrace, type TraceApi } from './trace/view';
  * Thin client: starts the language server, shows its state, and implements the two things only
  * the editor can do (clipboard, output channel). No analysis happens here.
  */
-const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'yaml'];
+const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'bridge-link', 'yaml'];
 /** The client-side command "copy command" code actions run (server/src/lsp/codeActions.ts COMMAND_COPY). */
 const COPY_COMMAND = 'kube-netlint.copyToClipboard';
 const UNTRUSTED = 'kube-netlint: remediation commands are not offered in an untrusted workspace (Restricted Mode). Trust the folder to use them.';

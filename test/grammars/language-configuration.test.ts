@@ -53,6 +53,12 @@ const WORDS: readonly [LanguageId, string, string][] = [
   ['sysctl', 'net/bridge/bridge-nf-call-iptables = 1', 'net/bridge/bridge-nf-call-iptables'],
   ['ethtool', '\ttx-checksum-ip-generic: off [requested on]', 'tx-checksum-ip-generic'],
   ['ethtool', 'Features for flannel.1:', 'flannel.1'],
+  ['ip-link', '3: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue', 'flannel.1'],
+  ['ip-link', '    link/ether 2e:7f:00:00:00:01 brd ff:ff:ff:ff:ff:ff', '2e:7f:00:00:00:01'],
+  ['ip-addr', '    inet6 fd00:56::10/64 scope global nodad', 'fd00:56::10/64'],
+  ['ip-route', '10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink', '10.244.1.0/24'],
+  ['ip-rule', '200:\tfrom all fwmark 0x4000/0x4000 lookup 200', '0x4000/0x4000'],
+  ['bridge-link', '5: veth1a2b3c4d@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 master cni0', 'cni0'],
 ];
 
 describe('language configurations', () => {

@@ -16,6 +16,11 @@ const KINDS: Readonly<Record<string, string>> = {
   'conntrack-stats': 'source.conntrack',
   sysctl: 'source.sysctl',
   ethtool: 'source.ethtool',
+  'ip-link': 'source.ip-link',
+  'ip-addr': 'source.ip-addr',
+  'ip-route': 'source.ip-route',
+  'ip-rule': 'source.ip-rule',
+  'bridge-link': 'source.bridge-link',
 };
 
 describe('grammar snapshots of real fixtures', () => {

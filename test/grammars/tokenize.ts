@@ -18,6 +18,11 @@ export const LANGUAGES = {
   conntrack: 'source.conntrack',
   sysctl: 'source.sysctl',
   ethtool: 'source.ethtool',
+  'ip-link': 'source.ip-link',
+  'ip-addr': 'source.ip-addr',
+  'ip-route': 'source.ip-route',
+  'ip-rule': 'source.ip-rule',
+  'bridge-link': 'source.bridge-link',
 } as const;
 export type LanguageId = keyof typeof LANGUAGES;
 

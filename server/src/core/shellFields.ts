@@ -8,7 +8,21 @@ import { isIP } from 'node:net';
  * Each field is data: a name for messages and a list of (test, reason) pairs checked in order.
  */
 
-export type Field = 'interface' | 'udevInterface' | 'chain' | 'iptablesTable' | 'ipAddress' | 'cidr' | 'hostPort' | 'sysctlKey' | 'sysctlValue' | 'k8sName' | 'ruleNumber';
+export type Field =
+  | 'interface'
+  | 'udevInterface'
+  | 'chain'
+  | 'iptablesTable'
+  | 'ipAddress'
+  | 'cidr'
+  | 'hostPort'
+  | 'sysctlKey'
+  | 'sysctlValue'
+  | 'k8sName'
+  | 'ruleNumber'
+  | 'nftFamily'
+  | 'nftName'
+  | 'nftHandle';
 
 interface Check {
   /** True when the value passes. */
@@ -124,6 +138,25 @@ export const FIELDS: Readonly<Record<Field, FieldSpec>> = {
     checks: [{ ok: (v) => /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v), reason: 'it is not a DNS-1123 name' }],
   },
   ruleNumber: { what: 'a rule position', checks: [{ ok: (v) => /^[1-9]\d{0,8}$/.test(v), reason: 'it is not a positive number' }] },
+  nftFamily: {
+    what: 'an nft family',
+    checks: [{ ok: (v) => ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'].includes(v), reason: 'nft has only ip, ip6, inet, arp, bridge and netdev' }],
+  },
+  // nft joins its arguments with blanks and parses the result as one command line, so a name is
+  // safe in an argument only as a word nft's scanner reads as one identifier (scanner.l `string`:
+  // a letter, '_' or '.', then letters, digits, '/', '-', '_', '.'); anything else (';', '{', quotes,
+  // '$', '#', blanks) would be nft syntax. Names are at most 255 bytes (NFT_NAME_MAXLEN 256 with NUL).
+  nftName: {
+    what: 'an nft table, chain or set name nft reads as one word',
+    checks: [
+      nonEmpty,
+      noNul,
+      { ok: (v) => utf8Length(v) <= 255, reason: 'nft names are at most 255 bytes' },
+      { ok: (v) => /^[A-Za-z_.][A-Za-z0-9/\-_.]*$/.test(v), reason: "nft would read it as several words or as syntax (only letters, digits, '/', '-', '_' and '.', not starting with a digit, '/' or '-')" },
+    ],
+  },
+  // `# handle N`: the kernel's 64-bit object handle, printed in decimal, never 0.
+  nftHandle: { what: 'an nft rule handle', checks: [{ ok: (v) => /^[1-9]\d{0,18}$/.test(v), reason: 'it is not a positive number' }] },
 };
 
 /** Why `value` is refused as `field`, or undefined when it may go into a command. */

@@ -4,6 +4,7 @@ import { containers, flannelConfigs, kubeProxyConfigs, allDocuments } from '../f
 import { kernelRelease } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
 import { deriveLinkFacts, type LinkFacts } from './links';
+import { netfilterView } from './netfilter';
 import type { FactOverrides } from './settings';
 
 /** Where a fact was learnt: a setting the user made, or a place in one of the node's files. */
@@ -136,7 +137,19 @@ export function deriveFacts(documents: readonly ParsedDocument[], overrides: Fac
   for (const doc of documents) for (const extract of EXTRACTORS) extract(doc, facts);
   const links = deriveLinkFacts(documents);
   if (Object.keys(links).length) facts.links = links;
+  kubeProxyModeFromRuleset(documents, facts);
   return facts;
+}
+
+/**
+ * kube-proxy's nftables table in a ruleset is what the node runs, whatever a (possibly stale)
+ * manifest says: the ruleset wins over configuration files, a setting wins over both. A node with
+ * that table *and* iptables-mode chains runs two proxies (nftables/leftover-proxy-rules reports it).
+ */
+function kubeProxyModeFromRuleset(documents: readonly ParsedDocument[], facts: MutableFacts): void {
+  if (facts.kubeProxyMode?.source.kind === 'setting') return;
+  const kp = netfilterView(documents).kubeProxyTables[0];
+  if (kp) facts.kubeProxyMode = documentFact('nftables', kp.document, kp.table.name.span);
 }
 
 /** "kernel 5.4.0-107-generic (from sysctl.txt)" — how a message cites the fact it used. */

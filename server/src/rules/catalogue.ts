@@ -8,6 +8,7 @@ import { IPVS_RULES } from './ipvs';
 import { K3S_RULES } from './k3s';
 import { K8S_RULES } from './k8s';
 import { KUBE_PROXY_RULES } from './kube-proxy';
+import { NFTABLES_RULES } from './nftables';
 import { NETDEV_RULES } from './netdev';
 import { SYSCTL_RULES } from './sysctl';
 import { PARSE_RULES } from './parse';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule<KnownKind>[] = [
   ...K3S_RULES,
   ...K8S_RULES,
   ...KUBE_PROXY_RULES,
+  ...NFTABLES_RULES,
   ...NETDEV_RULES,
   ...SYSCTL_RULES,
 ].sort((a, b) => a.meta.id.localeCompare(b.meta.id));

@@ -17,9 +17,10 @@ import {
   known,
   kubeProxyAtLeast,
 } from './shared';
+import { NFTABLES_MODE_MIN_KERNEL } from '../shared/kernelGates';
 
 const GATE = 'NFTablesProxyMode';
-const KERNEL_MIN = [5, 13];
+const KERNEL_MIN = NFTABLES_MODE_MIN_KERNEL;
 
 export default defineRule({
   meta: {

@@ -85,3 +85,23 @@ export function kernelVerdict(kernel: Version, gate: KernelGate): KernelAssessme
   }
   return { verdict: 'affected', reason: `kernel ${text} predates ${gate.mainline.join('.')} and its series has no known back-port` };
 }
+
+/**
+ * kube-proxy nftables mode: the kernel it requires (`NFTablesKubeProxyKernelVersion = "5.13"` in
+ * pkg/util/kernel; kube-proxy 1.31+ refuses the mode below it) and the host `nft` it needs (older nft
+ * binaries corrupt tables written by newer ones: Kubernetes blog 2025-02-28 "NFTables mode for kube-proxy").
+ */
+export const NFTABLES_MODE_MIN_KERNEL: readonly number[] = [5, 13];
+export const NFTABLES_MODE_MIN_NFT: readonly number[] = [1, 0, 0];
+
+/**
+ * Out-of-window TCP packets marked INVALID reach pods un-NATed and provoke resets. iptables mode
+ * drops them (KUBE-FORWARD); nftables mode has no such rule and relies on the kernel: the conntrack
+ * TCP window-tracking fixes of 6.1 (Kubernetes "Virtual IPs and Service Proxies", "Conntrack bug
+ * workarounds"). Distribution kernels of older series are affected unless patched.
+ */
+export const NFTABLES_INVALID_WORKAROUND_GATE: KernelGate = {
+  bug: 'conntrack marks out-of-window TCP packets INVALID and they reach pods un-NATed (kube-proxy nftables mode has no INVALID drop)',
+  mainline: [6, 1],
+  stable: [],
+};

@@ -3,6 +3,8 @@ import { isComplete, matchOption, targetName } from '../../formats/iptables/quer
 import type { IptRule } from '../../formats/iptables/model';
 import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
+import type { NodeSnapshot } from '../../node/snapshot';
+import { nftablesMode, selectorText } from '../nftables/shared';
 import { documentRole, ipvsUsage, numberOf, replaceValueFix, severityFor } from './shared';
 
 const KEY = 'net.ipv4.conf.all.route_localnet';
@@ -51,6 +53,34 @@ function searchGuard(iptables: readonly ParsedDocument<'iptables'>[]): GuardSear
 }
 
 /**
+ * The same guard in an nftables table (`ip saddr != 127.0.0.0/8 ip daddr 127.0.0.0/8 … drop`): a
+ * node in kube-proxy's nftables mode, or with a host firewall, keeps it there, not in iptables.
+ */
+function nftGuard(node: NodeSnapshot): Related | undefined {
+  for (const doc of node.ofKind('nftables')) {
+    for (const t of doc.model.tables) {
+      for (const c of t.chains) {
+        for (const r of c.rules) {
+          let dst = false;
+          let src = false;
+          let drop = false;
+          for (const s of r.statements) {
+            if (s.kind === 'match' && s.right?.kind === 'value' && LOCALNET.test(s.right.text)) {
+              const sel = selectorText(s.left);
+              if (sel === 'ip daddr' && s.op?.value !== '!=') dst = true;
+              if (sel === 'ip saddr' && s.op?.value === '!=') src = true;
+            }
+            if ((s.kind === 'verdict' && s.verdict.value === 'drop') || s.kind === 'reject') drop = true;
+          }
+          if (dst && src && drop) return { document: doc, span: r.span, message: 'localnet guard in nftables' };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * NET-SYS-008: `route_localnet = 1` lets packets addressed to 127.0.0.0/8 arrive from outside;
  * without the KUBE-FIREWALL guard rule, neighbours can reach services bound to the node's
  * localhost (CVE-2020-8558).
@@ -67,6 +97,7 @@ export default defineRule({
   *check({ document, node }) {
     const e = numberOf(document, KEY);
     if (!e || e.number === 0) return;
+    if (nftGuard(node)) return;
     const guard = searchGuard(node.ofKind('iptables'));
     if (guard.state === 'found') return;
     const parts = [
@@ -75,7 +106,8 @@ export default defineRule({
     if (guard.state === 'missing') parts.push(`${guard.where} has no rule dropping non-local traffic to 127.0.0.0/8 ("block incoming localnet connections", added to KUBE-FIREWALL by kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later).`);
     else parts.push('Whether the guard rule exists is unknown: add `iptables-save` output of this node to the folder to check it.');
     const usage = ipvsUsage(node);
-    if (usage.state === 'ipvs') parts.push('kube-proxy in IPVS mode no longer sets route_localnet (kubernetes/kubernetes#92938), so something else may have turned it on.');
+    if (nftablesMode(node)) parts.push('kube-proxy in nftables mode neither uses route_localnet (NodePorts are never served on 127.0.0.1 there) nor writes the guard, so something else turned it on: add the guard (in iptables or an nftables table) or set it back to 0.');
+    else if (usage.state === 'ipvs') parts.push('kube-proxy in IPVS mode no longer sets route_localnet (kubernetes/kubernetes#92938), so something else may have turned it on.');
     else parts.push('kube-proxy in iptables mode sets it for NodePorts on localhost (iptables.localhostNodePorts, default true).');
 
     const file = documentRole(document) === 'file';

@@ -1,0 +1,55 @@
+import { KUBE_PROXY_FIXED, parseKubeProxyName } from '../../formats/nftables/kubeProxy';
+import type { Span } from '../../core/span';
+import { isKubeProxyTable } from '../../node/netfilter';
+import { defineRule, type Fix } from '../rule';
+import { guarded, note, reviewFix, run } from '../shared/commands';
+import { tableLabel } from './shared';
+
+/**
+ * kube-proxy owns `table ip kube-proxy`: it rewrites it on every sync and its README says no one
+ * else may modify it. A chain, set or map outside kube-proxy's naming scheme was put there by
+ * someone else and either disappears on the next full sync or breaks kube-proxy's transaction.
+ */
+export default defineRule({
+  meta: {
+    id: 'nftables/foreign-objects-in-kube-proxy-table',
+    title: "Chains or sets in table kube-proxy that kube-proxy does not write",
+    severity: 'warning',
+    reads: 'nftables',
+    fix: 'command',
+  },
+  *check({ document }) {
+    for (const t of document.model.tables) {
+      if (!isKubeProxyTable(t)) continue;
+      const objects: { kind: string; name: string; span: Span; implicit: boolean }[] = [
+        ...t.chains.map((c) => ({ kind: 'chain', name: c.name.value, span: c.name.span, implicit: c.implicit })),
+        ...t.sets.map((s) => ({ kind: s.kind, name: s.name.value, span: s.name.span, implicit: s.implicit })),
+        ...t.flowtables.map((f) => ({ kind: 'flowtable', name: f.name.value, span: f.name.span, implicit: false })),
+        ...t.objects.map((o) => ({ kind: `${o.type.value} object`, name: o.name.value, span: o.name.span, implicit: false })),
+      ];
+      for (const o of objects) {
+        if (o.implicit || KUBE_PROXY_FIXED[o.name] !== undefined || parseKubeProxyName(o.name)) continue;
+        const fixes: Fix[] = [];
+        if (o.kind === 'chain') {
+          const g = guarded(
+            [
+              ['nftFamily', t.family.value],
+              ['nftName', o.name],
+            ],
+            () =>
+              reviewFix(`Show where chain ${o.name} comes from`, 'read-only, but the next step (moving the rules to your own table) is yours to write', [
+                note('kube-proxy never writes this chain; find the tool that does (grep its name in DaemonSets, node scripts, CNI configuration) and move its rules into a table of its own:'),
+                run('nft', '-a', 'list', 'chain', t.family.value, 'kube-proxy', o.name),
+              ]),
+          );
+          if ('fix' in g) fixes.push(g.fix);
+        }
+        yield {
+          span: o.span,
+          message: `${o.kind} ${o.name} in table ${tableLabel(t)} is not one of kube-proxy's objects (neither a fixed name nor service-/external-/firewall-/endpoint-/affinity-HASH-…): another component wrote into kube-proxy's table. kube-proxy owns this table ("should never make any modifications", pkg/proxy/nftables/README.md) and may delete or conflict with it on any sync. Put these rules into a table of your own and hook them at the priority you need.`,
+          fixes,
+        };
+      }
+    }
+  },
+});

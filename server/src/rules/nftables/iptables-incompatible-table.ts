@@ -1,0 +1,35 @@
+import { defineRule } from '../rule';
+
+/** `iptables v1.8.7 (nf_tables): table 'nat' is incompatible, use 'nft' tool.` (also `chain 'X' in table 'nat'`). */
+const MESSAGE = /(?:ip6?tables|xtables|ebtables|arptables)[\w-]*(?: v[\d.]+)?(?: \(nf_tables\))?: (?:chain '([^'\n]{0,64})' in )?table '([^'\n]{1,32})' is incompatible, use 'nft' tool\.?/g;
+const MAX_FINDINGS = 20;
+
+/**
+ * iptables-nft refuses to list a table that holds rules it cannot represent: native nft rules
+ * written into its `ip nat`/`ip filter` tables, or rules written by a newer iptables than the one
+ * listing them (kubernetes/kubernetes#112477: host iptables 1.8.8 vs 1.8.7 in the kube-proxy image).
+ * The capture then lacks that table: what it does not show is unknown, not absent.
+ */
+export default defineRule({
+  meta: {
+    id: 'nftables/iptables-incompatible-table',
+    title: "iptables could not list a table: \"table 'nat' is incompatible, use 'nft' tool\"",
+    severity: 'warning',
+    reads: 'iptables',
+    uses: ['nftables'],
+  },
+  *check({ document }) {
+    // One substring search first: most dumps never hold the message, and some are hundreds of MB.
+    if (!document.text.includes("is incompatible, use 'nft' tool")) return;
+    let n = 0;
+    for (const m of document.text.matchAll(MESSAGE)) {
+      if (n++ >= MAX_FINDINGS) return;
+      const chain = m[1];
+      const table = m[2]!;
+      yield {
+        span: { start: m.index!, end: m.index! + m[0].length },
+        message: `iptables could not read ${chain ? `chain '${chain}' of ` : ''}table '${table}': it holds rules iptables-nft cannot represent, either native nft rules written into iptables-nft's table (by a tool using nft directly) or rules written by a newer iptables than the one that made this capture (kubernetes/kubernetes#112477). This capture lacks the ${table} table, so nothing about it can be concluded from here. Capture \`nft -a list ruleset\` of the node, and make every component use the same iptables version (the host's and the one in kube-proxy/CNI images).${!chain ? '' : ' iptables before 1.8.11 also prints this for a chain that does not exist (netfilter commit 82ccfb48).'}`,
+      };
+    }
+  },
+});

@@ -1,0 +1,45 @@
+import { isKubeProxyTable, netfilterView } from '../../node/netfilter';
+import { defineRule, type Fix, type Related } from '../rule';
+import { note, reviewFix, run } from '../shared/commands';
+import { tableLabel } from './shared';
+
+/**
+ * kube-proxy deletes the other modes' rules when it starts in nftables mode (pkg/proxy/nftables
+ * cleanup.go; Kubernetes blog 2025-02-28). iptables-mode KUBE-* chains or IPVS virtual servers next to
+ * `table ip kube-proxy` mean a second proxy (an old DaemonSet, a kube-proxy on the host, k3s' embedded
+ * one) still programs the node, or the switch was done without a restart that cleans up.
+ */
+export default defineRule({
+  meta: {
+    id: 'nftables/leftover-proxy-rules',
+    title: 'iptables-mode KUBE-* chains or IPVS virtual servers next to table kube-proxy',
+    severity: 'warning',
+    reads: 'nftables',
+    uses: ['iptables', 'ipvsadm'],
+    fix: 'command',
+  },
+  *check({ document, node }) {
+    const view = netfilterView(node.documents);
+    if (view.legacyProxy.length === 0) return;
+    for (const t of document.model.tables) {
+      if (!isKubeProxyTable(t)) continue;
+      const related: Related[] = view.legacyProxy.map((e) => ({ document: e.document, span: e.span, message: e.describe }));
+      const ipvs = view.legacyProxy.some((e) => e.kind === 'ipvs-services');
+      const chains = view.legacyProxy.some((e) => e.kind === 'iptables-chains');
+      const fixes: Fix[] = [
+        reviewFix('Find the second proxy and clean up the other mode', 'it removes Service rules; run it only once you know no other kube-proxy still needs them (Services break until the remaining proxy resyncs)', [
+          note('Which kube-proxy processes and DaemonSets run for this node? (two DaemonSets, a host service, k3s/rke2 embedding one)'),
+          run('kubectl', '-n', 'kube-system', 'get', 'daemonsets', '-o', 'wide'),
+          note('On the node, `kube-proxy --cleanup` (same version) removes the rules of every mode; then restart the nftables-mode kube-proxy so it writes its table again.'),
+          ...(ipvs ? [note('IPVS virtual servers left behind (also remove the kube-ipvs0 dummy interface):'), run('ipvsadm', '--clear')] : []),
+        ]),
+      ];
+      yield {
+        span: t.name.span,
+        message: `kube-proxy runs in nftables mode here (table ${tableLabel(t)}), yet the node also has ${view.legacyProxy.map((e) => e.describe).join(' and ')}. kube-proxy deletes the other modes' rules when it starts in nftables mode, so ${chains ? 'these chains' : 'these virtual servers'} are either still written by a second proxy (two DaemonSets, a proxy on the host, an old node image) or left from a mode switch without cleanup: Service traffic may follow stale rules${ipvs ? ' (IPVS intercepts Service addresses bound to kube-ipvs0 before nftables DNAT)' : ''}.`,
+        related,
+        fixes,
+      };
+    }
+  },
+});

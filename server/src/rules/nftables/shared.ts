@@ -1,0 +1,113 @@
+import type { Span } from '../../core/span';
+import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
+import type { NftChain, NftExpr, NftRule, NftStatement, NftTable, NftablesModel } from '../../formats/nftables/model';
+import type { ParsedDocument } from '../../node/document';
+import type { Fact } from '../../node/facts';
+import { isIptablesNftTable, isKubeProxyTable, netfilterView } from '../../node/netfilter';
+import type { NodeSnapshot } from '../../node/snapshot';
+import { guarded, note, reviewFix, run } from '../shared/commands';
+import type { CommandFix, Related } from '../rule';
+
+/**
+ * Helpers shared by the nftables rules: the node's kube-proxy mode, which tables are kube-proxy's
+ * or iptables-nft's, the pod network as the ruleset or the manifests say it, and nft commands
+ * built only from checked fields.
+ */
+
+/** The kube-proxy mode fact when it says nftables (the ruleset's `table ip kube-proxy`, a manifest or a setting). */
+export function nftablesMode(node: NodeSnapshot): Fact<string> | undefined {
+  const mode = node.facts.kubeProxyMode;
+  return mode?.value === 'nftables' ? mode : undefined;
+}
+
+/** `ip kube-proxy`: how nft names a table on its command line and in messages. */
+export const tableLabel = (t: NftTable): string => `${t.family.value} ${t.name.value}`;
+
+/** The node's `table ip kube-proxy` / `ip6 kube-proxy` tables, in any nftables document. */
+export function kubeProxyTables(node: NodeSnapshot): { document: ParsedDocument<'nftables'>; table: NftTable }[] {
+  return [...netfilterView(node.documents).kubeProxyTables];
+}
+
+/** Tables neither kube-proxy nor iptables-nft wrote: host firewalls, CNIs, hand-written rules. */
+export function thirdPartyTables(model: NftablesModel): NftTable[] {
+  const warned = new Set(model.iptablesNftWarnings.map((w) => `${w.family.value} ${w.table.value}`));
+  return model.tables.filter((t) => !isKubeProxyTable(t) && !isIptablesNftTable(t, warned));
+}
+
+export function isIptablesNft(model: NftablesModel, t: NftTable): boolean {
+  const warned = new Set(model.iptablesNftWarnings.map((w) => `${w.family.value} ${w.table.value}`));
+  return isIptablesNftTable(t, warned);
+}
+
+export interface PodNetwork {
+  readonly cidr: string;
+  readonly describe: string;
+  readonly related?: Related;
+}
+
+const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
+
+/**
+ * The IPv4 pod network: flannel's `Network` or kube-proxy's `clusterCIDR` from the node's manifests,
+ * else what kube-proxy wrote into its table (`ip saddr != CIDR jump mark-for-masquerade` in its
+ * service chains: its detect-local range).
+ */
+export function podNetwork(node: NodeSnapshot): PodNetwork | undefined {
+  for (const doc of node.ofKind('k8s')) {
+    for (const fl of flannelConfigs(doc.model)) {
+      if (fl.network.present && IPV4_CIDR.test(fl.network.value)) return { cidr: fl.network.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: fl.network.span, message: `flannel Network ${fl.network.value}` } };
+    }
+    for (const kp of kubeProxyConfigs(doc.model)) {
+      const c = kp.clusterCIDR;
+      const first = c.present ? c.value.split(',').map((x) => x.trim()).find((x) => IPV4_CIDR.test(x)) : undefined;
+      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
+    }
+  }
+  for (const { document, table } of kubeProxyTables(node)) {
+    if (table.family.value !== 'ip') continue;
+    for (const c of table.chains) {
+      if (!c.name.value.startsWith('service-')) continue;
+      for (const r of c.rules) {
+        const m = r.statements.find((s): s is Extract<NftStatement, { kind: 'match' }> => s.kind === 'match' && selectorText(s.left) === 'ip saddr' && s.op?.value === '!=');
+        const v = m?.right?.kind === 'value' ? m.right.text : undefined;
+        if (m && v && IPV4_CIDR.test(v)) return { cidr: v, describe: `kube-proxy's "ip saddr != ${v}" rules in ${document.path}`, related: { document, span: m.span, message: `kube-proxy's pod network ${v}` } };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `ip saddr`, `ct state`, `meta l4proto`: a selector's words, or undefined for other expressions. */
+export function selectorText(e: NftExpr): string | undefined {
+  if (e.kind !== 'selector') return undefined;
+  return [e.head.value, ...e.args.map((a) => a.value)].join(' ');
+}
+
+/** The chains of a table by name. */
+export function chainsByName(t: NftTable): Map<string, NftChain> {
+  return new Map(t.chains.map((c) => [c.name.value, c]));
+}
+
+/** The text of a span. */
+export const textOf = (doc: ParsedDocument, s: Span): string => doc.text.slice(s.start, s.end);
+
+/**
+ * `nft delete rule FAMILY TABLE CHAIN handle N`, only when the listing printed the handle (`nft -a`)
+ * and every name is one word nft reads as a name. Deleting always needs review.
+ */
+export function deleteRuleFix(title: string, review: string, t: NftTable, rule: NftRule, before: readonly string[] = []): { readonly fix: CommandFix } | { readonly withheld: string } | undefined {
+  if (!rule.handle) return undefined;
+  const family = t.family.value;
+  const table = t.name.value;
+  const chain = rule.chain;
+  const handle = String(rule.handle.value);
+  return guarded(
+    [
+      ['nftFamily', family],
+      ['nftName', table],
+      ['nftName', chain],
+      ['nftHandle', handle],
+    ],
+    () => reviewFix(title, review, [...before.map(note), note(`Check first that handle ${handle} is still this rule: nft -a list chain ${family} ${table} ${chain}`), run('nft', 'delete', 'rule', family, table, chain, 'handle', handle)]),
+  );
+}

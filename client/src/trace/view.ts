@@ -4,7 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { TraceAnswer, TraceParams } from '../../../server/src/lsp/traceRequest';
 import type { TraceServiceArgs } from '../../../server/src/lsp/codeLens';
 import { tracePictureHtml } from './html';
-import { stepAt, stepMarks, traceTree, type EditorTraceResult, type Location, type StepMark, type TraceNode } from './model';
+import { baseName, stepAt, stepMarks, traceTree, type EditorTraceResult, type Location, type StepMark, type TraceNode } from './model';
 import { askForTrace } from './prompt';
 
 /**
@@ -119,7 +119,7 @@ export function registerTrace(context: vscode.ExtensionContext, client: () => La
 
   const render = (): void => {
     if (!panel || !result) return;
-    html = tracePictureHtml(result, { nonce: randomBytes(18).toString('base64'), title: result.sources[0] ? dirOf(result.sources[0]) : 'packet trace' });
+    html = tracePictureHtml(result, { nonce: randomBytes(18).toString('base64'), title: result.sources[0] ? baseName(dirOf(result.sources[0])) : 'packet trace' });
     panel.webview.html = html;
   };
 

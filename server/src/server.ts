@@ -55,9 +55,9 @@ const documents = new OpenDocuments({
   opened: (uri) => schedule(uri, 0),
   changed: (uri) => {
     schedule(uri);
-    // The other open files of the same node read this one for evidence: re-lint them too.
-    const node = workspace.nodeOf(uri);
-    for (const other of documents.uris()) if (other !== uri && node !== undefined && workspace.nodeOf(other) === node) schedule(other, 400);
+    // The other open files of the same node read this one for evidence: re-lint them too, with a new node snapshot.
+    workspace.invalidate(uri);
+    for (const other of workspace.dependents(uri, documents.uris())) schedule(other, 400);
   },
   closed: (uri) => {
     scheduler.cancel(uri);
@@ -220,14 +220,14 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
 }
 
 connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => {
-  // A file on disk changed: the open documents of its node (its folder) may read it for facts.
-  // Saving an open document also lands here; its own text has not changed, so it is not re-linted.
-  const nodes = new Set(params.changes.map((c) => workspace.nodeOf(c.uri)).filter((n): n is string => n !== undefined));
+  // A file on disk changed: the open documents of its node (its folder or bundle) may read it for facts.
+  // Saving an open document also lands here; its own text has not changed, so it is not re-linted,
+  // and its node's snapshot (which reads the open text) stays.
   const changed = new Set(params.changes.map((c) => c.uri));
-  for (const uri of documents.uris()) {
-    const node = workspace.nodeOf(uri);
-    if (node && nodes.has(node) && !changed.has(uri)) schedule(uri);
-  }
+  const open = documents.uris();
+  const relint = new Set(params.changes.flatMap((c) => workspace.dependents(c.uri, open)));
+  for (const c of params.changes) if (documents.version(c.uri) === undefined) workspace.invalidate(c.uri, true);
+  for (const uri of relint) if (!changed.has(uri)) schedule(uri);
 }));
 
 /**
@@ -337,7 +337,7 @@ connection.onShutdown(() => {
 });
 
 if (process.env.KUBE_NETLINT_STATS === '1') {
-  connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters }));
+  connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters, snapshotsBuilt: workspace.snapshotsBuilt }));
 }
 
 registerTrace(connection, {

@@ -5,7 +5,7 @@ import { parseDocument, type ParsedDocument } from '../node/document';
 import type { FactOverrides } from '../node/settings';
 import { createSnapshot, type NodeSnapshot } from '../node/snapshot';
 import { detectKind } from '../formats/detect';
-import { diskReader, nodeOfFolder, type FolderReader, type NodeFile } from '../node/folder';
+import { diskReader, nodeKeyOf, nodeOfFile, type FolderReader, type NodeFile } from '../node/folder';
 import { kindForLanguage } from './kinds';
 
 interface CachedParse {
@@ -13,17 +13,38 @@ interface CachedParse {
   readonly doc: ParsedDocument;
 }
 
+/** One node's snapshot, kept until a file it read (or might read) changes. */
+interface CachedSnapshot {
+  readonly snapshot: NodeSnapshot;
+  readonly overrides: FactOverrides;
+  /** Every file the snapshot read, as URIs, with the version of the open document read (undefined: read from disk). */
+  readonly members: ReadonlyMap<string, number | undefined>;
+  /** The node's folders: a new file in one of them joins the node. */
+  readonly folders: ReadonlySet<string>;
+}
+
 /**
- * Joins an open document with the other files of its node (the folder that holds it): open
- * documents win over disk, disk files are read once per (mtime, size), and every text is parsed
- * once per version. Untitled documents are a node of their own.
+ * Joins an open document with the other files of its node (the folder that holds it, or the
+ * support bundle it sits in: node/folder.ts): open documents win over disk, disk files are read
+ * once per (mtime, size), and every text is parsed once per version. Untitled documents are a node
+ * of their own.
+ *
+ * One snapshot per node is kept: the node's facts are derived once and every lint of its documents
+ * reads them, until `invalidate` is told of a change to a file of that node (an open document
+ * edited, opened or closed; a file changed on disk). Listing a bundle and deriving facts on every
+ * lint of every open document cost more than the lint on small dumps.
  */
 export class NodeWorkspace {
   private readonly parsed = new Map<string, CachedParse>();
+  private readonly snapshots = new Map<string, CachedSnapshot>();
+  /** Folder → its node's key (the folder, or the bundle root holding it). */
+  private readonly nodeKeys = new Map<string, string>();
+  /** Snapshots built (each derives the node's facts once): read by tests through kube-netlint/stats. */
+  snapshotsBuilt = 0;
 
   constructor(
     private readonly openDocument: (uri: string) => TextDocument | undefined,
-    /** The disk (tests give a fake): siblings are listed and read by node/folder.ts, with its skip rules. */
+    /** The disk (tests give a fake): the node is listed and read by node/folder.ts, with its skip rules. */
     private readonly reader: FolderReader = diskReader,
   ) {}
 
@@ -37,6 +58,8 @@ export class NodeWorkspace {
     if (hit?.key === key) return hit.doc;
     const parsed = parseDocument({ uri: doc.uri, path, text: doc.getText(), kind });
     this.parsed.set(doc.uri, { key, doc: parsed });
+    // A new text (an edit, or opened over its disk copy) changes what its node's snapshot read.
+    this.invalidate(doc.uri);
     return parsed;
   }
 
@@ -46,27 +69,78 @@ export class NodeWorkspace {
     return hit?.key.startsWith(`open:${doc.version}:`) ? hit.doc : undefined;
   }
 
+  /** A document was closed: its disk copy (if any) takes its place in its node. */
   forget(uri: string): void {
     this.parsed.delete(uri);
+    this.invalidate(uri);
   }
 
-  /** The folder that makes a node, or undefined for documents that are not files. */
+  /**
+   * A file changed (edited in the editor, or on disk): drops the snapshots that read it or whose
+   * folders hold it. Files changed on disk may also add or remove a bundle: folder → node lookups
+   * are recomputed.
+   */
+  invalidate(uri: string, onDisk = false): void {
+    if (onDisk) this.nodeKeys.clear();
+    const folder = uri.startsWith('file:') ? dirname(pathOf(uri)) : undefined;
+    for (const [key, cached] of this.snapshots) {
+      if (cached.members.has(uri) || (folder !== undefined && cached.folders.has(folder))) this.snapshots.delete(key);
+    }
+  }
+
+  /** The node of a document (its folder, or the bundle holding it), or undefined for documents that are not files. */
   nodeOf(uri: string): string | undefined {
-    return uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
+    if (!uri.startsWith('file:')) return undefined;
+    const folder = dirname(pathOf(uri));
+    let key = this.nodeKeys.get(folder);
+    if (key === undefined) {
+      try {
+        key = nodeKeyOf(pathOf(uri), this.reader);
+      } catch {
+        key = folder;
+      }
+      this.nodeKeys.set(folder, key);
+    }
+    return key;
   }
 
   snapshotFor(doc: ParsedDocument, overrides: FactOverrides): NodeSnapshot {
-    const dir = this.nodeOf(doc.uri);
-    if (!dir) return createSnapshot(doc.path, [doc], overrides);
+    const key = this.nodeOf(doc.uri);
+    if (!key) return this.build(doc.path, [doc], overrides);
+    const cached = this.snapshots.get(key);
+    // The document's own current parse must be the one the snapshot holds (a missed change shows here).
+    if (cached && cached.overrides === overrides && cached.snapshot.documents.includes(doc) && this.current(cached)) return cached.snapshot;
+    const node = this.listNode(pathOf(doc.uri));
     const members: ParsedDocument[] = [doc];
-    for (const f of this.siblingFiles(dir)) {
+    const uris = new Map<string, number | undefined>([[doc.uri, this.openDocument(doc.uri)?.version]]);
+    const folders = new Set<string>([dirname(pathOf(doc.uri))]);
+    for (const f of [...(node?.files ?? []), ...(node?.context ?? [])]) {
       const uri = pathToFileURL(f.file).toString();
-      if (uri === doc.uri) continue;
+      folders.add(dirname(f.file));
+      if (uris.has(uri)) continue;
       const open = this.openDocument(uri);
-      const sibling = open ? this.parseOpen(open) : this.parseDisk(uri, f);
-      if (sibling && sibling.kind !== 'unknown') members.push(sibling);
+      uris.set(uri, open?.version);
+      const member = open ? this.parseOpen(open) : this.parseDisk(uri, f);
+      if (member && member.kind !== 'unknown') members.push(member);
     }
-    return createSnapshot(dir, members, overrides);
+    const snapshot = this.build(node?.name ?? key, members, overrides);
+    this.snapshots.set(key, { snapshot, overrides, members: uris, folders });
+    return snapshot;
+  }
+
+  /**
+   * Open documents that read `uri`: those of the same node, and those whose snapshot read it (a
+   * sysdump's cluster manifests are read by each of its nodes). To re-lint them when it changes.
+   */
+  dependents(uri: string, open: readonly string[]): string[] {
+    const node = this.nodeOf(uri);
+    const readers = new Set<string>();
+    for (const [key, cached] of this.snapshots) if (cached.members.has(uri)) readers.add(key);
+    return open.filter((o) => {
+      if (o === uri) return false;
+      const n = this.nodeOf(o);
+      return n !== undefined && (n === node || readers.has(n));
+    });
   }
 
   /** Open documents that belong to the same node as `uri` (to re-lint them when it changes). */
@@ -75,12 +149,26 @@ export class NodeWorkspace {
     return dir ? open.filter((d) => d.uri !== uri && this.nodeOf(d.uri) === dir) : [];
   }
 
-  /** The folder's files as node/folder.ts lists them (links out of it, loops, FIFOs and giants are left out). */
-  private siblingFiles(dir: string): readonly NodeFile[] {
+  /**
+   * Whether every member is still the text the snapshot read: a sibling opened, closed or edited
+   * since shows here even if no one called `invalidate` (a map lookup per member).
+   */
+  private current(cached: CachedSnapshot): boolean {
+    for (const [uri, version] of cached.members) if (this.openDocument(uri)?.version !== version) return false;
+    return true;
+  }
+
+  private build(name: string, members: readonly ParsedDocument[], overrides: FactOverrides): NodeSnapshot {
+    this.snapshotsBuilt++;
+    return createSnapshot(name, members, overrides);
+  }
+
+  /** The node holding a file, as node/folder.ts lists it (links out of it, loops, FIFOs and giants left out). */
+  private listNode(file: string): { name: string; dir: string; files: readonly NodeFile[]; context?: readonly NodeFile[] } | undefined {
     try {
-      return nodeOfFolder(dir, this.reader).nodes[0]?.files ?? [];
+      return nodeOfFile(file, this.reader).nodes[0];
     } catch {
-      return [];
+      return undefined;
     }
   }
 

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { listNodes, nodeOfFolder } from '../../../server/src/node/folder';
 import { lintText, type NodeFile } from '../../helpers/ruleTester';
 import { CONNTRACK_RULES } from '../../../server/src/rules/conntrack';
 
@@ -15,13 +16,12 @@ import { CONNTRACK_RULES } from '../../../server/src/rules/conntrack';
 const ROOT = join(__dirname, '..', '..', '..');
 const IDS = new Set(CONNTRACK_RULES.map((r) => r.meta.id));
 
-const walk = (dir: string): string[] =>
-  readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
+/** The files of a node folder, as node/folder.ts lists them for the CLI and the editor. */
+const nodeFiles = (dir: string): string[] => nodeOfFolder(dir).nodes.flatMap((n) => n.files.map((f) => f.file));
+/** Every file under a folder of fixtures (each folder a node of node/folder.ts), in path order. */
+const allFiles = (dir: string): string[] => listNodes(dir).nodes.flatMap((n) => n.files.map((f) => f.file));
+/** The example nodes (examples/<node>/). */
+const EXAMPLES = listNodes(join(ROOT, 'examples')).nodes.map((n) => relative(join(ROOT, 'examples'), n.dir));
 
 const read = (p: string): NodeFile => ({ path: relative(ROOT, p), text: readFileSync(p, 'utf8') });
 
@@ -30,7 +30,7 @@ function findings(file: NodeFile, node: readonly NodeFile[] = []): string[] {
   return reports.filter((r) => IDS.has(r.ruleId)).map((r) => `${file.path}:${doc.lines.positionAt(r.span.start).line + 1} ${r.severity} ${r.ruleId}`);
 }
 
-const FIXTURES = walk(join(ROOT, 'test', 'fixtures', 'conntrack')).map(read);
+const FIXTURES = allFiles(join(ROOT, 'test', 'fixtures', 'conntrack')).map(read);
 
 describe('conntrack rules on the real fixtures', () => {
   it('fire exactly where the fixtures show a problem', () => {
@@ -52,7 +52,7 @@ describe('conntrack rules on the real fixtures', () => {
   });
 
   it('stay silent on the fixtures next to the healthy example node (large limit, kernel 6.1, kube-dns ClusterIP known)', () => {
-    const healthy = walk(join(ROOT, 'examples', 'healthy-node')).map(read);
+    const healthy = nodeFiles(join(ROOT, 'examples', 'healthy-node')).map(read);
     const quiet = [
       'test/fixtures/conntrack/coco-issue-2015-L-vxlan-unreplied-summary-first-TRUNCATED.txt',
       'test/fixtures/conntrack/k8s-issue-91216-L-dns-tcp-time-wait-TRUNCATED.txt',
@@ -66,17 +66,17 @@ describe('conntrack rules on the real fixtures', () => {
 });
 
 describe('conntrack rules on the example nodes', () => {
-  const nodes = readdirSync(join(ROOT, 'examples')).sort();
+  const nodes = EXAMPLES;
 
   it('report nothing on the example folders as they are', () => {
     for (const n of nodes) {
-      const files = walk(join(ROOT, 'examples', n)).map(read);
+      const files = nodeFiles(join(ROOT, 'examples', n)).map(read);
       for (const f of files) assert.deepEqual(findings(f, files.filter((x) => x !== f)), [], f.path);
     }
   });
 
   it('keep examples/healthy-node clean with a healthy conntrack dump added (no finding of any rule on it)', () => {
-    const files = walk(join(ROOT, 'examples', 'healthy-node')).map(read);
+    const files = nodeFiles(join(ROOT, 'examples', 'healthy-node')).map(read);
     const dump = `conntrack v1.4.7 (conntrack-tools): 4 flow entries have been shown.
 tcp      6 86399 ESTABLISHED src=10.244.1.5 dst=10.96.0.1 sport=51234 dport=443 src=192.168.1.10 dst=10.244.1.5 sport=6443 dport=51234 [ASSURED] mark=0 use=1
 udp      17 27 src=10.244.1.7 dst=10.96.0.10 sport=43145 dport=53 src=10.244.2.3 dst=10.244.1.7 sport=53 dport=43145 mark=0 use=1
@@ -93,7 +93,7 @@ cpu=1 found=0 invalid=9 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 sea
   });
 
   it('explain the incident on examples/vxlan-63s-delay: unanswered SYNs to pods on an affected kernel with flannel.1', () => {
-    const files = walk(join(ROOT, 'examples', 'vxlan-63s-delay')).map(read);
+    const files = nodeFiles(join(ROOT, 'examples', 'vxlan-63s-delay')).map(read);
     const syn = (p: number, pod: string): string =>
       `tcp      6 ${120 - (p % 60)} SYN_SENT src=10.244.0.0 dst=10.96.0.10 sport=${p} dport=53 [UNREPLIED] src=${pod} dst=10.244.0.0 sport=53 dport=${p} mark=0 use=1`;
     const dump = [...[1, 2, 3, 4].map((i) => syn(40000 + i, '10.244.1.4')), ...[5, 6].map((i) => syn(40000 + i, '10.244.2.6'))].join('\n') + '\n';
@@ -104,7 +104,7 @@ cpu=1 found=0 invalid=9 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 sea
   });
 
   it('read the limit and the kernel of examples/ipvs-conn-reuse (4.19: insert_failed is info, 3104 of 131072 is fine)', () => {
-    const files = walk(join(ROOT, 'examples', 'ipvs-conn-reuse')).map(read);
+    const files = nodeFiles(join(ROOT, 'examples', 'ipvs-conn-reuse')).map(read);
     const stats = { path: 'examples/ipvs-conn-reuse/conntrack-S.txt', text: 'cpu=0 found=0 invalid=3 ignore=9 insert=0 insert_failed=2 drop=0 early_drop=0 error=0 search_restart=1\n' };
     assert.deepEqual(findings(stats, files), ['examples/ipvs-conn-reuse/conntrack-S.txt:1 info conntrack/insert-failed']);
     const list = { path: 'examples/ipvs-conn-reuse/conntrack-L.txt', text: 'conntrack v1.4.6 (conntrack-tools): 3104 flow entries have been shown.\n' };

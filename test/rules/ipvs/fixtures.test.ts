@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { listNodes } from '../../../server/src/node/folder';
 import { lintText, type NodeFile } from '../../helpers/ruleTester';
 
 /**
@@ -75,10 +76,11 @@ describe('ipvs rules on the real fixtures and example nodes', () => {
     });
   }
 
-  for (const folder of readdirSync(join(ROOT, 'examples')).sort()) {
+  // The example nodes as node/folder.ts defines a node (the CLI and the editor read the same files).
+  for (const node of listNodes(join(ROOT, 'examples')).nodes) {
+    const folder = relative(join(ROOT, 'examples'), node.dir);
     it(`examples/${folder}: every file linted with its siblings`, () => {
-      const dir = join(ROOT, 'examples', folder);
-      const files = readdirSync(dir).map((n) => ({ path: `examples/${folder}/${n}`, text: readFileSync(join(dir, n), 'utf8') }));
+      const files = node.files.map((f) => ({ path: relative(ROOT, f.file), text: readFileSync(f.file, 'utf8') }));
       for (const f of files) {
         const key = `${folder}/${f.path.split('/').pop()}`;
         // A file's own entry, else its folder's (no findings in any other file of the folder).

@@ -91,6 +91,39 @@ const word = payload.map((s) => s.replace(/[\s\u0000]/g, ''));
 const IP_LINK_BRIDGE = '4: cni0: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 0a:58:0a:f4:00:01 brd ff:ff:ff:ff:ff:ff\n    bridge stp_state 0\n';
 const IPVS_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
 
+/** A kube-proxy nftables table (pod network 10.244.0.0/16) with hostile names, and a host firewall dropping pod traffic. */
+function nftNode(p: string, w: string): string {
+  return `table ip kube-proxy { # handle 1
+  map no-endpoint-services { # handle 2
+    type ipv4_addr . inet_proto . inet_service : verdict
+    elements = { 10.96.0.9 . tcp . 80 comment "ns/svc${w}:p80" : goto reject-chain }
+  }
+  chain filter-forward { # handle 3
+    type filter hook forward priority filter; policy accept;
+    jump x${w} # handle 4
+    jump "q${p}" # handle 5
+  }
+  chain "x${w}" { # handle 6
+  }
+  chain service-42NFTM6N-ns2/svc2/tcp/p80 { # handle 7
+    ip daddr 172.30.0.42 ip saddr != 10.244.0.0/16 jump mark-for-masquerade # handle 8
+  }
+}
+table inet fw${w} { # handle 9
+  chain fwd${w} { # handle 10
+    type filter hook forward priority filter + 10; policy accept;
+    ct state established,related accept # handle 11
+    reject with icmpx admin-prohibited # handle 12
+  }
+}
+table inet "fw2${p}" { # handle 13
+  chain "in${p}" { # handle 14
+    type filter hook forward priority 0; policy drop;
+  }
+}
+`;
+}
+
 /** One dump per field that reaches a command or a comment: [path, text], with sibling files of its node when a rule needs them. */
 function dumps(p: string, w: string): { path: string; text: string; node?: { path: string; text: string }[] }[] {
   return [
@@ -111,6 +144,9 @@ function dumps(p: string, w: string): { path: string; text: string; node?: { pat
     { path: `n${p}/ip-d-link.txt`, text: `${IP_LINK_BRIDGE}7: veth${w}@if2: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 9a:00:00:00:00:0c brd ff:ff:ff:ff:ff:ff link-netnsid 0\n    veth\n` },
     { path: `n${p}/ip-d-link2.txt`, text: `2: eth0: <UP,LOWER_UP> mtu 1400 qdisc fq state UP mode DEFAULT group default\n    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff\n3: flannel${w}: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN mode DEFAULT group default\n    link/ether 2e:7f:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n    vxlan id 1 local 10.0.0.1 dev eth0 dstport 8472 nolearning\n` },
     // sysctl -a: a CNI bridge's name (seen in ip -d link) in `sysctl -w net.ipv4.conf.IF.forwarding=1`.
+    // nft -a list ruleset (nftables-mode node): table, chain names and handles go into `nft insert rule` / `nft delete rule`,
+    // Service names from element comments into kubectl; nft re-parses its joined arguments, so names are checked first.
+    { path: `n${p}/nft-a-list-ruleset.txt`, text: nftNode(p, w) },
     { path: `n${p}/sysctl-fwd.txt`, text: `net.ipv4.conf.cni${w}.forwarding = 0\n`, node: [{ path: `n${p}/ip-d-link.txt`, text: `4: cni${w}: <UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default\n    link/ether 0a:58:0a:f4:00:01 brd ff:ff:ff:ff:ff:ff\n    bridge stp_state 0\n` }] },
   ];
 }
@@ -158,5 +194,29 @@ describe('remediation commands under hostile dump values (issue 11)', () => {
     const text = ipvs.fixes.flatMap((f) => (f.kind === 'command' ? [renderSteps(f.steps)] : [])).join('\n');
     for (const line of text.split('\n')) if (line.includes('PWNED')) assert.match(line, /^#/);
     assert.doesNotMatch(text, /^ipvsadm -d/m);
+  });
+
+  it('never lets an nft table or chain name from a dump reach an nft command unless nft reads it as one plain word', () => {
+    const hostile = lintText(nftNode('$(touch${IFS}PWNED)', ';touch${IFS}PWNED'), { path: 'n/nft-a.txt' }).reports;
+    const ids = new Set(hostile.map((r) => r.ruleId));
+    for (const id of ['nftables/host-firewall-drops-kube-traffic', 'nftables/foreign-objects-in-kube-proxy-table']) assert.ok(ids.has(id), `${id} still reports`);
+    const nftLines = hostile.flatMap((r) => r.fixes.flatMap((f) => (f.kind === 'command' ? renderSteps(f.steps).split('\n') : []))).filter((l) => !l.startsWith('#'));
+    for (const line of nftLines) assert.doesNotMatch(line, /PWNED/, line);
+    assert.ok(hostile.some((r) => /No command is offered: .* is not an nft table, chain or set name nft reads as one word/.test(r.message)));
+    // Plain names do reach the command, as typed arguments.
+    const plain = lintText(nftNode('', ''), { path: 'n/nft-a.txt' }).reports;
+    const lines = plain.flatMap((r) => r.fixes.flatMap((f) => (f.kind === 'command' ? renderSteps(f.steps).split('\n') : []))).filter((l) => l.startsWith('nft '));
+    assert.deepEqual(lines.sort(), [
+      'nft -a list chain ip kube-proxy x',
+      'nft delete rule ip kube-proxy filter-forward handle 4',
+      'nft delete rule ip kube-proxy filter-forward handle 5',
+      'nft insert rule inet fw fwd position 12 ct status dnat accept',
+      'nft insert rule inet fw fwd position 12 ip saddr 10.244.0.0/16 accept',
+      'nft insert rule inet fw2 in ct status dnat accept',
+      'nft insert rule inet fw2 in ip saddr 10.244.0.0/16 accept',
+    ]);
+    const run = runScript(lines.join('\n'));
+    assert.deepEqual(run.files, []);
+    assert.equal(run.calls.length, lines.length);
   });
 });

@@ -35,9 +35,35 @@ describe(RULE, () => {
     expectFindings([RULE], 'table inet other {\n  chain anything {\n  }\n}\n', { path: 'node/nft.txt' });
   });
 
+  it('fires on a rule in kube-proxy\'s chain that jumps to a foreign chain, with nft delete rule by handle (nft -a) for review', () => {
+    const text = `table ip kube-proxy { # handle 7
+  chain filter-forward { # handle 11
+    type filter hook forward priority filter; policy accept;
+    ct state new jump service-endpoints-check # handle 27
+    jump my-extra # handle 99
+         ^^^^^^^^ ${RULE}
+  }
+  chain service-endpoints-check { # handle 23
+  }
+  chain my-extra { # handle 98
+        ^^^^^^^^ ${RULE}
+  }
+}
+`;
+    const [hook] = expectFindings([RULE], text, { path: 'node/nft-a.txt' });
+    const fix = hook!.fixes[0] as CommandFix;
+    assert.equal(fix.safe, false);
+    assert.equal(scriptOf(fix).split('\n').pop(), 'nft delete rule ip kube-proxy filter-forward handle 99');
+    // Without handles (nft list without -a): the finding stays, no deletion is offered.
+    const [noHandle] = expectFindings([RULE], text.replace(/ # handle \d+/g, ''), { path: 'node/nft.txt' });
+    assert.equal(noHandle!.fixes.length, 0);
+    assert.match(noHandle!.message, /no handles \(nft -a\), so no deletion command is offered/);
+  });
+
   it('withholds the command for a chain name nft would read as syntax', () => {
     const { reports } = lintText('table ip kube-proxy {\n  chain "x;flush ruleset" {\n  }\n}\n', { path: 'node/nft.txt', only: [RULE] });
     assert.equal(reports.length, 1);
     assert.equal(reports[0]!.fixes.length, 0);
+    assert.match(reports[0]!.message, /No command is offered: "x;flush ruleset" is not an nft table, chain or set name nft reads as one word/);
   });
 });

@@ -3,7 +3,7 @@ import type { Span } from '../../core/span';
 import { isKubeProxyTable } from '../../node/netfilter';
 import { defineRule, type Fix } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
-import { tableLabel } from './shared';
+import { deleteRuleFix, tableLabel } from './shared';
 
 /**
  * kube-proxy owns `table ip kube-proxy`: it rewrites it on every sync and its README says no one
@@ -27,9 +27,26 @@ export default defineRule({
         ...t.flowtables.map((f) => ({ kind: 'flowtable', name: f.name.value, span: f.name.span, implicit: false })),
         ...t.objects.map((o) => ({ kind: `${o.type.value} object`, name: o.name.value, span: o.name.span, implicit: false })),
       ];
+      const foreign = (name: string): boolean => KUBE_PROXY_FIXED[name] === undefined && !parseKubeProxyName(name);
+      // Rules in kube-proxy's own chains that hand packets to a foreign chain: the hook someone added.
+      for (const c of t.chains) {
+        if (foreign(c.name.value)) continue;
+        for (const r of c.rules) {
+          for (const st of r.statements) {
+            if (st.kind !== 'verdict' || !st.target || !foreign(st.target.value)) continue;
+            const g = deleteRuleFix(`Delete the ${st.verdict.value} to ${st.target.value} from kube-proxy's chain ${c.name.value}`, 'it deletes a rule another component relies on; move that component\'s rules to its own table first', t, r);
+            yield {
+              span: st.target.span,
+              message: `kube-proxy's chain ${c.name.value} (table ${tableLabel(t)}) has a rule that ${st.verdict.value === 'goto' ? 'goes' : 'jumps'} to ${st.target.value}, which kube-proxy does not write: another component hooked itself into kube-proxy's chains, and kube-proxy drops such rules when it rewrites the chain.${g && 'withheld' in g ? ` ${g.withheld}` : g ? '' : ' The listing has no handles (nft -a), so no deletion command is offered.'}`,
+              ...(g && 'fix' in g ? { fixes: [g.fix] } : {}),
+            };
+          }
+        }
+      }
       for (const o of objects) {
-        if (o.implicit || KUBE_PROXY_FIXED[o.name] !== undefined || parseKubeProxyName(o.name)) continue;
+        if (o.implicit || !foreign(o.name)) continue;
         const fixes: Fix[] = [];
+        let withheld = '';
         if (o.kind === 'chain') {
           const g = guarded(
             [
@@ -43,10 +60,11 @@ export default defineRule({
               ]),
           );
           if ('fix' in g) fixes.push(g.fix);
+          else withheld = ` ${g.withheld}`;
         }
         yield {
           span: o.span,
-          message: `${o.kind} ${o.name} in table ${tableLabel(t)} is not one of kube-proxy's objects (neither a fixed name nor service-/external-/firewall-/endpoint-/affinity-HASH-…): another component wrote into kube-proxy's table. kube-proxy owns this table ("should never make any modifications", pkg/proxy/nftables/README.md) and may delete or conflict with it on any sync. Put these rules into a table of your own and hook them at the priority you need.`,
+          message: `${o.kind} ${o.name} in table ${tableLabel(t)} is not one of kube-proxy's objects (neither a fixed name nor service-/external-/firewall-/endpoint-/affinity-HASH-…): another component wrote into kube-proxy's table. kube-proxy owns this table ("should never make any modifications", pkg/proxy/nftables/README.md) and may delete or conflict with it on any sync. Put these rules into a table of your own and hook them at the priority you need.${withheld}`,
           fixes,
         };
       }

@@ -1,5 +1,5 @@
 import type { NftChain, NftTable } from '../../formats/nftables/model';
-import { defineRule, type Fix, type Related } from '../rule';
+import { defineRule, type CommandFix, type Related } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { walkBaseChain, type Outcome, type Probe } from './firewallWalk';
 import { nftablesMode, podNetwork, tableLabel, thirdPartyTables } from './shared';
@@ -56,17 +56,18 @@ export default defineRule({
         `kube-proxy in nftables mode opens no holes in other tables, and its own accepts cannot help: every base chain on a hook runs, in priority order; an accept ends only its own chain, a drop or reject in any of them is final. ` +
         `${pods ? '' : 'The pod network is unknown (add the kube-proxy ConfigMap or flannel net-conf.json to the node folder), so only unconditional drops were evaluated. '}` +
         `Accept the pod network and DNATed connections in this firewall (firewalld: add the pod CIDR to the trusted zone; keep "ct status dnat accept").`;
-      yield { span: o.span, message, related, fixes: fixesFor(t, o, ps, pods?.cidr) };
+      const g = fixesFor(t, o, ps, pods?.cidr);
+      yield { span: o.span, message: g && 'withheld' in g ? `${message} ${g.withheld}` : message, related, fixes: g && 'fix' in g ? [g.fix] : [] };
     }
   },
 });
 
 /** One accept per kind of traffic the drop hits: the pod network as source, DNATed Service connections. */
-function fixesFor(t: NftTable, o: Extract<Outcome, { kind: 'drop' }>, ps: readonly Probe[], cidr: string | undefined): Fix[] {
+function fixesFor(t: NftTable, o: Extract<Outcome, { kind: 'drop' }>, ps: readonly Probe[], cidr: string | undefined): { readonly fix: CommandFix } | { readonly withheld: string } | undefined {
   const accepts: string[][] = [];
   if (ps.some((p) => p.dnat)) accepts.push(['ct', 'status', 'dnat', 'accept']);
   if (ps.some((p) => !p.dnat)) {
-    if (!cidr) return [];
+    if (!cidr) return undefined;
     accepts.push(['ip', 'saddr', cidr, 'accept']);
   }
   const family = t.family.value;
@@ -88,5 +89,5 @@ function fixesFor(t: NftTable, o: Extract<Outcome, { kind: 'drop' }>, ps: readon
         ...accepts.map((a) => (handle ? run('nft', 'insert', 'rule', family, table, chain, 'position', handle, ...a) : run('nft', 'insert', 'rule', family, table, chain, ...a))),
       ]),
   );
-  return 'fix' in g ? [g.fix] : [];
+  return g;
 }

@@ -34,6 +34,12 @@ describe(RULE, () => {
     assert.match(r!.message, /bridges its pods on cbr0 \(0 ports/);
   });
 
+  it('reads ip -j -d link JSON the same way (link_netnsid is the peer-elsewhere evidence)', () => {
+    const text = readFixture('ip-link/flannel-node-ip-j-d-link-real.json');
+    const [r] = expectFindings([RULE], mark(text, '"ifname":"vethdeadbeef"', 'vethdeadbeef', RULE), { path: 'node/ip-j-d-link.json', kind: 'ip-link', node: [] });
+    assert.match(r!.message, /^veth vethdeadbeef has its peer in another network namespace/);
+  });
+
   it('does not fire without a CNI bridge (calico/cilium nodes route their veths), nor on same-namespace pairs', () => {
     const text = readFixture('ip-link/flannel-node-ip-d-link-real.txt');
     const withoutBridge = text.replace(/^4: cni0:[^\n]*\n(?: {4}[^\n]*\n)*/m, '').replace(/ master cni0/g, '');

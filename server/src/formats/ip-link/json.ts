@@ -6,6 +6,20 @@ import type { LinkDumpKind } from './parse';
 /** `ip -j -d link` names for the words the text output prints (`"link": "eth0"` in info_data is `dev eth0`). */
 const KIND_KEY_NAMES: Readonly<Record<string, string>> = { link: 'dev', port: 'dstport', learning: 'learning' };
 
+/** `ip -j` header keys under the names the text output prints, so queries and rules read one vocabulary. */
+const HEADER_KEY_NAMES: Readonly<Record<string, string>> = {
+  operstate: 'state',
+  linkmode: 'mode',
+  txqlen: 'qlen',
+  link_netnsid: 'link-netnsid',
+  broadcast: 'brd',
+  min_mtu: 'minmtu',
+  max_mtu: 'maxmtu',
+  inet6_addr_gen_mode: 'addrgenmode',
+  num_tx_queues: 'numtxqueues',
+  num_rx_queues: 'numrxqueues',
+};
+
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /**
@@ -89,7 +103,7 @@ function readObject(o: { [k: string]: Json }, c: Cursor): IpLink | undefined {
     else if (k === 'operstate') out.state = loc;
     else if (k === 'link_type') out.linkType = loc;
     else if (k === 'address') out.address = loc;
-    attrs.push({ key: { value: k, span: { start: span.start, end: span.start } }, value: loc, section: 'header' });
+    attrs.push({ key: { value: HEADER_KEY_NAMES[k] ?? k, span: { start: span.start, end: span.start } }, value: loc, section: 'header' });
   }
   if (!name) return undefined;
   return { ...out, name, flags, attrs, addresses, span: { start, end: c.at }, line: 0 } as IpLink;

@@ -4,6 +4,8 @@ import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Finding } from '../rule';
 import { interfacesOf, isCniBridge, ROUTED_VETH, where } from './shared';
 
+const BRIDGE_CNI_VETH = /^veth/;
+
 /**
  * KubeSkoop's AssertVEthOnBridge: on a node whose CNI bridges pods (a CNI bridge exists), a pod
  * veth (its peer in another namespace) that is not a port of any bridge cuts its pod off.
@@ -26,7 +28,9 @@ export default defineRule({
     for (const link of document.model.links) {
       if (!isVeth(link) || link.master) continue;
       const name = link.name.value;
-      if (ROUTED_VETH.test(name) || name === underlay || addressed.has(name)) continue;
+      // Bridge CNIs name the host end `veth` + 8 hex digits (containernetworking/plugins RandomVethName),
+      // Docker `veth` + 7; other veths (a kind node's own eth0, routed CNIs) are not pod ports.
+      if (!BRIDGE_CNI_VETH.test(name) || ROUTED_VETH.test(name) || name === underlay || addressed.has(name)) continue;
       // A pod veth's other end is in the pod's namespace: `@ifN`, or link-netns(id) printed.
       const peerElsewhere = (link.peer && /^if\d+$/.test(link.peer.value)) || link.attrs.some((a) => a.key.value === 'link-netnsid' || a.key.value === 'link-netns');
       if (!peerElsewhere) continue;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKnownKind } from '../../server/src/formats/kind';
@@ -203,5 +204,40 @@ describe('the editor on bundles (lsp/nodeWorkspace.ts)', () => {
       [NODE_A, '6.1.0-21-cloud-amd64', 'v1.28.9', 'nf_tables'],
       [NODE_B, '5.4.0-1109-aws', 'v1.28.9', 'nf_tables'],
     ]);
+  });
+});
+
+describe('package.json: the language VS Code gives each file of a bundle', () => {
+  interface Language {
+    readonly id: string;
+    readonly filenamePatterns?: readonly string[];
+    readonly extensions?: readonly string[];
+  }
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { languages: Language[] } };
+  // VS Code's glob, as far as these patterns use it: * and ? within a name, a leading **/ for any folders; without a slash it matches the base name.
+  const globToRegExp = (glob: string): RegExp => {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob[i]!;
+      if (glob.startsWith('**/', i)) {
+        re += '(?:.*/)?';
+        i += 2;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?') re += '[^/]';
+      else re += /[\w-]/.test(c) ? c : `\\${c}`;
+    }
+    return new RegExp(`^${re}$`);
+  };
+  const languageOf = (path: string): string | undefined =>
+    manifest.contributes.languages.find((l) => (l.filenamePatterns ?? []).some((g) => globToRegExp(g).test(g.includes('/') ? path : basename(path))))?.id;
+
+  it('every file a bundle maps gets the language of its kind from its name (patterns win over the .md extension)', () => {
+    const files = listNodes(BUNDLES).nodes.flatMap((n) => n.files);
+    assert.ok(files.length >= 28);
+    for (const f of files) {
+      // Manifests are YAML or JSON: YAML is ours when its content is a manifest; `kubectl get -o json` lists stay CLI-only.
+      if (f.kind === 'k8s') continue;
+      assert.equal(languageOf(f.file), f.kind, relative(BUNDLES, f.file));
+    }
   });
 });

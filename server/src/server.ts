@@ -11,6 +11,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
 import type { ParsedDocument } from './node/document';
+import { isConsumed, updatedFromPrevious } from './node/incremental';
 import { lintDocument, lintSteps, type Report } from './engine/lint';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './node/settings';
 import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
@@ -49,7 +50,7 @@ function routeConsoleToClient(): void {
 }
 
 /** Work counters a test can read (`kube-netlint/stats`, only with KUBE_NETLINT_STATS=1). */
-const stats = { parses: 0, lintsStarted: 0, lintsCompleted: 0 };
+const stats = { parses: 0, updates: 0, lintsStarted: 0, lintsCompleted: 0 };
 
 const documents = new OpenDocuments({
   opened: (uri) => schedule(uri, 0),
@@ -67,7 +68,16 @@ const documents = new OpenDocuments({
   },
 });
 const workspace = new NodeWorkspace((uri) => documents.get(uri));
-const scheduler = new Scheduler(200, (uri, e) => connection.console.error(`validation of ${uri} failed: ${errorText(e)}`));
+// An edit of an open dump updates its previous parse where the edit touched it (node/incremental.ts).
+workspace.edits = documents;
+/**
+ * The wait after a change before validating: long enough to take a burst of changes (a paste, a
+ * multi-cursor edit, fast typing) in one validation, and the same for every size. It no longer
+ * grows with the document: an edit of rule lines is re-read incrementally, not parsed again, and a
+ * lint that a newer edit makes stale stops at its next slice.
+ */
+const VALIDATION_DEBOUNCE_MS = 15;
+const scheduler = new Scheduler(VALIDATION_DEBOUNCE_MS, (uri, e) => connection.console.error(`validation of ${uri} failed: ${errorText(e)}`));
 
 function errorText(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -151,29 +161,44 @@ connection.onDidChangeConfiguration((change) => {
   }
 });
 
-/** Bigger documents wait longer after the last keystroke: each lint of a 50 MB dump costs seconds. */
-function debounceFor(uri: string, delay: number | undefined): number | undefined {
-  if (delay === 0) return 0;
+/**
+ * How long an edit that needs a full parse waits for a pause in typing: a full parse of a 50 MB
+ * dump costs seconds and cannot be stopped half-way. Edits the previous parse can take
+ * (node/incremental.ts) do not wait for this.
+ */
+function fullParseWait(uri: string): number {
   const mb = documents.approximateLength(uri) / 1e6;
-  return mb < 1 ? delay : Math.max(delay ?? 200, Math.min(5000, Math.round(200 + mb * 50)));
+  return mb < 1 ? 0 : Math.min(5000, Math.round(200 + mb * 50));
 }
 
 function schedule(uri: string, delay?: number): void {
-  scheduler.schedule(
-    uri,
-    async (token) => {
-      // Every change received until now is applied here, in one go (see OpenDocuments).
-      const current = documents.get(uri);
-      if (current) await validate(current, token);
-    },
-    debounceFor(uri, delay),
-  );
+  const run = async (token: { readonly cancelled: boolean }, waited: boolean): Promise<void> => {
+    // Every change received until now is applied here, in one go (see OpenDocuments).
+    const current = documents.get(uri);
+    if (!current) return;
+    const cached = workspace.cachedParse(current) !== undefined;
+    if (!cached && workspace.updatedOpen(current)) stats.updates++;
+    else if (!cached && !waited && delay === undefined && fullParseWait(uri) > VALIDATION_DEBOUNCE_MS) {
+      scheduler.schedule(uri, (t) => run(t, true), fullParseWait(uri) - VALIDATION_DEBOUNCE_MS);
+      return;
+    }
+    await validate(current, token);
+  };
+  scheduler.schedule(uri, (token) => run(token, false), delay);
 }
 
-/** Parses an open document (or returns its cached parse), counting the parses that really ran. */
+/**
+ * Parses an open document (or returns its cached parse), counting the parses that really ran
+ * (full parses here; updates of the previous parse where an edit touched it are `updates`).
+ */
 function parseOpen(doc: TextDocument): ParsedDocument | undefined {
-  if (!workspace.cachedParse(doc)) stats.parses++;
-  return workspace.parseOpen(doc);
+  const cached = workspace.cachedParse(doc);
+  const parsed = workspace.parseOpen(doc);
+  if (!cached && parsed) {
+    if (updatedFromPrevious(parsed)) stats.updates++;
+    else stats.parses++;
+  }
+  return parsed;
 }
 
 /** How long a lint runs before it lets the server read new messages (and notice a newer edit). */
@@ -250,7 +275,8 @@ connection.onHover(guard('hover', null, (params) => {
   const last = lastLint.get(uri);
   const current = documents.get(uri);
   const line = params.position.line;
-  if (!last || !current || line >= last.doc.lines.lineCount) return null;
+  // An incremental update took over that analysis' model (node/incremental.ts): it no longer matches its text.
+  if (!last || !current || isConsumed(last.doc) || line >= last.doc.lines.lineCount) return null;
   const before = last.doc.text.slice(last.doc.lines.lineStart(line), last.doc.lines.lineEnd(line));
   const now = current.getText({ start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } });
   if (before !== now) return null;

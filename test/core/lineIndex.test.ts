@@ -40,3 +40,22 @@ test('a big text keeps every line start (the table grows past its first guess)',
   assert.equal(index.lineEnd(10_000), 20_001);
   assert.equal(index.offsetAt({ line: 20_000, character: 5 }), 50_001);
 });
+
+test('an edited index equals the index of the edited text (line breaks typed next to "\\r" and "\\n" included)', () => {
+  fc.assert(
+    fc.property(lineText, fc.nat(), fc.nat(), lineText, (text, a, b, inserted) => {
+      const start = a % (text.length + 1);
+      const end = start + (b % (text.length - start + 1));
+      const next = text.slice(0, start) + inserted + text.slice(end);
+      const before = new LineIndex(text);
+      void before.lineCount; // built: only a built index is edited in place
+      const edited = before.edited(next, start, end, inserted.length);
+      const fresh = new LineIndex(next);
+      assert.equal(edited.lineCount, fresh.lineCount);
+      for (let line = 0; line < fresh.lineCount; line++) assert.equal(edited.lineStart(line), fresh.lineStart(line), `line ${line}`);
+      // The previous index still describes the previous text.
+      assert.equal(before.lineCount, new LineIndex(text).lineCount);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -24,6 +24,50 @@ export class LineIndex {
 
   constructor(private readonly text: string) {}
 
+  /** An index whose line starts are known already (`edited`). */
+  static fromStarts(text: string, starts: Int32Array, count: number): LineIndex {
+    const index = new LineIndex(text);
+    index.table = starts;
+    index.count = count;
+    return index;
+  }
+
+  /**
+   * The index of `text`, which is this index's text with [start, end) replaced by `inserted`
+   * characters: the starts before the edit are kept, those after it moved, and only the lines
+   * around the edit are scanned (an editor's keystroke on a 75,000-line dump costs a copy of the
+   * table, not a scan of the text). Not built yet: built lazily for the new text.
+   */
+  edited(text: string, start: number, end: number, inserted: number): LineIndex {
+    const old = this.table;
+    if (old === undefined) return new LineIndex(text);
+    const n = this.count;
+    const delta = inserted - (end - start);
+    // Kept: starts before `start` (a "\n" typed after a "\r" ending at start - 1 removes the start at `start`).
+    const keep = firstAbove(old, n, start - 1);
+    // Moved: starts past end + 1 (a "\r" typed before a "\n" at `end` removes the start after it).
+    const tail = firstAbove(old, n, end + 1);
+    const from = old[keep - 1]!;
+    const stop = tail < n ? old[tail]! + delta : text.length + 1;
+    const found: number[] = [];
+    let i = from;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+        if (next >= stop) break;
+        found.push(next);
+        i = next;
+      } else i++;
+    }
+    const count = keep + found.length + (n - tail);
+    const starts = new Int32Array(count);
+    starts.set(old.subarray(0, keep));
+    starts.set(found, keep);
+    for (let k = tail, j = keep + found.length; k < n; k++, j++) starts[j] = old[k]! + delta;
+    return LineIndex.fromStarts(text, starts, count);
+  }
+
   private get starts(): Int32Array {
     return this.table ?? this.build();
   }
@@ -99,4 +143,16 @@ export class LineIndex {
     if (end > starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
+}
+
+/** Index of the first of starts[0, n) above `offset` (starts ascend and starts[0] = 0). */
+function firstAbove(starts: Int32Array, n: number, offset: number): number {
+  let lo = 1;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -2,6 +2,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDocument, type ParsedDocument } from '../node/document';
+import { updateDocument, type TextChange } from '../node/incremental';
+import type { LineIndex } from '../core/lineIndex';
 import type { FactOverrides } from '../node/settings';
 import { createSnapshot, type NodeSnapshot } from '../node/snapshot';
 import { detectKind } from '../formats/detect';
@@ -56,11 +58,44 @@ export class NodeWorkspace {
     const key = `open:${doc.version}:${kind}`;
     const hit = this.parsed.get(doc.uri);
     if (hit?.key === key) return hit.doc;
-    const parsed = parseDocument({ uri: doc.uri, path, text: doc.getText(), kind });
+    const parsed = this.updateOpen(hit, doc, kind) ?? parseDocument({ uri: doc.uri, path, text: doc.getText(), kind });
+    this.edits?.rebase(doc.uri);
     this.parsed.set(doc.uri, { key, doc: parsed });
     // A new text (an edit, or opened over its disk copy) changes what its node's snapshot read.
     this.invalidate(doc.uri);
     return parsed;
+  }
+
+  /**
+   * Where open documents changed since a version (lsp/openDocuments.ts): with it, the parse of the
+   * previous version is updated where the edit touched it (node/incremental.ts) instead of parsing
+   * the whole text again.
+   */
+  edits: { changeSince(uri: string, version: number): { readonly change: TextChange; readonly lines: LineIndex } | undefined; rebase(uri: string): void } | undefined;
+
+  /**
+   * The parse of an open document's current version if it exists or the previous version's parse
+   * can be brought up to date by the edits since (cheap); undefined when only a full parse would do.
+   */
+  updatedOpen(doc: TextDocument): ParsedDocument | undefined {
+    const cached = this.cachedParse(doc);
+    if (cached) return cached;
+    const kind = kindForLanguage(doc.languageId, doc.getText(), pathOf(doc.uri));
+    const hit = this.parsed.get(doc.uri);
+    const updated = kind ? this.updateOpen(hit, doc, kind) : undefined;
+    if (!updated) return undefined;
+    this.edits?.rebase(doc.uri);
+    this.parsed.set(doc.uri, { key: `open:${doc.version}:${kind}`, doc: updated });
+    this.invalidate(doc.uri);
+    return updated;
+  }
+
+  /** The previous version's parse brought up to date by the edits since, when its format can. */
+  private updateOpen(hit: CachedParse | undefined, doc: TextDocument, kind: string): ParsedDocument | undefined {
+    const previous = hit && /^open:(\d+):(.*)$/.exec(hit.key);
+    if (!previous || previous[2] !== kind || !this.edits) return undefined;
+    const since = this.edits.changeSince(doc.uri, Number(previous[1]));
+    return since && updateDocument(hit.doc, doc.getText(), since.change, since.lines);
   }
 
   /** The parse of this exact version if one exists already (no work is done). */

@@ -1,6 +1,9 @@
 import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineIndex } from '../core/lineIndex';
+import type { TextChange } from '../node/incremental';
 import { applyContentChanges } from './applyChanges';
+import { applyTracked, diffChange, isRanged, merge } from './trackedChanges';
 
 interface Entry {
   /** The text as of the last flush. */
@@ -9,6 +12,21 @@ interface Entry {
   pending: TextDocumentContentChangeEvent[];
   /** The client's version after the pending changes. */
   version: number;
+  /** The line index of `base`'s text, once a flush has made one (it is then edited, not rebuilt). */
+  lines: LineIndex | undefined;
+  /**
+   * Where the text changed since `fromVersion` (one change covering all, `null` when a full-text
+   * change or a long batch was not tracked): an incremental parse of that version reads it.
+   */
+  track: { readonly fromVersion: number; readonly change: TextChange | null } | undefined;
+}
+
+/** Longer batches are applied line-wise in one pass (applyChanges.ts); where they changed the text, a comparison tells. */
+const MAX_TRACKED_BATCH = 64;
+
+/** Two changes one after the other as one. */
+function merged(first: TextChange | undefined, second: TextChange): TextChange {
+  return merge(first, second.start, second.oldEnd, second.newEnd - second.start);
 }
 
 export interface OpenDocumentsEvents {
@@ -32,7 +50,7 @@ export class OpenDocuments {
 
   listen(connection: Connection): void {
     connection.onDidOpenTextDocument(({ textDocument: d }) => {
-      this.entries.set(d.uri, { base: TextDocument.create(d.uri, d.languageId, d.version, d.text), pending: [], version: d.version });
+      this.entries.set(d.uri, { base: TextDocument.create(d.uri, d.languageId, d.version, d.text), pending: [], version: d.version, lines: undefined, track: undefined });
       this.events.opened(d.uri);
     });
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
@@ -64,12 +82,47 @@ export class OpenDocuments {
       this.counters.flushes++;
       // A new document rather than TextDocument.update: besides the per-change cost, update keeps
       // wrong line offsets after a multi-line insert at a line past the end of the text.
-      entry.base = TextDocument.create(uri, base.languageId, entry.version, applyContentChanges(base.getText(), pending));
+      let text: string;
+      const track = entry.track;
+      const ranged = pending.filter(isRanged);
+      if (ranged.length === pending.length && ranged.length <= MAX_TRACKED_BATCH && track?.change !== null) {
+        // A few keystrokes: applied as strings, the line index edited, the change kept for an incremental parse.
+        const t = applyTracked(base.getText(), entry.lines ?? new LineIndex(base.getText()), ranged, track?.change ?? undefined);
+        text = t.text;
+        entry.lines = t.lines;
+        entry.track = { fromVersion: track?.fromVersion ?? base.version, change: t.change };
+      } else {
+        text = applyContentChanges(base.getText(), pending);
+        entry.lines = undefined;
+        // A long batch of ranged changes is still one edit of the text: where, the texts tell.
+        const change = ranged.length === pending.length && track?.change !== null ? merged(track?.change ?? undefined, diffChange(base.getText(), text)) : null;
+        entry.track = { fromVersion: track?.fromVersion ?? base.version, change };
+      }
+      entry.base = TextDocument.create(uri, base.languageId, entry.version, text);
     } else if (entry.base.version !== entry.version) {
       // A change notification with no changes still moves the version on.
       entry.base = TextDocument.create(uri, entry.base.languageId, entry.version, entry.base.getText());
     }
     return entry.base;
+  }
+
+  /**
+   * The change from `version` to the current text (applying what is pending) and the current
+   * text's line index, when every change since `version` was tracked; else undefined.
+   */
+  changeSince(uri: string, version: number): { readonly change: TextChange; readonly lines: LineIndex } | undefined {
+    if (!this.get(uri)) return undefined;
+    const entry = this.entries.get(uri)!;
+    const track = entry.track;
+    if (!track || track.fromVersion !== version || !track.change) return undefined;
+    entry.lines ??= new LineIndex(entry.base.getText());
+    return { change: track.change, lines: entry.lines };
+  }
+
+  /** The current version was parsed: changes are tracked from it on. */
+  rebase(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (entry && entry.pending.length === 0) entry.track = undefined;
   }
 
   /** The current version, without applying pending changes. */

@@ -10,13 +10,30 @@ export type { TextChange } from '../formats/iptables/incremental';
  * Today the `iptables-save` format re-reads edited rule lines (formats/iptables/incremental.ts);
  * other formats and other edits are parsed again in full.
  *
- * `previous` is consumed when an update is returned: its model now belongs to the new document.
+ * `previous` is consumed when an update is returned: its model now belongs to the new document
+ * (`isConsumed` tells holders of the old one). `lines`, when given, is the new text's line index.
  */
-export function updateDocument(previous: ParsedDocument, text: string, change: TextChange): ParsedDocument | undefined {
+export function updateDocument(previous: ParsedDocument, text: string, change: TextChange, lines?: LineIndex): ParsedDocument | undefined {
   // The head of the text decides save format vs listing (formats/iptables/index.ts): a rule-line
   // edit after a `*table` line cannot change that, and updateSaveModel only takes those.
   if (!isKind(previous, 'iptables')) return undefined;
   const model = updateSaveModel(previous.model, previous.text, text, change, (offset) => previous.lines.positionAt(offset).line);
   if (!model) return undefined;
-  return { uri: previous.uri, path: previous.path, text, kind: previous.kind, model, lines: new LineIndex(text) };
+  consumed.add(previous);
+  const updated: ParsedDocument = { uri: previous.uri, path: previous.path, text, kind: previous.kind, model, lines: lines ?? new LineIndex(text) };
+  updates.add(updated);
+  return updated;
+}
+
+const consumed = new WeakSet<ParsedDocument>();
+const updates = new WeakSet<ParsedDocument>();
+
+/** True for a document made by `updateDocument` (the server counts those apart from full parses). */
+export function updatedFromPrevious(doc: ParsedDocument): boolean {
+  return updates.has(doc);
+}
+
+/** True for a document whose model an update took over (its spans no longer match its text). */
+export function isConsumed(doc: ParsedDocument): boolean {
+  return consumed.has(doc);
 }

@@ -27,7 +27,7 @@ describe(RULE, () => {
     assert.equal(r!.severity, 'hint');
     assert.match(r!.message, /iptables 1\.4\.21, older than 1\.6\.2/);
     assert.match(r!.message, /the kube-proxy version is unknown/);
-    assert.deepEqual(r!.related.map((x) => x.message), ['kube-proxy masquerade rule without --random-fully']);
+    assert.deepEqual(r!.related.map((x) => x.message), ['kube-proxy masquerade rule without --random-fully (not reported again by iptables/masquerade-without-random-fully)']);
   });
 
   it('is info on the rule when kube-proxy is known to predate --random-fully or to ship an older iptables (1.16)', () => {

@@ -2,9 +2,9 @@ import type { Severity } from '../../core/severity';
 import { versionAtLeast } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { targetName, targetOption } from '../../formats/iptables/query';
-import type { NodeSnapshot } from '../../node/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import { iptablesTooOldForRandomFully } from './support';
+import { cidrWithin, insertFailed, snatRole, tooOldForRandomFully } from './randomFullyCauses';
+import { iptablesTooOldForRandomFully, podCidr } from './support';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
 
@@ -12,34 +12,6 @@ const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
 const RANDOM_EQUALS_FULLY = [5, 0];
 /** From 5.10 resolved clashes are counted in `clash_resolve`, so `insert_failed` counts real drops only. */
 const CLASH_RESOLVE_COUNTER = [5, 10];
-
-interface InsertFailed {
-  readonly total: number;
-  readonly chainTooLong: number;
-  readonly related: Related;
-  readonly where: string;
-}
-
-/** The largest `insert_failed` total (summed over CPUs) in the node's `conntrack -S` captures. */
-function insertFailed(node: NodeSnapshot): InsertFailed | undefined {
-  let best: InsertFailed | undefined;
-  for (const doc of node.ofKind('conntrack')) {
-    for (const t of doc.model.stats) {
-      const total = t.totals.get('insert_failed') ?? 0;
-      if (total <= 0 || (best && best.total >= total)) continue;
-      const row = t.rows.find((r) => (r.counters.get('insert_failed')?.value.value ?? 0) > 0);
-      const counter = row?.counters.get('insert_failed');
-      if (!counter) continue;
-      best = {
-        total,
-        chainTooLong: t.totals.get('chaintoolong') ?? 0,
-        related: { document: doc, span: counter.value.span, message: `insert_failed = ${counter.value.value}${t.rows.length > 1 ? ` on this CPU, ${total} on all CPUs` : ''}` },
-        where: doc.path,
-      };
-    }
-  }
-  return best;
-}
 
 export default defineRule({
   meta: {
@@ -55,12 +27,22 @@ export default defineRule({
     const vxlan = node.facts.vxlanDevice;
     const failed = insertFailed(node);
     const oldIptables = iptablesTooOldForRandomFully(model);
+    // One finding per cause: when a version explains why kube-proxy's own rule lacks the flag,
+    // iptables/too-old-for-random-fully reports it (with this rule as related information).
+    const explained = new Set(tooOldForRandomFully(model, node)?.rules ?? []);
+    const pods = podCidr(model, node);
     for (const table of model.tables) {
       if (table.name.value !== 'nat') continue;
       for (const rule of table.rules) {
         const target = rule.target;
         if (!target || !SNAT_TARGETS.has(target.name.value)) continue;
-        if (targetOption(rule, '--random-fully')) continue;
+        if (targetOption(rule, '--random-fully') || explained.has(rule)) continue;
+        // Docker's bridge egress and IPVS's hairpin rule are not the race of the seed incidents (docs page, "Whose rule").
+        // Docker's rule is the pods' egress only when the pods live on Docker's bridge (dockershim with
+        // the pod range as Docker's --bip, as in the XING incident): its source inside the pod network.
+        const role = snatRole(rule);
+        if (role === 'ipvs-hairpin') continue;
+        if (role === 'docker-bridge' && !(pods && rule.source && cidrWithin(rule.source.value.value, pods.cidr))) continue;
         const random = targetOption(rule, '--random');
         if (random && kernel && versionAtLeast(kernel.value, RANDOM_EQUALS_FULLY)) continue;
 

@@ -33,6 +33,8 @@ export interface Flow {
   /** The nat chains of each NAT direction ran for this connection (they run once: nf_nat_initialized). */
   natDst: boolean;
   natSrc: boolean;
+  /** The hook whose nat chains decided the last NAT direction (several nat chains of one hook run until one maps). */
+  natHook: string;
   /** Bridged between two ports of one bridge (`-m physdev --physdev-is-bridged`). */
   bridged: boolean;
   /** REDIRECT sent the packet to this node (its new address is the input interface's, not in any dump). */
@@ -58,6 +60,7 @@ export function newFlow(p: Packet, mark: number, ctstate: CtState, inIface: stri
     snatDone: false,
     natDst: false,
     natSrc: false,
+    natHook: '',
     bridged: false,
     redirected: false,
     ipvs: undefined,

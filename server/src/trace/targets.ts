@@ -49,7 +49,7 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const optValue = (rule: IptRule, name: string): string | undefined => targetOption(rule, name)?.values[0]?.value;
 
 /** `IP[-IP][:PORT[-PORT]]` (DNAT/SNAT `--to-*`); ranges take their first address/port, and say so. */
-function natTo(text: string | undefined): { addr?: number; port?: number; assumption?: string } | undefined {
+export function natTo(text: string | undefined): { addr?: number; port?: number; assumption?: string } | undefined {
   if (text === undefined) return undefined;
   const colon = text.indexOf(':');
   const host = colon < 0 ? text : text.slice(0, colon);

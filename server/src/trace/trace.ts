@@ -319,12 +319,17 @@ class Tracer {
       path.steps.push(decision('note', hook, `${base.table} ${base.chain} not consulted: conntrack state ${f.ctstate} (nat sees only a connection's first packet)`));
       return false;
     }
-    if (kind === 'dst' ? f.natDst : f.natSrc) {
+    // The kernel runs the nat chains of one hook in priority order (an iptables nat table and nft
+    // nat chains interleave) until one sets up a mapping; a later hook of the same direction does not run them again.
+    const decided = kind === 'dst' ? f.natDst : f.natSrc;
+    const mapped = kind === 'dst' ? f.dnatDone : f.snatDone;
+    if (decided && (f.natHook !== hook || mapped)) {
       path.steps.push(decision('note', hook, `${base.table} ${base.chain} not consulted: this connection's ${kind === 'dst' ? 'destination' : 'source'} NAT was decided earlier`));
       return false;
     }
     if (kind === 'dst') f.natDst = true;
     else f.natSrc = true;
+    f.natHook = hook;
     return true;
   }
 

@@ -19,7 +19,8 @@ describe('bridge link parser: specification', () => {
   it('reads ports without -d (no hairpin known) and reports stray lines', () => {
     const m = parseBridgeLink(readFixture('bridge-link/flannel-node-bridge-link-no-d-real.txt'));
     assert.deepEqual(m.ports.map((p) => [p.name.value, p.hairpin]), [['veth1a2b3c4d', undefined], ['veth5e6f7a8b', undefined]]);
-    assert.deepEqual(parseBridgeLink('$ bridge link\n').problems.map((p) => p.code), ['parse/bridge-link-syntax']);
+    assert.deepEqual(parseBridgeLink('bridge link show dev cni0\n').problems.map((p) => p.code), ['parse/bridge-link-syntax']);
+    assert.deepEqual(parseBridgeLink('$ bridge link\n').problems.map((p) => p.code), ['parse/paste']);
   });
 
   it('hovers hairpin and the port state, outlines ports by bridge', () => {

@@ -1,6 +1,6 @@
 import { clip, hasControl } from '../../core/chars';
-import { forEachLine } from '../../core/lines';
 import { ReadBudget } from '../../core/readBudget';
+import { forEachReadLine } from '../paste';
 import type { Located } from '../../core/span';
 import { freeze, readHeader, type OpenLink } from '../ip-link/parse';
 import { LINK_ARITY } from '../ip-link/tables';
@@ -21,7 +21,9 @@ export function parseBridgeLink(text: string): BridgeLinkModel {
     ports.push(hairpin ? { ...link, hairpin } : link);
     open = undefined;
   };
-  forEachLine(text, ({ text: line, start, number }) => {
+  // Prompts, kubectl noise, fences, elisions and a common indentation (an issue paste) are read
+  // around by the shared paste layer, with one note per cause.
+  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const ws = words(line, start);
     if (ws.length === 0) return;
@@ -49,5 +51,5 @@ export function parseBridgeLink(text: string): BridgeLinkModel {
     });
   });
   close();
-  return { ports, problems: budget.finish() };
+  return { ports, problems: [...pasteNotes, ...budget.finish()] };
 }

@@ -1,7 +1,7 @@
 import { clip, hasControl } from '../../core/chars';
-import { forEachLine } from '../../core/lines';
 import type { ParseProblem } from '../../core/problem';
 import { ReadBudget } from '../../core/readBudget';
+import { forEachReadLine } from '../paste';
 import type { Located, Span } from '../../core/span';
 import { readIfconfigLine, type IfconfigBlock } from './ifconfig';
 import { parseLinkJson } from './json';
@@ -61,7 +61,9 @@ export function parseLinkDump(text: string, kind: LinkDumpKind): IpLinkModel {
     ifconfig = undefined;
   };
 
-  forEachLine(text, ({ text: line, start, number }) => {
+  // Prompts, kubectl noise, fences, elisions and a common indentation (an issue paste) are read
+  // around by the shared paste layer, with one note per cause.
+  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const ws = words(line, start);
     if (ws.length === 0) return;
@@ -105,14 +107,14 @@ export function parseLinkDump(text: string, kind: LinkDumpKind): IpLinkModel {
     });
   });
   close();
-  return { variant, links, problems: budget.finish() };
+  return { variant, links, problems: [...pasteNotes, ...budget.finish()] };
 }
 
 /** `5: veth1a2b3c4d@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue master cni0 state UP ...` (also `bridge link`'s port lines). */
 export function readHeader(start: number, number: number, ws: readonly Located<string>[]): OpenLink | 'damaged' | undefined {
   const first = ws[0]!.value;
   const colon = first.indexOf(':');
-  if (colon <= 0 || colon !== first.length - 1 || !/^\d{1,10}$/.test(first.slice(0, colon))) return undefined;
+  if (colon <= 0 || colon !== first.length - 1 || !/^(?:0|[1-9]\d{0,9})$/.test(first.slice(0, colon))) return undefined;
   const nameWord = ws[1];
   if (!nameWord || !nameWord.value.endsWith(':') || nameWord.value.length < 2) return 'damaged';
   const flagsWord = ws[2];

@@ -89,6 +89,7 @@ export function hasFlag(attrs: readonly Attr[], key: string): boolean {
 
 /** A decimal value (`mtu 1450` → 1450), or undefined when it is not a plain integer. */
 export function intValue(v: Located<string> | undefined): Located<number> | undefined {
-  if (!v || !/^\d{1,10}$/.test(v.value)) return undefined;
+  // iproute2 prints plain decimals; a leading zero is not its output (and would not read back).
+  if (!v || !/^(?:0|[1-9]\d{0,9})$/.test(v.value)) return undefined;
   return { value: Number(v.value), span: v.span };
 }

@@ -1,6 +1,6 @@
 import { clip, hasControl } from '../../core/chars';
-import { forEachLine } from '../../core/lines';
 import { ReadBudget } from '../../core/readBudget';
+import { forEachReadLine } from '../paste';
 import type { Located } from '../../core/span';
 import { attr, readAttrs, words, type ArityTable, type Attr } from '../ip-link/words';
 import type { IpRoute, IpRouteModel, RouteNexthop } from './model';
@@ -22,7 +22,9 @@ export function parseIpRoute(text: string): IpRouteModel {
   const budget = new ReadBudget('parse/ip-route-limit', 'routes', 'ip route output');
   const routes: IpRoute[] = [];
   let last: { route: IpRoute; nexthops: RouteNexthop[] } | undefined;
-  forEachLine(text, ({ text: line, start, number }) => {
+  // Prompts, kubectl noise, fences, elisions and a common indentation (an issue paste) are read
+  // around by the shared paste layer, with one note per cause.
+  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const ws = words(line, start);
     if (ws.length === 0) return;
@@ -61,7 +63,7 @@ export function parseIpRoute(text: string): IpRouteModel {
     routes.push(route);
     last = { route, nexthops };
   });
-  return { routes, problems: budget.finish() };
+  return { routes, problems: [...pasteNotes, ...budget.finish()] };
 }
 
 function destinationFamily(d: string): 4 | 6 | 'default' | undefined {

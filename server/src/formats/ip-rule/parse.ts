@@ -1,6 +1,6 @@
 import { clip, hasControl } from '../../core/chars';
-import { forEachLine } from '../../core/lines';
 import { ReadBudget } from '../../core/readBudget';
+import { forEachReadLine } from '../paste';
 import { attr, readAttrs, words, type ArityTable } from '../ip-link/words';
 import type { IpRule, IpRuleModel } from './model';
 
@@ -12,13 +12,15 @@ const RULE_ARITY: ArityTable = {
 export function parseIpRule(text: string): IpRuleModel {
   const budget = new ReadBudget('parse/ip-rule-limit', 'rules', 'ip rule output');
   const rules: IpRule[] = [];
-  forEachLine(text, ({ text: line, start, number }) => {
+  // Prompts, kubectl noise, fences, elisions and a common indentation (an issue paste) are read
+  // around by the shared paste layer, with one note per cause.
+  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const ws = words(line, start);
     if (ws.length === 0) return;
     const span = { start: ws[0]!.span.start, end: ws[ws.length - 1]!.span.end };
     const p = ws[0]!;
-    const m = /^(\d{1,10}):$/.exec(p.value);
+    const m = /^(0|[1-9]\d{0,9}):$/.exec(p.value);
     if (!m || ws.length < 2) {
       budget.report({
         code: 'parse/ip-rule-syntax',
@@ -40,5 +42,5 @@ export function parseIpRule(text: string): IpRuleModel {
       line: number,
     });
   });
-  return { rules, problems: budget.finish() };
+  return { rules, problems: [...pasteNotes, ...budget.finish()] };
 }

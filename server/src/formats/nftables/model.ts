@@ -95,7 +95,8 @@ export interface NftRule {
   readonly span: Span;
   /** Script form: the whole `add rule …` / `insert rule …` command. */
   readonly command?: Span;
-  readonly handle?: Located<number>;
+  /** (`| undefined`: the text parser's rules compute it on access, textModel.ts.) */
+  readonly handle?: Located<number> | undefined;
   readonly statements: readonly NftStatement[];
   readonly comment?: Located<string>;
 }

@@ -9,8 +9,6 @@ import {
   type NftFamily,
   type NftIptablesWarning,
   type NftObject,
-  type NftRule,
-  type NftSet,
   type NftTable,
   type NftablesModel,
   type NftFlowtable,
@@ -18,6 +16,7 @@ import {
 } from './model';
 import { readPriority } from './priority';
 import { readElements, readStatements } from './statements';
+import { TextRule, TextSet } from './textModel';
 import { closing, isKw, isPunct, isWord, join, num, plain, type Tok } from './tokens';
 
 /**
@@ -67,9 +66,9 @@ interface Statement {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 
-type TableB = Mutable<NftTable> & { chainIndex: Map<string, ChainB>; setIndex: Map<string, SetB>; key: string };
+type TableB = Mutable<NftTable> & { key: string };
 type ChainB = Mutable<NftChain>;
-type SetB = Mutable<NftSet> & { seen?: Set<string> };
+type SetB = TextSet;
 type FlowB = Mutable<NftFlowtable>;
 type ObjB = Mutable<NftObject>;
 
@@ -80,8 +79,12 @@ type Block =
   | { kind: 'flowtable'; table: TableB; flow: FlowB; open: Tok; fresh: boolean }
   | { kind: 'object'; table: TableB; obj: ObjB; open: Tok; fresh: boolean };
 
-export function parseNftablesText(text: string): NftablesModel {
-  return new TextParser(text).run();
+/**
+ * `keepRead`: keep the statements and elements the parse read instead of reading them again on
+ * first access (textModel.ts). For tests, which check that the second reading equals the first.
+ */
+export function parseNftablesText(text: string, options: { readonly keepRead?: boolean } = {}): NftablesModel {
+  return new TextParser(text, options.keepRead === true).run();
 }
 
 class TextParser {
@@ -92,10 +95,20 @@ class TextParser {
   private readonly commands: NftCommand[] = [];
   private readonly warnings: NftIptablesWarning[] = [];
   private readonly stack: Block[] = [];
+  /** Chains and sets of each table by name (the parser's, not kept in the model). */
+  private readonly chainIndex = new Map<TableB, Map<string, ChainB>>();
+  private readonly setIndex = new Map<TableB, Map<string, SetB>>();
+  /** Set properties given so far in the set's current block (nft allows some only once). */
+  private readonly seen = new Map<SetB, Set<string>>();
+  /** `keepRead`: every element the parse read, by set. */
+  private readonly keptElements = new Map<SetB, NftElement[]>();
   private scriptCommands = 0;
   private blockTables = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly keepRead: boolean,
+  ) {
     this.lexer = new Lexer(text);
   }
 
@@ -248,18 +261,21 @@ class TextParser {
     const key = `${family.value} ${name.value}`;
     let t = this.tableIndex.get(key);
     if (!t) {
-      t = { family, name, span, flags: [], chains: [], sets: [], flowtables: [], objects: [], chainIndex: new Map(), setIndex: new Map(), key };
+      t = { family, name, span, flags: [], chains: [], sets: [], flowtables: [], objects: [], key };
       this.tableIndex.set(key, t);
+      this.chainIndex.set(t, new Map());
+      this.setIndex.set(t, new Map());
       this.tables.push(t);
     }
     return t;
   }
 
   private chain(t: TableB, name: Token, span: Span, implicit: boolean): ChainB {
-    let c = t.chainIndex.get(name.value);
+    const index = this.chainIndex.get(t)!;
+    let c = index.get(name.value);
     if (!c) {
       c = { name, table: t.key, span, rules: [], implicit };
-      t.chainIndex.set(name.value, c);
+      index.set(name.value, c);
       t.chains.push(c);
     } else if (c.implicit && !implicit) {
       c.implicit = false;
@@ -270,10 +286,11 @@ class TextParser {
   }
 
   private set(t: TableB, kind: 'set' | 'map', name: Token, span: Span, implicit: boolean): SetB {
-    let s = t.setIndex.get(name.value);
+    const index = this.setIndex.get(t)!;
+    let s = index.get(name.value);
     if (!s) {
-      s = { kind, name, table: t.key, span, keyType: [], typeof: false, flags: [], elements: [], implicit };
-      t.setIndex.set(name.value, s);
+      s = new TextSet(this.text, kind, name, t.key, span, implicit);
+      index.set(name.value, s);
       t.sets.push(s);
     } else if (s.implicit && !implicit) {
       s.implicit = false;
@@ -350,7 +367,7 @@ class TextParser {
     } else if (kw === 'set' || kw === 'map') {
       const set = this.set(table, kw, name, span, false);
       // Each block is checked on its own: `add set` twice with the same comment is fine.
-      set.seen = new Set();
+      this.seen.set(set, new Set());
       this.stack.push({ kind: 'set', table, set, open: brace, fresh: true });
     } else if (kw === 'flowtable') {
       const flow: FlowB = { name, table: table.key, span, devices: [], flags: [] };
@@ -382,7 +399,8 @@ class TextParser {
 
   private close(b: Block, brace: Tok): void {
     this.stack.pop();
-    if (b.kind === 'set' && b.set.keyType.length === 0 && !b.set.seen?.has('type') && !b.set.seen?.has('typeof')) {
+    const seen = b.kind === 'set' ? this.seen.get(b.set) : undefined;
+    if (b.kind === 'set' && b.set.keyType.length === 0 && !seen?.has('type') && !seen?.has('typeof')) {
       this.problem('parse/nftables-syntax', `${b.set.kind} \`${b.set.name.value}\` has no \`type\` or \`typeof\`: nft needs its key`, b.set.name.span);
     }
     const end = brace.span.end;
@@ -480,17 +498,11 @@ class TextParser {
   }
 
   private rule(table: TableB, chain: ChainB, toks: Tok[], handle: Located<number> | undefined, command: Span | undefined): void {
+    // Read and checked now; kept as offsets and read again on first access (textModel.ts).
     const statements = readStatements(toks, this.report);
     const comment = statements.find((s) => s.kind === 'comment');
-    const rule: NftRule = {
-      table: table.key,
-      chain: chain.name.value,
-      span: join(toks[0]!.span, toks[toks.length - 1]!.span),
-      statements,
-      ...(handle ? { handle } : {}),
-      ...(command ? { command } : {}),
-      ...(comment && comment.kind === 'comment' ? { comment: comment.text } : {}),
-    };
+    const rule = new TextRule(this.text, table.key, chain.name.value, toks[0]!.span.start, toks[toks.length - 1]!.span.end, handle, command, comment && comment.kind === 'comment' ? comment.text : undefined);
+    if (this.keepRead) rule.read = statements;
     chain.rules.push(rule);
   }
 
@@ -509,9 +521,10 @@ class TextParser {
       const adjacent = rest.some((t, k) => k > 0 && t.value !== '.' && t.value !== ':' && rest[k - 1]!.value !== '.' && rest[k - 1]!.value !== ':');
       if (adjacent || /^[.:]|[.:]$|\. \.|\. :|: \./.test(words)) this.problem('parse/nftables-syntax', `\`type ${words}\`: a datatype is missing around \`.\` or \`:\``, join(rest[0]!.span, rest[rest.length - 1]!.span));
     }
-    set.seen ??= new Set();
-    if (SET_ONCE.has(w0.value) && set.seen.has(w0.value)) this.problem('parse/nftables-syntax', `\`${w0.value}\` is given twice in ${set.kind} \`${set.name.value}\` (nft: "You can only specify this once")`, join(w0.span, toks[toks.length - 1]!.span));
-    set.seen.add(w0.value);
+    let seen = this.seen.get(set);
+    if (!seen) this.seen.set(set, (seen = new Set()));
+    if (SET_ONCE.has(w0.value) && seen.has(w0.value)) this.problem('parse/nftables-syntax', `\`${w0.value}\` is given twice in ${set.kind} \`${set.name.value}\` (nft: "You can only specify this once")`, join(w0.span, toks[toks.length - 1]!.span));
+    seen.add(w0.value);
     switch (w0.value) {
       case 'type':
       case 'typeof': {
@@ -548,7 +561,7 @@ class TextParser {
           return;
         }
         const close = closing(rest, open);
-        this.addElements(set, readElements(rest, open + 1, close, this.report));
+        this.addElements(set, rest, open, close);
         return;
       }
       default:
@@ -557,14 +570,23 @@ class TextParser {
     }
   }
 
-  private addElements(set: SetB, elements: NftElement[]): void {
+  /** Reads and checks the element list `toks[open]` … `toks[close]`; the set keeps where it is (textModel.ts). */
+  private addElements(set: SetB, toks: readonly Tok[], open: number, close: number): void {
+    const elements = readElements(toks, open + 1, close, this.report);
     // A declared map's elements map to something; a set's do not (an implicit one's kind is unknown).
     const mapped = set.implicit ? undefined : set.kind === 'map';
     for (const e of elements) {
       const hasValue = e.value !== undefined || e.verdict !== undefined;
       if (mapped === true && !hasValue) this.problem('parse/nftables-syntax', `element of map \`${set.name.value}\` needs \`: VALUE\``, e.span);
       else if (mapped === false && hasValue) this.problem('parse/nftables-syntax', `set \`${set.name.value}\` holds keys only: \`:\` belongs in a map`, e.span);
-      set.elements.push(e);
+    }
+    const end = close < toks.length ? toks[close]!.span.start : toks[toks.length - 1]!.span.end;
+    set.addList(toks[open]!.span.end, end, elements.length);
+    if (this.keepRead) {
+      const kept = this.keptElements.get(set) ?? [];
+      for (const e of elements) kept.push(e);
+      this.keptElements.set(set, kept);
+      set.read = kept;
     }
   }
 
@@ -679,7 +701,7 @@ class TextParser {
           this.problem('parse/nftables-syntax', '`add element` needs `{ … }`', span);
           return;
         }
-        this.addElements(set, readElements(toks, open + 1, closing(toks, open), this.report));
+        this.addElements(set, toks, open, closing(toks, open));
         return;
       }
       default:

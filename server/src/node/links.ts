@@ -59,7 +59,9 @@ export function deriveLinkFacts(documents: readonly ParsedDocument[]): LinkFacts
   const nodeAddresses: NodeAddress[] = [];
   let defaultRoute: (RouteFact & { family: number; metric: number }) | undefined;
   const podRoutes: { destination: string; device: string; document: ParsedDocument; span: Span }[] = [];
-  for (const doc of documents) {
+  // ip link before ip addr: both describe the interfaces, and messages should cite the link dump.
+  const ordered = [...documents.filter((d) => d.kind === 'ip-link'), ...documents.filter((d) => d.kind !== 'ip-link')];
+  for (const doc of ordered) {
     if (doc.kind === 'ip-link' || doc.kind === 'ip-addr') {
       for (const link of (doc as ParsedDocument<'ip-link'>).model.links) {
         const before = interfaces.get(link.name.value);

@@ -31,6 +31,9 @@ describe('node facts from the iproute2 dumps (node/links.ts)', () => {
     assert.equal(snapshotOf([plain]).facts.links!.interfaces!.get('flannel.1')?.kind, undefined);
     const both = snapshotOf([plain, ...capturedNode('flannel-node', 'none')]).facts.links!;
     assert.equal(both.interfaces!.get('flannel.1')?.kind, 'vxlan');
+    // Folder order puts ip-d-addr.txt first; the link dump is still the one cited.
+    const reversed = snapshotOf([...capturedNode('flannel-node', 'none')].reverse()).facts.links!;
+    assert.equal(reversed.interfaces!.get('eth0')?.document.path, 'node/ip-d-link.txt');
     assert.equal(snapshotOf([{ path: 'node/sysctl.txt', text: 'net.ipv4.ip_forward = 1\n' }]).facts.links, undefined);
   });
 });

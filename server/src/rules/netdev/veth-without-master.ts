@@ -25,6 +25,9 @@ export default defineRule({
     if (bridges.length === 0) return;
     const underlay = node.facts.links?.defaultRoute?.device;
     const addressed = new Set((node.facts.links?.nodeAddresses ?? []).map((a) => a.iface));
+    // Ports per bridge, counted once (a node may have thousands of veths).
+    const portCount = new Map<string, number>();
+    for (const i of known.values()) if (i.master) portCount.set(i.master, (portCount.get(i.master) ?? 0) + 1);
     for (const link of document.model.links) {
       if (!isVeth(link) || link.master) continue;
       const name = link.name.value;
@@ -35,7 +38,7 @@ export default defineRule({
       const peerElsewhere = (link.peer && /^if\d+$/.test(link.peer.value)) || link.attrs.some((a) => a.key.value === 'link-netnsid' || a.key.value === 'link-netns');
       if (!peerElsewhere) continue;
       const bridge = pickBridge(bridges, link.mtu?.value);
-      const ports = [...known.values()].filter((i) => i.master === bridge.name).length;
+      const ports = portCount.get(bridge.name) ?? 0;
       const message = `veth ${name} has its peer in another network namespace (a pod's) but no master, while this node bridges its pods on ${bridge.name} (${ports} port${ports === 1 ? "" : "s"}, ${where(bridge.document, bridge.span.start)}). Its pod can reach neither other pods nor the node through the bridge. Usually a CNI ADD that failed half-way, or a bridge re-created under running pods (ports are lost when a bridge is deleted).`;
       const g = guarded([['interface', name], ['interface', bridge.name]], () =>
         reviewFix(`Attach ${name} to ${bridge.name}`, `The dump cannot prove the veth belongs on ${bridge.name}, nor that its pod still exists: if the pod is gone, delete the veth instead (ip link delete ${name}); if it is running, re-creating the pod lets the CNI set it up completely (addresses, hairpin, routes).`, [

@@ -295,13 +295,20 @@ export class NftRuleset implements Ruleset {
       if (answer !== undefined && (op === '!=' || op === 'ne')) answer = !answer;
     } else if (s.right.kind === 'value') answer = compare(v, op, s.right.text);
     if (answer === true) return one(NEXT);
-    if (answer === false) return one(BREAK);
+    // A "no" that rests on an assumption (a set filled at run time) is written on the path.
+    if (answer === false) return note && !path.assumptions.includes(note) ? [{ p: 1, result: BREAK, pathNote: note }] : one(BREAK);
     const why = note ?? `${text} cannot be evaluated`;
     if (v.kind === 'fib') {
-      // The node's own addresses are not known: both answers are possible, and each says what it took.
+      // The node's own addresses are not known: both answers are possible, and each says what it
+      // took. A path answers the same question the same way every time it meets it.
+      const yes = `assumed ${text} (the node's addresses are unknown; pass --local)`;
+      const no = `assumed not ${text} (the node's addresses are unknown; pass --local)`;
+      const held = { effect: { kind: 'next' as const }, notes: [`${yes}`] };
+      if (path.assumptions.includes(yes)) return one(held);
+      if (path.assumptions.includes(no)) return one(BREAK);
       return [
-        { p: 0.5, result: { effect: { kind: 'next' }, notes: [`assumed ${text} holds: ${why}`] }, pathNote: `assumed ${text} (the node's addresses are unknown; pass --local)` },
-        { p: 0.5, result: BREAK, pathNote: `assumed not ${text} (the node's addresses are unknown; pass --local)` },
+        { p: 0.5, result: held, pathNote: yes },
+        { p: 0.5, result: BREAK, pathNote: no },
       ];
     }
     return one({ effect: { kind: 'next' }, notes: [`${why}: assumed to match`] });

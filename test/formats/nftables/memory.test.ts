@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { nftablesRuleset } from '../../../bench/generate/nftablesRuleset';
 import { lintDocument } from '../../../server/src/engine/lint';
-import { parseDocument } from '../../../server/src/node/document';
+import { isKind, parseDocument } from '../../../server/src/node/document';
 import { DEFAULT_SETTINGS } from '../../../server/src/node/settings';
 import { createSnapshot } from '../../../server/src/node/snapshot';
 
@@ -35,7 +35,8 @@ describe('nftables model memory', () => {
     const doc = parseDocument({ uri: `file://${path}`, path, text, kind: 'nftables' });
     await nextJob();
     const parsed = heapUsed() - before;
-    assert.ok(doc.kind === 'nftables' && doc.model.problems.length === 0);
+    if (!isKind(doc, 'nftables')) throw new Error(`read as ${doc.kind}`);
+    assert.deepEqual(doc.model.problems, []);
     const reports = lintDocument(doc, createSnapshot('/nonexistent/kube-netlint-memory', [doc], {}), DEFAULT_SETTINGS);
     assert.equal(reports.filter((r) => r.ruleId.startsWith('parse/')).length, 0);
     await nextJob();

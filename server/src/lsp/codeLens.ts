@@ -1,5 +1,5 @@
 import type { CodeLens } from 'vscode-languageserver';
-import type { IptablesModel, IptRule } from '../formats/iptables/model';
+import type { IptablesModel, IptChain, IptRule } from '../formats/iptables/model';
 import { matchOption, targetName } from '../formats/iptables/query';
 import { isKind, type ParsedDocument } from '../node/document';
 import { clusterNetwork } from '../trace/inputs';
@@ -44,7 +44,7 @@ export function serviceLenses(doc: ParsedDocument, version: number): CodeLens[] 
     lenses.push({ range: { start: pos, end: pos }, data });
   };
   if (isKind(doc, 'iptables')) {
-    const rules = serviceRules(doc.model);
+    const rules = serviceIndex(doc.model).rules;
     const byChain = new Map<string, IptRule>();
     for (const r of rules) {
       add(r.span.start, r.span.start);
@@ -67,17 +67,32 @@ export function serviceLenses(doc: ParsedDocument, version: number): CodeLens[] 
 const SERVICE_TARGET = /^KUBE-(?:SVC|SVL|EXT|FW)-/;
 const PORTED = new Set(['tcp', 'udp', 'sctp']);
 
+/** What lenses look up, built once per model: resolving the lenses on screen must not walk 75,000 rules each. */
+interface ServiceIndex {
+  readonly rules: readonly IptRule[];
+  readonly byStart: ReadonlyMap<number, IptRule>;
+  readonly natChains: ReadonlyMap<string, IptChain>;
+}
+
+const INDEX = new WeakMap<IptablesModel, ServiceIndex>();
+
 /** `KUBE-SERVICES` rules to one address with a ported protocol, jumping to a Service chain. */
-function serviceRules(model: IptablesModel): IptRule[] {
-  const out: IptRule[] = [];
+function serviceIndex(model: IptablesModel): ServiceIndex {
+  const hit = INDEX.get(model);
+  if (hit) return hit;
+  const rules: IptRule[] = [];
+  const natChains = new Map<string, IptChain>();
   for (const t of model.tables) {
     if (t.name.value !== 'nat') continue;
     for (const c of t.chains) {
+      if (!natChains.has(c.name.value)) natChains.set(c.name.value, c);
       if (c.name.value !== 'KUBE-SERVICES') continue;
-      for (const r of c.rules) if (isServiceRule(r)) out.push(r);
+      for (const r of c.rules) if (isServiceRule(r)) rules.push(r);
     }
   }
-  return out;
+  const index = { rules, byStart: new Map(rules.map((r) => [r.span.start, r])), natChains };
+  INDEX.set(model, index);
+  return index;
 }
 
 function isServiceRule(r: IptRule): boolean {
@@ -124,7 +139,7 @@ function serviceAt(doc: ParsedDocument, offset: number): ServiceTarget | undefin
     return t ? { protocol: t.protocol, address: t.address, port: t.port, service: t.service } : undefined;
   }
   if (!isKind(doc, 'iptables')) return undefined;
-  const rule = serviceRules(doc.model).find((r) => r.span.start === offset);
+  const rule = serviceIndex(doc.model).byStart.get(offset);
   if (!rule) return undefined;
   const protocol = rule.protocol!.value.value.toLowerCase();
   const dport = matchOption(rule, protocol, '--dport') ?? matchOption(rule, protocol, '--destination-port');
@@ -139,12 +154,8 @@ function serviceAt(doc: ParsedDocument, offset: number): ServiceTarget | undefin
 
 /** kube-proxy's `-A KUBE-SVC-X ! -s CLUSTER_CIDR -d IP -j KUBE-MARK-MASQ`: the pod network it was given. */
 function masqueradeSource(model: IptablesModel, chain: string): Prefix | undefined {
-  for (const t of model.tables) {
-    if (t.name.value !== 'nat') continue;
-    const c = t.chains.find((x) => x.name.value === chain);
-    for (const r of c?.rules ?? []) {
-      if (targetName(r) === 'KUBE-MARK-MASQ' && r.source?.negation) return parsePrefix(r.source.value.value);
-    }
+  for (const r of serviceIndex(model).natChains.get(chain)?.rules ?? []) {
+    if (targetName(r) === 'KUBE-MARK-MASQ' && r.source?.negation) return parsePrefix(r.source.value.value);
   }
   return undefined;
 }

@@ -35,7 +35,8 @@ export default defineRule({
     const iptablesDump = node.ofKind('iptables').length > 0;
     const kernel = node.facts.kernel;
     const randomIsFully = kernel !== undefined && compareVersions(kernel.value.parts, RANDOM_IS_FULLY) >= 0;
-    const tables = model.tables.filter((t) => thirdPartyTables(model).includes(t) || (!iptablesDump && isIptablesNft(model, t)));
+    const third = new Set(thirdPartyTables(model));
+    const tables = model.tables.filter((t) => third.has(t) || (!iptablesDump && isIptablesNft(model, t)));
     for (const t of tables) {
       for (const c of t.chains) {
         for (const r of c.rules) {

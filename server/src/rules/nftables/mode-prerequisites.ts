@@ -5,7 +5,7 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { configMode, flagConfiguredContainers, flagMode } from '../kube-proxy/shared';
 import { defineRule, type Finding, type Related } from '../rule';
 import { NFTABLES_MODE_MIN_KERNEL, NFTABLES_MODE_MIN_NFT } from '../shared/kernelGates';
-import { factRelated, factWhere } from '../iptables/support';
+import { factRelated, factWhere } from '../../node/questions';
 import { tableLabel } from './shared';
 
 /**

@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { isKubeProxyTable } from '../../node/netfilter';
-import { kernelState } from '../iptables/support';
+import { kernelAgainst } from '../../node/questions';
 import { defineRule, type Related } from '../rule';
 import { note, reviewFix, run, write } from '../shared/commands';
 import { NFTABLES_INVALID_WORKAROUND_GATE } from '../shared/kernelGates';
@@ -28,7 +28,7 @@ export default defineRule({
   *check({ document, node }) {
     const t = document.model.tables.find(isKubeProxyTable);
     if (!t) return;
-    const kernel = kernelState(node, NFTABLES_INVALID_WORKAROUND_GATE);
+    const kernel = kernelAgainst(node, NFTABLES_INVALID_WORKAROUND_GATE);
     if (kernel.verdict === 'fixed') return;
     for (const d of node.ofKind('k8s')) for (const kp of kubeProxyConfigs(d.model)) if (kp.conntrack.tcpBeLiberal.present && kp.conntrack.tcpBeLiberal.value) return;
     // Someone already drops INVALID in a forward chain (any table: a drop at a hook is final).

@@ -30,13 +30,24 @@ export function kubeProxyTables(node: NodeSnapshot): { document: ParsedDocument<
 
 /** Tables neither kube-proxy nor iptables-nft wrote: host firewalls, CNIs, hand-written rules. */
 export function thirdPartyTables(model: NftablesModel): NftTable[] {
-  const warned = new Set(model.iptablesNftWarnings.map((w) => `${w.family.value} ${w.table.value}`));
+  const warned = warnedTables(model);
   return model.tables.filter((t) => !isKubeProxyTable(t) && !isIptablesNftTable(t, warned));
 }
 
+const WARNED = new WeakMap<NftablesModel, ReadonlySet<string>>();
+
+/** `family table` of every `# Warning: table … is managed by iptables-nft` line, once per model. */
+function warnedTables(model: NftablesModel): ReadonlySet<string> {
+  let w = WARNED.get(model);
+  if (!w) {
+    w = new Set(model.iptablesNftWarnings.map((x) => `${x.family.value} ${x.table.value}`));
+    WARNED.set(model, w);
+  }
+  return w;
+}
+
 export function isIptablesNft(model: NftablesModel, t: NftTable): boolean {
-  const warned = new Set(model.iptablesNftWarnings.map((w) => `${w.family.value} ${w.table.value}`));
-  return isIptablesNftTable(t, warned);
+  return isIptablesNftTable(t, warnedTables(model));
 }
 
 export interface PodNetwork {

@@ -25,10 +25,11 @@ export default defineRule({
     // In iptables mode 0x4000 is KUBE-MARK-MASQ's, shared on purpose by flannel and others: iptables rules cover it.
     if (!mode) return;
     const { model } = document;
+    const third = new Set(thirdPartyTables(model));
     for (const t of model.tables) {
       if (isKubeProxyTable(t)) continue;
       const xt = isIptablesNft(model, t);
-      if (!xt && !thirdPartyTables(model).includes(t)) continue;
+      if (!xt && !third.has(t)) continue;
       for (const c of t.chains) {
         for (const r of c.rules) {
           for (const s of r.statements) {

@@ -112,7 +112,8 @@ export function nftablesRuleset(services = 5000): { text: string; figures: NftRu
   return { text, figures: { services, endpoints } };
 }
 
-if (require.main === module) {
+// Only when run as this file: bundled into a bench (nftables.bench.ts), `require.main === module` holds too.
+if (require.main === module && /nftablesRuleset\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const n = Number(process.argv[2] ?? 5000);
   process.stdout.write(nftablesRuleset(n).text);
 }

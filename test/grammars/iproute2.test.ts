@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IGrammar } from 'vscode-textmate';
-import { loadGrammar } from './tokenize';
+import { loadGrammar, timeLine } from './tokenize';
 import { assertScope, tokensOf } from './scopes';
 import type { ScopeCase } from './scopes';
 
@@ -97,5 +97,27 @@ describe('iproute2 grammars', () => {
       ['    hairpin off guard off', 'hairpin', 'keyword.other.key.bridge-link'],
       ['    hairpin off guard off', 'off', 'markup.deleted.off.bridge-link'],
     ]);
+  });
+
+  it('adversarial long lines scale linearly in every iproute2 grammar', () => {
+    const shapes = (n: number): string[] => [
+      `1: a: <${'X,'.repeat(n / 2)}> mtu 1`,
+      'a:'.repeat(n / 2),
+      `    ${'hairpin '.repeat(n / 8)}`,
+      `${'1.'.repeat(n / 2)}/24 dev`,
+      `0: ${'from '.repeat(n / 5)}`,
+      `${'f'.repeat(n)}:`,
+      ` ${'0x4000/'.repeat(n / 7)}`,
+    ];
+    const small = shapes(5000);
+    const large = shapes(20000);
+    for (const [id, g] of Object.entries(grammars)) {
+      small.forEach((line, i) => {
+        const a = timeLine(g, line);
+        const b = timeLine(g, large[i]!);
+        // Quadratic behaviour would be ~16x; allow noise. Tiny absolute times are not meaningful.
+        assert.ok(b < 60 || b < 9 * a, `${id} shape #${i}: ${a.toFixed(1)} ms at 5k chars, ${b.toFixed(1)} ms at 20k chars`);
+      });
+    }
   });
 });

@@ -48,7 +48,7 @@ export async function buildSuite() {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   const dir = join(ROOT, 'test', 'vscode', 'suite');
   await build({
-    entryPoints: ['index.ts', 'extension.test.ts', 'trace.test.ts', 'large.test.ts', 'largeDump.ts'].map((f) => join(dir, f)),
+    entryPoints: ['index.ts', 'extension.test.ts', 'trace.test.ts', 'nftables.test.ts', 'large.test.ts', 'largeDump.ts'].map((f) => join(dir, f)),
     outdir: SUITE_OUT,
     bundle: true,
     platform: 'node',

@@ -19,6 +19,7 @@ export function run(): Promise<void> {
   });
   mocha.addFile(join(__dirname, 'extension.test.js'));
   mocha.addFile(join(__dirname, 'trace.test.js'));
+  mocha.addFile(join(__dirname, 'nftables.test.js'));
   if (process.env['KN_SKIP_LARGE'] !== '1') mocha.addFile(join(__dirname, 'large.test.js'));
 
   const results: { title: string; state: string; ms: number; error?: string }[] = [];

@@ -12,4 +12,12 @@ export interface ParseProblem {
   readonly span: Span;
   /** Defaults to the parse rule's own severity. */
   readonly severity?: Severity;
+  /** Places in the same text that are part of this problem (errors folded into one diagnosis). */
+  readonly related?: readonly RelatedProblem[];
+}
+
+/** A place in the same text a problem points at, with what is there. */
+export interface RelatedProblem {
+  readonly span: Span;
+  readonly message: string;
 }

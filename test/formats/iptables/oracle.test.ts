@@ -155,6 +155,12 @@ function syntaxLines(text: string): { lines: Set<number>; messages: string[] } {
       messages.push(`fragment: ${p.message}`);
       continue;
     }
+    // Lines mis-printed by another iptables fold into one note whose related places are their errors: each is a rejected line.
+    if (p.code === 'parse/iptables-version-skew') {
+      for (const r of p.related ?? []) lines.add(idx.positionAt(r.span.start).line + 1);
+      messages.push(`skew: ${p.message}`);
+      continue;
+    }
     // A table cut before COMMIT is information (parse/iptables-truncated), the oracle's "COMMIT expected".
     if (p.code !== 'parse/iptables-syntax' && p.code !== 'parse/iptables-truncated') continue;
     const l = idx.positionAt(p.span.start).line + 1;

@@ -1,4 +1,5 @@
 import type { ParseProblem } from '../../core/problem';
+import { SKEW_CODE, skewSignature } from './skew';
 import type { Span } from '../../core/span';
 import type { IptBasicMatch, IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
 import { MAX_PROBLEMS } from './parseSave';
@@ -40,7 +41,7 @@ const RECORD_START = /(?:-[A-Z][ \t]|\[\d+:\d+\]|:|\*|#|COMMIT\b)/y;
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
 /** Problem codes that mean the full parser read the text through a paste or fragment view. */
-const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment']);
+const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment', SKEW_CODE]);
 
 export function updateSaveModel(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number): IptablesModel | undefined {
   if (model.variant !== 'save' || model.problems.length >= MAX_PROBLEMS) return undefined;
@@ -71,6 +72,8 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
   const origin = new TableLines(dump, table.name.value, chains);
   const read = readRuleLines(newText, a, b + delta, firstLine, table.name.value, chains, chainsSeen, origin, family);
   if (!read) return undefined;
+  // An edited line that reads as version skew is folded by the full parser (skew.ts): let it.
+  if (read.problems.length > 0 && newText.slice(a, b + delta).split(/\r\n|\r|\n/).some(skewSignature)) return undefined;
   const lineDelta = breaks(newText, a, b + delta) - breaks(oldText, a, b);
 
   const before = model.problems.filter((p) => p.span.start < a);

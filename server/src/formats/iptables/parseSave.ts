@@ -6,6 +6,7 @@ import { RuleReader } from './rule';
 import { SaveCounters, SaveRule } from './saveModel';
 import { SaveToken, TokenBuffer, spanOf, tokenizeRange, type Fields } from './tokenize';
 import { BLANK, ELISION, readPaste, type PasteView } from '../paste';
+import { SkewTally, skewSignature } from './skew';
 import { guessTable, isFragmentLine, lineWords, type TableName } from './fragment';
 import { targetSpec } from './extensions/index';
 
@@ -52,7 +53,7 @@ interface OpenTable {
   name: { value: string; span: Span };
   /** Inferred from a header-less fragment (no `*table` line). */
   inferred: boolean;
-  /** Lines were cut out of it (an elision marker inside it). */
+  /** Lines were cut out of it (an elision marker inside it), or mis-printed by another iptables (skew.ts). */
   elided: boolean;
   span: Span;
   chains: Map<string, SaveChain>;
@@ -134,6 +135,7 @@ class SaveParser {
   readonly fragments = new Map<string, OpenTable>();
   lastFragment: OpenTable | undefined;
   fragment: FragmentTally | undefined;
+  readonly skew = new SkewTally();
 
   constructor(
     readonly text: string,
@@ -203,6 +205,13 @@ class SaveParser {
         start = from;
         const before = this.problems.length;
         this.line(start, end, number);
+        // A rule mis-printed by an iptables of another version or back end: its errors fold into one diagnosis (skew.ts).
+        // Its table is then not what the kernel holds (a mis-read match may be the ACCEPT a rule looks for): not complete.
+        if (this.problems.length > before && skewSignature(text.slice(start, end))) {
+          this.skew.fold(this.problems, before, { start, end });
+          const t = this.open ?? this.lastFragment;
+          if (t) t.elided = true;
+        }
         if (this.problems.length === before) cleanLines++;
         else if (this.problems.length >= MAX_PROBLEMS) {
           // Mostly unreadable text (random bytes after a `*filter` line): stop. A real dump with many
@@ -235,6 +244,8 @@ class SaveParser {
     }
     for (const f of [...this.fragments.values()]) this.close(undefined, f);
     if (this.fragment) this.problems.push(fragmentNote(this.fragment));
+    const skew = this.skew.note(this.header && { ...(this.header.version ? { version: this.header.version.value } : {}), ...(this.header.backend ? { backend: this.header.backend.value } : {}) });
+    if (skew) this.problems.push(skew);
     for (const n of this.paste?.notes ?? []) this.problems.push(n);
     return {
       variant: 'save',

@@ -5,6 +5,7 @@ import dnsUdpRace from './dns-udp-race';
 import dropCounter from './drop-counter';
 import insertFailed from './insert-failed';
 import invalidHigh from './invalid-high';
+import staleTcpSynEntry from './stale-tcp-syn-entry';
 import staleUdpEntry from './stale-udp-entry';
 import synSentUnreplied from './syn-sent-unreplied';
 import tableNearFull from './table-near-full';
@@ -16,6 +17,7 @@ export const CONNTRACK_RULES: readonly Rule<KnownKind>[] = [
   dropCounter,
   insertFailed,
   invalidHigh,
+  staleTcpSynEntry,
   staleUdpEntry,
   synSentUnreplied,
   tableNearFull,

@@ -13,6 +13,7 @@ import { ruleDocsPath, ruleDocsUrl } from './engine/docs';
 import type { ParsedDocument } from './node/document';
 import { isConsumed, updatedFromPrevious } from './node/incremental';
 import { lintDocument, lintSteps, type Report } from './engine/lint';
+import { RuleResults } from './engine/incremental';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './node/settings';
 import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
 import { remediationScript } from './engine/remediation';
@@ -63,6 +64,7 @@ const documents = new OpenDocuments({
   closed: (uri) => {
     scheduler.cancel(uri);
     lastLint.delete(uri);
+    ruleResults.delete(uri);
     workspace.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   },
@@ -99,6 +101,8 @@ function guard<P, R>(name: string, fallback: R, handler: (params: P) => R): (par
 }
 /** Last lint per document: hovers and fix-all read it instead of linting again. */
 const lastLint = new Map<string, { version: number; doc: ParsedDocument; reports: Report[] }>();
+/** Per open document, each rule's findings with the inputs they came from: a lint re-runs only rules whose inputs changed. */
+const ruleResults = new Map<string, RuleResults>();
 let settings: Settings = DEFAULT_SETTINGS;
 /** Settings a client passed in initializationOptions: kept when its configuration section is empty. */
 let initSettings: unknown;
@@ -166,6 +170,9 @@ connection.onDidChangeConfiguration((change) => {
  * dump costs seconds and cannot be stopped half-way. Edits the previous parse can take
  * (node/incremental.ts) do not wait for this.
  */
+/** Changes in one burst above which it is an edit storm rather than typing. */
+const STORM_CHANGES = 64;
+
 function fullParseWait(uri: string): number {
   const mb = documents.approximateLength(uri) / 1e6;
   return mb < 1 ? 0 : Math.min(5000, Math.round(200 + mb * 50));
@@ -173,13 +180,20 @@ function fullParseWait(uri: string): number {
 
 function schedule(uri: string, delay?: number): void {
   const run = async (token: { readonly cancelled: boolean }, waited: boolean): Promise<void> => {
+    const wait = fullParseWait(uri) - VALIDATION_DEBOUNCE_MS;
+    if (!waited && delay === undefined && wait > 0 && documents.burstChanges(uri) > STORM_CHANGES) {
+      // More changes than anyone types between two validations: a scripted edit or a paste in
+      // pieces, still arriving. Its end is awaited as a full parse's would be, without applying them.
+      scheduler.schedule(uri, (t) => run(t, true), wait);
+      return;
+    }
     // Every change received until now is applied here, in one go (see OpenDocuments).
     const current = documents.get(uri);
     if (!current) return;
     const cached = workspace.cachedParse(current) !== undefined;
     if (!cached && workspace.updatedOpen(current)) stats.updates++;
-    else if (!cached && !waited && delay === undefined && fullParseWait(uri) > VALIDATION_DEBOUNCE_MS) {
-      scheduler.schedule(uri, (t) => run(t, true), fullParseWait(uri) - VALIDATION_DEBOUNCE_MS);
+    else if (!cached && !waited && delay === undefined && wait > 0) {
+      scheduler.schedule(uri, (t) => run(t, true), wait);
       return;
     }
     await validate(current, token);
@@ -220,7 +234,10 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   if (stale()) return;
   const node = workspace.snapshotFor(parsed, settings.facts);
   stats.lintsStarted++;
+  let results = ruleResults.get(doc.uri);
+  if (!results) ruleResults.set(doc.uri, (results = new RuleResults()));
   const steps = lintSteps(parsed, node, settings, {
+    results,
     onRuleError: (id, e) => connection.console.error(`rule ${id} failed on ${doc.uri}: ${errorText(e)}`),
   });
   let sliceStart = Date.now();

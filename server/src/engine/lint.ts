@@ -2,7 +2,8 @@ import type { Severity } from '../core/severity';
 import type { Span } from '../core/span';
 import type { KnownKind } from '../formats/kind';
 import { ALL_RULE_META, RULES } from '../rules/catalogue';
-import type { Fix, Related, Rule } from '../rules/rule';
+import type { Finding, Fix, Related, Rule } from '../rules/rule';
+import type { RuleResults } from './incremental';
 import type { ParsedDocument } from '../node/document';
 import { ruleDocsUrl } from './docs';
 import type { Settings } from '../node/settings';
@@ -26,6 +27,8 @@ export interface LintOptions {
   readonly onRuleError?: (ruleId: string, error: unknown) => void;
   /** Runs only these rules (a rule's own tests); parse problems are reported as always. */
   readonly onlyRules?: ReadonlySet<string>;
+  /** Findings of earlier lints of this document, reused for rules whose inputs did not change (engine/incremental.ts). */
+  readonly results?: RuleResults;
 }
 
 const metaById = new Map(ALL_RULE_META.map((m) => [m.id, m]));
@@ -105,10 +108,14 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
     if (options.onlyRules && !options.onlyRules.has(rule.meta.id)) continue;
     yield rule.meta.id;
     try {
-      const findings = (rule as Rule<KnownKind>).check({ document: document as ParsedDocument<KnownKind>, node });
+      const kept = options.results?.reuse(rule.meta, document, node);
+      const findings = kept ?? (rule as Rule<KnownKind>).check({ document: document as ParsedDocument<KnownKind>, node });
+      const found: Finding[] = [];
       for (const f of findings) {
+        if (!kept) found.push(f);
         emit(rule.meta.id, rule.meta.title, rule.meta.severity, f.severity, f.message, f.span, f.related ?? [], f.fixes ?? []);
       }
+      if (!kept) options.results?.keep(rule.meta, document, node, found);
     } catch (error) {
       options.onRuleError?.(rule.meta.id, error);
     }

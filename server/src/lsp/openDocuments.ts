@@ -19,7 +19,13 @@ interface Entry {
    * change or a long batch was not tracked): an incremental parse of that version reads it.
    */
   track: { readonly fromVersion: number; readonly change: TextChange | null } | undefined;
+  /** Changes received in the current burst (changes less than BURST_GAP_MS apart), and when the last came. */
+  burst: number;
+  lastChangeAt: number;
 }
+
+/** Changes further apart than this are typing, not one burst. */
+const BURST_GAP_MS = 100;
 
 /** Longer batches are applied line-wise in one pass (applyChanges.ts); where they changed the text, a comparison tells. */
 const MAX_TRACKED_BATCH = 64;
@@ -50,7 +56,7 @@ export class OpenDocuments {
 
   listen(connection: Connection): void {
     connection.onDidOpenTextDocument(({ textDocument: d }) => {
-      this.entries.set(d.uri, { base: TextDocument.create(d.uri, d.languageId, d.version, d.text), pending: [], version: d.version, lines: undefined, track: undefined });
+      this.entries.set(d.uri, { base: TextDocument.create(d.uri, d.languageId, d.version, d.text), pending: [], version: d.version, lines: undefined, track: undefined, burst: 0, lastChangeAt: 0 });
       this.events.opened(d.uri);
     });
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
@@ -64,6 +70,9 @@ export class OpenDocuments {
       if (fullAt !== -1) entry.pending = [];
       for (const c of fullAt === -1 ? contentChanges : contentChanges.slice(fullAt)) entry.pending.push(c);
       entry.version = textDocument.version;
+      const now = Date.now();
+      entry.burst = (now - entry.lastChangeAt < BURST_GAP_MS ? entry.burst : 0) + contentChanges.length;
+      entry.lastChangeAt = now;
       this.counters.changesReceived += contentChanges.length;
       this.events.changed(textDocument.uri);
     });
@@ -123,6 +132,12 @@ export class OpenDocuments {
   rebase(uri: string): void {
     const entry = this.entries.get(uri);
     if (entry && entry.pending.length === 0) entry.track = undefined;
+  }
+
+  /** How many changes arrived in the current burst, each less than 100 ms after the previous (an edit storm has hundreds; typing, one). */
+  burstChanges(uri: string): number {
+    const entry = this.entries.get(uri);
+    return entry && Date.now() - entry.lastChangeAt < BURST_GAP_MS ? entry.burst : 0;
   }
 
   /** The current version, without applying pending changes. */

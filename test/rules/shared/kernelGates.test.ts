@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVersion } from '../../../server/src/core/version';
-import { IPVS_CONN_REUSE_GATE, kernelVerdict, VXLAN_CHECKSUM_GATE } from '../../../server/src/rules/shared/kernelGates';
+import { kernelVerdict } from '../../../server/src/node/kernelVerdict';
+import { IPVS_CONN_REUSE_GATE, VXLAN_CHECKSUM_GATE } from '../../../server/src/rules/shared/kernelGates';
 
 const verdict = (k: string, gate = VXLAN_CHECKSUM_GATE): string => kernelVerdict(parseVersion(k)!, gate).verdict;
 

@@ -3,11 +3,12 @@ import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
 import { describeFact } from '../../node/facts';
 import type { ConntrackEntry } from '../../formats/conntrack';
-import { kernelVerdict, type KernelGate } from '../shared/kernelGates';
+import type { KernelGate } from '../../node/kernelVerdict';
+import { kernelAgainst, kernelRelated, TELL_KERNEL } from '../../node/questions';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
-import { firstField, kernelRelated, percent, readEntry, UNKNOWN_KERNEL_HINT } from './shared';
+import { firstField, percent, readEntry } from './shared';
 
 /**
  * The last of the three conntrack clash fixes: "allow insertion of clashing entries" (6a757c07e51f,
@@ -63,8 +64,9 @@ export default defineRule({
     const unreplied = Math.max(0, dns.udpUnreplied - plain);
     if (unreplied < MIN_UNREPLIED || unreplied < SHARE * dns.udp) return;
 
-    const kernel = node.facts.kernel;
-    const verdict = kernel ? kernelVerdict(kernel.value, DNS_RACE_GATE) : undefined;
+    const answer = kernelAgainst(node, DNS_RACE_GATE);
+    const kernel = answer.kernel;
+    const verdict = kernel ? answer : undefined;
     if (verdict?.verdict === 'fixed') return;
 
     // Point at the destination of an unanswered DNATed query: the parsed sample first, then the examples of the DNS groups.
@@ -98,7 +100,7 @@ export default defineRule({
       if (k) related.push(k);
       if (verdict.verdict === 'unknown') severity = downgrade(severity);
     } else {
-      parts.push(`The kernel version is unknown (kernels before 5.6 are affected; ${UNKNOWN_KERNEL_HINT}).`);
+      parts.push(`The kernel version is unknown (kernels before 5.6 are affected; ${TELL_KERNEL}).`);
       severity = downgrade(severity);
     }
     parts.push('Unanswered entries themselves point at lost replies: DNS pods overloaded, or unreachable across nodes (see conntrack/syn-sent-unreplied).');

@@ -6,18 +6,8 @@ import { targetName } from '../../formats/iptables/query';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, pipeline, run, safeFix } from '../shared/commands';
-import {
-  counter,
-  describeGrowth,
-  describeTotal,
-  growth,
-  kernelAtLeast,
-  latestTable,
-  percent,
-  snatWithoutRandomFully,
-  total,
-  UNKNOWN_KERNEL_HINT,
-} from './shared';
+import { TELL_KERNEL } from '../../node/questions';
+import { counter, describeGrowth, describeTotal, growth, kernelAtLeast, latestTable, percent, snatWithoutRandomFully, total } from './shared';
 
 /** From 5.10 resolved clashes go to clash_resolve and insert_failed counts real drops only (bc92470413f3). */
 const CLASH_RESOLVE_KERNEL = [5, 10];
@@ -109,7 +99,7 @@ export default defineRule({
       parts.push(`Before kernel 5.10 (here ${kernel.evidence}) insert_failed also counts clashes that were resolved without any loss, so the number overstates the drops.`);
       severity = 'info';
     } else {
-      parts.push(`The kernel version is unknown: from 5.10 insert_failed counts real drops only, before 5.10 it also counts clashes resolved without loss (and from 5.15 over-long hash chains); ${UNKNOWN_KERNEL_HINT}.`);
+      parts.push(`The kernel version is unknown: from 5.10 insert_failed counts real drops only, before 5.10 it also counts clashes resolved without loss (and from 5.15 over-long hash chains); ${TELL_KERNEL}.`);
       severity = downgrade(severity);
     }
     const g = growth(model, 'insert_failed');

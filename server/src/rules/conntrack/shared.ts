@@ -1,7 +1,7 @@
 import { compareVersions } from '../../core/version';
+import { describeKernel, kernelAtLeast as kernelAtLeastFact, kernelRelated, type Tristate } from '../../node/questions';
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
-import { describeFact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { ConntrackEntry, ConntrackEntryRef, ConntrackModel, ConntrackStatCounter, ConntrackStatsTable } from '../../formats/conntrack';
 import { parseConntrackEntry } from '../../formats/conntrack';
@@ -103,8 +103,6 @@ export function describeTotal(table: ConntrackStatsTable, name: string, value: n
 // ---------------------------------------------------------------------------------------------
 // Kernel version: facts first, then what the counters themselves prove.
 
-export type Tristate = 'yes' | 'no' | 'unknown';
-
 export interface KernelCheck {
   readonly answer: Tristate;
   /** Where the answer came from, for messages: "kernel 5.15.0-1111-azure (from uname-r.txt)". */
@@ -112,28 +110,15 @@ export interface KernelCheck {
   readonly related?: Related;
 }
 
-/** The kernel fact's document evidence as related information. */
-export function kernelRelated(node: NodeSnapshot): Related | undefined {
-  const k = node.facts.kernel;
-  if (!k || k.source.kind !== 'document') return undefined;
-  return { document: k.source.document, span: k.source.span, message: `kernel release ${k.value.text}` };
-}
-
-export const UNKNOWN_KERNEL_HINT = 'set kubeNetlint.facts.kernelVersion or add uname -r / sysctl -a output to this node folder';
-
 /**
  * Whether the node's kernel is at least `min`. Without a kernel fact the statistics can still
  * prove a floor: the kernel prints `clash_resolve` from 5.10 and `chaintoolong` from 5.15.
  */
 export function kernelAtLeast(node: NodeSnapshot, min: readonly number[], table?: ConntrackStatsTable): KernelCheck {
-  const k = node.facts.kernel;
-  const rel = kernelRelated(node);
-  if (k) {
-    return {
-      answer: compareVersions(k.value, min) >= 0 ? 'yes' : 'no',
-      evidence: describeFact(k, (v) => `kernel ${v.text}`),
-      ...(rel ? { related: rel } : {}),
-    };
+  const answer = kernelAtLeastFact(node, min);
+  if (answer !== 'unknown') {
+    const rel = kernelRelated(node);
+    return { answer, evidence: describeKernel(node), ...(rel ? { related: rel } : {}) };
   }
   if (table) {
     if (total(table, 'chaintoolong') !== undefined && compareVersions([5, 15], min) >= 0) {

@@ -1,10 +1,11 @@
 import { describeFact } from '../../node/facts';
 import type { ConntrackEntryGroup } from '../../formats/conntrack';
-import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
+import { kernelAgainst, kernelRelated } from '../../node/questions';
+import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { fixOrWithheld, guarded, note, run, safeFix } from '../shared/commands';
-import { firstField, kernelRelated, percent } from './shared';
+import { firstField, percent } from './shared';
 
 /** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
 export const ABSOLUTE = 50;
@@ -78,7 +79,7 @@ export default defineRule({
     const vxlan = node.facts.vxlanDevice;
     const kernel = node.facts.kernel;
     if (vxlan) {
-      const verdict = kernel ? kernelVerdict(kernel.value, VXLAN_CHECKSUM_GATE) : undefined;
+      const verdict = kernel ? kernelAgainst(node, VXLAN_CHECKSUM_GATE) : undefined;
       parts.push(
         `This node has the VXLAN device ${describeFact(vxlan, (v) => v)}; ${
           verdict

@@ -7,7 +7,8 @@ import { markCondition, targetName, targetOption } from '../../formats/iptables/
 import type { IptRule } from '../../formats/iptables/model';
 import type { CommandFix, Related } from '../rule';
 import { guarded, note, run, safeFix, write } from '../shared/commands';
-import { kernelVerdict, VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
+import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
+import { kernelAgainst, TELL_KERNEL } from '../../node/questions';
 
 /**
  * What the VXLAN checksum-offload rules (ethtool/vxlan-tx-checksum-offload,
@@ -25,8 +26,6 @@ export function isVxlanDevice(name: string): boolean {
 
 /** Fixed kernels as the messages list them (knowledge/rules-catalogue.md §0.1). */
 export const FIXED_KERNELS = '5.7, or 5.6.13 / 5.4.41 / 4.19.123 / 4.14.181 and later in those series (Ubuntu 4.15.0-107, 5.4.0-32)';
-
-export const HOW_TO_TELL_KERNEL = 'set kubeNetlint.facts.kernelVersion or add `uname -r` or `sysctl -a` output to this node folder';
 
 /** An iptables rule that can NAT the outer (encapsulated) VXLAN packet with a random source port. */
 export interface VxlanTrigger {
@@ -107,9 +106,9 @@ export function vxlanExposure(node: NodeSnapshot, base: Severity): Exposure {
       ? `No rule in ${dumps.map((d) => d.path).join(', ')} NATs the outer VXLAN packet with --random-fully right now (kube-proxy before 1.16.13/1.17.9/1.18.6/1.19 writes one), so the bug is latent.`
       : 'Add the node\'s iptables-save to this folder to see whether a MASQUERADE --random-fully rule (kube-proxy before 1.16.13/1.17.9/1.18.6/1.19) triggers it.';
   if (!kernel) {
-    return { fixed: false, severity: downgrade(base), related, text: `The kernel version is unknown: the bug is fixed in ${FIXED_KERNELS}; ${HOW_TO_TELL_KERNEL}. ${triggerText}` };
+    return { fixed: false, severity: downgrade(base), related, text: `The kernel version is unknown: the bug is fixed in ${FIXED_KERNELS}; ${TELL_KERNEL}. ${triggerText}` };
   }
-  const verdict = kernelVerdict(kernel.value, VXLAN_CHECKSUM_GATE);
+  const verdict = kernelAgainst(node, VXLAN_CHECKSUM_GATE);
   const k = describeFact(kernel, (v) => v.text);
   if (verdict.verdict === 'fixed') return { fixed: true, reason: verdict.reason };
   if (verdict.verdict === 'unknown') {

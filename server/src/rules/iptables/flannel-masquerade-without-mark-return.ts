@@ -6,7 +6,8 @@ import { isComplete, ruleComment, table, targetName } from '../../formats/iptabl
 import { flannelConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
-import { chainRules, factRelated, hex, kernelState, masqueradeMark, matchesMarked } from './support';
+import { factRelated, kernelAgainst } from '../../node/questions';
+import { chainRules, hex, masqueradeMark, matchesMarked } from './support';
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -55,7 +56,7 @@ export default defineRule({
     };
 
     const mm = masqueradeMark(model, node);
-    const kernel = kernelState(node, VXLAN_CHECKSUM_GATE);
+    const kernel = kernelAgainst(node, VXLAN_CHECKSUM_GATE);
     const flannel = node.facts.flannelVersion;
     const postrouting = chainRules(nat, 'POSTROUTING');
     const kubeJump = postrouting.findIndex((r) => targetName(r) === 'KUBE-POSTROUTING');

@@ -3,7 +3,8 @@ import { isComplete, matchOption, table, targetName } from '../../formats/iptabl
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix } from '../rule';
 import { nftablesMode } from '../nftables/shared';
-import { chainRules, countersPrefix, factWhere, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
+import { factWhere } from '../../node/questions';
+import { chainRules, countersPrefix, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
 
 /** CNI chains that carry their own accept logic for pod traffic. */
 const CNI_FORWARD_CHAIN = /^(?:cali-|CILIUM_|WEAVE-|KUBE-ROUTER-|ANTREA-)/;

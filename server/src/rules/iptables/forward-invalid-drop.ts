@@ -7,7 +7,8 @@ import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { note, reviewFix, run, write } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
-import { chainAnchor, chainRules, countersPrefix, factRelated, insertLinesBefore, iptablesCommand } from './support';
+import { factRelated } from '../../node/questions';
+import { chainAnchor, chainRules, countersPrefix, insertLinesBefore, iptablesCommand } from './support';
 
 const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 /** kube-proxy adds the INVALID drop from about 1.15 (k/k#74840; exact release unconfirmed). */

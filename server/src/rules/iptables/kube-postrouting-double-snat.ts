@@ -4,7 +4,8 @@ import { isComplete, matchOption, table, targetOption } from '../../formats/ipta
 import type { ParsedDocument } from '../../node/document';
 import { defineRule, type Fix, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
-import { countersPrefix, kernelState, lineBreakOf, masqueradeMark, postroutingShape, vxlanState, type MasqueradeMark } from './support';
+import { kernelAgainst, vxlanState } from '../../node/questions';
+import { countersPrefix, lineBreakOf, masqueradeMark, postroutingShape, type MasqueradeMark } from './support';
 
 export const FIXED_KUBE_PROXY = '1.16.13, 1.17.9, 1.18.6 or 1.19';
 export const FIXED_KUBE_PROXY_RELEASE = 'a release with the fix (1.16.13, 1.17.9, 1.18.6, 1.19 or later)';
@@ -34,7 +35,7 @@ export default defineRule({
     // The rule that clears the mark may be in the part a fragment or a cut paste does not show.
     const nat = table(model, 'nat');
     if (!nat || !isComplete(model, nat)) return;
-    const kernel = kernelState(node, VXLAN_CHECKSUM_GATE);
+    const kernel = kernelAgainst(node, VXLAN_CHECKSUM_GATE);
     const vxlan = vxlanState(node);
     for (const { rule } of shape.old) {
       const randomFully = targetOption(rule, '--random-fully') !== undefined;

@@ -3,7 +3,8 @@ import { matchOption, table, targetName } from '../../formats/iptables/query';
 import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { FIXED_KUBE_PROXY_RELEASE } from './kube-postrouting-double-snat';
-import { chainRules, deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, positionInChain, postroutingShape, ruleKey, vxlanState } from './support';
+import { vxlanState } from '../../node/questions';
+import { chainRules, deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, positionInChain, postroutingShape, ruleKey } from './support';
 
 /**
  * NET-KP-002: kube-proxy and kubelet only manage the rules they currently write. After an

@@ -5,6 +5,7 @@ import { targetName, targetOption } from '../../formats/iptables/query';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { cidrWithin, insertFailed, snatRole, tooOldForRandomFully } from './randomFullyCauses';
 import { iptablesTooOldForRandomFully, podCidr } from './support';
+import { TELL_KERNEL } from '../../node/questions';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
 
@@ -52,7 +53,7 @@ export default defineRule({
         ];
         let severity: Severity | undefined;
         if (random) {
-          parts.push(`It has --random, which is equivalent only on kernel 5.0 or later; the kernel version is unknown (set kubeNetlint.facts.kernelVersion or add sysctl -a / uname -r to this node).`);
+          parts.push(`It has --random, which is equivalent only on kernel 5.0 or later; the kernel version is unknown (${TELL_KERNEL}).`);
         }
         if (rule.chain.value.startsWith('KUBE-')) {
           parts.push('kube-proxy owns this chain: it adds --random-fully itself from 1.16 when its iptables is 1.6.2 or newer, so upgrading kube-proxy is the lasting fix.');
@@ -62,7 +63,7 @@ export default defineRule({
         if (failed) {
           severity = 'warning';
           let meaning: string;
-          if (!kernel) meaning = 'the kernel version is unknown: from 5.10 it counts only real drops, before 5.10 it also counts clashes the kernel resolved without loss (set kubeNetlint.facts.kernelVersion or add sysctl -a / uname -r to this node)';
+          if (!kernel) meaning = `the kernel version is unknown: from 5.10 it counts only real drops, before 5.10 it also counts clashes the kernel resolved without loss (${TELL_KERNEL})`;
           else if (versionAtLeast(kernel.value, CLASH_RESOLVE_COUNTER)) meaning = `on kernel ${kernel.value.text} that counts packets actually dropped`;
           else meaning = `on kernel ${kernel.value.text} (before 5.10) the counter also counts clashes that were resolved without loss, so part of it may be harmless`;
           parts.push(

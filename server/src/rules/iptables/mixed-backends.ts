@@ -3,7 +3,7 @@ import type { ParsedDocument } from '../../node/document';
 import type { IptablesModel } from '../../formats/iptables/model';
 import { note, run, safeFix } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
-import { factWhere } from './support';
+import { factWhere } from '../../node/questions';
 
 const HINT_CHAIN = 'KUBE-IPTABLES-HINT';
 

@@ -1,12 +1,10 @@
 import type { Located, Span } from '../../core/span';
-import { describeFact, type Fact } from '../../node/facts';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
 import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
-import { markChange, markCondition, table, targetName } from '../../formats/iptables/query';
+import { markChange, markCondition, matchesOnce, table, targetName, targetOptionsOnce } from '../../formats/iptables/query';
 import type { Related, TextEdit } from '../rule';
-import { kernelVerdict, type KernelGate, type KernelVerdict } from '../shared/kernelGates';
 import { ruleIndex } from '../../formats/iptables/navigation';
 import { tripsGate } from '../../formats/iptables/versionGates';
 
@@ -119,62 +117,12 @@ export function postroutingShape(model: IptablesModel, mark: number): Postroutin
   return { old, ...(clear ? { clear } : {}), ...(unmarkedReturn ? { unmarkedReturn } : {}) };
 }
 
-/** "from sysctl-a.txt" / "setting kernelVersion". */
-export function factWhere<T>(fact: Fact<T>): string {
-  return fact.source.kind === 'setting' ? `setting kubeNetlint.facts.${fact.source.name}` : `from ${fact.source.document.path}`;
-}
-
-/** Related information for a fact learnt from a document (settings have no place to point at). */
-export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
-  return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
-}
-
 /**
  * The header version of a dump written by an iptables too old for MASQUERADE `--random-fully`:
  * such a dump cannot show the flag even when the kernel rule has it, and cannot restore it.
  */
 export function iptablesTooOldForRandomFully(model: IptablesModel): Located<string> | undefined {
   return tripsGate(model.header, 'no-masquerade-random-fully') ? model.header?.version : undefined;
-}
-
-export interface KernelState {
-  readonly verdict: KernelVerdict;
-  /** The verdict with its evidence, or what is unknown and how to tell us. */
-  readonly text: string;
-  readonly related: Related[];
-}
-
-export const KERNEL_UNKNOWN_HINT = 'set kubeNetlint.facts.kernelVersion or add `uname -r` / `sysctl -a` output to the node folder';
-
-export function kernelState(node: NodeSnapshot, gate: KernelGate): KernelState {
-  const k = node.facts.kernel;
-  if (!k) return { verdict: 'unknown', text: `the kernel version is unknown (${KERNEL_UNKNOWN_HINT})`, related: [] };
-  const a = kernelVerdict(k.value, gate);
-  return { verdict: a.verdict, text: `${a.reason} (${factWhere(k)})`, related: factRelated(k, `kernel ${k.value.text}`) };
-}
-
-export interface VxlanState {
-  /** A VXLAN device or a flannel vxlan backend was seen. */
-  readonly confirmed: boolean;
-  /** The flannel backend is known and is not vxlan, and no VXLAN device was seen. */
-  readonly excluded: boolean;
-  readonly text: string;
-  readonly related: Related[];
-}
-
-export function vxlanState(node: NodeSnapshot): VxlanState {
-  const dev = node.facts.vxlanDevice;
-  const backend = node.facts.flannelBackend;
-  const related = [...factRelated(dev, `VXLAN device ${dev?.value ?? ''}`), ...(backend?.value === 'vxlan' ? factRelated(backend, 'flannel backend vxlan') : [])];
-  if (dev) return { confirmed: true, excluded: false, text: `the node has VXLAN device ${describeFact(dev, (v) => v)}`, related };
-  if (backend?.value === 'vxlan') return { confirmed: true, excluded: false, text: `flannel uses the vxlan backend ${describeFact(backend, (v) => v)}`, related };
-  if (backend) return { confirmed: false, excluded: true, text: `flannel uses the ${backend.value} backend ${describeFact(backend, (v) => v)}, not VXLAN`, related: factRelated(backend, `flannel backend ${backend.value}`) };
-  return {
-    confirmed: false,
-    excluded: false,
-    text: 'no VXLAN overlay was seen (add the flannel ConfigMap or `ethtool -k flannel.1` output to the node folder if the node uses one)',
-    related: [],
-  };
 }
 
 /** The line break that ends `rule`'s line, or the document's first one, or `\n`. */
@@ -282,13 +230,14 @@ export function ruleKey(rule: IptRule): string {
       for (const v of o.values) key += ' ' + v.value;
     }
   };
-  for (const m of rule.matches) {
+  // A string out: a save rule's details are read for this key only, not kept on every rule compared.
+  for (const m of matchesOnce(rule)) {
     key += SEP + '-m ' + m.name.value;
     options(m.options);
   }
   if (rule.target) {
     key += SEP + (rule.target.kind === 'goto' ? '-g ' : '-j ') + rule.target.name.value;
-    options(rule.target.options);
+    options(targetOptionsOnce(rule));
   }
   return key;
 }

@@ -1,7 +1,7 @@
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
-import { factRelated } from './support';
+import { factRelated } from '../../node/questions';
 
 /** Internal kube chains and what became of them (KEP-3178, k/k#110289, #119374). */
 const INTERNAL: ReadonlyMap<string, string> = new Map([

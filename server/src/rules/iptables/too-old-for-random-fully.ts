@@ -2,7 +2,7 @@ import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule, type Related } from '../rule';
 import { insertFailed, RANDOM_FULLY_KUBE_PROXY, tooOldForRandomFully } from './randomFullyCauses';
-import { factRelated } from './support';
+import { factRelated } from '../../node/questions';
 
 /**
  * kube-proxy only adds `--random-fully` to its KUBE-POSTROUTING masquerade rule when it is 1.16 or

@@ -2,7 +2,9 @@ import type { Step } from '../../core/shell';
 import { describeFact } from '../../node/facts';
 import { note, run, write } from '../shared/commands';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { IPVS_CONN_REUSE_GATE, kernelVerdict, type KernelVerdict } from '../shared/kernelGates';
+import type { KernelVerdict } from '../../node/kernelVerdict';
+import { kernelAgainst, TELL_KERNEL } from '../../node/questions';
+import { IPVS_CONN_REUSE_GATE } from '../shared/kernelGates';
 
 /**
  * Appendix B, recipe 2 of the rules brief: what to say about `net.ipv4.vs.conn_reuse_mode = 0`
@@ -25,7 +27,7 @@ export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
     return {
       verdict: 'no-kernel',
       sentence:
-        'The kernel version is unknown: on kernel 5.9 or later set conn_reuse_mode = 1 (kube-proxy 1.22+ leaves it there); on older kernels mode 1 brings back the 1 s SYN drop on reused ports, so upgrade the kernel instead (set kubeNetlint.facts.kernelVersion or add uname -r / sysctl -a to this node).',
+        `The kernel version is unknown: on kernel 5.9 or later set conn_reuse_mode = 1 (kube-proxy 1.22+ leaves it there); on older kernels mode 1 brings back the 1 s SYN drop on reused ports, so upgrade the kernel instead (${TELL_KERNEL}).`,
       steps: [
         note('conn_reuse_mode = 0 keeps sending reused client ports to this server. On kernel >= 5.9 switch to 1 (check uname -r first):'),
         note('  sysctl -w net.ipv4.vs.conn_reuse_mode=1'),
@@ -34,7 +36,7 @@ export function connReuseAdvice(node: NodeSnapshot): ConnReuseAdvice {
     };
   }
   const k = describeFact(kernel, (v) => v.text);
-  const a = kernelVerdict(kernel.value, IPVS_CONN_REUSE_GATE);
+  const a = kernelAgainst(node, IPVS_CONN_REUSE_GATE);
   if (a.verdict === 'fixed') {
     return {
       verdict: 'fixed',

@@ -2,7 +2,8 @@ import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix } from '../rule';
-import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, kernelAtLeast, kubeProxyAtLeast } from './shared';
+import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kernelAtLeast, kubeProxyAtLeast } from '../../node/questions';
+import { configMode, flagConfiguredContainers, flagMode } from './shared';
 
 export default defineRule({
   meta: {
@@ -39,7 +40,7 @@ function finding(node: NodeSnapshot, span: Span, edits: () => TextEdit[] | undef
   return {
     span,
     message:
-      (deprecated === 'yes' ? `IPVS mode is deprecated since kube-proxy 1.35 (${describeKubeProxy(node)})` : `IPVS mode is deprecated from kube-proxy 1.35; the version here is unknown (${HOW_TO_TELL_VERSION})`) +
+      (deprecated === 'yes' ? `IPVS mode is deprecated since kube-proxy 1.35 (${describeKubeProxy(node)})` : `IPVS mode is deprecated from kube-proxy 1.35; the version here is unknown (${TELL_KUBE_PROXY_VERSION})`) +
       ': SIG Network replaces it with nftables mode (beta 1.31, GA 1.33), which scales like IPVS without its semantic gaps. Plan the move to mode nftables (kernel 5.13+), or iptables.',
     related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
     ...(fixes.length ? { fixes } : {}),

@@ -3,20 +3,8 @@ import type { Span } from '../../core/span';
 import { child, kubeProxyConfigs, setValue, type ContainerView, type KubeProxyConfigView } from '../../formats/k8s';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import {
-  HOW_TO_TELL_KERNEL,
-  HOW_TO_TELL_VERSION,
-  configMode,
-  describeKernel,
-  describeKubeProxy,
-  factRelated,
-  featureGateOn,
-  flagConfiguredContainers,
-  flagMode,
-  kernelAtLeast,
-  known,
-  kubeProxyAtLeast,
-} from './shared';
+import { TELL_KERNEL, TELL_KUBE_PROXY_VERSION, describeKernel, describeKubeProxy, factRelated, kernelAtLeast, kubeProxyAtLeast } from '../../node/questions';
+import { configMode, featureGateOn, flagConfiguredContainers, flagMode, known } from './shared';
 import { NFTABLES_MODE_MIN_KERNEL } from '../shared/kernelGates';
 
 const GATE = 'NFTablesProxyMode';
@@ -77,11 +65,11 @@ function* prerequisites(node: NodeSnapshot, span: Span, kp: KubeProxyConfigView 
       if (edits) fixes.push({ kind: 'edit', title: `Add featureGates ${GATE}: true`, edits, safe: false });
     }
   } else if (v129 === 'unknown') {
-    unknowns.push(`the kube-proxy version is unknown: nftables mode needs 1.29 or later${gate ? '' : ` (1.29–1.30 also featureGates ${GATE}: true; beta from 1.31, GA in 1.33)`}; ${HOW_TO_TELL_VERSION}`);
+    unknowns.push(`the kube-proxy version is unknown: nftables mode needs 1.29 or later${gate ? '' : ` (1.29–1.30 also featureGates ${GATE}: true; beta from 1.31, GA in 1.33)`}; ${TELL_KUBE_PROXY_VERSION}`);
   }
   const k = kernelAtLeast(node, KERNEL_MIN);
   if (k === 'no') problems.push(`${describeKernel(node)} is older than 5.13, which kube-proxy requires for nftables mode (it refuses to start)`);
-  else if (k === 'unknown') unknowns.push(`the kernel version is unknown: kube-proxy refuses nftables mode on kernels older than 5.13 (and needs nft 1.0.0+); ${HOW_TO_TELL_KERNEL}`);
+  else if (k === 'unknown') unknowns.push(`the kernel version is unknown: kube-proxy refuses nftables mode on kernels older than 5.13 (and needs nft 1.0.0+); ${TELL_KERNEL}`);
   if (problems.length === 0 && unknowns.length === 0) return;
   const severity: Severity | undefined = problems.length > 0 ? undefined : downgrade('error');
   const message = problems.length

@@ -3,7 +3,8 @@ import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import { HOW_TO_TELL_VERSION, configMode, deleteLine, describeKubeProxy, factRelated, flagConfiguredContainers, flagMode, known, kubeProxyAtLeast } from './shared';
+import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kubeProxyAtLeast } from '../../node/questions';
+import { configMode, deleteLine, flagConfiguredContainers, flagMode, known } from './shared';
 
 export default defineRule({
   meta: {
@@ -37,7 +38,7 @@ export default defineRule({
           span: udp.keySpan,
           message:
             `udpIdleTimeout belonged to the userspace proxier, which was removed in kube-proxy 1.26: the field no longer exists and does nothing` +
-            (removed === 'yes' ? ` (${describeKubeProxy(node)}).` : `; the kube-proxy version is unknown, so this only matters from 1.26 on (${HOW_TO_TELL_VERSION}).`),
+            (removed === 'yes' ? ` (${describeKubeProxy(node)}).` : `; the kube-proxy version is unknown, so this only matters from 1.26 on (${TELL_KUBE_PROXY_VERSION}).`),
           severity,
           related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
           ...(del ? { fixes: [{ kind: 'edit' as const, title: 'Remove udpIdleTimeout', edits: [del], safe: removed === 'yes' }] } : {}),
@@ -68,7 +69,7 @@ function modeFinding(node: NodeSnapshot, mode: string, span: Span, windows: bool
     if (removed === 'unknown') {
       return {
         span,
-        message: `mode userspace was deprecated in kube-proxy 1.23 and removed in 1.26, where kube-proxy fails to start with it; the kube-proxy version is unknown (${HOW_TO_TELL_VERSION}). Use iptables (or nftables).`,
+        message: `mode userspace was deprecated in kube-proxy 1.23 and removed in 1.26, where kube-proxy fails to start with it; the kube-proxy version is unknown (${TELL_KUBE_PROXY_VERSION}). Use iptables (or nftables).`,
         severity: downgrade('error'),
       };
     }

@@ -1,7 +1,5 @@
 import type { Span } from '../../core/span';
-import { compareVersions, type Version } from '../../core/version';
 import type { ParsedDocument } from '../../node/document';
-import { describeFact, type Fact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers, kubeProxyConfigs, type ContainerView, type Field, type Flag, type K8sModel, type KubeProxyConfigView, type Present } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
@@ -10,7 +8,7 @@ import type { TextEdit } from '../rule';
 /**
  * Helpers for the kube-proxy rules: the configurations (KubeProxyConfiguration documents, kube-proxy
  * ConfigMaps' config.conf, kubeadm kubeProxy.config) and the kube-proxy containers configured by
- * flags, the effective proxy mode, and version/kernel verdicts with their evidence.
+ * flags, and the effective proxy mode (version and kernel questions: node/questions.ts).
  */
 
 export type K8sFile = ParsedDocument<'k8s'>;
@@ -75,47 +73,6 @@ export function featureGateOn(kp: KubeProxyConfigView | undefined, c: ContainerV
     const [k, v] = kv.split('=');
     return k?.trim() === gate && /^true$/i.test((v ?? '').trim());
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Versions
-
-export type Verdict = 'yes' | 'no' | 'unknown';
-
-/** Is kube-proxy at least `min`? From the image tag / setting, with the evidence to cite. */
-export function kubeProxyAtLeast(node: NodeSnapshot, min: readonly number[]): Verdict {
-  const v = node.facts.kubeProxyVersion;
-  if (!v) return 'unknown';
-  return compareVersions(v.value, min) >= 0 ? 'yes' : 'no';
-}
-
-export function kernelAtLeast(node: NodeSnapshot, min: readonly number[]): Verdict {
-  const k = node.facts.kernel;
-  if (!k) return 'unknown';
-  return compareVersions(k.value, min) >= 0 ? 'yes' : 'no';
-}
-
-export function showVersion(v: Version): string {
-  return v.text;
-}
-
-export function describeKubeProxy(node: NodeSnapshot): string {
-  const v = node.facts.kubeProxyVersion;
-  return v ? `kube-proxy ${describeFact(v, showVersion)}` : 'kube-proxy version unknown';
-}
-
-export function describeKernel(node: NodeSnapshot): string {
-  const k = node.facts.kernel;
-  return k ? `kernel ${describeFact(k, showVersion)}` : 'kernel unknown';
-}
-
-export const HOW_TO_TELL_VERSION =
-  'set kubeNetlint.facts.kubeProxyVersion, or add the kube-proxy DaemonSet (its image tag gives the version) to this node folder';
-export const HOW_TO_TELL_KERNEL = 'set kubeNetlint.facts.kernelVersion, or add `uname -r` / `sysctl -a` output to this node folder';
-
-/** Related information pointing at where a fact came from (when it came from a file). */
-export function factRelated<T>(fact: Fact<T> | undefined, message: string): { document: ParsedDocument; span: Span; message: string }[] {
-  return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type Field, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { HOW_TO_TELL_VERSION, configMode, describeKubeProxy, known, kubeProxyAtLeast } from './shared';
+import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, kubeProxyAtLeast } from '../../node/questions';
+import { configMode, known } from './shared';
 
 /** Cloud-provider guides put noticeable sync latency at about 1000 Services (NET-IPT-002). */
 const LARGE_SERVICES = 1000;
@@ -90,7 +91,7 @@ function zeroMinSync(node: NodeSnapshot, section: Section, min: Field<number> & 
   if (defaulted === 'yes' || (defaulted === 'unknown' && !large)) return undefined;
   const related: Related[] = size ? [{ document: size.document, span: size.span, message: `cluster size: ${size.what}` }] : [];
   const parts = [`${section}.minSyncPeriod: 0 makes kube-proxy rewrite its rules after every single Service or endpoint change instead of batching them, which costs CPU and lock contention in large clusters.`];
-  if (section === 'iptables') parts.push(`kube-proxy 1.19 and later treat 0 as the 1 s default; ${defaulted === 'no' ? `this one is older (${describeKubeProxy(node)})` : `the version is unknown (${HOW_TO_TELL_VERSION})`}.`);
+  if (section === 'iptables') parts.push(`kube-proxy 1.19 and later treat 0 as the 1 s default; ${defaulted === 'no' ? `this one is older (${describeKubeProxy(node)})` : `the version is unknown (${TELL_KUBE_PROXY_VERSION})`}.`);
   if (section === 'nftables') parts.push('Whether this kube-proxy replaces 0 by a default is not known.');
   parts.push(size ? `The node's dumps show ${size.what}${large ? '' : ', not a large cluster'}.` : 'The cluster size is unknown (add iptables-save or ipvsadm -Ln output to this node folder).');
   return {

@@ -5,6 +5,7 @@ import { defineRule, type Fix, type TextEdit } from '../rule';
 import { note, reviewFix } from '../shared/commands';
 import { isIptablesNft, nftablesMode, podNetwork, selectorText, tableLabel, textOf, thirdPartyTables } from './shared';
 import { cidrRelation } from './cidr';
+import { TELL_KERNEL } from '../../node/questions';
 
 type NatStatement = Extract<NftStatement, { kind: 'nat' }>;
 
@@ -53,7 +54,7 @@ export default defineRule({
           if (scope === 'pods') parts.push(`It applies to the pod network ${pods!.cidr} (${pods!.describe}).`);
           else parts.push('It matches no source address, so it applies to pod traffic too.');
           if (flags.includes('random')) {
-            parts.push('It has `random`, which is as good on kernel 5.0 or later; the kernel version is unknown (set kubeNetlint.facts.kernelVersion or add sysctl -a / uname -r to the node folder).');
+            parts.push('It has `random`, which is as good on kernel 5.0 or later; the kernel version is unknown (' + TELL_KERNEL + ').');
             severity = 'hint';
           }
           const fixes: Fix[] = [];

@@ -1,7 +1,8 @@
 import { describeFact } from '../../node/facts';
 import { defineRule, type Fix, type Related } from '../rule';
-import { IPVS_CONN_REUSE_GATE, kernelVerdict } from '../shared/kernelGates';
-import { cite, commandFix, documentRole, factRelated, ipvsUsage, nodeNumber, numberOf, relatedEntry, replaceValueFix, severityFor, TELL_KERNEL, TELL_MODE } from './shared';
+import { kernelAgainst, factRelated, TELL_KERNEL, TELL_KUBE_PROXY_MODE } from '../../node/questions';
+import { IPVS_CONN_REUSE_GATE } from '../shared/kernelGates';
+import { cite, commandFix, documentRole, ipvsUsage, nodeNumber, numberOf, relatedEntry, replaceValueFix, severityFor } from './shared';
 
 const KEY = 'net.ipv4.vs.conn_reuse_mode';
 /** The drop-in the ipvs rules use for the same key, so the two never leave competing files. */
@@ -37,8 +38,9 @@ export default defineRule({
     if (conntrack && conntrack.entry.number === 0) return;
     if (!conntrack && !usage.kubeProxy) return;
 
-    const kernel = node.facts.kernel;
-    const assessment = kernel ? kernelVerdict(kernel.value, IPVS_CONN_REUSE_GATE) : undefined;
+    const answer = kernelAgainst(node, IPVS_CONN_REUSE_GATE);
+    const kernel = answer.kernel;
+    const assessment = kernel ? answer : undefined;
     if (assessment?.verdict === 'fixed') return;
 
     const related: Related[] = [];
@@ -65,7 +67,7 @@ export default defineRule({
 
     const unknownMode = usage.state === 'unknown';
     if (unknownMode) {
-      parts.push(`Whether IPVS proxying is in use is unknown (${TELL_MODE}); vs/conntrack = 1 is what kube-proxy sets in IPVS mode.`);
+      parts.push(`Whether IPVS proxying is in use is unknown (${TELL_KUBE_PROXY_MODE}); vs/conntrack = 1 is what kube-proxy sets in IPVS mode.`);
     } else {
       parts.push(`IPVS is in use: ${usage.evidence}.`);
       related.push(...usage.related);

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule';
-import { documentRole, ipvsUsage, nodeNumber, numberOf, setValueFixes, severityFor, TELL_MODE } from './shared';
+import { TELL_KUBE_PROXY_MODE } from '../../node/questions';
+import { documentRole, ipvsUsage, nodeNumber, numberOf, setValueFixes, severityFor } from './shared';
 
 const SETTINGS = [
   {
@@ -43,7 +44,7 @@ export default defineRule({
         const after = file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : usage.kubeProxy ? ', so 0 here means something re-applied sysctls after it or kube-proxy is old' : '';
         parts.push(`IPVS is in use: ${usage.evidence}; kube-proxy in IPVS mode sets this to 1 when it starts${after}.`);
       }
-      else parts.push(`Whether IPVS proxying is in use is unknown (${TELL_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.`);
+      else parts.push(`Whether IPVS proxying is in use is unknown (${TELL_KUBE_PROXY_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.`);
       if (s.key === 'net.ipv4.vs.expire_nodest_conn' && reuse?.number === 0) parts.push('With conn_reuse_mode = 0 a reused client port also keeps going to the old server, whatever this says (see sysctl/ipvs-conn-reuse-mode).');
       const severity = severityFor('info', usage.state === 'unknown');
       yield {

@@ -1,6 +1,7 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { ParsedDocument } from '../../node/document';
-import { describeFact, type Fact } from '../../node/facts';
+import { describeFact } from '../../node/facts';
+import { factRelated } from '../../node/questions';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, kubeProxyConfigs, flannelConfigs } from '../../formats/k8s';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
@@ -103,15 +104,6 @@ export function cite(v: NodeValue): string {
 export function relatedEntry(document: SysctlDoc, entry: SysctlEntry, message: string): Related {
   return { document, span: entry.span, message };
 }
-
-/** Related information for a fact learnt from a document (facts from settings have no place to point at). */
-export function factRelated<T>(fact: Fact<T> | undefined, message: string): Related[] {
-  return fact && fact.source.kind === 'document' ? [{ document: fact.source.document, span: fact.source.span, message }] : [];
-}
-
-/** How to tell us a fact we lack, for messages. */
-export const TELL_KERNEL = 'set kubeNetlint.facts.kernelVersion or add `uname -r` / `sysctl -a` output to this node folder';
-export const TELL_MODE = 'set kubeNetlint.facts.kubeProxyMode or add the kube-proxy ConfigMap / DaemonSet or `ipvsadm -Ln` output to this node folder';
 
 /** One step less severe when the verdict hangs on something unknown. */
 export function severityFor(base: Severity, unknown: boolean): Severity | undefined {

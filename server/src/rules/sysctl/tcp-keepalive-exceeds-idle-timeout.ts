@@ -1,7 +1,8 @@
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
-import { factRelated, numberOf, setValueFixes } from './shared';
+import { factRelated } from '../../node/questions';
+import { numberOf, setValueFixes } from './shared';
 import { RECOMMENDED_KEEPALIVE_SECONDS } from '../shared/keepalive';
 
 const KEY = 'net.ipv4.tcp_keepalive_time';

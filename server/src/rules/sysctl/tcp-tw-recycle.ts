@@ -4,7 +4,8 @@ import { effective } from '../../formats/sysctl';
 import type { Step } from '../../core/shell';
 import { defineRule, type Fix } from '../rule';
 import { note as comment, pipeline, run, safeFix } from '../shared/commands';
-import { documentRole, factRelated, TELL_KERNEL } from './shared';
+import { factRelated, TELL_KERNEL } from '../../node/questions';
+import { documentRole } from './shared';
 
 const KEY = 'net.ipv4.tcp_tw_recycle';
 const REMOVED_IN = [4, 12];

@@ -7,7 +7,8 @@
 // MASQUERADE rule on line 20) is the workspace. The test opens iptables-save.txt with Quick Open, finds the info
 // squiggle (a `.squiggly-info` decoration) under the MASQUERADE token of line 20, hovers the token and reads the
 // hover widget, opens the quick-fix menu with Ctrl+., applies "Add --random-fully to this MASQUERADE rule",
-// saves, and checks the file on disk is the original example again and the squiggle is gone. Then it opens a
+// saves, and checks the file on disk is the original example again and the squiggle is gone. It traces a packet
+// (healthy-node) and reads an nftables-mode ruleset (nftables.ui.mjs). Then it opens a
 // generated 50 MB iptables-save and measures keystroke -> character on screen while the server lints it.
 // Screenshots: test-results/ui-*.png.
 import assert from 'node:assert/strict';
@@ -31,6 +32,7 @@ import {
   SUITE_OUT,
   workbenchUrl,
 } from '../../../scripts/vscode/lib.mjs';
+import { nftablesUi, prepareNftablesNode } from './nftables.ui.mjs';
 
 const args = process.argv.slice(2);
 const RULE = 'iptables/masquerade-without-random-fully';
@@ -200,6 +202,8 @@ async function main() {
   writeFileSync(file, original.replace(`${FIXED_LINE}\n`, `${BROKEN_LINE}\n`));
   // A second node with a two-endpoint Service: the packet trace's picture shows its branches.
   cpSync(join(ROOT, 'examples', 'healthy-node'), join(dirs.workspace, 'healthy-node'), { recursive: true });
+  // An nftables-mode node (nftables.ui.mjs): kube-proxy's ruleset as the kernel printed it.
+  const nftLines = prepareNftablesNode(ROOT, dirs.workspace);
   const large = !args.includes('--no-large');
   if (large) {
     const { generateLargeSave } = createRequire(import.meta.url)(join(SUITE_OUT, 'largeDump.js'));
@@ -285,6 +289,9 @@ async function main() {
     // 4b. Packet trace: the lens above kube-dns's KUBE-SERVICES rule traces a packet from a pod; the tree view
     // lists the steps, the rules carry their step numbers; the picture webview draws both branches.
     await traceUi(page);
+
+    // 4c. nftables: language, colours, squiggle, symbols, a hover naming the Service, F12 on a jump target.
+    await nftablesUi(page, { quickOpen, goToLine, until, shot, figure, since, lineGeometry, covers }, nftLines);
 
     // 5. 50 MB dump: keystroke -> character on screen while the language server parses and lints it.
     if (large) {

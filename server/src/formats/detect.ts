@@ -54,6 +54,8 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^-?[a-z0-9_]+(?:[./][\w*:-]+)+\s*=/, 1],
     [/^(?:kernel[./]osrelease|net[./]ipv4[./]ip_forward|net[./]netfilter[./]nf_conntrack_max)\s*=/, 3],
     [/^\d+\.\d+(?:\.\d+)?(?:[-+~][\w.+~-]*)?$/, 1],
+    // `uname -a`: its kernel release is read as kernel.osrelease.
+    [/^Linux \S+ \d+\.\d+(?:\.\d+)?\S* #\d+/, 3],
   ],
   ethtool: [
     [/^Features for \S+:?$/, 5],
@@ -63,6 +65,13 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^apiVersion:\s*\S+/, 3],
     [/^kind:\s*[A-Z]\w+/, 3],
     [/^(?:flannel-backend|cluster-cidr|service-cidr|kube-proxy-arg|flannel-iface|disable-kube-proxy)\s*:/, 3],
+    // A container spec pasted without its kind: `command:` / `args:` and the binary they run.
+    [/^-?\s*(?:command|args):\s*$/, 1],
+    [/^-\s+["']?(?:\/usr\/local\/bin\/|\/opt\/bin\/|\/)?(?:kube-proxy|flanneld)["']?$/, 3],
+    // flannel's net-conf.json and its etcd value (`etcdctl get /coreos.com/network/config`).
+    [/^\{?\s*"Network"\s*:\s*"[0-9a-fA-F.:]+\/\d{1,3}"/, 3],
+    [/^"Backend"\s*:\s*\{/, 2],
+    [/^\/[\w.-]+(?:\/[\w.-]+)*\/network\/config$/, 3],
   ],
   // iproute2. `ip link` and `ip addr` share their headers; `mode DEFAULT` is printed by `ip link`
   // only, `inet` lines by `ip addr` only, so each wins on its own output by more than 2:1.

@@ -4,9 +4,27 @@ export interface UnknownModel {
   readonly problems: readonly ParseProblem[];
 }
 
+/** What kube-netlint reads, for the message (the kinds in formats/kind.ts, as users know them). */
+const READS =
+  'iptables-save or iptables -L, nft list ruleset, ipvsadm, conntrack, sysctl -a or uname, ethtool -k, ip link/addr/route/rule, bridge link, Kubernetes YAML, flannel net-conf.json';
+
+/** How much of the head is looked at to describe the file (bounded on a 200 MB paste). */
+const HEAD = 4096;
+
+/** What the start of an unreadable file looks like, first match wins: [test on the first non-blank line, description]. */
+const LOOKS: readonly (readonly [RegExp, string])[] = [
+  [/^[{[]/, 'JSON, but not flannel\'s net-conf.json, nft -j or ip -j output'],
+  [/^(?:\$|#|[\w.-]+@[\w.-]+[:~][^\s]*[#$])\s/, 'a shell session (a prompt line) without output kube-netlint knows'],
+  [/^[\w.-]+:\s*(?:\S.*)?$/, 'YAML or "key: value" lines, but not a Kubernetes object, kube-proxy, k3s or flannel configuration'],
+  [/^-\s/, 'a YAML list, but not Kubernetes containers'],
+  [/^<\??[\w!]/, 'XML or HTML'],
+  [/^\S+(?:\s{2,}\S+){2,}$/, 'a table of columns kube-netlint does not know'],
+];
+
 /**
  * A file no reader recognised. Saying so (once, on the first line) is more useful than silence:
- * users paste dumps into oddly named files and need to know kube-netlint did not read them.
+ * users paste dumps into oddly named files and need to know kube-netlint did not read them, what
+ * it took the text for, and what it does read.
  */
 export function parseUnknown(text: string): UnknownModel {
   const firstLineEnd = text.search(/\r|\n/);
@@ -15,10 +33,26 @@ export function parseUnknown(text: string): UnknownModel {
     problems: [
       {
         code: 'parse/unknown-format',
-        message:
-          'kube-netlint does not recognise this file as iptables, ipvsadm, conntrack, sysctl, ethtool or Kubernetes YAML; set its language (or rename it) if it is one of them',
+        message: `kube-netlint does not recognise this file, so nothing in it was read: ${describe(text)}. It reads ${READS}; set the file's language (or rename it) if it is one of them.`,
         span: { start: 0, end },
       },
     ],
   };
+}
+
+function describe(text: string): string {
+  const head = text.slice(0, HEAD);
+  if (head.trim() === '') return text.length === 0 ? 'the file is empty' : 'the file holds only blank lines';
+  // Control characters other than TAB/CR/LF/FF: binary data, not text.
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) control++;
+  }
+  if (control > head.length / 20) return 'it looks like binary data (control characters), not a text dump';
+  const first = head.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const shown = first.length > 60 ? `${first.slice(0, 57)}...` : first;
+  const quoted = JSON.stringify(shown);
+  for (const [re, what] of LOOKS) if (re.test(first)) return `it looks like ${what} (it starts with ${quoted})`;
+  return `its first line, ${quoted}, matches none of the formats`;
 }

@@ -53,7 +53,13 @@ const MAX_EMBED_DEPTH = 3;
  * into typed views with exact spans. Total: YAML errors, templates and junk become problems; every
  * document that parsed, even partly, is still read.
  */
-export function parseK8s(text: string, fileName = ''): K8sModel {
+/** `etcdctl get /coreos.com/network/config` (v3) prints the key on the line above flannel's JSON value. */
+const ETCD_KEY_LINE = /^\/[\w.-]+(?:\/[\w.-]+)*\/network\/config[ \t]*(?=\r?\n|\r)/;
+
+export function parseK8s(original: string, fileName = ''): K8sModel {
+  // The key line is blanked (same length: every span stays exact) so the value reads as JSON.
+  const key = ETCD_KEY_LINE.exec(original);
+  const text = key ? ' '.repeat(key[0].length) + original.slice(key[0].length) : original;
   const problems: ParseProblem[] = [];
   const host = parseHost(text);
   if (host.failure !== undefined) {
@@ -85,7 +91,9 @@ export function parseK8s(text: string, fileName = ''): K8sModel {
     const r = doc.range;
     const span = { start: r[0], end: r[2] };
     const root = resolveNode(doc, doc.contents);
-    if (root && !isMap(root) && !(isScalar(root) && root.value === null) && doc.errors.length === 0) {
+    const analysed = analyse(src, root, index, [], span, { fileName });
+    // A list read as containers (a paste from `containers:` down) is an object we read.
+    if (root && !isMap(root) && !analysed.workload && !(isScalar(root) && root.value === null) && doc.errors.length === 0) {
       problems.push({
         code: 'parse/k8s-not-object',
         message: `this document is a ${isSeq(root) ? 'list' : 'single value'}, not a Kubernetes object (a mapping with apiVersion and kind); it is ignored`,
@@ -93,7 +101,7 @@ export function parseK8s(text: string, fileName = ''): K8sModel {
         severity: 'info',
       });
     }
-    documents.push(analyse(src, root, index, [], span, { fileName }));
+    documents.push(analysed);
   });
   // A value of the wrong type right where the YAML is broken is a consequence, not news.
   const broken = problems.filter((p) => p.code === 'parse/k8s-yaml' || p.code === 'parse/k8s-embedded').map((p) => p.span);
@@ -210,7 +218,9 @@ function analyse(src: Source, root: Node | undefined, index: number, base: reado
     const keys = map.items.map((p) => keyText(p) ?? '');
     if (keys.some((x) => K3S_KEYS.has(x)) || (/k3s|rancher/i.test(ctx.fileName) && !apiVersion)) k3s = readK3s(root2);
     else if (!apiVersion && keys.includes('mode') && keys.filter((x) => KUBE_PROXY_KEYS.has(x)).length >= 2) kubeProxyConfigs.push(readKubeProxy(root2, 'fragment'));
-  }
+    else if (!apiVersion && isFlannelNetConf(keys)) flannelConfigs.push(readFlannelRoot(root2, span));
+    else if (!apiVersion) workload = readContainerFragment(root2, keys);
+  } else if (!k && isSeq(root)) workload = readContainerList(src, root, base, span);
   if (apiVersion?.value.startsWith('kubeadm.k8s.io/')) {
     const kp = sub(sub(root2, 'kubeProxy'), 'config');
     if (kp.map) kubeProxyConfigs.push(readKubeProxy(kp, 'kubeadm'));
@@ -585,6 +595,56 @@ function readWorkload(root: Obj, podPath: readonly string[]): WorkloadView {
   };
 }
 
+/**
+ * Part of a pod spec pasted without its kind (`kubectl get ds kube-proxy -o yaml`, copied from the
+ * middle): a pod spec (`containers:`), a `spec:` or `template:` above one, or one container
+ * (`command:` / `args:` with container keys only). Read as a workload so the kube-proxy and flannel
+ * rules see its flags; undefined when the mapping is none of these.
+ */
+function readContainerFragment(root: Obj, keys: readonly string[]): WorkloadView | undefined {
+  if (keys.includes('containers') || keys.includes('initContainers')) return readWorkload(root, []);
+  for (const path of FRAGMENT_POD_PATHS) {
+    let o = root;
+    for (const k of path) o = sub(o, k);
+    if (o.map && (pairOf(o, 'containers') || pairOf(o, 'initContainers'))) return readWorkload(root, path);
+  }
+  if (isContainerFragment(keys)) return oneContainer(root, [readContainer(root, false)]);
+  return undefined;
+}
+
+/** A list pasted from `containers:` down: every item a container mapping, one with command or args. */
+function readContainerList(src: Source, root: Node, base: readonly PathSegment[], span: Span): WorkloadView | undefined {
+  const seq = asSeq(root);
+  if (!seq || seq.items.length === 0 || seq.items.length > MAX_FRAGMENT_CONTAINERS) return undefined;
+  const out: ContainerView[] = [];
+  for (let i = 0; i < seq.items.length; i++) {
+    const n = resolveNode(src.doc, seq.items[i] as Node);
+    const m = asMap(n);
+    const keys = m ? m.items.map((p) => keyText(p) ?? '') : [];
+    if (!m || !keys.every((k) => CONTAINER_KEYS.has(k))) return undefined;
+    out.push(readContainer({ src, map: m, anchor: spanOf(src, n, span), path: [...base, i], name: `[${i}]` }, false));
+  }
+  if (!out.some((c) => c.command.length > 0 || c.args.length > 0)) return undefined;
+  return oneContainer({ src, anchor: { start: span.start, end: span.start }, path: base, name: '' }, out);
+}
+
+function oneContainer(at: Obj, containers: ContainerView[]): WorkloadView {
+  return { podSpec: at.anchor, podSpecRef: at.src.refAt(at.path), hostNetwork: field(at, 'hostNetwork', 'bool'), containers, initContainers: [], volumes: [] };
+}
+
+function isContainerFragment(keys: readonly string[]): boolean {
+  return (keys.includes('command') || keys.includes('args')) && keys.every((k) => CONTAINER_KEYS.has(k));
+}
+
+const FRAGMENT_POD_PATHS: readonly (readonly string[])[] = [['spec'], ['spec', 'template', 'spec'], ['template', 'spec']];
+const MAX_FRAGMENT_CONTAINERS = 64;
+/** corev1.Container's fields: a mapping with only these is a container. */
+const CONTAINER_KEYS = new Set([
+  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
+  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
+  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
+]);
+
 function readContainer(c: Obj, init: boolean): ContainerView {
   const src = c.src;
   const name = value(c, 'name', 'string');
@@ -731,13 +791,34 @@ function readFlannel(src: Source, node: Scalar, path: readonly PathSegment[], ho
   const m = asMap(resolveNode(doc, doc.contents));
   // Missing keys are reported on the `net-conf.json` key: the object itself spans many lines.
   const o: Obj = { src: esrc, ...(m ? { map: m } : {}), anchor: hostKey, path: [], name: '', caseInsensitive: true };
+  return flannelView(o, esrc.refAt([]), m ? esrc.hostSpan(localRange(m) ?? { start: 0, end: 0 }) : src.hostSpan(content.span), esrc.exact);
+}
+
+/**
+ * flannel's own network config as a file of its own: `/etc/kube-flannel/net-conf.json`, or the
+ * value of its etcd key (`etcdctl get /coreos.com/network/config`). A mapping without kind or
+ * apiVersion whose keys are flannel's (read case-insensitively, as flannel does) and that has
+ * `Network` or `Backend`.
+ */
+function isFlannelNetConf(keys: readonly string[]): boolean {
+  const lower = keys.map((k) => k.toLowerCase());
+  return (lower.includes('network') || lower.includes('backend')) && lower.every((k) => FLANNEL_KEYS.has(k));
+}
+
+const FLANNEL_KEYS = new Set(['network', 'ipv6network', 'enableipv4', 'enableipv6', 'enablenftables', 'subnetlen', 'subnetmin', 'subnetmax', 'ipv6subnetlen', 'ipv6subnetmin', 'ipv6subnetmax', 'backend']);
+
+function readFlannelRoot(o: Obj, span: Span): FlannelConfigView {
+  return flannelView({ ...o, caseInsensitive: true }, o.src.refAt(o.path), span, true);
+}
+
+function flannelView(o: Obj, ref: FlannelConfigView['ref'], span: Span, exact: boolean): FlannelConfigView {
   const b = sub(o, 'Backend');
   const keys: Located<string>[] = [];
   collectKeys(o, '', 1, keys);
   return {
-    ref: esrc.refAt([]),
-    span: m ? esrc.hostSpan(localRange(m) ?? { start: 0, end: 0 }) : src.hostSpan(content.span),
-    exact: esrc.exact,
+    ref,
+    span,
+    exact,
     network: field(o, 'Network', 'string'),
     ipv6Network: field(o, 'IPv6Network', 'string'),
     enableIPv4: field(o, 'EnableIPv4', 'bool'),

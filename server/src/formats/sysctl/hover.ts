@@ -23,6 +23,7 @@ export function sysctlHover(model: SysctlModel, offset: number): TokenHover | un
   if (!e) return undefined;
   const g = sysctlKeyDoc(e.key);
   const url = sysctlDocUrl(e.key);
+  if (e.origin === 'uname' && contains(e.value.span, offset)) return unameHover(e);
   if (contains(e.value.span, offset) && e.value.span.end > e.value.span.start) {
     const meaning = g?.doc.values?.[e.value.value];
     if (!meaning && !g?.doc.unit) return undefined;
@@ -41,6 +42,22 @@ export function sysctlHover(model: SysctlModel, offset: number): TokenHover | un
   }
   lines.push('', `\`${procPath(e.key)}\`${url ? ` — [kernel documentation](${url})` : ''}`);
   return { span: e.rawKey.span, markdown: lines.join('\n') };
+}
+
+/** A kernel release read from `uname -r` / `uname -a`: what it is and what kube-netlint does with it. */
+function unameHover(e: SysctlEntry): TokenHover {
+  const m = /^(\d+)\.(\d+)/.exec(e.value.value);
+  const series = m ? `${m[1]}.${m[2]}` : undefined;
+  return {
+    span: e.value.span,
+    markdown: [
+      `**Kernel release \`${e.value.value}\`** (from \`uname\`)`,
+      '',
+      `The running kernel${series ? ` (series ${series})` : ''}, the same value as \`kernel.osrelease\` (\`/proc/sys/kernel/osrelease\`). kube-netlint takes it as this node's kernel version: rules with kernel version gates (the VXLAN checksum bug, \`--random\` equal to \`--random-fully\` from 5.0, conntrack counters) read it for every file of the node folder.`,
+      '',
+      'A distribution kernel (`-generic`, `.el7`) may carry back-ported fixes its upstream version does not show; rules say when a verdict depends on that.',
+    ].join('\n'),
+  };
 }
 
 /** Keys grouped by their first two components (`net.ipv4`, `net.netfilter`, `vm`, ...). */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** Rule pages live in the repository (and the packaged extension) under docs/rules/<id>.md. */
 export const DOCS_BASE_URL = 'https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/';
@@ -24,6 +25,16 @@ export function ruleDocsDir(): string | undefined {
     }
   }
   return docsRoot ?? undefined;
+}
+
+/**
+ * Where an editor opens a rule's page: the page shipped with the extension (a file: URI, works
+ * offline) when it is there, else the page on GitHub.
+ */
+export function ruleDocsHref(ruleId: string): string {
+  const dir = ruleDocsDir();
+  const path = dir && join(dir, `${ruleId}.md`);
+  return path && existsSync(path) ? pathToFileURL(path).toString() : ruleDocsUrl(ruleId);
 }
 
 const cache = new Map<string, string | undefined>();

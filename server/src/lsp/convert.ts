@@ -3,6 +3,7 @@ import type { Severity } from '../core/severity';
 import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
 import type { EditFix, Fix } from '../rules/rule';
+import { ruleDocsHref } from '../engine/docs';
 
 /** The only place engine values become LSP values. */
 
@@ -30,7 +31,8 @@ export function toDiagnostic(doc: ParsedDocument, report: Report, version: numbe
     range: doc.lines.range(report.span.start, report.span.end),
     severity: SEVERITY[report.severity],
     code: report.ruleId,
-    codeDescription: { href: report.docsUrl },
+    // The page shipped in the extension, so the code link opens offline (GitHub when it is missing).
+    codeDescription: { href: ruleDocsHref(report.ruleId) },
     source: 'kube-netlint',
     message: report.message,
     ...(related.length ? { relatedInformation: related } : {}),

@@ -1,7 +1,7 @@
 import type { Hover } from 'vscode-languageserver';
 import type { Span } from '../core/span';
 import type { ParsedDocument } from '../node/document';
-import { ruleSummary } from '../engine/docs';
+import { ruleDocsHref, ruleSummary } from '../engine/docs';
 import type { Report } from '../engine/lint';
 import { featuresOf } from './features';
 
@@ -15,7 +15,7 @@ export function hover(doc: ParsedDocument, offset: number, reports: readonly Rep
   for (const r of reports) {
     if (offset < r.span.start || offset > r.span.end) continue;
     const summary = ruleSummary(r.ruleId);
-    sections.push([`**${r.ruleId}** — ${r.title}`, summary ?? '', `[Documentation](${r.docsUrl})`].filter(Boolean).join('\n\n'));
+    sections.push([`**${r.ruleId}** — ${r.title}`, summary ?? '', `[Documentation](${ruleDocsHref(r.ruleId)})`].filter(Boolean).join('\n\n'));
     range ??= r.span;
   }
   const token = featuresOf(doc)?.hover?.(doc.model, offset, doc.text);

@@ -186,27 +186,62 @@ export function iptablesRuleRuns(model: IptablesModel): Span[] {
 
 interface RuleIndex {
   /** Rules of each chain, in order. */
-  readonly inChain: Map<string, IptRule[]>;
+  readonly inChain: ReadonlyMap<string, readonly IptRule[]>;
   /** Rules jumping to each chain. */
-  readonly jumpingTo: Map<string, IptRule[]>;
+  readonly jumpingTo: ReadonlyMap<string, readonly IptRule[]>;
 }
 
 const ruleIndexes = new WeakMap<IptTable, RuleIndex>();
 
-/** Rules of a table indexed by chain and by jump target; built once per table. */
+/**
+ * Rules of a table indexed by chain and by jump target; built once per table and kept with it.
+ * A kube-proxy dump has about as many chains as it has rules / 3, so the lists are many and short:
+ * they are counted first and made at their exact size (an array grown by `push` reserves room for
+ * 17 after its first item), and a chain's own `rules` is reused when
+ * it holds exactly the rules appended to that name.
+ */
 export function ruleIndex(table: IptTable): RuleIndex {
   let idx = ruleIndexes.get(table);
   if (idx) return idx;
-  idx = { inChain: new Map(), jumpingTo: new Map() };
-  const push = (m: Map<string, IptRule[]>, k: string, r: IptRule): void => {
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  };
-  for (const r of table.rules) {
-    push(idx.inChain, r.chain.value, r);
-    if (r.target) push(idx.jumpingTo, r.target.name.value, r);
+  const rules = table.rules;
+  const chainCount = new Map<string, number>();
+  const jumpCount = new Map<string, number>();
+  for (const r of rules) {
+    const c = r.chain.value;
+    chainCount.set(c, (chainCount.get(c) ?? 0) + 1);
+    const t = r.target?.name.value;
+    if (t !== undefined) jumpCount.set(t, (jumpCount.get(t) ?? 0) + 1);
   }
+  const inChain = new Map<string, readonly IptRule[]>();
+  const declaredTwice = new Set<string>();
+  for (const c of table.chains) {
+    const name = c.name.value;
+    const n = chainCount.get(name);
+    // Two declarations of one name (or rules outside the chain object) cannot share its list.
+    if (inChain.has(name)) declaredTwice.add(name);
+    else if (n !== undefined && n === c.rules.length && c.rules[0]!.chain.value === name) inChain.set(name, c.rules);
+  }
+  for (const name of declaredTwice) inChain.delete(name);
+  const reused = new Set(inChain.keys());
+  const jumpingTo = new Map<string, readonly IptRule[]>();
+  // The counts become fill positions (same keys: no new map entries).
+  const fill = (lists: Map<string, readonly IptRule[]>, counts: Map<string, number>, key: string, r: IptRule): void => {
+    let list = lists.get(key) as IptRule[] | undefined;
+    let at = 0;
+    if (list === undefined) {
+      list = new Array<IptRule>(counts.get(key)!);
+      lists.set(key, list);
+    } else at = counts.get(key)!;
+    list[at] = r;
+    counts.set(key, at + 1);
+  };
+  for (const r of rules) {
+    const c = r.chain.value;
+    if (!reused.has(c)) fill(inChain, chainCount, c, r);
+    const t = r.target?.name.value;
+    if (t !== undefined) fill(jumpingTo, jumpCount, t, r);
+  }
+  idx = { inChain, jumpingTo };
   ruleIndexes.set(table, idx);
   return idx;
 }

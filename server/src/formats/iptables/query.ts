@@ -1,4 +1,5 @@
 import type { IptMatch, IptOption, IptRule, IptablesModel, IptTable } from './model';
+import { SaveRule } from './saveModel';
 
 /**
  * Questions rules ask of an iptables rule, answered the same way for every spelling iptables
@@ -50,7 +51,26 @@ export function matchOption(rule: IptRule, module: string, option: string): IptO
 
 /** The `-m comment --comment` text, if the rule has one. */
 export function ruleComment(rule: IptRule): string | undefined {
-  return matchOption(rule, 'comment', '--comment')?.values[0]?.value;
+  // A plain string out: a save rule's details are read for this look only, not kept on the rule.
+  for (const m of matchesOnce(rule)) {
+    if (m.name.value !== 'comment') continue;
+    const o = m.options.find((x) => x.name.value === '--comment');
+    if (o) return o.values[0]?.value;
+  }
+  return undefined;
+}
+
+/**
+ * A rule's matches for a look that keeps only plain values (strings, numbers) from them: a save
+ * rule reads them from its line without keeping them (saveModel.ts `peek`) unless they are kept already.
+ */
+export function matchesOnce(rule: IptRule): readonly IptMatch[] {
+  return rule instanceof SaveRule ? rule.peek().matches : rule.matches;
+}
+
+/** A rule's target options, for a look like `matchesOnce`. */
+export function targetOptionsOnce(rule: IptRule): readonly IptOption[] {
+  return rule instanceof SaveRule ? rule.peek().targetOptions : (rule.target?.options ?? []);
 }
 
 /** A mark change as the kernel applies it: `mark = (mark & ~clear) ^ xor`. */

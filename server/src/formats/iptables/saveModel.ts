@@ -230,6 +230,15 @@ export class SaveRule implements IptRule, RuleLine {
     return d;
   }
 
+  /**
+   * The details for one look: the kept ones, else read again and NOT kept. For scans that want one
+   * plain value from every rule (a comment, a comparison key): keeping the details of every rule a
+   * scan touched held 130 MB more after linting a 200 MB kube-proxy dump.
+   */
+  peek(): RuleDetails {
+    return this.det ?? this.origin.details(this);
+  }
+
   get command(): SaveToken {
     return this.details().command;
   }

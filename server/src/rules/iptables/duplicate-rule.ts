@@ -5,6 +5,7 @@ import { tripsGate } from '../../formats/iptables/versionGates';
 import type { ListingRule } from '../../formats/iptables/listing/types';
 import { defineRule, type Fix, type Related } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
+import { ruleIndex } from '../../formats/iptables/navigation';
 import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW, ruleKey } from './support';
 
 /** Targets after which the chain is left: a later identical copy can never match. */
@@ -48,56 +49,58 @@ export default defineRule({
       h?.version && tripsGate(h, 'broken-check')
         ? `iptables ${h.version.value} (nf_tables) has a broken "iptables -C" (1.8.0–1.8.2, fixed in 1.8.3; regression in 1.8.10), which makes components append their rules again on every resync`
         : undefined;
-    const groups: { first: IptRule; copies: IptRule[] }[] = [];
+    // Only groups with copies are kept. Rules are compared chain by chain (a copy is in the same
+    // chain), so the keys and groups of one chain are dropped before the next: a 200 MB dump's
+    // 1.3 million keys and groups never live at once (they grew the CLI's old heap by hundreds of MB).
+    const groups: Group[] = [];
     let total = 0;
-    // Per rule: its 1-based position in its chain and how many marking rules precede it there.
-    const position = new Map<IptRule, { n: number; marks: number }>();
     for (const t of model.tables) {
-      const seen = new Map<string, { first: IptRule; copies: IptRule[] }>();
-      // Building the full text key of every rule dominates on big dumps, where nearly every rule is
-      // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is
-      // only built for rules that share a cheap key with another.
-      const unkeyed = new Map<string, { first: IptRule; copies: IptRule[] }>();
-      const fullKeyed = new Set<string>();
-      const perChain = new Map<string, { n: number; marks: number }>();
-      for (const rule of t.rules) {
-        const c = perChain.get(rule.chain.value) ?? { n: 0, marks: 0 };
-        position.set(rule, { n: c.n + 1, marks: c.marks });
-        perChain.set(rule.chain.value, { n: c.n + 1, marks: c.marks + (MARKING.has(targetName(rule) ?? '') ? 1 : 0) });
-        // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
-        if (t.name.value === 'nat' && rule.chain.value === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
-        // Never compare what the dump cannot show: a listing without -v has no in/out columns, so
-        // Docker's `-i docker0 -j ACCEPT` and `-o docker0 -j ACCEPT` print the same row.
-        if (!showsInterfaces(rule)) continue;
-        const cheap = cheapKey(rule);
-        if (!fullKeyed.has(cheap)) {
-          const alone = unkeyed.get(cheap);
-          if (!alone) {
-            const n = { first: rule, copies: [] };
-            unkeyed.set(cheap, n);
-            groups.push(n);
-            continue;
+      const skipPostrouting = t.name.value === 'nat';
+      for (const [chain, rules] of ruleIndex(t).inChain) {
+        if (rules.length < 2) continue;
+        const seen = new Map<string, Group>();
+        // Building the full text key of every rule dominates on big dumps, where nearly every rule is
+        // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is
+        // only built for rules that share a cheap key with another.
+        const unkeyed = new Map<string, Group>();
+        const fullKeyed = new Set<string>();
+        // Per rule: its 1-based position in its chain and how many marking rules precede it there.
+        let n = 0;
+        let marks = 0;
+        for (const rule of rules) {
+          n++;
+          const at = marks;
+          if (MARKING.has(targetName(rule) ?? '')) marks++;
+          // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
+          if (skipPostrouting && chain === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
+          // Never compare what the dump cannot show: a listing without -v has no in/out columns, so
+          // Docker's `-i docker0 -j ACCEPT` and `-o docker0 -j ACCEPT` print the same row.
+          if (!showsInterfaces(rule)) continue;
+          const cheap = cheapKey(rule);
+          if (!fullKeyed.has(cheap)) {
+            const alone = unkeyed.get(cheap);
+            if (!alone) {
+              unkeyed.set(cheap, { first: rule, n, marks: at, copies: [], positions: [] });
+              continue;
+            }
+            unkeyed.delete(cheap);
+            fullKeyed.add(cheap);
+            seen.set(ruleKey(alone.first), alone);
           }
-          unkeyed.delete(cheap);
-          fullKeyed.add(cheap);
-          seen.set(ruleKey(alone.first), alone);
-        }
-        const key = ruleKey(rule);
-        const g = seen.get(key);
-        if (g) {
-          g.copies.push(rule);
-          total++;
-        } else {
-          const n = { first: rule, copies: [] };
-          seen.set(key, n);
-          groups.push(n);
+          const key = ruleKey(rule);
+          const g = seen.get(key);
+          if (g) {
+            if (g.copies.length === 0) groups.push(g);
+            g.copies.push(rule);
+            g.positions.push({ n, marks: at });
+            total++;
+          } else seen.set(key, { first: rule, n, marks: at, copies: [], positions: [] });
         }
       }
     }
     if (total === 0) return;
     const cmd = iptablesCommand(model);
-    for (const { first, copies } of groups) {
-      if (copies.length === 0) continue;
+    for (const { first, copies, marks, positions } of groups) {
       const count = copies.length + 1;
       // Three or more copies are the growth signature; a single repeat is usually a hand edit.
       let severity: Severity = count >= 3 ? 'warning' : 'info';
@@ -117,11 +120,10 @@ export default defineRule({
       if (buggy) parts.push(`${buggy}; upgrade iptables in that component (kube-proxy, kube-router, k3s or the host package).`);
       parts.push('Delete the extra copies, or flush the chain and let its owner re-create it.');
       // Deleting is a no-op only for a terminating rule with nothing in between that changes the packet mark.
-      const marks = position.get(first)!.marks;
-      const safe = terminating && copies.every((c) => position.get(c)!.marks === marks);
+      const safe = terminating && positions.every((p) => p.marks === marks);
       const title = count === 2 ? 'Delete this copy of the rule' : `Delete the ${copies.length} extra copies of this rule`;
       // Highest position first, so every number still names the rule it was read from.
-      const numbers = copies.map((c) => c.number ?? position.get(c)!.n).sort((a, b) => b - a);
+      const numbers = copies.map((c, k) => c.number ?? positions[k]!.n).sort((a, b) => b - a);
       const fixes: Fix[] = [];
       if (model.variant === 'save') fixes.push({ kind: 'edit', title, edits: deleteLinesEdits(document, copies), safe });
       else {
@@ -147,6 +149,16 @@ export default defineRule({
     }
   },
 });
+
+/** Copies of one rule within a chain, with the positions the fix and its safety need. */
+interface Group {
+  readonly first: IptRule;
+  /** 1-based position of the first copy in its chain, and how many marking rules precede it. */
+  readonly n: number;
+  readonly marks: number;
+  readonly copies: IptRule[];
+  readonly positions: { readonly n: number; readonly marks: number }[];
+}
 
 /** "line 7", "lines 7 and 9", "lines 7, 9, 11 and 13", "lines 7, 9, ... and 95 more". */
 function lineList(copies: readonly IptRule[]): string {

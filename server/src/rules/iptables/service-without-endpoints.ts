@@ -33,12 +33,14 @@ export default defineRule({
     const reported = new Map<string, Related[]>();
     const filter = table(model, 'filter');
     for (const rule of filter?.rules ?? []) {
+      // The target first: it is kept on every rule, where the comment is read from the line and
+      // then kept with the rule (on a 200 MB dump, every filter rule's details: 130 MB).
+      const target = targetName(rule);
+      if (target !== 'REJECT' && target !== 'DROP') continue;
       const comment = ruleComment(rule);
       if (!comment) continue;
       const local = NO_LOCAL_ENDPOINTS.test(comment);
       if (!local && !NO_ENDPOINTS.test(comment)) continue;
-      const target = targetName(rule);
-      if (target !== 'REJECT' && target !== 'DROP') continue;
       const sp = servicePortOf(comment);
       if (!sp) continue;
       const portName = comment.replace(local ? NO_LOCAL_ENDPOINTS : NO_ENDPOINTS, '');

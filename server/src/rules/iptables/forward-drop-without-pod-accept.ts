@@ -4,7 +4,8 @@ import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix } from '../rule';
 import { nftablesMode } from '../nftables/shared';
 import { factWhere } from '../../node/questions';
-import { chainRules, countersPrefix, insertLinesAfter, insertLinesBefore, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
+import { insertLinesAfter, insertLinesBefore } from '../shared/edits';
+import { chainRules, countersPrefix, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
 
 /** CNI chains that carry their own accept logic for pod traffic. */
 const CNI_FORWARD_CHAIN = /^(?:cali-|CILIUM_|WEAVE-|KUBE-ROUTER-|ANTREA-)/;

@@ -8,7 +8,8 @@ import { effective } from '../../formats/sysctl';
 import { note, reviewFix, run, write } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { factRelated } from '../../node/questions';
-import { chainAnchor, chainRules, countersPrefix, insertLinesBefore, iptablesCommand } from './support';
+import { insertLinesBefore } from '../shared/edits';
+import { chainAnchor, chainRules, countersPrefix, iptablesCommand } from './support';
 
 const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 /** kube-proxy adds the INVALID drop from about 1.15 (k/k#74840; exact release unconfirmed). */

@@ -5,7 +5,8 @@ import type { ParsedDocument } from '../../node/document';
 import { defineRule, type Fix, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { kernelAgainst, vxlanState } from '../../node/questions';
-import { countersPrefix, lineBreakOf, masqueradeMark, postroutingShape, type MasqueradeMark } from './support';
+import { lineBreakAt } from '../shared/edits';
+import { countersPrefix, masqueradeMark, postroutingShape, type MasqueradeMark } from './support';
 
 export const FIXED_KUBE_PROXY = '1.16.13, 1.17.9, 1.18.6 or 1.19';
 export const FIXED_KUBE_PROXY_RELEASE = 'a release with the fix (1.16.13, 1.17.9, 1.18.6, 1.19 or later)';
@@ -101,7 +102,7 @@ function modernFormFix(document: ParsedDocument<'iptables'>, rule: IptRule, mm: 
   const chain = rule.chain.value;
   const prefix = countersPrefix(rule);
   const tail = text.slice(target.name.span.end, target.span.end);
-  const eol = lineBreakOf(text, document.lines.lineEnd(rule.line));
+  const eol = lineBreakAt(text, document.lines.lineEnd(rule.line));
   const lines = [
     `${prefix}-A ${chain} -m mark ! --mark ${mm.hex}/${mm.hex} -j RETURN`,
     `${prefix}-A ${chain} -j MARK --set-xmark ${mm.hex}/0x0`,

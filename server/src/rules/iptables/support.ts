@@ -6,12 +6,13 @@ import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/
 import { markChange, markCondition, matchesOnce, table, targetName, targetOptionsOnce } from '../../formats/iptables/query';
 import type { Related, TextEdit } from '../rule';
 import { ruleIndex } from '../../formats/iptables/navigation';
+import { deleteLines } from '../shared/edits';
 import { tripsGate } from '../../formats/iptables/versionGates';
 
 /**
  * Helpers shared by the iptables rules: kube-proxy's masquerade mark, the KUBE-POSTROUTING
- * forms, node facts turned into verdicts with their evidence, and line edits that keep the file's
- * line endings. Everything reads the model; nothing re-parses text.
+ * forms, the pod network and rule identities (line edits: shared/edits.ts; fact questions:
+ * node/questions.ts). Everything reads the model; nothing re-parses text.
  */
 
 /** kube-proxy's masquerade mark: `1 << masqueradeBit` (default bit 14 = 0x4000), with where it was learnt. */
@@ -125,16 +126,6 @@ export function iptablesTooOldForRandomFully(model: IptablesModel): Located<stri
   return tripsGate(model.header, 'no-masquerade-random-fully') ? model.header?.version : undefined;
 }
 
-/** The line break that ends `rule`'s line, or the document's first one, or `\n`. */
-export function lineBreakOf(text: string, at: number): string {
-  const after = text.slice(at, at + 2);
-  if (after.startsWith('\r\n')) return '\r\n';
-  if (after.startsWith('\n')) return '\n';
-  if (after.startsWith('\r')) return '\r';
-  const m = /\r\n|\n|\r/.exec(text);
-  return m ? m[0] : '\n';
-}
-
 /** 1-based position of a rule in its chain (what `iptables -D CHAIN N` takes). */
 export function positionInChain(t: IptTable | undefined, rule: IptRule): number {
   return chainRules(t, rule.chain.value).indexOf(rule) + 1;
@@ -151,41 +142,9 @@ export function iptablesCommand(model: IptablesModel): string {
   return model.header?.family === 'ipv6' ? 'ip6tables' : 'iptables';
 }
 
-/**
- * Deletes the whole lines of `rules` as non-overlapping edits in document order: one edit per run
- * of consecutive lines, line breaks included; a run that ends the text without a final break takes
- * the break before the run instead, so no empty line is left behind.
- */
+/** Deletes the whole lines of `rules` (shared/edits.ts `deleteLines`). */
 export function deleteLinesEdits(doc: ParsedDocument, rules: readonly IptRule[]): TextEdit[] {
-  const lines = [...new Set(rules.map((r) => r.line))].sort((a, b) => a - b);
-  const edits: TextEdit[] = [];
-  for (let k = 0; k < lines.length; ) {
-    let last = k;
-    while (last + 1 < lines.length && lines[last + 1] === lines[last]! + 1) last++;
-    const first = lines[k]!;
-    const end = lines[last]!;
-    const start = doc.lines.lineStart(first);
-    const next = end + 1 < doc.lines.lineCount ? doc.lines.lineStart(end + 1) : doc.text.length;
-    const lineEnd = doc.lines.lineEnd(end);
-    if (next > lineEnd) edits.push({ span: { start, end: next }, newText: '' });
-    else edits.push({ span: { start: first > 0 ? doc.lines.lineEnd(first - 1) : start, end: lineEnd }, newText: '' });
-    k = last + 1;
-  }
-  return edits;
-}
-
-/** Inserts whole lines before line `line` (each followed by the file's line break). */
-export function insertLinesBefore(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
-  const at = doc.lines.lineStart(line);
-  const eol = lineBreakOf(doc.text, doc.lines.lineEnd(line));
-  return { span: { start: at, end: at }, newText: lines.map((l) => l + eol).join('') };
-}
-
-/** Inserts whole lines after line `line`. */
-export function insertLinesAfter(doc: ParsedDocument, line: number, lines: readonly string[]): TextEdit {
-  const end = doc.lines.lineEnd(line);
-  const eol = lineBreakOf(doc.text, end);
-  return { span: { start: end, end }, newText: lines.map((l) => eol + l).join('') };
+  return deleteLines(doc, rules.map((r) => r.line));
 }
 
 /** `[0:0] ` when the file carries per-rule counters (`iptables-save -c`), else nothing. */

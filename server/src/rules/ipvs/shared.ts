@@ -108,20 +108,3 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/**
- * The text span of a whole line (including its line break) that contains `offset`, for edits
- * that delete a line of an `ipvsadm -Sn` file. CRLF and lone CR line ends are kept together.
- */
-export function wholeLine(text: string, offset: number): { start: number; end: number } {
-  let start = offset;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
-  let end = offset;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
-  else if (end < text.length) end += 1;
-  else if (start > 0) {
-    // Last line without a line break: take the break before it instead, so no empty line is left.
-    start -= text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
-  }
-  return { start, end };
-}

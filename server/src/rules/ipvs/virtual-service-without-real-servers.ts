@@ -1,6 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { defineRule, type Fix } from '../rule';
-import { count, describeService, wholeLine } from './shared';
+import { wholeLineSpan } from '../shared/edits';
+import { count, describeService } from './shared';
 
 /** Default `--service-node-port-range`: IPVS entries on node addresses with these ports are NodePorts. */
 const NODE_PORT_MIN = 30000;
@@ -59,7 +60,7 @@ export default defineRule({
           fixes.push({
             kind: 'edit',
             title: `Remove the empty virtual service ${name} from this save file`,
-            edits: [{ span: wholeLine(text, svc.span.start), newText: '' }],
+            edits: [{ span: wholeLineSpan(text, svc.span.start), newText: '' }],
             safe: false,
           });
         }

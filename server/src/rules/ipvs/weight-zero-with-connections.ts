@@ -5,7 +5,8 @@ import { defineRule, type CommandFix, type Finding, type Fix, type Related } fro
 import { guarded, note, reviewFix, run, write } from '../shared/commands';
 import { connReuseAdvice } from './connReuse';
 import { ipvsObservations } from './observations';
-import { cliAddress, cliService, count, describeService, displayAddress, hostOf, nodeSysctl, realServerKey, wholeLine } from './shared';
+import { wholeLineSpan } from '../shared/edits';
+import { cliAddress, cliService, count, describeService, displayAddress, hostOf, nodeSysctl, realServerKey } from './shared';
 
 /** Variants whose real-server rows show the weight. */
 const WEIGHTED = new Set(['list', 'persistent-conn', 'proc', 'save']);
@@ -100,7 +101,7 @@ export default defineRule({
           fixes.push({
             kind: 'edit',
             title: `Remove real server ${rsName} from ${name} in this save file`,
-            edits: [{ span: wholeLine(document.text, rs.span.start), newText: '' }],
+            edits: [{ span: wholeLineSpan(document.text, rs.span.start), newText: '' }],
             safe: false,
           });
         } else {

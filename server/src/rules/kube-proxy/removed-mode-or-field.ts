@@ -4,7 +4,8 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kubeProxyAtLeast } from '../../node/questions';
-import { configMode, deleteLine, flagConfiguredContainers, flagMode, known } from './shared';
+import { deleteKeyValueLine } from '../shared/edits';
+import { configMode, flagConfiguredContainers, flagMode, known } from './shared';
 
 export default defineRule({
   meta: {
@@ -32,7 +33,7 @@ export default defineRule({
       if (known(udp)) {
         const removed = kubeProxyAtLeast(node, [1, 26]);
         if (removed === 'no') continue;
-        const del = deleteLine(document.text, udp.keySpan, udp.span);
+        const del = deleteKeyValueLine(document.text, udp.keySpan, udp.span);
         const severity: Severity | undefined = removed === 'unknown' ? downgrade('warning') : 'warning';
         yield {
           span: udp.keySpan,

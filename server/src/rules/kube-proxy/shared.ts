@@ -3,7 +3,6 @@ import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers, kubeProxyConfigs, type ContainerView, type Field, type Flag, type K8sModel, type KubeProxyConfigView, type Present } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
-import type { TextEdit } from '../rule';
 
 /**
  * Helpers for the kube-proxy rules: the configurations (KubeProxyConfiguration documents, kube-proxy
@@ -98,23 +97,3 @@ export function hasKubeadmConfig(model: K8sModel): boolean {
   return [...allDocuments(model)].some((d) => d.apiVersion?.value.startsWith('kubeadm.k8s.io/') === true);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Edits
-
-/**
- * Deletes the line holding `key: value` (key and value on one line, nothing else on it but a
- * comment): used to drop removed fields. Undefined when the line holds more than that.
- */
-export function deleteLine(text: string, keySpan: Span, valueSpan: Span): TextEdit | undefined {
-  let start = keySpan.start;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  if (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') return undefined;
-  let end = valueSpan.end;
-  if (/[\r\n]/.test(text.slice(keySpan.start, end))) return undefined;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  const rest = text.slice(valueSpan.end, end).trim();
-  if (rest !== '' && !rest.startsWith('#')) return undefined;
-  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
-  else if (end < text.length) end += 1;
-  return { span: { start, end }, newText: '' };
-}

@@ -8,6 +8,7 @@ import { effective, type SysctlEntry } from '../../formats/sysctl';
 import type { Step } from '../../core/shell';
 import type { CommandFix, EditFix, Fix, Related } from '../rule';
 import { note, reviewFix, run, safeFix, write } from '../shared/commands';
+import { appendLines, insertLinesAfterOffset } from '../shared/edits';
 
 /**
  * Helpers shared by the sysctl rules: what kind of sysctl document this is (a file users
@@ -148,37 +149,14 @@ export function replaceValueFix(entry: SysctlEntry, value: string, title: string
   return { kind: 'edit', title, safe, edits: [{ span: entry.value.span, newText: value }] };
 }
 
-/** The offset where the line containing `offset` ends (before its line break). */
-export function lineEnd(text: string, offset: number): number {
-  let i = offset;
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-  return i;
-}
-
-/** The line break the file uses after `offset` (`\r\n`, `\n`, `\r`); `\n` for a file without one. */
-export function lineBreak(text: string, offset: number): string {
-  const end = lineEnd(text, offset);
-  if (text[end] === '\r') return text[end + 1] === '\n' ? '\r\n' : '\r';
-  if (text[end] === '\n') return '\n';
-  const first = text.search(/\r\n|\n|\r/);
-  if (first < 0) return '\n';
-  return text[first] === '\r' ? (text[first + 1] === '\n' ? '\r\n' : '\r') : '\n';
-}
-
 /** Inserts whole lines right after the line of `after` (its line break is kept after the new lines). */
 export function insertLinesFix(doc: SysctlDoc, after: SysctlEntry, lines: readonly string[], title: string, safe: boolean): EditFix {
-  const at = lineEnd(doc.text, after.span.end);
-  const eol = lineBreak(doc.text, after.span.end);
-  return { kind: 'edit', title, safe, edits: [{ span: { start: at, end: at }, newText: lines.map((l) => eol + l).join('') }] };
+  return { kind: 'edit', title, safe, edits: [insertLinesAfterOffset(doc.text, after.span.end, lines)] };
 }
 
 /** Appends whole lines at the end of the file (adding a line break first when the last line has none). */
 export function appendLinesFix(doc: SysctlDoc, lines: readonly string[], title: string, safe: boolean): EditFix {
-  const text = doc.text;
-  const eol = lineBreak(text, Math.max(0, text.length - 1));
-  const needsBreak = text.length > 0 && !/[\r\n]$/.test(text);
-  const newText = (needsBreak ? eol : '') + lines.map((l) => l + eol).join('');
-  return { kind: 'edit', title, safe, edits: [{ span: { start: text.length, end: text.length }, newText }] };
+  return { kind: 'edit', title, safe, edits: [appendLines(doc.text, lines)] };
 }
 
 /**

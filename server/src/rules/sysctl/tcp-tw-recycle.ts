@@ -6,23 +6,12 @@ import { defineRule, type Fix } from '../rule';
 import { note as comment, pipeline, run, safeFix } from '../shared/commands';
 import { factRelated, TELL_KERNEL } from '../../node/questions';
 import { documentRole } from './shared';
+import { wholeLineSpan } from '../shared/edits';
 
 const KEY = 'net.ipv4.tcp_tw_recycle';
 const REMOVED_IN = [4, 12];
 /** Prints the files (and lines) that still set the key; nothing found is not a failure. */
 export const FIND: Step = pipeline(['grep', '-rn', 'tcp_tw_recycle', '/etc/sysctl.conf', '/etc/sysctl.d/', '/run/sysctl.d/', '/usr/lib/sysctl.d/'], [], { quiet: true, mayFail: true });
-
-/** The whole line containing `offset`, with its line break (or the one before it on the last line). */
-function wholeLine(text: string, offset: number): { start: number; end: number } {
-  let start = offset;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
-  let end = offset;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
-  else if (end < text.length) end += 1;
-  else if (start > 0) start -= text[start - 1] === '\n' && text[start - 2] === '\r' ? 2 : 1;
-  return { start, end };
-}
 
 const WHY =
   'tcp_tw_recycle drops SYNs whose TCP timestamp is older than the last one seen from the same address; behind NAT (every SNATed pod, every load balancer) unrelated clients share an address with unrelated timestamp clocks, so their connections silently fail.';
@@ -60,7 +49,7 @@ export default defineRule({
     const e = effective(document.model, KEY);
     if (!e || e.glob) return;
     const on = e.number !== undefined && e.number !== 0;
-    const line = wholeLine(document.text, e.span.start);
+    const line = wholeLineSpan(document.text, e.span.start);
     const deleteFix: Fix = { kind: 'edit', title: `Delete the ${KEY} line`, safe: true, edits: [{ span: line, newText: '' }] };
 
     if (file && removed) {

@@ -3,8 +3,11 @@ import type { Span } from './span';
 
 /**
  * Keeps a line reader bounded on any paste: at most `maxProblems` problems are kept (the rest are
- * counted), and reading stops after `maxItems` lines read into the model or once the problem cap
- * is reached. `finish` adds the one or two `limit` problems that say where and why.
+ * counted), and reading stops after `maxItems` lines read into the model, or once the problem cap
+ * is reached while fewer lines were read into the model than problems were found: mostly
+ * unreadable text (random bytes, another format). A real dump with many bad lines among its good
+ * ones (an anonymised value on every line) is read to the end, as the iptables-save reader does.
+ * `finish` adds the one or two `limit` problems that say where and why.
  */
 export class ReadBudget {
   readonly problems: ParseProblem[] = [];
@@ -38,7 +41,7 @@ export class ReadBudget {
 
   /** True (and where is remembered) when reading must stop before this line. */
   exhausted(line: number, span: Span): boolean {
-    if (this.problems.length < this.maxProblems && this.items < this.maxItems) return false;
+    if (this.items < this.maxItems && (this.problems.length < this.maxProblems || this.items >= this.problems.length + this.dropped)) return false;
     this.stoppedAt = { line, span };
     return true;
   }
@@ -55,9 +58,13 @@ export class ReadBudget {
       });
     }
     if (this.dropped > 0 && this.firstDropped) {
+      const n = this.dropped.toLocaleString('en-US');
+      const cap = this.maxProblems.toLocaleString('en-US');
       this.problems.push({
         code: this.limitCode,
-        message: `${this.dropped} more problems are not shown; this text is mostly not ${this.formatName}`,
+        message: this.stoppedAt
+          ? `${n} more problems are not shown; this text is mostly not ${this.formatName}`
+          : `${n} more problems like the ones above are not listed (only the first ${cap} are), from here on; the rest of the text was read`,
         span: this.firstDropped,
         severity: 'info',
       });

@@ -74,8 +74,17 @@ export function parseIptablesListing(text: string): IptablesListingModel {
   let seg: Segment = newSegment(undefined);
   let chain: ChainDraft | undefined;
   let lastLayout: Layout | undefined;
+  // Problems past MAX_PROBLEMS are counted, not kept; `clean` counts lines that added none.
+  let unlisted = 0;
+  let firstUnlisted: Span | undefined;
+  let clean = 0;
+  let seenTotal = 0;
   const problem = (message: string, s: Span, severity?: ParseProblem['severity']): void => {
-    problems.push({ code: CODE, message, span: s, ...(severity ? { severity } : {}) });
+    if (problems.length < MAX_PROBLEMS) problems.push({ code: CODE, message, span: s, ...(severity ? { severity } : {}) });
+    else {
+      unlisted++;
+      firstUnlisted ??= s;
+    }
   };
 
   const close = (): void => {
@@ -84,12 +93,16 @@ export function parseIptablesListing(text: string): IptablesListingModel {
   };
 
   forEachLine(text, ({ text: line, start, number }) => {
-    // Reading stops at MAX_PROBLEMS problems (random bytes after a header once gave 160,000 findings).
-    if (problems.length >= MAX_PROBLEMS) {
-      const dropped = problems.length - MAX_PROBLEMS;
-      problems.length = MAX_PROBLEMS;
-      const more = dropped > 0 ? ` (${dropped} more problems on the line before are not listed)` : '';
-      problem(`kube-netlint stopped reading at line ${number + 1}: ${MAX_PROBLEMS} problems so far${more}, so this is most likely not an iptables listing; the rest is not checked`, { start, end: start + line.length }, 'info');
+    const total = problems.length + unlisted;
+    if (total === seenTotal) clean++;
+    seenTotal = total;
+    // Mostly unreadable text (random bytes after a header once gave 160,000 findings) stops the
+    // reader at MAX_PROBLEMS problems; a real listing with many bad rows among its good ones is read
+    // to the end, its further problems counted (as the iptables-save reader does).
+    if (problems.length >= MAX_PROBLEMS && clean < total) {
+      const more = unlisted > 0 ? ` (${unlisted.toLocaleString('en-US')} more problems are not listed)` : '';
+      problems.push({ code: CODE, message: `kube-netlint stopped reading at line ${number + 1}: ${MAX_PROBLEMS.toLocaleString('en-US')} problems so far${more}, so this is most likely not an iptables listing; the rest is not checked`, span: { start, end: start + line.length }, severity: 'info' });
+      unlisted = 0;
       return false;
     }
     let lead = 0;
@@ -149,11 +162,9 @@ export function parseIptablesListing(text: string): IptablesListingModel {
     const rule = readRule(text, line, lead, end, start, number, layout, chain, problem);
     if (rule) chain.rules.push(rule);
   });
-  if (problems.length > MAX_PROBLEMS + 1) {
-    // The last line alone went over the limit (one row of 100,000 bad options).
-    const dropped = problems.length - MAX_PROBLEMS;
-    problems.length = MAX_PROBLEMS;
-    problem(`${dropped} more problems are not listed`, problems[MAX_PROBLEMS - 1]!.span, 'info');
+  if (unlisted > 0 && firstUnlisted) {
+    // Read to the end (or one last row of 100,000 bad options went over): one note counts the rest.
+    problems.push({ code: CODE, message: `${unlisted.toLocaleString('en-US')} more problems like the ones above are not listed (only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are), from here on; the rest of the listing was read`, span: firstUnlisted, severity: 'info' });
   }
   close();
   return { variant: 'listing', ...(legacyTablesWarning ? { legacyTablesWarning } : {}), tables, problems };

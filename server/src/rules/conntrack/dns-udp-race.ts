@@ -8,7 +8,8 @@ import { kernelAgainst, kernelRelated, TELL_KERNEL } from '../../node/questions'
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
-import { firstField, percent, readEntry } from './shared';
+import { percent } from '../shared/phrases';
+import { firstField, readEntry } from './shared';
 
 /**
  * The last of the three conntrack clash fixes: "allow insertion of clashing entries" (6a757c07e51f,

@@ -1,22 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { defineRule, type Related } from '../rule';
-import {
-  BUCKETS_KEYS,
-  COUNT_KEYS,
-  counter,
-  describeGrowth,
-  describeTotal,
-  firstNonZero,
-  growth,
-  latestTable,
-  MAX_KEYS,
-  percent,
-  raiseMaxFix,
-  sysctlNumber,
-  sysctlRelated,
-  total,
-  where,
-} from './shared';
+import { percent } from '../shared/phrases';
+import { BUCKETS_KEYS, COUNT_KEYS, counter, describeGrowth, describeTotal, firstNonZero, growth, latestTable, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, total, where } from './shared';
 
 export default defineRule({
   meta: {

@@ -2,7 +2,8 @@ import { findMatch, matchOption } from '../../formats/iptables/query';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
-import { describeGrowth, describeTotal, firstNonZero, growth, latestTable, percent, sysctlNumber, sysctlRelated, total } from './shared';
+import { percent } from '../shared/phrases';
+import { describeGrowth, describeTotal, firstNonZero, growth, latestTable, sysctlNumber, sysctlRelated, total } from './shared';
 
 /** The catalogue's ratio: invalid above 1 % of found + insert ... */
 export const RATIO = 0.01;

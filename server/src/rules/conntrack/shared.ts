@@ -200,12 +200,6 @@ export function readEntry(document: ParsedDocument<'conntrack'>, ref: ConntrackE
   return parseConntrackEntry(document.text.slice(ref.span.start, ref.span.end), ref.span.start).entry;
 }
 
-export const percent = (part: number, whole: number): string => {
-  if (whole <= 0) return '0 %';
-  const p = (100 * part) / whole;
-  return `${p >= 10 || Number.isInteger(p) ? Math.round(p) : p.toFixed(1)} %`;
-};
-
 // ---------------------------------------------------------------------------------------------
 // iptables evidence
 

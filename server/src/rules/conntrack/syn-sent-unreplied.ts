@@ -5,7 +5,8 @@ import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { fixOrWithheld, guarded, note, run, safeFix } from '../shared/commands';
-import { firstField, percent } from './shared';
+import { percent } from '../shared/phrases';
+import { firstField } from './shared';
 
 /** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
 export const ABSOLUTE = 50;

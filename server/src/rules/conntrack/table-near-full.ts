@@ -3,7 +3,8 @@ import { downgrade } from '../../core/severity';
 import type { Span } from '../../core/span';
 import type { ConntrackModel } from '../../formats/conntrack';
 import { defineRule, type Finding, type Related } from '../rule';
-import { BUCKETS_KEYS, COUNT_KEYS, counter, KUBE_PROXY_CONNTRACK_MIN, latestTable, MAX_KEYS, percent, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
+import { percent } from '../shared/phrases';
+import { BUCKETS_KEYS, COUNT_KEYS, counter, KUBE_PROXY_CONNTRACK_MIN, latestTable, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
 
 export const WARNING_RATIO = 0.8;
 export const ERROR_RATIO = 0.95;

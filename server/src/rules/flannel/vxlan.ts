@@ -7,6 +7,7 @@ import { markCondition, targetName, targetOption } from '../../formats/iptables/
 import type { IptRule } from '../../formats/iptables/model';
 import type { CommandFix, Related } from '../rule';
 import { guarded, note, run, safeFix, write } from '../shared/commands';
+import { hex } from '../shared/phrases';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { kernelAgainst, TELL_KERNEL } from '../../node/questions';
 
@@ -80,8 +81,6 @@ export function vxlanTriggers(node: NodeSnapshot): { triggers: VxlanTrigger[]; d
   triggers.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'old-form' ? -1 : 1));
   return { triggers, dumps };
 }
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export type Exposure =
   | { readonly fixed: true; readonly reason: string }

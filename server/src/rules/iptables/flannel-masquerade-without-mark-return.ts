@@ -7,7 +7,8 @@ import { flannelConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { factRelated, kernelAgainst } from '../../node/questions';
-import { chainRules, hex, masqueradeMark, matchesMarked } from './support';
+import { hex } from '../shared/phrases';
+import { chainRules, masqueradeMark, matchesMarked } from './support';
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -7,6 +7,7 @@ import { markChange, markCondition, matchesOnce, table, targetName, targetOption
 import type { Related, TextEdit } from '../rule';
 import { ruleIndex } from '../../formats/iptables/navigation';
 import { deleteLines } from '../shared/edits';
+import { hex } from '../shared/phrases';
 import { tripsGate } from '../../formats/iptables/versionGates';
 
 /**
@@ -27,8 +28,6 @@ export interface MasqueradeMark {
   readonly configured: boolean;
   readonly related?: Related;
 }
-
-export const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 const markOf = (bit: number): number => (2 ** bit) >>> 0;
 

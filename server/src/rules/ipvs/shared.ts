@@ -102,9 +102,3 @@ export function nodeSysctl(node: NodeSnapshot, key: string): NodeSysctl | undefi
 export function citeSysctl(s: NodeSysctl): string {
   return `${s.entry.key} = ${s.entry.value.value} (from ${s.document.path})`;
 }
-
-/** Plural helper: `1 connection`, `3 connections`. */
-export function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-

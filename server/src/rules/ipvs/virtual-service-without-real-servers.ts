@@ -1,7 +1,8 @@
 import type { Severity } from '../../core/severity';
 import { defineRule, type Fix } from '../rule';
 import { wholeLineSpan } from '../shared/edits';
-import { count, describeService } from './shared';
+import { plural } from '../shared/phrases';
+import { describeService } from './shared';
 
 /** Default `--service-node-port-range`: IPVS entries on node addresses with these ports are NodePorts. */
 const NODE_PORT_MIN = 30000;
@@ -33,7 +34,7 @@ export default defineRule({
           if (!rss.every((r) => r.weight?.value === 0)) continue;
           yield {
             span: target,
-            message: `${name} has ${count(rss.length, 'real server')}, all at weight 0: IPVS schedules no new connection to any of them, so new clients of this address fail while existing connections drain. In kube-proxy's IPVS mode every endpoint is terminating (or kube-proxy left the weights at 0 after a restart, kubernetes#92019); elsewhere all servers are quiesced, e.g. by failed health checks.`,
+            message: `${name} has ${plural(rss.length, 'real server')}, all at weight 0: IPVS schedules no new connection to any of them, so new clients of this address fail while existing connections drain. In kube-proxy's IPVS mode every endpoint is terminating (or kube-proxy left the weights at 0 after a restart, kubernetes#92019); elsewhere all servers are quiesced, e.g. by failed health checks.`,
             severity: 'warning',
           };
           continue;

@@ -6,7 +6,8 @@ import { guarded, note, reviewFix, run, write } from '../shared/commands';
 import { connReuseAdvice } from './connReuse';
 import { ipvsObservations } from './observations';
 import { wholeLineSpan } from '../shared/edits';
-import { cliAddress, cliService, count, describeService, displayAddress, hostOf, nodeSysctl, realServerKey } from './shared';
+import { plural } from '../shared/phrases';
+import { cliAddress, cliService, describeService, displayAddress, hostOf, nodeSysctl, realServerKey } from './shared';
 
 /** Variants whose real-server rows show the weight. */
 const WEIGHTED = new Set(['list', 'persistent-conn', 'proc', 'save']);
@@ -46,13 +47,13 @@ export default defineRule({
         if (rs.activeConn || rs.inActConn) {
           active = rs.activeConn?.value ?? 0;
           inactive = rs.inActConn?.value ?? 0;
-          counted = `${count(active, 'active connection')} and ${inactive} inactive`;
+          counted = `${plural(active, 'active connection')} and ${inactive} inactive`;
         } else {
           const c = obs.connections.get(key);
           if (!c) continue;
           active = c.active;
           inactive = c.inactive;
-          counted = `${count(active + inactive, 'connection entry', 'connection entries')} (${active} established) in the connection table of ${c.document.path}`;
+          counted = `${plural(active + inactive, 'connection entry', 'connection entries')} (${active} established) in the connection table of ${c.document.path}`;
           related.push({ document: c.document, span: c.firstSeen, message: `IPVS connection entries to ${displayAddress(rs.address)}` });
         }
         const rate = obs.rates.get(key);

@@ -3,7 +3,8 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type Fix, type Related } from '../rule';
-import { commandFix, documentRole, insertLinesFix, plural, replaceValueFix, shortList, valueOf, type SysctlDoc } from './shared';
+import { plural, shortList } from '../shared/phrases';
+import { commandFix, documentRole, insertLinesFix, replaceValueFix, valueOf, type SysctlDoc } from './shared';
 
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';

@@ -3,7 +3,8 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type EditFix, type Fix, type Related, type TextEdit } from '../rule';
-import { commandFix, documentRole, insertLinesFix, numberOf, plural } from './shared';
+import { plural } from '../shared/phrases';
+import { commandFix, documentRole, insertLinesFix, numberOf } from './shared';
 
 const PREFIX = 'net.ipv4.neigh.default.';
 const T1 = `${PREFIX}gc_thresh1`;

@@ -3,7 +3,8 @@ import { effective, type SysctlEntry } from '../../formats/sysctl';
 import { refusal } from '../../core/shellFields';
 import { defineRule, type Finding, type Fix } from '../rule';
 import { fixOrWithheld, guarded, note, run, safeFix, write } from '../shared/commands';
-import { commandFix, documentRole, insertLinesFix, plural, replaceValueFix, shortList, type SysctlDoc } from './shared';
+import { plural, shortList } from '../shared/phrases';
+import { commandFix, documentRole, insertLinesFix, replaceValueFix, type SysctlDoc } from './shared';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 const DEFAULT = 'net.ipv4.conf.default.rp_filter';

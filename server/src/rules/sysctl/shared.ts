@@ -264,13 +264,3 @@ export function ipv6Pods(node: NodeSnapshot): string | undefined {
   return undefined;
 }
 
-/** `1 thing`, `3 things`. */
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-
-/** A short list for messages: `a, b, c and 4 more`. */
-export function shortList(items: readonly string[], max = 4): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}

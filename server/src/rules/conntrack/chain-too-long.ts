@@ -1,7 +1,8 @@
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix, write } from '../shared/commands';
-import { BUCKETS_KEYS, counter, describeGrowth, describeTotal, firstNonZero, growth, latestTable, MAX_KEYS, sysctlNumber, sysctlRelated, total } from './shared';
+import { counter, firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
+import { BUCKETS_KEYS, describeGrowth, describeTotal, MAX_KEYS, sysctlNumber, sysctlRelated } from './shared';
 
 /** nf_conntrack_max / nf_conntrack_buckets above this lengthens chains (kube-proxy targets 4, the kernel default is 1). */
 export const RATIO = 8;

@@ -9,7 +9,7 @@ import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
-import { firstField, readEntry } from './shared';
+import { firstField, readEntry } from '../../formats/conntrack/query';
 
 /**
  * The last of the three conntrack clash fixes: "allow insertion of clashing entries" (6a757c07e51f,

@@ -1,7 +1,8 @@
 import type { Severity } from '../../core/severity';
 import { defineRule, type Related } from '../rule';
 import { percent } from '../shared/phrases';
-import { BUCKETS_KEYS, COUNT_KEYS, counter, describeGrowth, describeTotal, firstNonZero, growth, latestTable, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, total, where } from './shared';
+import { counter, firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
+import { BUCKETS_KEYS, COUNT_KEYS, describeGrowth, describeTotal, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
 
 export default defineRule({
   meta: {

@@ -8,7 +8,8 @@ import { defineRule, type Related } from '../rule';
 import { note, pipeline, run, safeFix } from '../shared/commands';
 import { TELL_KERNEL } from '../../node/questions';
 import { percent } from '../shared/phrases';
-import { counter, describeGrowth, describeTotal, growth, kernelAtLeast, latestTable, snatWithoutRandomFully, total } from './shared';
+import { counter, growth, latestTable, total } from '../../formats/conntrack/query';
+import { describeGrowth, describeTotal, kernelAtLeast, snatWithoutRandomFully } from './shared';
 
 /** From 5.10 resolved clashes go to clash_resolve and insert_failed counts real drops only (bc92470413f3). */
 const CLASH_RESOLVE_KERNEL = [5, 10];

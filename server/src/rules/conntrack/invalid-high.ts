@@ -3,7 +3,8 @@ import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
-import { describeGrowth, describeTotal, firstNonZero, growth, latestTable, sysctlNumber, sysctlRelated, total } from './shared';
+import { firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
+import { describeGrowth, describeTotal, sysctlNumber, sysctlRelated } from './shared';
 
 /** The catalogue's ratio: invalid above 1 % of found + insert ... */
 export const RATIO = 0.01;

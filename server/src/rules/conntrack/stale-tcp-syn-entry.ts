@@ -2,7 +2,8 @@ import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
 import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
 import { fixOrWithheld, guarded, note, reviewFix, runMayFail } from '../shared/commands';
-import { firstField, serviceAddresses, type ServiceAddress } from './shared';
+import { firstField } from '../../formats/conntrack/query';
+import { serviceAddresses, type ServiceAddress } from './shared';
 
 /**
  * The TCP twin of conntrack/stale-udp-entry: `SYN_SENT [UNREPLIED]` entries to a Service or

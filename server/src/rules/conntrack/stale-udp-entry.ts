@@ -2,7 +2,8 @@ import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
 import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
 import { fixOrWithheld, guarded, note, reviewFix, runMayFail } from '../shared/commands';
-import { firstField, readEntry, serviceAddresses, type ServiceAddress } from './shared';
+import { firstField, readEntry } from '../../formats/conntrack/query';
+import { serviceAddresses, type ServiceAddress } from './shared';
 
 const MAX_RELATED_EXAMPLES = 4;
 /** Entries re-parsed at most for in-table proof (rules run on every keystroke). */

@@ -6,7 +6,7 @@ import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
 import { fixOrWithheld, guarded, note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
-import { firstField } from './shared';
+import { firstField } from '../../formats/conntrack/query';
 
 /** Fires above this many DNATed SYN_SENT [UNREPLIED] entries whatever the table size (brief: > 50). */
 export const ABSOLUTE = 50;

@@ -4,7 +4,8 @@ import type { Span } from '../../core/span';
 import type { ConntrackModel } from '../../formats/conntrack';
 import { defineRule, type Finding, type Related } from '../rule';
 import { percent } from '../shared/phrases';
-import { BUCKETS_KEYS, COUNT_KEYS, counter, KUBE_PROXY_CONNTRACK_MIN, latestTable, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
+import { counter, latestTable } from '../../formats/conntrack/query';
+import { BUCKETS_KEYS, COUNT_KEYS, KUBE_PROXY_CONNTRACK_MIN, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
 
 export const WARNING_RATIO = 0.8;
 export const ERROR_RATIO = 0.95;

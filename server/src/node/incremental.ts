@@ -7,8 +7,8 @@ export type { TextChange } from '../formats/iptables/incremental';
 /**
  * The parsed document after an edit, read again only where the edit touched it, or undefined when
  * its format cannot do that for this edit (the caller parses the whole text: `parseDocument`).
- * Today the `iptables-save` format re-reads edited rule lines (formats/iptables/incremental.ts);
- * other formats and other edits are parsed again in full.
+ * Today the `iptables-save` format re-reads edited rule lines, or the one table an edit changed
+ * (formats/iptables/incremental.ts); other formats and other edits are parsed again in full.
  *
  * `previous` is consumed when an update is returned: its model now belongs to the new document
  * (`isConsumed` tells holders of the old one). `lines`, when given, is the new text's line index.

@@ -2,7 +2,7 @@ import type { ParseProblem } from '../../core/problem';
 import { SKEW_CODE, skewSignature } from './skew';
 import type { Span } from '../../core/span';
 import type { IptBasicMatch, IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
-import { MAX_PROBLEMS } from './parseSave';
+import { MAX_PROBLEMS, parseIptablesSave } from './parseSave';
 import { DumpLines, TableLines } from './reread';
 import { RuleReader, type Chains } from './rule';
 import { SaveCounters, SaveRule, type SaveMatch, type SaveOption, type SaveTarget } from './saveModel';
@@ -15,10 +15,13 @@ import { TokenBuffer, tokenizeRange, type Fields, type SaveToken } from './token
  * its table, the chains declared before it and the dump's address family. So an edit that touches
  * only rule lines (`-A ...`, optionally after `[packets:bytes]`) and empty lines, inside a table that
  * ends with COMMIT, is read by re-reading those lines with the reader the full parser uses, and
- * moving everything after them by the edit's length. Anything else (a chain declaration, a table header, COMMIT, a
- * comment, an indented line, a paste or fragment dump, 1,000 problems) answers `undefined`, and the
- * caller parses the whole text: the full parser stays the reference, and
- * test/engine/incrementalEquivalence.test.ts checks on random edit sequences that both agree.
+ * moving everything after them by the edit's length. Any other edit inside one committed table (a
+ * chain declaration, `-N`, the `*name` line, a line typed half-way) invalidates that table: the full
+ * parser reads the table's text alone and it replaces the old one (`rereadTable`). What neither
+ * takes (an edit of COMMIT or between tables, comments, a paste or fragment dump, version skew,
+ * 1,000 problems) answers `undefined`, and the caller parses the whole text: the full parser stays
+ * the reference, and test/engine/incrementalEquivalence.test.ts checks on random edit sequences
+ * over the fixtures that both agree.
  *
  * The previous model is consumed: its rules, chains and tokens are moved in place (about 300,000
  * numbers on a 75,000-line dump, a millisecond), so it must not be read after the update.
@@ -54,16 +57,14 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
   const a = lineStart(oldText, change.start);
   const b = lineEndAfter(oldText, change.oldEnd);
   if (a > 0 && oldText.charCodeAt(a - 1) === 13 && newText.charCodeAt(a) === 10) return undefined;
+  const family = dumpFamily(oldText);
+  if (family !== dumpFamily(newText)) return undefined;
   const tableIndex = model.tables.findIndex((t) => t.span.start < a && t.commit !== undefined && t.commit.start >= b);
   const table = model.tables[tableIndex];
   // (Fragment and paste dumps were turned away above; a table without COMMIT is never chosen.)
-  if (!table) return undefined;
   // The table's own `*name` line starts in the first column: the paste reader finds no common indentation.
-  if (!startsLine(oldText, table.span.start)) return undefined;
-  if (!onlyRuleLines(oldText, a, b) || !onlyRuleLines(newText, a, b + delta)) return undefined;
-  if (!startsRecordOrBlank(newText, b + delta)) return undefined;
-  const family = dumpFamily(oldText);
-  if (family !== dumpFamily(newText)) return undefined;
+  const rulesOnly = table !== undefined && startsLine(oldText, table.span.start) && onlyRuleLines(oldText, a, b) && onlyRuleLines(newText, a, b + delta);
+  if (!table || !rulesOnly || !startsRecordOrBlank(newText, b + delta)) return rereadTable(model, oldText, newText, change, lineOf, family);
 
   const chains = chainMap(table);
   const chainsSeen = declaredBefore(table.chains, a);
@@ -130,6 +131,102 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
     tables,
     problems: [...before, ...read.problems, ...after.map((p) => ({ ...p, span: shift.span(p.span) }))],
   };
+}
+
+/**
+ * An edit of a table's structure (a chain declaration, its `*name` line, a comment inside it, a
+ * line typed half-way): that table is read again by the full parser, on its own text from its
+ * `*name` line to its COMMIT line, and put in place of the old one; the tables after it move by
+ * the edit. Declined when the edit is not inside one committed table before and after (it touched
+ * COMMIT, a boundary, or text between tables), when the table has comment lines (the parser reads
+ * the header and warnings from them), or when the table read alone says something only a whole
+ * dump says (a paste or fragment note, version skew, another family).
+ */
+function rereadTable(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number, family: ReturnType<typeof dumpFamily>): IptablesModel | undefined {
+  const delta = change.newEnd - change.oldEnd;
+  const k = model.tables.findIndex((t) => t.commit !== undefined && lineStart(oldText, t.span.start) <= change.start && change.oldEnd <= t.commit.end);
+  const table = model.tables[k];
+  if (!table?.commit) return undefined;
+  // A table still open before it is closed by its `*name` line, with a problem only the whole dump shows.
+  if (k > 0 && !model.tables[k - 1]!.commit) return undefined;
+  const start = lineStart(oldText, table.span.start);
+  const oldEnd = lineEndAfter(oldText, table.commit.end);
+  if (start !== table.span.start || (start > 0 && oldText.charCodeAt(start - 1) === 13 && newText.charCodeAt(start) === 10)) return undefined;
+  const newEnd = oldEnd + delta;
+  if (!oneTable(newText, start, newEnd) || !startsRecordOrBlank(newText, newEnd)) return undefined;
+  // The table alone has no header line: the dump's is put in front when the family depends on it.
+  let sub = newText.slice(start, newEnd);
+  let prefix = 0;
+  if (dumpFamily(sub) !== family) {
+    if (!model.header || model.header.span.start >= start) return undefined;
+    const header = `${oldText.slice(model.header.span.start, model.header.span.end)}\n`;
+    sub = header + sub;
+    prefix = header.length;
+    if (dumpFamily(sub) !== family) return undefined;
+  }
+  const read = parseIptablesSave(sub);
+  const t = read.tables[0];
+  if (read.tables.length !== 1 || !t?.commit || t.complete === false || t.inferred || (read.header !== undefined) !== prefix > 0 || read.legacyTablesWarning) return undefined;
+  if (read.problems.some((p) => VIEW_CODES.has(p.code) || p.code === 'parse/iptables-truncated')) return undefined;
+  const before = model.problems.filter((p) => p.span.start < start);
+  const after = model.problems.filter((p) => p.span.start >= oldEnd);
+  if (before.length + read.problems.length + after.length >= MAX_PROBLEMS) return undefined;
+
+  // The table read alone, moved to where it is; then the tables after it, by the edit.
+  const firstLine = lineOf(start);
+  const place = new Shift(start - prefix, firstLine - (prefix > 0 ? 1 : 0));
+  const dump = new DumpLines(newText, family);
+  const own = new TableLines(dump, t.name.value, chainMap(t));
+  for (const r of t.rules) {
+    place.rule(r);
+    setOrigin(r, own);
+  }
+  for (const c of t.chains) place.chain(c);
+  const shift = new Shift(delta, breaks(newText, start, newEnd) - breaks(oldText, start, oldEnd));
+  const tables = model.tables.map((x, i) => {
+    if (i === k) return place.table(t);
+    const lines = new TableLines(dump, x.name.value, chainMap(x));
+    for (const r of x.rules) {
+      setOrigin(r, lines);
+      if (i > k) shift.rule(r);
+    }
+    if (i < k) return x;
+    for (const c of x.chains) shift.chain(c);
+    return shift.table(x);
+  });
+  return {
+    variant: 'save',
+    ...(model.header ? { header: model.header.span.start >= oldEnd ? shift.header(model.header) : model.header } : {}),
+    ...(model.legacyTablesWarning ? { legacyTablesWarning: model.legacyTablesWarning.start >= oldEnd ? shift.span(model.legacyTablesWarning) : model.legacyTablesWarning } : {}),
+    tables,
+    problems: [...before, ...read.problems.map((p) => ({ ...p, span: place.span(p.span) })), ...after.map((p) => ({ ...p, span: shift.span(p.span) }))],
+  };
+}
+
+/** text[from, to) is one table: a `*name` line first, a line that is exactly COMMIT last, and between them no table, COMMIT or comment line. */
+function oneTable(text: string, from: number, to: number): boolean {
+  if (text.charCodeAt(from) !== 42 /* * */) return false;
+  let start = from;
+  let last = -1;
+  while (start < to) {
+    const end = lineContentEnd(text, start, to);
+    const c = text.charCodeAt(start);
+    if (start > from && (c === 42 || c === 35 || (c === 67 && text.startsWith('COMMIT', start)))) {
+      if (c !== 67 || last !== -1) return false;
+      last = start;
+      if (end !== start + 6) return false;
+    } else if (c === 35) return false;
+    if (end >= to) break;
+    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
+  // COMMIT is the last line.
+  return last !== -1 && nextLineStart(text, last, to) >= to;
+}
+
+function nextLineStart(text: string, from: number, to: number): number {
+  const end = lineContentEnd(text, from, to);
+  if (end >= to) return to;
+  return text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -12,8 +12,8 @@ export interface Line {
  * A callback rather than an array keeps memory flat on 200 MB pastes; returning `false` from the
  * callback stops the walk (a reader that has read enough does not slice the rest).
  */
-export function forEachLine(text: string, visit: (line: Line) => boolean | void): void {
-  let start = 0;
+export function forEachLine(text: string, visit: (line: Line) => boolean | void, from = 0): void {
+  let start = from;
   let number = 0;
   const n = text.length;
   while (start <= n) {

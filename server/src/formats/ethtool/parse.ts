@@ -1,4 +1,5 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
+import { bomLength, bomProblem } from '../../core/bom';
 import { forEachLine } from '../../core/lines';
 import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
@@ -46,6 +47,8 @@ export function parseEthtool(text: string): EthtoolModel {
     return open;
   };
 
+  const bom = bomLength(text);
+  if (bom > 0) report(bomProblem('parse/ethtool-stray-line', 'ethtool never prints one, so this output went through an editor', 'info'));
   forEachLine(text, ({ text: line, start, number }) => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
@@ -126,7 +129,7 @@ export function parseEthtool(text: string): EthtoolModel {
     block.seen.set(feature.canonical, feature);
     budget.item();
     block.features.push(feature);
-  });
+  }, bom);
 
   return { interfaces, changes, notes, problems: budget.finish() };
 }

@@ -1,3 +1,4 @@
+import { bomLength, bomProblem } from '../../core/bom';
 import { forEachLine } from '../../core/lines';
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
@@ -92,6 +93,8 @@ export function parseIptablesListing(text: string): IptablesListingModel {
     chain = undefined;
   };
 
+  const bom = bomLength(text);
+  if (bom > 0) problems.push(bomProblem(CODE, 'iptables never prints one, so this listing went through an editor', 'info'));
   forEachLine(text, ({ text: line, start, number }) => {
     const total = problems.length + unlisted;
     if (total === seenTotal) clean++;
@@ -161,7 +164,7 @@ export function parseIptablesListing(text: string): IptablesListingModel {
     const layout = chain.layout ?? lastLayout ?? guessLayout(line, lead);
     const rule = readRule(text, line, lead, end, start, number, layout, chain, problem);
     if (rule) chain.rules.push(rule);
-  });
+  }, bom);
   if (unlisted > 0 && firstUnlisted) {
     // Read to the end (or one last row of 100,000 bad options went over): one note counts the rest.
     problems.push({ code: CODE, message: `${unlisted.toLocaleString('en-US')} more problems like the ones above are not listed (only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are), from here on; the rest of the listing was read`, span: firstUnlisted, severity: 'info' });

@@ -2,6 +2,7 @@ import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
 import { isBuiltinChain, type Counters, type IptChain, type IptRule, type IptTable, type IptablesHeader, type IptablesModel } from './model';
 import { DumpLines, TableLines } from './reread';
+import { bomLength, bomProblem } from '../../core/bom';
 import { RuleReader } from './rule';
 import { SaveCounters, SaveRule } from './saveModel';
 import { SaveToken, TokenBuffer, spanOf, tokenizeRange, type Fields } from './tokenize';
@@ -175,7 +176,9 @@ class SaveParser {
     const text = this.text;
     // Lines end at "\n", "\r\n" or a lone "\r" (as core/lines.ts counts them), found with indexOf.
     const n = text.length;
-    let start = 0;
+    // A byte-order mark: reported once, and line 1 read from after it (it is not an indentation).
+    let start: number = bomLength(text);
+    if (start > 0) this.problems.push(bomProblem('parse/iptables-syntax', "iptables-restore rejects the file ('line 1 failed'); save it as UTF-8 without BOM"));
     let number = 0;
     let lf = -1;
     let cr = -1;

@@ -1,5 +1,6 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { forEachReadLine } from '../paste';
+import { bomLength, bomProblem } from '../../core/bom';
 import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
@@ -31,7 +32,12 @@ export function parseSysctl(text: string): SysctlModel {
   let previousComment: SysctlComment | undefined;
   let file: string | undefined;
 
-  const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
+  const pasteNotes = forEachReadLine(text, ({ text: whole, start: rawStart, number }) => {
+    // A byte-order mark would become part of the first key (`\uFEFFnet.ipv4.ip_forward`, silently unknown).
+    const bom = rawStart === 0 ? bomLength(whole) : 0;
+    if (bom > 0) report(bomProblem('parse/sysctl-syntax', "procps 'sysctl -p' reads it as part of the first key and cannot find that key", 'warning'));
+    const line = bom > 0 ? whole.slice(bom) : whole;
+    const start = rawStart + bom;
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
     const end = endWithoutTrailingBlanks(line);

@@ -205,6 +205,11 @@ test('a structural edit re-reads its table; edits outside one table are declined
   assert.ok(renamed.problems.some((p) => p.code === 'parse/iptables-undeclared-chain'));
   assert.equal(model(apply(at('-A A'), at('-A A'), '-N B\n')).tables[0]!.chains.length, 3);
   assert.equal(model(apply(at('*nat') + 1, at('*nat') + 4, 'mangle')).tables[1]!.name.value, 'mangle');
+  // A table bigger than the caller's budget is not read again (the editor waits for a pause in typing); rule lines still are.
+  const small = (start: number, end: number, insert: string): ParsedDocument | undefined =>
+    updateDocument(doc(), text.slice(0, start) + insert + text.slice(end), { start, oldEnd: end, newEnd: start + insert.length }, undefined, 20);
+  assert.equal(small(at(':A -') + 1, at(':A -') + 2, 'B'), undefined, 'the filter table is longer than 20 characters');
+  assert.ok(small(at('ACCEPT\nCOMMIT'), at('ACCEPT\nCOMMIT') + 6, 'DROP'));
   // Not inside one table, or what only the whole dump says: parsed in full.
   assert.equal(apply(at('COMMIT'), at('COMMIT'), '# note\n'), undefined, 'a comment line in a table');
   assert.equal(apply(at('COMMIT'), at('COMMIT') + 6, ''), undefined, 'COMMIT deleted');

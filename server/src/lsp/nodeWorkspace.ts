@@ -10,6 +10,9 @@ import { detectKind } from '../formats/detect';
 import { diskReader, nodeKeyOf, nodeOfFile, type FolderReader, type NodeFile } from '../node/folder';
 import { kindForLanguage } from './kinds';
 
+/** The biggest table `updatedOpen` reads again at once (~50 ms); a bigger one waits for a pause in typing. */
+const QUICK_TABLE_BUDGET = 1_000_000;
+
 interface CachedParse {
   readonly key: string;
   readonly doc: ParsedDocument;
@@ -82,7 +85,7 @@ export class NodeWorkspace {
     if (cached) return cached;
     const kind = kindForLanguage(doc.languageId, doc.getText(), pathOf(doc.uri));
     const hit = this.parsed.get(doc.uri);
-    const updated = kind ? this.updateOpen(hit, doc, kind) : undefined;
+    const updated = kind ? this.updateOpen(hit, doc, kind, QUICK_TABLE_BUDGET) : undefined;
     if (!updated) return undefined;
     this.edits?.rebase(doc.uri);
     this.parsed.set(doc.uri, { key: `open:${doc.version}:${kind}`, doc: updated });
@@ -91,11 +94,11 @@ export class NodeWorkspace {
   }
 
   /** The previous version's parse brought up to date by the edits since, when its format can. */
-  private updateOpen(hit: CachedParse | undefined, doc: TextDocument, kind: string): ParsedDocument | undefined {
+  private updateOpen(hit: CachedParse | undefined, doc: TextDocument, kind: string, tableBudget?: number): ParsedDocument | undefined {
     const previous = hit && /^open:(\d+):(.*)$/.exec(hit.key);
     if (!previous || previous[2] !== kind || !this.edits) return undefined;
     const since = this.edits.changeSince(doc.uri, Number(previous[1]));
-    return since && updateDocument(hit.doc, doc.getText(), since.change, since.lines);
+    return since && updateDocument(hit.doc, doc.getText(), since.change, since.lines, tableBudget);
   }
 
   /** The parse of this exact version if one exists already (no work is done). */

@@ -11,13 +11,14 @@ export type { TextChange } from '../formats/iptables/incremental';
  * (formats/iptables/incremental.ts); other formats and other edits are parsed again in full.
  *
  * `previous` is consumed when an update is returned: its model now belongs to the new document
- * (`isConsumed` tells holders of the old one). `lines`, when given, is the new text's line index.
+ * (`isConsumed` tells holders of the old one). `lines`, when given, is the new text's line index;
+ * `tableBudget` caps how big a table an edit may have read again (formats/iptables/incremental.ts).
  */
-export function updateDocument(previous: ParsedDocument, text: string, change: TextChange, lines?: LineIndex): ParsedDocument | undefined {
+export function updateDocument(previous: ParsedDocument, text: string, change: TextChange, lines?: LineIndex, tableBudget?: number): ParsedDocument | undefined {
   // The head of the text decides save format vs listing (formats/iptables/index.ts): a rule-line
   // edit after a `*table` line cannot change that, and updateSaveModel only takes those.
   if (!isKind(previous, 'iptables')) return undefined;
-  const model = updateSaveModel(previous.model, previous.text, text, change, (offset) => previous.lines.positionAt(offset).line);
+  const model = updateSaveModel(previous.model, previous.text, text, change, (offset) => previous.lines.positionAt(offset).line, tableBudget);
   if (!model) return undefined;
   consumed.add(previous);
   const updated: ParsedDocument = { uri: previous.uri, path: previous.path, text, kind: previous.kind, model, lines: lines ?? new LineIndex(text) };

@@ -46,7 +46,12 @@ const COUNTERS = /^\[(\d+):(\d+)\]$/;
 /** Problem codes that mean the full parser read the text through a paste or fragment view. */
 const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment', SKEW_CODE]);
 
-export function updateSaveModel(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number): IptablesModel | undefined {
+/**
+ * `tableBudget`: the longest table (in characters) an edit may have read again; a caller that
+ * must answer at once (the editor between keystrokes) gives one, and waits for a pause in typing
+ * before it lets a big table or the whole dump be read.
+ */
+export function updateSaveModel(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number, tableBudget = Infinity): IptablesModel | undefined {
   if (model.variant !== 'save' || model.problems.length >= MAX_PROBLEMS) return undefined;
   if (model.problems.some((p) => VIEW_CODES.has(p.code))) return undefined;
   const delta = change.newEnd - change.oldEnd;
@@ -64,7 +69,7 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
   // (Fragment and paste dumps were turned away above; a table without COMMIT is never chosen.)
   // The table's own `*name` line starts in the first column: the paste reader finds no common indentation.
   const rulesOnly = table !== undefined && startsLine(oldText, table.span.start) && onlyRuleLines(oldText, a, b) && onlyRuleLines(newText, a, b + delta);
-  if (!table || !rulesOnly || !startsRecordOrBlank(newText, b + delta)) return rereadTable(model, oldText, newText, change, lineOf, family);
+  if (!table || !rulesOnly || !startsRecordOrBlank(newText, b + delta)) return rereadTable(model, oldText, newText, change, lineOf, family, tableBudget);
 
   const chains = chainMap(table);
   const chainsSeen = declaredBefore(table.chains, a);
@@ -142,7 +147,7 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
  * the header and warnings from them), or when the table read alone says something only a whole
  * dump says (a paste or fragment note, version skew, another family).
  */
-function rereadTable(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number, family: ReturnType<typeof dumpFamily>): IptablesModel | undefined {
+function rereadTable(model: IptablesModel, oldText: string, newText: string, change: TextChange, lineOf: (offset: number) => number, family: ReturnType<typeof dumpFamily>, budget: number): IptablesModel | undefined {
   const delta = change.newEnd - change.oldEnd;
   const k = model.tables.findIndex((t) => t.commit !== undefined && lineStart(oldText, t.span.start) <= change.start && change.oldEnd <= t.commit.end);
   const table = model.tables[k];
@@ -153,6 +158,7 @@ function rereadTable(model: IptablesModel, oldText: string, newText: string, cha
   const oldEnd = lineEndAfter(oldText, table.commit.end);
   if (start !== table.span.start || (start > 0 && oldText.charCodeAt(start - 1) === 13 && newText.charCodeAt(start) === 10)) return undefined;
   const newEnd = oldEnd + delta;
+  if (newEnd - start > budget) return undefined;
   if (!oneTable(newText, start, newEnd) || !startsRecordOrBlank(newText, newEnd)) return undefined;
   // The table alone has no header line: the dump's is put in front when the family depends on it.
   let sub = newText.slice(start, newEnd);

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULE_META } from '../server/src/rules/catalogue';
 import { PARSE_PAGES, renderParsePage } from '../server/src/rules/parse/pages';
+import { SUPPRESSION_DIRECTIVE_NEXT_LINE } from '../server/src/engine/suppressions';
 
 export const RULES_INDEX_PATH = join(__dirname, '..', 'docs', 'rules.md');
 
@@ -16,7 +17,7 @@ export function renderRulesIndex(): string {
     '',
     `${ALL_RULE_META.length} rules. Each id links to its page: why it matters, examples, the fix, when to ignore it, sources.`,
     'Change a severity or turn a rule off with the `kubeNetlint.rules` setting, or in the file with',
-    '`# kube-netlint-disable-next-line RULE-ID`.',
+    `\`# ${SUPPRESSION_DIRECTIVE_NEXT_LINE} RULE-ID\`.`,
     '',
   ];
   for (const area of areas) {

@@ -2,14 +2,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerTrace, type TraceApi } from './trace/view';
+// Pure data shared with the server (esbuild bundles it into each side).
+import { COMMANDS } from '../../server/src/core/commands';
 
 /**
  * Thin client: starts the language server, shows its state, and implements the two things only
  * the editor can do (clipboard, output channel). No analysis happens here.
  */
 const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'bridge-link', 'yaml'];
-/** The client-side command "copy command" code actions run (server/src/lsp/codeActions.ts COMMAND_COPY). */
-const COPY_COMMAND = 'kube-netlint.copyToClipboard';
+/** The client-side command "copy command" code actions run. */
+const COPY_COMMAND = COMMANDS.copyToClipboard;
 const UNTRUSTED = 'kube-netlint: remediation commands are not offered in an untrusted workspace (Restricted Mode). Trust the folder to use them.';
 
 let client: LanguageClient | undefined;
@@ -24,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
   const output = vscode.window.createOutputChannel('kube-netlint', { log: true });
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.name = 'kube-netlint';
-  status.command = 'kube-netlint.showOutput';
+  status.command = COMMANDS.showOutput;
   status.text = '$(sync~spin) kube-netlint';
   status.tooltip = 'kube-netlint language server: starting';
   status.show();
@@ -65,11 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
   context.subscriptions.push(
     output,
     status,
-    vscode.commands.registerCommand('kube-netlint.showOutput', () => output.show(true)),
-    vscode.commands.registerCommand('kube-netlint.restartServer', async () => {
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       await client?.restart();
     }),
-    vscode.commands.registerCommand('kube-netlint.generateRemediationScript', async () => {
+    vscode.commands.registerCommand(COMMANDS.generateRemediationScript, async () => {
       if (!vscode.workspace.isTrusted) {
         void vscode.window.showWarningMessage(UNTRUSTED);
         return;
@@ -79,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<KubeNe
         void vscode.window.showWarningMessage('kube-netlint: open a dump of the node first.');
         return;
       }
-      const script = await client.sendRequest<string | null>('workspace/executeCommand', { command: 'kube-netlint.remediationScript', arguments: [uri] });
+      const script = await client.sendRequest<string | null>('workspace/executeCommand', { command: COMMANDS.remediationScript, arguments: [uri] });
       if (typeof script !== 'string') {
         void vscode.window.showWarningMessage('kube-netlint: this file is not one kube-netlint reads.');
         return;

@@ -15,9 +15,10 @@ import { isConsumed, updatedFromPrevious } from './node/incremental';
 import { lintDocument, lintSteps, type Report } from './engine/lint';
 import { RuleResults } from './engine/incremental';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './node/settings';
-import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND } from './lsp/codeActions';
+import { codeActions, COMMAND_REMEDIATION_SCRIPT, COMMAND_SHOW_DOCS, FIX_ALL_KIND, isFixActionData, resolveFixAction } from './lsp/codeActions';
 import { remediationScript } from './engine/remediation';
 import { toDiagnostic } from './lsp/convert';
+import { SERVER_COMMANDS } from './core/commands';
 import { definition, documentSymbols, foldingRanges, inlayHints, references } from './lsp/features';
 import { hover } from './lsp/hover';
 import { NodeWorkspace } from './lsp/nodeWorkspace';
@@ -127,8 +128,8 @@ connection.onInitialize((params): InitializeResult => {
       referencesProvider: true,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: true },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-      executeCommandProvider: { commands: [COMMAND_SHOW_DOCS, COMMAND_REMEDIATION_SCRIPT] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+      executeCommandProvider: { commands: [...SERVER_COMMANDS] },
     },
     serverInfo: { name: 'kube-netlint', version: '0.1.0' },
   };
@@ -257,7 +258,7 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   if (stale()) return;
   stats.lintsCompleted++;
   lastLint.set(doc.uri, { version, doc: parsed, reports });
-  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: reports.map((r) => toDiagnostic(parsed, r, version)) });
+  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: reports.map((r, i) => toDiagnostic(parsed, r, version, i)) });
   connection.console.log(`linted ${parsed.path} (${parsed.kind}) in ${Date.now() - started} ms: ${reports.length} findings`);
 }
 
@@ -339,6 +340,11 @@ connection.onCodeAction(guard('codeAction', [], (params) => {
   const lint = currentLint(params.textDocument.uri);
   return lint ? codeActions(lint.doc, lint.version, params, lint.reports) : [];
 }));
+// The edit of a quick fix, from the last lint of the version the action was made for (else none).
+connection.onCodeActionResolve((action) => guard('codeActionResolve', action, (a: typeof action) => {
+  const uri = isFixActionData(a.data) ? a.data.uri : undefined;
+  return resolveFixAction(a, uri === undefined ? undefined : currentLint(uri));
+})(action));
 
 /** Lints every member of the node of `uri` (open or on disk) and returns their remediation script. */
 function nodeRemediationScript(uri: string): string | undefined {

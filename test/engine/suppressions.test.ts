@@ -57,7 +57,7 @@ describe('"Disable RULE for this line": where the directive goes, byte for byte,
     const { doc, reports } = lintText(text, kind);
     const report = reports.filter((r) => r.ruleId === ruleId)[nth];
     assert.ok(report, `expected a ${ruleId} finding`);
-    const diagnostic = toDiagnostic(doc, report, 1);
+    const diagnostic = toDiagnostic(doc, report, 1, reports.indexOf(report));
     const actions = codeActions(doc, 1, { textDocument: { uri: doc.uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } }, reports);
     const action = actions.find((a) => a.title.startsWith(`Disable ${ruleId}`));
     assert.ok(action, `no disable action among ${actions.map((a) => a.title).join(', ')}`);

@@ -28,13 +28,14 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
       workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'node' }],
     })) as InitializeResult;
     assert.equal(init.capabilities.hoverProvider, true);
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.kube-netlint'], resolveProvider: true });
     assert.equal(init.serverInfo?.name, 'kube-netlint');
     await client.connection.sendNotification('initialized', {});
   });
 
   after(() => client?.kill());
 
-  it('publishes a diagnostic with code, docs link and fixes in data; the quick fix repairs the text; hover explains', async () => {
+  it('publishes a diagnostic with code, docs link and its finding id in data; the quick fix, resolved, repairs the text; hover explains', async () => {
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables', version: 1, text: DUMP } });
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
     const d = published.diagnostics.find((x) => x.code === RULE) as Diagnostic;
@@ -53,7 +54,11 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
     })) as CodeAction[];
     const titles = actions.map((a) => a.title);
     assert.deepEqual(titles, [`Add --random-fully to this MASQUERADE rule`, `Disable ${RULE} for this line`, `Show documentation for ${RULE}`]);
-    const edits = actions[0]!.edit!.changes![uri] as TextEdit[];
+    // The fix comes without its edit (only an id: document, version, finding, fix); codeAction/resolve fills it.
+    assert.equal(actions[0]!.edit, undefined);
+    assert.deepEqual(actions[0]!.data, { uri, version: 1, finding: published.diagnostics.indexOf(d), fix: 0 });
+    const resolved = (await client.connection.sendRequest('codeAction/resolve', actions[0])) as CodeAction;
+    const edits = resolved.edit!.changes![uri] as TextEdit[];
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'iptables', 1, DUMP), edits);
     assert.equal(fixed, DUMP.replace('-j MASQUERADE\n', '-j MASQUERADE --random-fully\n'));
 
@@ -69,6 +74,18 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
     });
     const after = await client.waitForDiagnostics(uri, (p) => p.version === 2);
     assert.equal(after.diagnostics.filter((x) => x.code === RULE).length, 0);
+
+    // The action made for version 1 resolves to nothing now: a stale edit is never applied.
+    const stale = (await client.connection.sendRequest('codeAction/resolve', actions[0])) as CodeAction;
+    assert.equal(stale.edit, undefined);
+    assert.equal(stale.title, actions[0]!.title);
+  });
+
+  it('resolves nothing for a forged or unknown fix id', async () => {
+    for (const data of [undefined, { uri, version: 2, finding: 99, fix: 0 }, { uri: 'file:///elsewhere.txt', version: 1, finding: 0, fix: 0 }, { uri, version: '2', finding: 0, fix: 0 }]) {
+      const r = (await client.connection.sendRequest('codeAction/resolve', { title: 'x', kind: 'quickfix', data })) as CodeAction;
+      assert.equal(r.edit, undefined, JSON.stringify(data));
+    }
   });
 
   it('applies every safe fix at once for source.fixAll.kube-netlint, and offers nothing unasked', async () => {

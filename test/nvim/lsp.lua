@@ -171,6 +171,11 @@ local function run()
   for _, a in ipairs(actions) do
     table.insert(result.actions, a.title)
   end
+  -- The server fills a fix's edit on codeAction/resolve (as vim.lsp.buf.code_action does).
+  if scenario == 'default' and actions[1] and not actions[1].edit then
+    local resolved = vim.lsp.buf_request_sync(buf, 'codeAction/resolve', actions[1], timeout) or {}
+    actions[1] = (resolved[client_id] and resolved[client_id].result) or actions[1]
+  end
   if scenario == 'default' and actions[1] and actions[1].edit then
     vim.lsp.util.apply_workspace_edit(actions[1].edit, client.offset_encoding or 'utf-16')
     result.fixedLine = vim.api.nvim_buf_get_lines(buf, d.lnum, d.lnum + 1, false)[1]

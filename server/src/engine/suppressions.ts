@@ -15,7 +15,11 @@ export interface Suppressions {
   isSuppressed(ruleId: string, line: number): boolean;
 }
 
-const DIRECTIVE = /(?:^|\s)[#;]\s*kube-netlint-(disable-next-line|disable)\b([^\n]*)$/;
+/** The directive, once: what users write after the comment sign (with `-next-line` for the next line only). */
+export const SUPPRESSION_DIRECTIVE = 'kube-netlint-disable';
+export const SUPPRESSION_DIRECTIVE_NEXT_LINE = `${SUPPRESSION_DIRECTIVE}-next-line`;
+
+const DIRECTIVE = new RegExp(`(?:^|\\s)[#;]\\s*(${SUPPRESSION_DIRECTIVE_NEXT_LINE}|${SUPPRESSION_DIRECTIVE})\\b([^\\n]*)$`);
 const COMMENT_ONLY = /^\s*[#;]/;
 
 export const NO_SUPPRESSIONS: Suppressions = { isSuppressed: () => false };
@@ -37,7 +41,7 @@ function indentOf(line: string): number {
 
 export function findSuppressions(text: string, kind?: DocumentKind): Suppressions {
   // Fast path: most documents carry no directive at all.
-  if (!text.includes('kube-netlint-disable')) return NO_SUPPRESSIONS;
+  if (!text.includes(SUPPRESSION_DIRECTIVE)) return NO_SUPPRESSIONS;
   const blockScalars = kind !== undefined && SUPPRESSION_SYNTAX[kind]?.blockScalars === true;
   const fileWide = new Set<string>();
   const byLine = new Map<number, Set<string>>();
@@ -70,7 +74,7 @@ export function findSuppressions(text: string, kind?: DocumentKind): Suppression
     if (!m) return;
     const ids = m[2]!.split(/[\s,]+/).filter((s) => s && !s.startsWith('--'));
     const set = new Set(ids.length > 0 ? ids : [ALL]);
-    if (m[1] === 'disable') for (const id of set) fileWide.add(id);
+    if (m[1] === SUPPRESSION_DIRECTIVE) for (const id of set) fileWide.add(id);
     else pending.push(set);
   });
   return {
@@ -108,7 +112,7 @@ export function suppressionInsert(text: string, lines: LineIndex, kind: Document
   // A byte order mark belongs at the very start of the file, not on the line after the directive.
   const offset = start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
   const indent = /^[ \t]*/.exec(text.slice(offset, lines.lineEnd(target)))![0];
-  return { offset, newText: `${indent}${syntax.comment} kube-netlint-disable-next-line ${ruleId}${lineBreakOf(text, lines, target)}`, coversBlock: header !== undefined };
+  return { offset, newText: `${indent}${syntax.comment} ${SUPPRESSION_DIRECTIVE_NEXT_LINE} ${ruleId}${lineBreakOf(text, lines, target)}`, coversBlock: header !== undefined };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import { COMMANDS } from '../core/commands';
 import { renderCopyText } from '../core/shell';
 import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
@@ -7,16 +8,29 @@ import { isDiagnosticData, toTextEdits } from './convert';
 import { suppressionInsert } from '../engine/suppressions';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kube-netlint`;
-export const COMMAND_SHOW_DOCS = 'kube-netlint.showRuleDocs';
-/** Server command: the node's remediation commands as one shell script (argument: a document URI). */
-export const COMMAND_REMEDIATION_SCRIPT = 'kube-netlint.remediationScript';
-/** Client-side command: copies its argument to the clipboard (remediation commands). */
-export const COMMAND_COPY = 'kube-netlint.copyToClipboard';
+export const COMMAND_SHOW_DOCS = COMMANDS.showRuleDocs;
+export const COMMAND_REMEDIATION_SCRIPT = COMMANDS.remediationScript;
+export const COMMAND_COPY = COMMANDS.copyToClipboard;
+
+/** What an unresolved quick fix carries: the lint it came from (document and text version) and which fix of which finding. */
+export interface FixActionData {
+  readonly uri: string;
+  readonly version: number;
+  readonly finding: number;
+  readonly fix: number;
+}
+
+export function isFixActionData(v: unknown): v is FixActionData {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.uri === 'string' && typeof o.version === 'number' && Number.isSafeInteger(o.finding) && Number.isSafeInteger(o.fix);
+}
 
 /**
  * Code actions for our diagnostics: each fix the rule offered (edits, or a remediation command
  * to copy), "Disable RULE for this line" where the format has comments, and "Show documentation".
- * Fixes come from the diagnostic's data, checked against the document version they were made for.
+ * The diagnostic's data names its finding in the last lint of the version it was made for; an edit
+ * fix is offered without its edit, which `resolveFixAction` computes when the user picks it.
  */
 export function codeActions(doc: ParsedDocument, version: number, params: CodeActionParams, reports: readonly Report[]): CodeAction[] {
   const only = params.context.only;
@@ -25,16 +39,13 @@ export function codeActions(doc: ParsedDocument, version: number, params: CodeAc
   for (const diagnostic of params.context.diagnostics) {
     const data = diagnostic.data;
     if (!isDiagnosticData(data) || data.version !== version) continue;
+    const report = reports[data.finding];
+    if (!report || report.ruleId !== data.ruleId) continue;
     if (wants(CodeActionKind.QuickFix)) {
-      data.fixes.forEach((fix, i) => {
+      report.fixes.forEach((fix, i) => {
         if (fix.kind === 'edit') {
-          actions.push({
-            title: fix.title,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [diagnostic],
-            isPreferred: i === 0,
-            edit: { changes: { [doc.uri]: toTextEdits(doc, fix) } },
-          });
+          const id: FixActionData = { uri: doc.uri, version, finding: data.finding, fix: i };
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: i === 0, data: id });
         } else {
           actions.push({
             title: `${fix.title} (copy command${fix.safe ? '' : ', needs review'})`,
@@ -60,6 +71,19 @@ export function codeActions(doc: ParsedDocument, version: number, params: CodeAc
     if (all) actions.push(all);
   }
   return actions;
+}
+
+/**
+ * `codeAction/resolve`: the edit of a quick fix, from the server's last lint of the document. An
+ * action made for another text version (the user typed since) resolves without an edit, so a
+ * stale edit is never applied; the client shows nothing happening and the next request is fresh.
+ */
+export function resolveFixAction(action: CodeAction, last: { readonly doc: ParsedDocument; readonly version: number; readonly reports: readonly Report[] } | undefined): CodeAction {
+  const id = action.data;
+  if (!isFixActionData(id) || !last || last.doc.uri !== id.uri || last.version !== id.version) return action;
+  const fix = last.reports[id.finding]?.fixes[id.fix];
+  if (fix?.kind !== 'edit') return action;
+  return { ...action, edit: { changes: { [last.doc.uri]: toTextEdits(last.doc, fix) } } };
 }
 
 function disableForLine(doc: ParsedDocument, diagnostic: Diagnostic, ruleId: string): CodeAction | undefined {

@@ -111,6 +111,7 @@ export const PARAMS: Readonly<Record<string, Check>> = {
   '$/setTrace': object({ value: string }),
   'textDocument/codeLens': object({ textDocument }),
   'codeLens/resolve': object({ range }),
+  'codeAction/resolve': object({ title: string }),
   // lsp/traceRequest.ts checks the values (packet, interfaces, mark, addresses) and says which is wrong.
   'kube-netlint/trace': object({
     uri,

@@ -141,7 +141,8 @@ describe(`kube-netlint in VS Code ${vscode.version} (${vscode.env.appName}, ${co
     const node = brokenNode();
     const editor = await open(node.file);
     const d = await findingOn(node.file);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', node.file, d.range);
+    // The server fills a fix's edit on codeAction/resolve: ask VS Code to resolve the actions it returns.
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', node.file, d.range, undefined, 10);
     // vscode.executeCodeActionProvider does not return CodeAction.diagnostics: select by title. Other
     // rules may offer actions on the same line; ours come in this order.
     console.log(`    code actions: ${actions.map((a) => a.title).join(' | ')}`);

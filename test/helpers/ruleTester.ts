@@ -5,6 +5,7 @@ import type { Settings } from '../../server/src/node/settings';
 import { createSnapshot } from '../../server/src/node/snapshot';
 import type { DocumentKind } from '../../server/src/formats/kind';
 import type { EditFix, TextEdit } from '../../server/src/rules/rule';
+import type { DocExample } from './docExamples';
 
 /**
  * Rule tests read like the dumps they are about: expected findings are drawn under the text.
@@ -41,6 +42,8 @@ export function splitAnnotated(annotated: string): { text: string; expected: Exp
 export interface NodeFile {
   readonly path: string;
   readonly text: string;
+  /** Read as this kind instead of detecting it (short fragments say too little to be detected). */
+  readonly kind?: DocumentKind;
 }
 
 export interface RunOptions {
@@ -61,7 +64,7 @@ const rethrow = (ruleId: string, error: unknown): never => {
 export function lintText(text: string, options: RunOptions = {}): { doc: ParsedDocument; reports: Report[] } {
   const path = options.path ?? 'node/dump.txt';
   const doc = parseDocument({ uri: path, path, text, ...(options.kind ? { kind: options.kind } : {}) });
-  const others = (options.node ?? []).map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text }));
+  const others = (options.node ?? []).map((f) => parseDocument({ uri: f.path, path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}) }));
   const settings: Settings = { rules: options.settings?.rules ?? {}, facts: options.settings?.facts ?? {} };
   const snapshot = createSnapshot('node', [doc, ...others], settings.facts);
   const only = options.only ? { onlyRules: new Set(options.only) } : {};
@@ -97,4 +100,16 @@ export function onlyEditFix(report: Report): EditFix {
   const fixes = report.fixes.filter((f): f is EditFix => f.kind === 'edit');
   assert.equal(fixes.length >= 1, true, `${report.ruleId} offers no edit fix`);
   return fixes[0]!;
+}
+
+/** Lints a docs example (test/helpers/docExamples.ts) with only `ruleId` running; returns that rule's findings. */
+export function lintDocExample(ruleId: string, example: DocExample, reads: DocumentKind): Report[] {
+  const { reports } = lintText(example.text, {
+    path: `node/${example.path}`,
+    kind: example.kind ?? reads,
+    node: example.node.map((f) => ({ ...f, path: `node/${f.path}` })),
+    settings: { facts: example.facts },
+    only: [ruleId],
+  });
+  return reports.filter((r) => r.ruleId === ruleId);
 }

@@ -20,7 +20,8 @@ function examples(page: string): string[] {
   const end = page.indexOf('\n## ', start + 5);
   const section = page.slice(start, end < 0 ? undefined : end);
   const out: string[] = [];
-  const re = /```[\w-]*\n([\s\S]*?)```/g;
+  // Any info string: rule pages mark their blocks `fires` / `does-not-fire` / `node` (docs/rules/README.md).
+  const re = /```[^\n`]*\n([\s\S]*?)```/g;
   for (let m = re.exec(section); m; m = re.exec(section)) out.push(m[1]!);
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Span } from '../core/span';
 import { compareVersions, type Version } from '../core/version';
+import { effective, type SysctlEntry } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
 import { describeFact, type Fact } from './facts';
 import { kernelVerdict, type KernelGate, type KernelVerdict } from './kernelVerdict';
@@ -117,4 +118,22 @@ export function vxlanState(node: NodeSnapshot): VxlanState {
     text: 'no VXLAN overlay was seen (add the flannel ConfigMap or `ethtool -k flannel.1` output to the node folder if the node uses one)',
     related: [],
   };
+}
+
+/** A sysctl setting of the node and the document that sets it. */
+export interface NodeSysctl {
+  readonly entry: SysctlEntry;
+  readonly document: ParsedDocument<'sysctl'>;
+}
+
+/**
+ * The value of `key` on this node: the effective assignment in the first sysctl document that
+ * sets it (a `sysctl -a` capture or a sysctl.conf / sysctl.d file, in the node's file order).
+ */
+export function nodeSysctl(node: NodeSnapshot, key: string): NodeSysctl | undefined {
+  for (const document of node.ofKind('sysctl')) {
+    const entry = effective(document.model, key);
+    if (entry && entry.value.value !== '') return { entry, document };
+  }
+  return undefined;
 }

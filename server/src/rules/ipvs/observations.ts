@@ -1,7 +1,7 @@
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { realServerKey } from './shared';
+import { realServerKey } from '../../formats/ipvsadm/query';
 
 /**
  * What the node's IPVS dumps say about each real server beyond its own row: entries in `-Lnc`

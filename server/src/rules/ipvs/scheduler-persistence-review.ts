@@ -1,7 +1,7 @@
 import { IPVS_SCHEDULERS, type IpvsRealServer } from '../../formats/ipvsadm';
 import { defineRule, type Fix } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
-import { cliService, describeService, displayAddress } from './shared';
+import { cliService, describeService, displayAddress } from '../../formats/ipvsadm/query';
 
 /** Uneven means: the busiest real server holds more than this many times the mean ActiveConn ... */
 const SKEW_FACTOR = 3;

@@ -5,7 +5,7 @@ import { describeFact } from '../../node/facts';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { note, run, safeFix, write } from '../shared/commands';
-import { nodeSysctl } from './shared';
+import { nodeSysctl } from '../../node/questions';
 import { keepaliveBelow } from '../shared/keepalive';
 
 /** ipvsadm / kernel default idle timeout of established TCP entries (s). */

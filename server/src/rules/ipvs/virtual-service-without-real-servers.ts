@@ -2,7 +2,7 @@ import type { Severity } from '../../core/severity';
 import { defineRule, type Fix } from '../rule';
 import { wholeLineSpan } from '../shared/edits';
 import { plural } from '../shared/phrases';
-import { describeService } from './shared';
+import { describeService } from '../../formats/ipvsadm/query';
 
 /** Default `--service-node-port-range`: IPVS entries on node addresses with these ports are NodePorts. */
 const NODE_PORT_MIN = 30000;

@@ -7,7 +7,8 @@ import { connReuseAdvice } from './connReuse';
 import { ipvsObservations } from './observations';
 import { wholeLineSpan } from '../shared/edits';
 import { plural } from '../shared/phrases';
-import { cliAddress, cliService, describeService, displayAddress, hostOf, nodeSysctl, realServerKey } from './shared';
+import { cliAddress, cliService, describeService, displayAddress, hostOf, realServerKey } from '../../formats/ipvsadm/query';
+import { nodeSysctl } from '../../node/questions';
 
 /** Variants whose real-server rows show the weight. */
 const WEIGHTED = new Set(['list', 'persistent-conn', 'proc', 'save']);

@@ -102,14 +102,60 @@ export function onlyEditFix(report: Report): EditFix {
   return fixes[0]!;
 }
 
-/** Lints a docs example (test/helpers/docExamples.ts) with only `ruleId` running; returns that rule's findings. */
-export function lintDocExample(ruleId: string, example: DocExample, reads: DocumentKind): Report[] {
-  const { reports } = lintText(example.text, {
+/** How a docs example (test/helpers/docExamples.ts) is linted: its name, kind, node files and facts. */
+export function docExampleOptions(example: DocExample, reads: DocumentKind): RunOptions {
+  return {
     path: `node/${example.path}`,
     kind: example.kind ?? reads,
     node: example.node.map((f) => ({ ...f, path: `node/${f.path}` })),
     settings: { facts: example.facts },
-    only: [ruleId],
-  });
-  return reports.filter((r) => r.ruleId === ruleId);
+  };
+}
+
+/** Lints a docs example with only `ruleId` running; returns that rule's findings. */
+export function lintDocExample(ruleId: string, example: DocExample, reads: DocumentKind): Report[] {
+  return lintText(example.text, { ...docExampleOptions(example, reads), only: [ruleId] }).reports.filter((r) => r.ruleId === ruleId);
+}
+
+export interface StableFix {
+  /** The text after the last pass. */
+  readonly text: string;
+  /** Passes that changed the text (0: nothing to apply). */
+  readonly passes: number;
+  /** The rule's findings on the final text. */
+  readonly remaining: readonly Report[];
+  /** Parse problems (parse/* reports) of the original and of the final text. */
+  readonly problemsBefore: readonly string[];
+  readonly problemsAfter: readonly string[];
+}
+
+const MAX_FIX_PASSES = 10;
+
+/** Two edits clash when their ranges intersect, or when one inserts where the other starts (their order would be a guess). */
+const clash = (a: TextEdit, b: TextEdit): boolean =>
+  (a.span.start < b.span.end && b.span.start < a.span.end) || (a.span.start === b.span.start && (a.span.start === a.span.end || b.span.start === b.span.end));
+
+export function applyFixesUntilStable(ruleId: string, text: string, options: RunOptions = {}): StableFix {
+  const lint = (t: string): Report[] => lintText(t, { ...options, only: [ruleId] }).reports;
+  const problems = (reports: readonly Report[]): string[] => reports.filter((r) => r.ruleId.startsWith('parse/')).map((r) => r.ruleId).sort();
+  let current = text;
+  let reports = lint(current);
+  const problemsBefore = problems(reports);
+  let passes = 0;
+  for (;;) {
+    const taken: TextEdit[] = [];
+    for (const r of reports) {
+      if (r.ruleId !== ruleId) continue;
+      const fix = r.fixes.find((f): f is EditFix => f.kind === 'edit');
+      if (!fix || fix.edits.some((e) => taken.some((t) => clash(e, t)))) continue;
+      taken.push(...fix.edits);
+    }
+    const next = applyEdits(current, taken);
+    if (next === current) break;
+    assert.ok(passes < MAX_FIX_PASSES, `${ruleId}: fixes still change the text after ${MAX_FIX_PASSES} passes`);
+    passes++;
+    current = next;
+    reports = lint(current);
+  }
+  return { text: current, passes, remaining: reports.filter((r) => r.ruleId === ruleId), problemsBefore, problemsAfter: problems(reports) };
 }

@@ -2,16 +2,20 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderSteps } from '../../server/src/core/shell';
 import { ALL_RULE_META, RULES } from '../../server/src/rules/catalogue';
+import type { CommandFix } from '../../server/src/rules/rule';
 import { renderRulesIndex, RULES_INDEX_PATH } from '../../scripts/rulesIndex';
+import { docExamples } from '../helpers/docExamples';
+import { applyFixesUntilStable, docExampleOptions, lintDocExample } from '../helpers/ruleTester';
 
 const ROOT = join(__dirname, '..', '..');
 const REQUIRED_SECTIONS = ['## Why', '## Examples', '## Fix', '## When to ignore', '## References'];
 
 /**
  * The catalogue polices itself: every rule has a stable id, a one-line title, a docs page with
- * the required sections, a test file with firing and non-firing cases, and a tested fix when it
- * declares one.
+ * the required sections, a test file, docs examples that behave as the page says (run alone), and
+ * a fix that works on them when it declares one. Behaviour is checked, not the tests' source.
  */
 describe('rule catalogue', () => {
   it('has unique, well-formed, sorted ids', () => {
@@ -40,15 +44,46 @@ describe('rule catalogue', () => {
   }
 
   for (const rule of RULES) {
-    const { id, fix } = rule.meta;
-    it(`${id} has tests with firing and non-firing cases${fix ? ' and a tested fix' : ''}`, () => {
-      const path = join(ROOT, 'test', 'rules', `${id}.test.ts`);
-      assert.ok(existsSync(path), `missing ${path}`);
-      const src = readFileSync(path, 'utf8');
-      assert.match(src, /\^\^+ \$\{RULE\}|\^\^+ [a-z0-9]+\/[a-z-]+/, 'a firing case drawn with ^^^ markers');
-      assert.match(src, /does not fire|not fire|no finding/i, 'a non-firing case');
-      if (fix === 'edit') assert.match(src, /applyEdits\(/, 'the fix is applied and its output compared');
-      if (fix === 'command') assert.match(src, /scriptOf\(/, 'the remediation command is asserted');
+    const { id, fix, reads } = rule.meta;
+    describe(id, () => {
+      it('has a test file', () => {
+        assert.ok(existsSync(join(ROOT, 'test', 'rules', `${id}.test.ts`)), `missing test/rules/${id}.test.ts`);
+      });
+
+      it('fires on its docs page\'s firing examples and not on the others', () => {
+        const examples = docExamples(id);
+        assert.ok(examples.some((e) => e.verdict === 'does-not-fire'), 'no does-not-fire example');
+        for (const e of examples) {
+          const found = lintDocExample(id, e, reads).length;
+          assert.ok(e.verdict === 'fires' ? found > 0 : found === 0, `docs/rules/${id}.md:${e.line}: ${e.verdict} example, ${found} findings`);
+        }
+      });
+
+      if (fix === 'edit') {
+        it('its fixes, applied to the firing examples until stable, silence it and add no parse problem', () => {
+          let fixed = 0;
+          for (const e of docExamples(id).filter((x) => x.verdict === 'fires')) {
+            const where = `docs/rules/${id}.md:${e.line}`;
+            const r = applyFixesUntilStable(id, e.text, docExampleOptions(e, reads));
+            if (r.passes === 0) continue;
+            fixed++;
+            assert.deepEqual(r.remaining.map((x) => x.message), [], `${where}: still fires after ${r.passes} fix passes`);
+            assert.deepEqual(r.problemsAfter.filter((p) => !r.problemsBefore.includes(p)), [], `${where}: the fixed text has new parse problems`);
+          }
+          assert.ok(fixed > 0, 'declares fix: edit, but no firing docs example gets an edit');
+        });
+      }
+
+      if (fix === 'command') {
+        it('a firing example yields a command fix with a non-empty script', () => {
+          const scripts = docExamples(id)
+            .filter((x) => x.verdict === 'fires')
+            .flatMap((e) => lintDocExample(id, e, reads))
+            .flatMap((r) => r.fixes.filter((f): f is CommandFix => f.kind === 'command'))
+            .map((f) => renderSteps(f.steps));
+          assert.ok(scripts.some((s) => s.trim() !== ''), 'declares fix: command, but no firing docs example yields a command');
+        });
+      }
     });
   }
 

@@ -57,6 +57,18 @@ export function effective(model: SysctlModel, key: string): SysctlEntry | undefi
   return undefined;
 }
 
+/** The effective entry of `key` when it has a value (`key =` with nothing after it is no value). */
+export function valueOf(doc: { readonly model: SysctlModel }, key: string): SysctlEntry | undefined {
+  const e = effective(doc.model, key);
+  return e && e.value.value !== '' ? e : undefined;
+}
+
+/** The effective entry of `key` when its value is one integer. */
+export function numberOf(doc: { readonly model: SysctlModel }, key: string): (SysctlEntry & { readonly number: number }) | undefined {
+  const e = effective(doc.model, key);
+  return e && e.number !== undefined ? (e as SysctlEntry & { readonly number: number }) : undefined;
+}
+
 /** Every assignment of exactly `key` (glob entries only under their own pattern), in document order. */
 export function occurrences(model: SysctlModel, key: string): readonly SysctlEntry[] {
   return index(model).all.get(normaliseKey(key)) ?? [];

@@ -3,7 +3,8 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import type { SysctlEntry } from '../../formats/sysctl';
 import { defineRule, type Fix, type Finding } from '../rule';
 import { run, write } from '../shared/commands';
-import { commandFix, documentRole, ipv6Pods, isFullDump, numberOf, setValueFixes, type SysctlDoc } from './shared';
+import { commandFix, documentRole, ipv6Pods, isFullDump, setValueFixes, type SysctlDoc } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const V4 = 'net.bridge.bridge-nf-call-iptables';
 const V6 = 'net.bridge.bridge-nf-call-ip6tables';

@@ -1,7 +1,7 @@
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { isComplete, targetName } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';
-import { numberOf } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 

@@ -2,7 +2,8 @@ import type { Severity } from '../../core/severity';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { cite, documentRole, nodeNumber, numberOf, relatedEntry, setValueFixes } from './shared';
+import { cite, documentRole, nodeNumber, relatedEntry, setValueFixes } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_timeout_established';
 const KEEPALIVE = 'net.ipv4.tcp_keepalive_time';

@@ -2,7 +2,8 @@ import { describeFact } from '../../node/facts';
 import { defineRule, type Fix, type Related } from '../rule';
 import { kernelAgainst, factRelated, TELL_KERNEL, TELL_KUBE_PROXY_MODE } from '../../node/questions';
 import { IPVS_CONN_REUSE_GATE } from '../shared/kernelGates';
-import { cite, commandFix, documentRole, ipvsUsage, nodeNumber, numberOf, relatedEntry, replaceValueFix, severityFor } from './shared';
+import { cite, commandFix, documentRole, ipvsUsage, nodeNumber, relatedEntry, replaceValueFix, severityFor } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const KEY = 'net.ipv4.vs.conn_reuse_mode';
 /** The drop-in the ipvs rules use for the same key, so the two never leave competing files. */

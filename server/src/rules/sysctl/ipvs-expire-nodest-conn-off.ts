@@ -1,6 +1,7 @@
 import { defineRule } from '../rule';
 import { TELL_KUBE_PROXY_MODE } from '../../node/questions';
-import { documentRole, ipvsUsage, nodeNumber, numberOf, setValueFixes, severityFor } from './shared';
+import { documentRole, ipvsUsage, nodeNumber, setValueFixes, severityFor } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const SETTINGS = [
   {

@@ -4,7 +4,8 @@ import { allDocuments, containers } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type Fix, type Related } from '../rule';
 import { plural, shortList } from '../shared/phrases';
-import { commandFix, documentRole, insertLinesFix, replaceValueFix, valueOf, type SysctlDoc } from './shared';
+import { commandFix, documentRole, insertLinesFix, replaceValueFix, type SysctlDoc } from './shared';
+import { valueOf } from '../../formats/sysctl/query';
 
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';

@@ -4,7 +4,8 @@ import { allDocuments } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { defineRule, type EditFix, type Fix, type Related, type TextEdit } from '../rule';
 import { plural } from '../shared/phrases';
-import { commandFix, documentRole, insertLinesFix, numberOf } from './shared';
+import { commandFix, documentRole, insertLinesFix } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const PREFIX = 'net.ipv4.neigh.default.';
 const T1 = `${PREFIX}gc_thresh1`;

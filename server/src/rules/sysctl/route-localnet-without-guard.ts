@@ -5,7 +5,8 @@ import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { nftablesMode, selectorText } from '../nftables/shared';
-import { documentRole, ipvsUsage, numberOf, replaceValueFix, severityFor } from './shared';
+import { documentRole, ipvsUsage, replaceValueFix, severityFor } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const KEY = 'net.ipv4.conf.all.route_localnet';
 const LOCALNET = /^127\.0\.0\.0\/(?:8|255\.0\.0\.0)$/;

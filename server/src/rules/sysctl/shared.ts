@@ -5,6 +5,7 @@ import { factRelated } from '../../node/questions';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, kubeProxyConfigs, flannelConfigs } from '../../formats/k8s';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
+import { numberOf } from '../../formats/sysctl/query';
 import type { Step } from '../../core/shell';
 import type { CommandFix, EditFix, Fix, Related } from '../rule';
 import { note, reviewFix, run, safeFix, write } from '../shared/commands';
@@ -66,18 +67,6 @@ export function isFullDump(doc: SysctlDoc): boolean {
   const m = doc.model;
   if (m.entries.length < FULL_DUMP_MIN_ENTRIES) return false;
   return FULL_DUMP_KEYS.every((k) => effective(m, k) !== undefined);
-}
-
-/** The effective entry of `key` when it has a value (`key =` with nothing after it is no value). */
-export function valueOf(doc: SysctlDoc, key: string): SysctlEntry | undefined {
-  const e = effective(doc.model, key);
-  return e && e.value.value !== '' ? e : undefined;
-}
-
-/** The effective entry of `key` when its value is one integer. */
-export function numberOf(doc: SysctlDoc, key: string): (SysctlEntry & { readonly number: number }) | undefined {
-  const e = effective(doc.model, key);
-  return e && e.number !== undefined ? (e as SysctlEntry & { readonly number: number }) : undefined;
 }
 
 export interface NodeValue {

@@ -1,7 +1,8 @@
 import { versionAtLeast } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
-import { documentRole, numberOf, setValueFixes } from './shared';
+import { documentRole, setValueFixes } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 
 const SOMAXCONN = 'net.core.somaxconn';
 const SYN_BACKLOG = 'net.ipv4.tcp_max_syn_backlog';

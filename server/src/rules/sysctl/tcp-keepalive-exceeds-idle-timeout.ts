@@ -2,7 +2,8 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, containers } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { factRelated } from '../../node/questions';
-import { numberOf, setValueFixes } from './shared';
+import { setValueFixes } from './shared';
+import { numberOf } from '../../formats/sysctl/query';
 import { RECOMMENDED_KEEPALIVE_SECONDS } from '../shared/keepalive';
 
 const KEY = 'net.ipv4.tcp_keepalive_time';

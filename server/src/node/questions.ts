@@ -1,5 +1,6 @@
 import type { Span } from '../core/span';
 import { compareVersions, type Version } from '../core/version';
+import { flannelConfigs, kubeProxyConfigs } from '../formats/k8s';
 import { effective, type SysctlEntry } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
 import { describeFact, type Fact } from './facts';
@@ -134,6 +135,38 @@ export function nodeSysctl(node: NodeSnapshot, key: string): NodeSysctl | undefi
   for (const document of node.ofKind('sysctl')) {
     const entry = effective(document.model, key);
     if (entry && entry.value.value !== '') return { entry, document };
+  }
+  return undefined;
+}
+
+/** The cluster's pod network and where it was read. */
+export interface PodNetwork {
+  readonly cidr: string;
+  /** Where it was read, for messages ("flannel Network in kube-flannel.yaml"). */
+  readonly describe: string;
+  readonly related?: FactPlace;
+}
+
+const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
+const IPV6_CIDR = /^[0-9a-f:]+\/\d{1,3}$/i;
+
+/**
+ * The pod network the node's manifests declare for one address family: flannel's `Network`
+ * (`IPv6Network`) or else kube-proxy's `clusterCIDR` (its first range of that family), in the
+ * node's file order. Rules fall back on what their own dump shows when the manifests say nothing.
+ */
+export function manifestPodNetwork(node: NodeSnapshot, family: 'ipv4' | 'ipv6'): PodNetwork | undefined {
+  const fits = (c: string): boolean => (family === 'ipv6' ? IPV6_CIDR.test(c) : IPV4_CIDR.test(c));
+  for (const doc of node.ofKind('k8s')) {
+    for (const fl of flannelConfigs(doc.model)) {
+      const n = family === 'ipv6' ? fl.ipv6Network : fl.network;
+      if (n.present && fits(n.value)) return { cidr: n.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: n.span, message: `flannel Network ${n.value}` } };
+    }
+    for (const kp of kubeProxyConfigs(doc.model)) {
+      const c = kp.clusterCIDR;
+      const first = c.present ? c.value.split(',').map((x) => x.trim()).find(fits) : undefined;
+      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
+    }
   }
   return undefined;
 }

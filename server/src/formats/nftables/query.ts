@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { NftElement, NftExpr, NftRule, NftStatement, NftTable, NftVerdict, NftablesModel } from './model';
+import type { NftChain, NftElement, NftExpr, NftRule, NftStatement, NftTable, NftVerdict, NftablesModel } from './model';
 
 /**
  * Questions rules, hovers and navigation ask of a ruleset, answered the same way for every form
@@ -161,4 +161,18 @@ export function siteAt(m: NftablesModel, offset: number): NameSite | undefined {
     if (offset >= s.span.start && offset <= s.span.end) return s;
   }
   return undefined;
+}
+
+/** `ip kube-proxy`: how nft names a table on its command line and in messages. */
+export const tableLabel = (t: NftTable): string => `${t.family.value} ${t.name.value}`;
+
+/** `ip saddr`, `ct state`, `meta l4proto`: a selector's words, or undefined for other expressions. */
+export function selectorText(e: NftExpr): string | undefined {
+  if (e.kind !== 'selector') return undefined;
+  return [e.head.value, ...e.args.map((a) => a.value)].join(' ');
+}
+
+/** The chains of a table by name. */
+export function chainsByName(t: NftTable): Map<string, NftChain> {
+  return new Map(t.chains.map((c) => [c.name.value, c]));
 }

@@ -1,7 +1,7 @@
 import type { Span } from '../../core/span';
 import type { NftChain, NftExpr, NftRule, NftStatement, NftTable } from '../../formats/nftables/model';
 import { cidrRelation } from './cidr';
-import { chainsByName, selectorText } from './shared';
+import { chainsByName, selectorText } from '../../formats/nftables/query';
 
 /**
  * A small evaluator that follows one kind of packet through one base chain of a host firewall

@@ -3,7 +3,8 @@ import type { Span } from '../../core/span';
 import { isKubeProxyTable } from '../../node/netfilter';
 import { defineRule, type Fix } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
-import { deleteRuleFix, tableLabel } from './shared';
+import { deleteRuleFix } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 /**
  * kube-proxy owns `table ip kube-proxy`: it rewrites it on every sync and its README says no one

@@ -2,7 +2,8 @@ import type { NftChain, NftTable } from '../../formats/nftables/model';
 import { defineRule, type CommandFix, type Related } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { walkBaseChain, type Outcome, type Probe } from './firewallWalk';
-import { nftablesMode, podNetwork, tableLabel, thirdPartyTables } from './shared';
+import { nftablesMode, podNetwork, thirdPartyTables } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 /**
  * kube-proxy's nftables mode opens no holes in host firewalls (iptables mode added accept rules

@@ -1,6 +1,6 @@
 import { isKubeProxyTable } from '../../node/netfilter';
 import { defineRule } from '../rule';
-import { tableLabel } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 /**
  * Sync time of kube-proxy's nftables mode grows with Services × endpoints: 13 minutes for 5,000

@@ -1,7 +1,7 @@
 import { isKubeProxyTable, netfilterView } from '../../node/netfilter';
 import { defineRule, type Fix, type Related } from '../rule';
 import { note, reviewFix, run } from '../shared/commands';
-import { tableLabel } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 /**
  * kube-proxy deletes the other modes' rules when it starts in nftables mode (pkg/proxy/nftables

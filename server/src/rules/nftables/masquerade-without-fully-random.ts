@@ -3,7 +3,8 @@ import { compareVersions } from '../../core/version';
 import type { NftRule, NftStatement, NftTable } from '../../formats/nftables/model';
 import { defineRule, type Fix, type TextEdit } from '../rule';
 import { note, reviewFix } from '../shared/commands';
-import { isIptablesNft, nftablesMode, podNetwork, selectorText, tableLabel, textOf, thirdPartyTables } from './shared';
+import { isIptablesNft, nftablesMode, podNetwork, textOf, thirdPartyTables } from './shared';
+import { selectorText, tableLabel } from '../../formats/nftables/query';
 import { cidrRelation } from './cidr';
 import { TELL_KERNEL } from '../../node/questions';
 

@@ -6,7 +6,7 @@ import { configMode, flagConfiguredContainers, flagMode } from '../kube-proxy/sh
 import { defineRule, type Finding, type Related } from '../rule';
 import { NFTABLES_MODE_MIN_KERNEL, NFTABLES_MODE_MIN_NFT } from '../shared/kernelGates';
 import { factRelated, factWhere } from '../../node/questions';
-import { tableLabel } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 /**
  * The ruleset side of kube-proxy/nftables-prerequisites: the node runs kube-proxy's nftables table

@@ -6,7 +6,7 @@ import { kernelAgainst } from '../../node/questions';
 import { defineRule, type Related } from '../rule';
 import { note, reviewFix, run, write } from '../shared/commands';
 import { NFTABLES_INVALID_WORKAROUND_GATE } from '../shared/kernelGates';
-import { selectorText, tableLabel } from './shared';
+import { selectorText, tableLabel } from '../../formats/nftables/query';
 
 const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 

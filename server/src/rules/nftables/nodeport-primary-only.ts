@@ -2,7 +2,7 @@ import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { isKubeProxyTable, netfilterView } from '../../node/netfilter';
 import { defineRule, type Related } from '../rule';
-import { tableLabel } from './shared';
+import { tableLabel } from '../../formats/nftables/query';
 
 const ROUTE_LOCALNET = 'net.ipv4.conf.all.route_localnet';
 

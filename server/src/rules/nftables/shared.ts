@@ -1,12 +1,13 @@
 import type { Span } from '../../core/span';
-import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
-import type { NftChain, NftExpr, NftRule, NftStatement, NftTable, NftablesModel } from '../../formats/nftables/model';
+import type { NftRule, NftStatement, NftTable, NftablesModel } from '../../formats/nftables/model';
+import { selectorText } from '../../formats/nftables/query';
 import type { ParsedDocument } from '../../node/document';
 import type { Fact } from '../../node/facts';
 import { isIptablesNftTable, isKubeProxyTable, netfilterView } from '../../node/netfilter';
+import { manifestPodNetwork, type PodNetwork } from '../../node/questions';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { guarded, note, reviewFix, run } from '../shared/commands';
-import type { CommandFix, Related } from '../rule';
+import type { CommandFix } from '../rule';
 
 /**
  * Helpers shared by the nftables rules: the node's kube-proxy mode, which tables are kube-proxy's
@@ -19,9 +20,6 @@ export function nftablesMode(node: NodeSnapshot): Fact<string> | undefined {
   const mode = node.facts.kubeProxyMode;
   return mode?.value === 'nftables' ? mode : undefined;
 }
-
-/** `ip kube-proxy`: how nft names a table on its command line and in messages. */
-export const tableLabel = (t: NftTable): string => `${t.family.value} ${t.name.value}`;
 
 /** The node's `table ip kube-proxy` / `ip6 kube-proxy` tables, in any nftables document. */
 export function kubeProxyTables(node: NodeSnapshot): { document: ParsedDocument<'nftables'>; table: NftTable }[] {
@@ -50,12 +48,6 @@ export function isIptablesNft(model: NftablesModel, t: NftTable): boolean {
   return isIptablesNftTable(t, warnedTables(model));
 }
 
-export interface PodNetwork {
-  readonly cidr: string;
-  readonly describe: string;
-  readonly related?: Related;
-}
-
 const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
 
 /**
@@ -64,16 +56,8 @@ const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
  * service chains: its detect-local range).
  */
 export function podNetwork(node: NodeSnapshot): PodNetwork | undefined {
-  for (const doc of node.ofKind('k8s')) {
-    for (const fl of flannelConfigs(doc.model)) {
-      if (fl.network.present && IPV4_CIDR.test(fl.network.value)) return { cidr: fl.network.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: fl.network.span, message: `flannel Network ${fl.network.value}` } };
-    }
-    for (const kp of kubeProxyConfigs(doc.model)) {
-      const c = kp.clusterCIDR;
-      const first = c.present ? c.value.split(',').map((x) => x.trim()).find((x) => IPV4_CIDR.test(x)) : undefined;
-      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
-    }
-  }
+  const declared = manifestPodNetwork(node, 'ipv4');
+  if (declared) return declared;
   for (const { document, table } of kubeProxyTables(node)) {
     if (table.family.value !== 'ip') continue;
     for (const c of table.chains) {
@@ -86,17 +70,6 @@ export function podNetwork(node: NodeSnapshot): PodNetwork | undefined {
     }
   }
   return undefined;
-}
-
-/** `ip saddr`, `ct state`, `meta l4proto`: a selector's words, or undefined for other expressions. */
-export function selectorText(e: NftExpr): string | undefined {
-  if (e.kind !== 'selector') return undefined;
-  return [e.head.value, ...e.args.map((a) => a.value)].join(' ');
-}
-
-/** The chains of a table by name. */
-export function chainsByName(t: NftTable): Map<string, NftChain> {
-  return new Map(t.chains.map((c) => [c.name.value, c]));
 }
 
 /** The text of a span. */

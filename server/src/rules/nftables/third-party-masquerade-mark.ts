@@ -1,7 +1,7 @@
 import type { NftExpr, NftStatement } from '../../formats/nftables/model';
-import { walkExpr } from '../../formats/nftables/query';
+import { walkExpr, tableLabel } from '../../formats/nftables/query';
 import { defineRule } from '../rule';
-import { isIptablesNft, nftablesMode, tableLabel, thirdPartyTables } from './shared';
+import { isIptablesNft, nftablesMode, thirdPartyTables } from './shared';
 import { isKubeProxyTable } from '../../node/netfilter';
 
 const KUBE_MARK = 0x4000;

@@ -4,7 +4,8 @@ import type { IptRule } from '../../formats/iptables/model';
 import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { nftablesMode, selectorText } from '../nftables/shared';
+import { nftablesMode } from '../nftables/shared';
+import { selectorText } from '../../formats/nftables/query';
 import { documentRole, ipvsUsage, replaceValueFix, severityFor } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
 

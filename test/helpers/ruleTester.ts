@@ -4,7 +4,8 @@ import { lintDocument, type Report } from '../../server/src/engine/lint';
 import type { Settings } from '../../server/src/node/settings';
 import { createSnapshot } from '../../server/src/node/snapshot';
 import type { DocumentKind } from '../../server/src/formats/kind';
-import type { EditFix, TextEdit } from '../../server/src/rules/rule';
+import type { EditFix, MessageData, TextEdit } from '../../server/src/rules/rule';
+import { ruleMeta } from '../../server/src/rules/catalogue';
 import type { DocExample } from './docExamples';
 
 /**
@@ -158,4 +159,17 @@ export function applyFixesUntilStable(ruleId: string, text: string, options: Run
     reports = lint(current);
   }
   return { text: current, passes, remaining: reports.filter((r) => r.ruleId === ruleId), problemsBefore, problemsAfter: problems(reports) };
+}
+
+/**
+ * Asserts a finding's message id (ESLint's `messageId`) and, when given, its data (the keys given
+ * must match; others are free), and that the data fills every placeholder of the rule's template.
+ */
+export function expectMessage(report: Report | undefined, messageId: string, data?: MessageData): void {
+  assert.ok(report, `no finding (expected message ${messageId})`);
+  assert.equal(report.messageId, messageId, `${report.ruleId}: message id (text: ${report.message})`);
+  const template = ruleMeta(report.ruleId)?.messages?.[messageId];
+  assert.ok(template !== undefined, `${report.ruleId} declares no message ${messageId}`);
+  for (const [, name] of template.matchAll(/\{(\w+)\}/g)) assert.ok(report.data && Object.hasOwn(report.data, name!), `${report.ruleId}/${messageId}: no data for {${name}}`);
+  if (data) assert.deepEqual(Object.fromEntries(Object.keys(data).map((k) => [k, report.data?.[k]])), data, `${report.ruleId}/${messageId}: data`);
 }

@@ -2,7 +2,7 @@ import type { Severity } from '../core/severity';
 import type { Span } from '../core/span';
 import type { KnownKind } from '../formats/kind';
 import { ALL_RULE_META, RULES } from '../rules/catalogue';
-import type { Finding, Fix, Related, Rule } from '../rules/rule';
+import { findingMessage, type Finding, type Fix, type MessageData, type Related, type Rule } from '../rules/rule';
 import type { RuleResults } from './incremental';
 import type { ParsedDocument } from '../node/document';
 import { ruleDocsUrl } from './docs';
@@ -16,6 +16,9 @@ export interface Report {
   readonly title: string;
   readonly severity: Severity;
   readonly message: string;
+  /** The id of the message in the rule's `meta.messages`, and its data (absent for free-text findings and parse problems). */
+  readonly messageId?: string;
+  readonly data?: MessageData;
   readonly span: Span;
   readonly related: readonly Related[];
   readonly fixes: readonly Fix[];
@@ -45,6 +48,12 @@ export const MAX_FINDINGS_PER_RULE = 1000;
  * reported as itself (a summary would cost as much and say less; it is often a parser's own
  * "stopped reading here" note after its 1,000 problems).
  */
+/** A finding's message id and data, carried into its report. */
+interface MessageRef {
+  readonly messageId: string;
+  readonly data?: MessageData;
+}
+
 interface Overflow {
   readonly first: Report;
   count: number;
@@ -68,7 +77,7 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
   const reports: Report[] = [];
   const reported = new Map<string, number>();
   const overflow = new Map<string, Overflow>();
-  const emit = (ruleId: string, title: string, defaultSeverity: Severity, severity: Severity | undefined, message: string, span: Span, related: readonly Related[], fixes: readonly Fix[]): void => {
+  const emit = (ruleId: string, title: string, defaultSeverity: Severity, severity: Severity | undefined, message: string, span: Span, related: readonly Related[], fixes: readonly Fix[], id?: MessageRef): void => {
     const setting = settings.rules[ruleId];
     if (setting === 'off') return;
     if (suppressions.isSuppressed(ruleId, document.lines.positionAt(span.start).line)) return;
@@ -79,11 +88,11 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
     if (count >= MAX_FINDINGS_PER_RULE) {
       const over = overflow.get(ruleId);
       if (over) over.count++;
-      else overflow.set(ruleId, { first: { ruleId, title, severity: final, message, span, related, fixes, docsUrl: ruleDocsUrl(ruleId) }, count: 1 });
+      else overflow.set(ruleId, { first: { ruleId, title, severity: final, message, ...id, span, related, fixes, docsUrl: ruleDocsUrl(ruleId) }, count: 1 });
       return;
     }
     reported.set(ruleId, count + 1);
-    reports.push({ ruleId, title, severity: final, message, span, related, fixes, docsUrl: ruleDocsUrl(ruleId) });
+    reports.push({ ruleId, title, severity: final, message, ...id, span, related, fixes, docsUrl: ruleDocsUrl(ruleId) });
   };
   const withOverflow = (): Report[] => {
     for (const [ruleId, { first, count }] of overflow) {
@@ -92,7 +101,8 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
         continue;
       }
       const message = `${count.toLocaleString('en-US')} more ${ruleId} findings in this file, from here on, are not shown: only the first ${MAX_FINDINGS_PER_RULE.toLocaleString('en-US')} per rule and file are reported.`;
-      reports.push({ ...first, message, related: [], fixes: [] });
+      const { messageId: _id, data: _data, ...rest } = first;
+      reports.push({ ...rest, message, related: [], fixes: [] });
     }
     return reports.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   };
@@ -113,7 +123,7 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
       const found: Finding[] = [];
       for (const f of findings) {
         if (!kept) found.push(f);
-        emit(rule.meta.id, rule.meta.title, rule.meta.severity, f.severity, f.message, f.span, f.related ?? [], f.fixes ?? []);
+        emit(rule.meta.id, rule.meta.title, rule.meta.severity, f.severity, findingMessage(rule.meta, f), f.span, f.related ?? [], f.fixes ?? [], f.messageId === undefined ? undefined : { messageId: f.messageId, ...(f.data ? { data: f.data } : {}) });
       }
       if (!kept) options.results?.keep(rule.meta, document, node, found);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { NodeSnapshot } from '../node/snapshot';
  * the engine hands it one parsed document and the node it belongs to, and turns its findings
  * into diagnostics, CLI lines or code actions.
  */
-export interface RuleMeta<K extends DocumentKind = DocumentKind> {
+export interface RuleMeta<K extends DocumentKind = DocumentKind, M extends string = string> {
   /** Stable id `area/kebab-problem-name`; users put it in suppression comments and CI configs. */
   readonly id: string;
   /** One line, shown in hovers, rule lists and the docs page heading. */
@@ -26,6 +26,12 @@ export interface RuleMeta<K extends DocumentKind = DocumentKind> {
    * sysctl.conf, manifests), `command` is a remediation command for observation dumps.
    */
   readonly fix?: 'edit' | 'command';
+  /**
+   * What the rule says, by message id (as ESLint's `meta.messages`): templates whose `{name}`
+   * placeholders are filled from a finding's `data`. Tests assert the id and data, not the prose;
+   * the runner renders the text users read.
+   */
+  readonly messages?: Readonly<Record<M, string>>;
 }
 
 /** Evidence in another (or the same) document of the node. */
@@ -76,9 +82,18 @@ export function safetyOf(fix: EditFix | CommandFix): Safety {
 
 export type Fix = EditFix | CommandFix;
 
-export interface Finding {
+/** Values for a message template's `{name}` placeholders. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/** A finding's words: free text (rules not converted yet), or a message id of the rule's meta with its data. */
+export type FindingMessage<M extends string = string> =
+  | { readonly message: string; readonly messageId?: undefined; readonly data?: undefined }
+  | { readonly messageId: M; readonly data?: MessageData; readonly message?: undefined };
+
+export type Finding<M extends string = string> = FindingMessage<M> & FindingBody;
+
+interface FindingBody {
   readonly span: Span;
-  readonly message: string;
   /** Overrides the rule's severity for this finding (e.g. downgraded because a fact is unknown). */
   readonly severity?: Severity;
   readonly related?: readonly Related[];
@@ -90,12 +105,30 @@ export interface RuleContext<K extends KnownKind> {
   readonly node: NodeSnapshot;
 }
 
-export interface Rule<K extends KnownKind = KnownKind> {
-  readonly meta: RuleMeta<K>;
-  check(context: RuleContext<K>): Iterable<Finding>;
+export interface Rule<K extends KnownKind = KnownKind, M extends string = string> {
+  readonly meta: RuleMeta<K, M>;
+  check(context: RuleContext<K>): Iterable<Finding<M>>;
 }
 
-/** Rules are declared with this so `check` is typed by the kind the rule reads. */
-export function defineRule<K extends KnownKind>(rule: Rule<K>): Rule<K> {
+/**
+ * Rules are declared with this so `check` is typed by the kind the rule reads, and a finding's
+ * `messageId` by the keys of `meta.messages`.
+ */
+export function defineRule<K extends KnownKind, const M extends string = never>(rule: Rule<K, M>): Rule<K, M> {
   return rule;
+}
+
+/**
+ * The text of a message template with its `{name}` placeholders filled from `data`. A placeholder
+ * without data stays as written (as ESLint does), so a rule's slip shows instead of vanishing.
+ */
+export function renderMessage(template: string, data: MessageData = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+}
+
+/** The text users read for a finding of a rule. */
+export function findingMessage(meta: Pick<RuleMeta, 'id' | 'messages'>, finding: FindingMessage): string {
+  if (finding.message !== undefined) return finding.message;
+  const template = meta.messages?.[finding.messageId];
+  return template === undefined ? `${meta.id}: ${finding.messageId}` : renderMessage(template, finding.data);
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
 
 const RULE = 'k3s/removed-flannel-backend';
 const opts = { path: 'node/config.yaml' };
@@ -16,23 +16,25 @@ describe(RULE, () => {
   it('fires on ipsec; unknown k3s version → warning that names v1.27', () => {
     const [r] = expectFindings([RULE], IPSEC, opts);
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^flannel-backend: ipsec — the strongSwan ipsec backend was deprecated and removed in k3s v1\.27/);
-    assert.match(r!.message, /The k3s version is unknown: k3s v1\.27 and later refuse to start with it/);
-    assert.match(r!.message, /kubeNetlint\.facts\.kubeProxyVersion/);
+    expectMessage(r, 'versionUnknown', { backend: 'ipsec', since: 'v1.27' });
+    assert.match(String(r!.data!.why), /^the strongSwan ipsec backend was deprecated and removed in k3s v1\.27/);
+    // The text users read is rendered from the template.
+    assert.match(r!.message, /^flannel-backend: ipsec — the strongSwan ipsec backend .* Set kubeNetlint\.facts\.kubeProxyVersion to the k3s version/);
   });
 
   it('is an error on k3s v1.27+ and a warning before, by the version fact', () => {
     const [newer] = expectFindings([RULE], IPSEC, { ...opts, settings: { facts: { kubeProxyVersion: 'v1.28.1+k3s1' } } });
     assert.equal(newer!.severity, 'error');
-    assert.match(newer!.message, /k3s v1\.28\.1\+k3s1 \(from setting kubeProxyVersion\) is v1\.27 or later, so the server does not start/);
+    expectMessage(newer, 'refused', { version: 'v1.28.1+k3s1 (from setting kubeProxyVersion)', since: 'v1.27' });
     const [older] = expectFindings([RULE], IPSEC, { ...opts, settings: { facts: { kubeProxyVersion: '1.26.4' } } });
     assert.equal(older!.severity, 'warning');
-    assert.match(older!.message, /still runs it, but upgrading to v1\.27 or later will stop the server/);
+    expectMessage(older, 'stillRuns', { since: 'v1.27' });
   });
 
   it('fires on the userspace wireguard backend', () => {
     const [r] = expectFindings([RULE], `flannel-backend: wireguard\n                 ^^^^^^^^^ ${RULE}\n`, opts);
-    assert.match(r!.message, /replaced by wireguard-native/);
+    expectMessage(r, 'versionUnknown', { backend: 'wireguard' });
+    assert.match(String(r!.data!.why), /replaced by wireguard-native/);
   });
 
   it('does not fire on current backends or without flannel-backend', () => {

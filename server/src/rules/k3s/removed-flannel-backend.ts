@@ -25,6 +25,11 @@ export default defineRule({
     severity: 'error',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      versionUnknown: 'flannel-backend: {backend} — {why}. The k3s version is unknown: k3s {since} and later refuse to start with it, older releases still run it (deprecated). Set kubeNetlint.facts.kubeProxyVersion to the k3s version (k3s embeds kube-proxy) to get a firm verdict. Valid backends: vxlan (default), host-gw, wireguard-native, none; switching the backend of a running cluster needs every node restarted.',
+      refused: 'flannel-backend: {backend} — {why}. k3s {version} is {since} or later, so the server does not start with this setting. Valid backends: vxlan (default), host-gw, wireguard-native, none; switching the backend of a running cluster needs every node restarted.',
+      stillRuns: 'flannel-backend: {backend} — {why}. k3s {version} still runs it, but upgrading to {since} or later will stop the server until the backend is changed. Valid backends: vxlan (default), host-gw, wireguard-native, none; switching the backend of a running cluster needs every node restarted.',
+    },
   },
   *check({ document, node }) {
     const { model, text } = document;
@@ -38,15 +43,15 @@ export default defineRule({
       if (!removed) continue;
       const since = `v${removed.removedIn.join('.')}`;
       let severity: Severity | undefined;
-      let verdict: string;
+      let messageId: 'versionUnknown' | 'refused' | 'stillRuns';
       if (!version) {
         severity = downgrade('error');
-        verdict = `The k3s version is unknown: k3s ${since} and later refuse to start with it, older releases still run it (deprecated). Set kubeNetlint.facts.kubeProxyVersion to the k3s version (k3s embeds kube-proxy) to get a firm verdict.`;
+        messageId = 'versionUnknown';
       } else if (compareVersions(version.value, removed.removedIn) >= 0) {
-        verdict = `k3s ${describeFact(version, (v) => v.text)} is ${since} or later, so the server does not start with this setting.`;
+        messageId = 'refused';
       } else {
         severity = 'warning';
-        verdict = `k3s ${describeFact(version, (v) => v.text)} still runs it, but upgrading to ${since} or later will stop the server until the backend is changed.`;
+        messageId = 'stillRuns';
       }
       const fixes: Fix[] = [];
       const edits = editIn(text, model, child(d.ref, 'flannel-backend'), (s, r) => setScalar(s, r, 'wireguard-native'));
@@ -55,7 +60,8 @@ export default defineRule({
       }
       yield {
         span: fb.span,
-        message: `flannel-backend: ${fb.value} — ${removed.why}. ${verdict} Valid backends: vxlan (default), host-gw, wireguard-native, none; switching the backend of a running cluster needs every node restarted.`,
+        messageId,
+        data: { backend: fb.value, why: removed.why, since, ...(version ? { version: describeFact(version, (v) => v.text) } : {}) },
         ...(severity ? { severity } : {}),
         ...(fixes.length ? { fixes } : {}),
       };

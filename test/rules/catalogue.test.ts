@@ -26,7 +26,6 @@ const WITHOUT_MESSAGE_IDS: readonly string[] = [
   'conntrack/stale-udp-entry',
   'conntrack/syn-sent-unreplied',
   'conntrack/table-near-full',
-  'ethtool/vxlan-tx-checksum-offload',
   'flannel/mtu-too-large',
   'flannel/network-mismatch',
   'flannel/vxlan-where-host-gw-works',

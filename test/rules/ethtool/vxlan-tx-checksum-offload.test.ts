@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ethtool/vxlan-tx-checksum-offload';
@@ -50,9 +50,9 @@ describe(RULE, () => {
   it('fires as a warning on an affected kernel with the old KUBE-POSTROUTING masquerade, pointing at both', () => {
     const [r] = expectFindings([RULE], ON, opts([AFFECTED, OLD_FORM]));
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /TX checksum offload is on for VXLAN device flannel\.1 \(tx-checksum-ip-generic: on\)/);
-    assert.match(r!.message, /Kernel 4\.15\.0-101-generic \(from node\/uname-r\.txt\) has the bug \(Ubuntu kernel 4\.15\.0-101-generic predates 4\.15\.0-107/);
-    assert.match(r!.message, /old-form KUBE-POSTROUTING rule "-m mark --mark 0x4000\/0x4000 -j MASQUERADE --random-fully" \(node\/iptables-save\.txt:6\)/);
+    expectMessage(r, 'offloadOn', { device: 'flannel.1', feature: 'tx-checksum-ip-generic' });
+    assert.match(String(r!.data!.exposure), /Kernel 4\.15\.0-101-generic \(from node\/uname-r\.txt\) has the bug \(Ubuntu kernel 4\.15\.0-101-generic predates 4\.15\.0-107/);
+    assert.match(String(r!.data!.exposure), /old-form KUBE-POSTROUTING rule "-m mark --mark 0x4000\/0x4000 -j MASQUERADE --random-fully" \(node\/iptables-save\.txt:6\)/);
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.document.text.slice(x.span.start, x.span.end), x.message]),
       [
@@ -66,10 +66,10 @@ describe(RULE, () => {
     const catchAll: NodeFile = { path: 'node/ipt.txt', text: '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE --random-fully\nCOMMIT\n' };
     const [a] = expectFindings([RULE], ON, opts([AFFECTED, catchAll]));
     assert.equal(a!.severity, 'warning');
-    assert.match(a!.message, /MASQUERADE --random-fully in POSTROUTING without a source or destination match \(node\/ipt\.txt:3\)/);
+    assert.match(String(a!.data!.exposure), /MASQUERADE --random-fully in POSTROUTING without a source or destination match \(node\/ipt\.txt:3\)/);
     const [b] = expectFindings([RULE], ON, opts([AFFECTED, NEW_FORM]));
     assert.equal(b!.severity, 'info');
-    assert.match(b!.message, /No rule in node\/iptables-save\.txt NATs the outer VXLAN packet with --random-fully right now .* so the bug is latent/);
+    assert.match(String(b!.data!.exposure), /No rule in node\/iptables-save\.txt NATs the outer VXLAN packet with --random-fully right now .* so the bug is latent/);
     const toVxlan: NodeFile = { path: 'node/ipt.txt', text: '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o flannel.1 -j MASQUERADE --random-fully\nCOMMIT\n' };
     assert.equal(expectFindings([RULE], ON, opts([AFFECTED, toVxlan]))[0]!.severity, 'info');
   });
@@ -77,17 +77,17 @@ describe(RULE, () => {
   it('is info on an affected kernel when no iptables dump shows the trigger, and says how to check', () => {
     const [r] = expectFindings([RULE], ON, opts([AFFECTED]));
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Add the node's iptables-save to this folder/);
+    assert.match(String(r!.data!.exposure), /Add the node's iptables-save to this folder/);
   });
 
   it('downgrades to info and names the fixed versions when the kernel is unknown or a distribution kernel hides it', () => {
     const [r] = expectFindings([RULE], ON, opts([OLD_FORM]));
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /The kernel version is unknown: the bug is fixed in 5\.7, or 5\.6\.13 \/ 5\.4\.41 \/ 4\.19\.123 \/ 4\.14\.181/);
-    assert.match(r!.message, /kubeNetlint\.facts\.kernelVersion/);
+    assert.match(String(r!.data!.exposure), /The kernel version is unknown: the bug is fixed in 5\.7, or 5\.6\.13 \/ 5\.4\.41 \/ 4\.19\.123 \/ 4\.14\.181/);
+    assert.match(String(r!.data!.exposure), /kubeNetlint\.facts\.kernelVersion/);
     const [d] = expectFindings([RULE], ON, opts([OLD_FORM], '4.19.0-17-amd64'));
     assert.equal(d!.severity, 'info');
-    assert.match(d!.message, /Whether kernel 4\.19\.0-17-amd64 \(from setting kernelVersion\) has the fix is unknown \(distribution kernel/);
+    assert.match(String(d!.data!.exposure), /Whether kernel 4\.19\.0-17-amd64 \(from setting kernelVersion\) has the fix is unknown \(distribution kernel/);
   });
 
   it('does not fire on a kernel with the fix (mainline, stable back-port, Ubuntu ABI)', () => {
@@ -159,7 +159,7 @@ tx-checksumming: on
   it('offers no command when the driver marks the feature [fixed]', () => {
     const [r] = expectFindings([RULE], `Features for flannel.1:\ntx-checksumming: on\n\ttx-checksum-ip-generic: on [fixed]\n\t                        ^^ ${RULE}\n`, opts([AFFECTED, OLD_FORM]));
     assert.equal(r!.fixes.length, 0);
-    assert.match(r!.message, /\[fixed\], so ethtool cannot turn it off/);
+    expectMessage(r, 'offloadFixedByDriver', { device: 'flannel.1' });
   });
 
   it('fires on the 63 s incident node and not on the healthy node', () => {

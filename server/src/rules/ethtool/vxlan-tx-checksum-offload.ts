@@ -15,6 +15,11 @@ export default defineRule({
     reads: 'ethtool',
     uses: ['sysctl', 'iptables'],
     fix: 'command',
+    messages: {
+      offloadOn: 'TX checksum offload is on for VXLAN device {device} ({feature}: on). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet (checksum 0, left to the NIC) writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s (SYN retries) or time out. {exposure}',
+      offloadFixedByDriver: 'TX checksum offload is on for VXLAN device {device} ({feature}: on). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet (checksum 0, left to the NIC) writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s (SYN retries) or time out. {exposure} The driver marks it [fixed], so ethtool cannot turn it off: upgrade the kernel (fixed in 5.7 and the listed stable releases).',
+      offloadFixWithheld: 'TX checksum offload is on for VXLAN device {device} ({feature}: on). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet (checksum 0, left to the NIC) writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s (SYN retries) or time out. {exposure} {withheld}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -29,21 +34,18 @@ export default defineRule({
       exposure ??= vxlanExposure(node, 'warning');
       if (exposure.fixed) return;
       const arg = generic ? 'tx-checksum-ip-generic' : 'tx';
-      const parts = [
-        `TX checksum offload is on for VXLAN device ${device} (${shown.name.value}: on). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet (checksum 0, left to the NIC) writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s (SYN retries) or time out.`,
-        exposure.text,
-      ];
+      const data = { device, feature: shown.name.value, exposure: exposure.text };
       const fixes: Fix[] = [];
+      let finding: Finding<'offloadOn' | 'offloadFixedByDriver' | 'offloadFixWithheld'> = { span: shown.state.span, messageId: 'offloadOn', data };
       if (shown.fixed) {
-        parts.push(`The driver marks it [fixed], so ethtool cannot turn it off: upgrade the kernel (${'fixed in 5.7 and the listed stable releases'}).`);
+        finding = { ...finding, messageId: 'offloadFixedByDriver' };
       } else {
         const g = offloadFix(`Turn off TX checksum offload on ${device} now and on every re-creation (ethtool + udev rule)`, device, arg);
         if ('fix' in g) fixes.push(g.fix);
-        else parts.push(g.withheld);
+        else finding = { ...finding, messageId: 'offloadFixWithheld', data: { ...data, withheld: g.withheld } };
       }
-      const finding: Finding = {
-        span: shown.state.span,
-        message: parts.join(' '),
+      finding = {
+        ...finding,
         severity: exposure.severity,
         ...(exposure.related.length ? { related: exposure.related } : {}),
         ...(fixes.length ? { fixes } : {}),

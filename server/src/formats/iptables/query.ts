@@ -1,4 +1,5 @@
 import type { IptMatch, IptOption, IptRule, IptablesModel, IptTable } from './model';
+import { ruleIndex } from './navigation';
 import { SaveRule } from './saveModel';
 
 /**
@@ -133,4 +134,68 @@ export function markCondition(rule: IptRule): MarkCondition | undefined {
   const o = matchOption(rule, 'mark', '--mark');
   const vm = o?.values[0] && valueMask(o.values[0].value);
   return o && vm ? { ...vm, negated: o.negation !== undefined } : undefined;
+}
+
+/** Rules of one chain, in file order. */
+export function chainRules(t: IptTable | undefined, chain: string): readonly IptRule[] {
+  return t ? (ruleIndex(t).inChain.get(chain) ?? []) : [];
+}
+
+/** `-m mark --mark B/B` (not negated): the rule only matches packets carrying the mark bit. */
+export function matchesMarked(rule: IptRule, mark: number): boolean {
+  const c = markCondition(rule);
+  return c !== undefined && !c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
+}
+
+/** `-m mark ! --mark B/B -j RETURN`: unmarked packets leave the chain. */
+export function isUnmarkedReturn(rule: IptRule, mark: number): boolean {
+  const c = markCondition(rule);
+  return targetName(rule) === 'RETURN' && c !== undefined && c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
+}
+
+/** A `-j MARK` that clears the bit on a packet that has it (`--xor-mark B`, `--set-xmark B/0x0`, `--and-mark ~B`). */
+export function clearsMark(rule: IptRule, mark: number): boolean {
+  const change = markChange(rule);
+  if (!change) return false;
+  return ((((mark & ~change.clear) ^ change.xor) & mark) >>> 0) === 0;
+}
+
+/** The old KUBE-POSTROUTING form: MASQUERADE of packets carrying the masquerade mark, mark left in place. */
+export function isMarkedMasquerade(rule: IptRule, mark: number): boolean {
+  return targetName(rule) === 'MASQUERADE' && matchesMarked(rule, mark);
+}
+
+/**
+ * A stable identity for a rule regardless of spelling details: chain, basic matches, match modules
+ * with their options, target with its options (counters, spacing and quoting ignored).
+ */
+export function ruleKey(rule: IptRule): string {
+  // Plain concatenation: this runs once per rule of dumps with thousands of rules.
+  const SEP = '\u0000';
+  let key = rule.chain.value;
+  const basic = (flag: string, m: IptRule['source']): void => {
+    if (m) key += SEP + (m.negation ? '! ' : '') + flag + ' ' + m.value.value;
+  };
+  basic('-s', rule.source);
+  basic('-d', rule.destination);
+  basic('-i', rule.inInterface);
+  basic('-o', rule.outInterface);
+  basic('-p', rule.protocol);
+  if (rule.fragment) key += SEP + (rule.fragment.negation ? '! -f' : '-f');
+  const options = (list: readonly IptOption[]): void => {
+    for (const o of list) {
+      key += SEP + (o.negation ? '! ' : '') + o.name.value;
+      for (const v of o.values) key += ' ' + v.value;
+    }
+  };
+  // A string out: a save rule's details are read for this key only, not kept on every rule compared.
+  for (const m of matchesOnce(rule)) {
+    key += SEP + '-m ' + m.name.value;
+    options(m.options);
+  }
+  if (rule.target) {
+    key += SEP + (rule.target.kind === 'goto' ? '-g ' : '-j ') + rule.target.name.value;
+    options(targetOptionsOnce(rule));
+  }
+  return key;
 }

@@ -1,12 +1,12 @@
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
-import { targetName } from '../../formats/iptables/query';
+import { targetName, ruleKey } from '../../formats/iptables/query';
 import { tripsGate } from '../../formats/iptables/versionGates';
 import type { ListingRule } from '../../formats/iptables/listing/types';
 import { defineRule, type Fix, type Related } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { ruleIndex } from '../../formats/iptables/navigation';
-import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW, ruleKey } from './support';
+import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW } from './support';
 
 /** Targets after which the chain is left: a later identical copy can never match. */
 const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK', 'QUEUE', 'NFQUEUE']);

@@ -2,13 +2,13 @@ import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import type { IptRule } from '../../formats/iptables/model';
-import { isComplete, ruleComment, table, targetName } from '../../formats/iptables/query';
+import { isComplete, ruleComment, table, targetName, chainRules, matchesMarked } from '../../formats/iptables/query';
 import { flannelConfigs } from '../../formats/k8s';
 import { defineRule, type Related } from '../rule';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { factRelated, kernelAgainst } from '../../node/questions';
 import { hex } from '../shared/phrases';
-import { chainRules, masqueradeMark, matchesMarked } from './support';
+import { masqueradeMark } from './support';
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -1,11 +1,11 @@
 import type { IptRule, IptTable } from '../../formats/iptables/model';
-import { isComplete, matchOption, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, table, targetName, chainRules, matchesMarked } from '../../formats/iptables/query';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix } from '../rule';
 import { nftablesMode } from '../nftables/shared';
 import { factWhere } from '../../node/questions';
 import { insertLinesAfter, insertLinesBefore } from '../shared/edits';
-import { chainRules, countersPrefix, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, matchesMarked, podCidr } from './support';
+import { countersPrefix, iptablesCommand, looksLikeKubernetesNode, masqueradeMark, podCidr } from './support';
 
 /** CNI chains that carry their own accept logic for pod traffic. */
 const CNI_FORWARD_CHAIN = /^(?:cali-|CILIUM_|WEAVE-|KUBE-ROUTER-|ANTREA-)/;

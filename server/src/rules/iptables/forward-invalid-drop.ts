@@ -2,14 +2,14 @@ import type { Severity } from '../../core/severity';
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import type { IptRule, IptablesModel } from '../../formats/iptables/model';
-import { isComplete, matchOption, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, table, targetName, chainRules } from '../../formats/iptables/query';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { note, reviewFix, run, write } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { factRelated } from '../../node/questions';
 import { insertLinesBefore } from '../shared/edits';
-import { chainAnchor, chainRules, countersPrefix, iptablesCommand } from './support';
+import { chainAnchor, countersPrefix, iptablesCommand } from './support';
 
 const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 /** kube-proxy adds the INVALID drop from about 1.15 (k/k#74840; exact release unconfirmed). */

@@ -1,10 +1,10 @@
 import type { Severity } from '../../core/severity';
-import { matchOption, table, targetName } from '../../formats/iptables/query';
+import { matchOption, table, targetName, chainRules, ruleKey } from '../../formats/iptables/query';
 import { note, reviewFix, run } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { FIXED_KUBE_PROXY_RELEASE } from './kube-postrouting-double-snat';
 import { vxlanState } from '../../node/questions';
-import { chainRules, deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, positionInChain, postroutingShape, ruleKey } from './support';
+import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, positionInChain, postroutingShape } from './support';
 
 /**
  * NET-KP-002: kube-proxy and kubelet only manage the rules they currently write. After an

@@ -1,11 +1,11 @@
 import { compareVersions, type Version } from '../../core/version';
 import type { Located } from '../../core/span';
 import type { IptablesModel, IptRule } from '../../formats/iptables/model';
-import { matchOption, table, targetName, targetOption } from '../../formats/iptables/query';
+import { matchOption, table, targetName, targetOption, chainRules, clearsMark, isMarkedMasquerade } from '../../formats/iptables/query';
 import type { Fact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { Related } from '../rule';
-import { chainRules, clearsMark, iptablesTooOldForRandomFully, isMarkedMasquerade, masqueradeMark } from './support';
+import { iptablesTooOldForRandomFully, masqueradeMark } from './support';
 
 /**
  * Who owns a SNAT rule, and so whether it is the SNAT source-port race the seed incidents describe.

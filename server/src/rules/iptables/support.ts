@@ -1,14 +1,17 @@
 import type { Located, Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
+import { manifestPodNetwork, type PodNetwork } from '../../node/questions';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { flannelConfigs, kubeProxyConfigs } from '../../formats/k8s';
-import type { IptOption, IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
-import { markChange, markCondition, matchesOnce, table, targetName, targetOptionsOnce } from '../../formats/iptables/query';
+import { kubeProxyConfigs } from '../../formats/k8s';
+import type { IptRule, IptablesModel, IptTable } from '../../formats/iptables/model';
+import { chainRules, clearsMark, isMarkedMasquerade, isUnmarkedReturn, markChange, table, targetName } from '../../formats/iptables/query';
 import type { Related, TextEdit } from '../rule';
-import { ruleIndex } from '../../formats/iptables/navigation';
 import { deleteLines } from '../shared/edits';
 import { hex } from '../shared/phrases';
 import { tripsGate } from '../../formats/iptables/versionGates';
+
+/** test/formats/iptables/modelMemory.test.ts still imports ruleKey from here; its home is formats/iptables/query.ts. */
+export { ruleKey } from '../../formats/iptables/query';
 
 /**
  * Helpers shared by the iptables rules: kube-proxy's masquerade mark, the KUBE-POSTROUTING
@@ -64,35 +67,6 @@ export function masqueradeMark(model: IptablesModel, node: NodeSnapshot): Masque
     }
   }
   return { bit: 14, mark: 0x4000, hex: '0x4000', describe: '0x4000 (kube-proxy default masqueradeBit 14)', configured: false };
-}
-
-/** Rules of one chain, in file order. */
-export function chainRules(t: IptTable | undefined, chain: string): readonly IptRule[] {
-  return t ? (ruleIndex(t).inChain.get(chain) ?? []) : [];
-}
-
-/** `-m mark --mark B/B` (not negated): the rule only matches packets carrying the mark bit. */
-export function matchesMarked(rule: IptRule, mark: number): boolean {
-  const c = markCondition(rule);
-  return c !== undefined && !c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
-}
-
-/** `-m mark ! --mark B/B -j RETURN`: unmarked packets leave the chain. */
-export function isUnmarkedReturn(rule: IptRule, mark: number): boolean {
-  const c = markCondition(rule);
-  return targetName(rule) === 'RETURN' && c !== undefined && c.negated && (c.mask & mark) !== 0 && (c.value & mark) !== 0;
-}
-
-/** A `-j MARK` that clears the bit on a packet that has it (`--xor-mark B`, `--set-xmark B/0x0`, `--and-mark ~B`). */
-export function clearsMark(rule: IptRule, mark: number): boolean {
-  const change = markChange(rule);
-  if (!change) return false;
-  return ((((mark & ~change.clear) ^ change.xor) & mark) >>> 0) === 0;
-}
-
-/** The old KUBE-POSTROUTING form: MASQUERADE of packets carrying the masquerade mark, mark left in place. */
-export function isMarkedMasquerade(rule: IptRule, mark: number): boolean {
-  return targetName(rule) === 'MASQUERADE' && matchesMarked(rule, mark);
 }
 
 export interface PostroutingShape {
@@ -165,53 +139,11 @@ export function chainAnchor(t: IptTable, chain: string): Span | undefined {
   return t.rules.find((r) => r.chain.value === chain)?.chain.span;
 }
 
-/**
- * A stable identity for a rule regardless of spelling details: chain, basic matches, match modules
- * with their options, target with its options (counters, spacing and quoting ignored).
- */
-export function ruleKey(rule: IptRule): string {
-  // Plain concatenation: this runs once per rule of dumps with thousands of rules.
-  const SEP = '\u0000';
-  let key = rule.chain.value;
-  const basic = (flag: string, m: IptRule['source']): void => {
-    if (m) key += SEP + (m.negation ? '! ' : '') + flag + ' ' + m.value.value;
-  };
-  basic('-s', rule.source);
-  basic('-d', rule.destination);
-  basic('-i', rule.inInterface);
-  basic('-o', rule.outInterface);
-  basic('-p', rule.protocol);
-  if (rule.fragment) key += SEP + (rule.fragment.negation ? '! -f' : '-f');
-  const options = (list: readonly IptOption[]): void => {
-    for (const o of list) {
-      key += SEP + (o.negation ? '! ' : '') + o.name.value;
-      for (const v of o.values) key += ' ' + v.value;
-    }
-  };
-  // A string out: a save rule's details are read for this key only, not kept on every rule compared.
-  for (const m of matchesOnce(rule)) {
-    key += SEP + '-m ' + m.name.value;
-    options(m.options);
-  }
-  if (rule.target) {
-    key += SEP + (rule.target.kind === 'goto' ? '-g ' : '-j ') + rule.target.name.value;
-    options(targetOptionsOnce(rule));
-  }
-  return key;
-}
-
 /** `ns/svc:port` (or `ns/svc`) at the start of a kube-proxy comment. */
 export function servicePortOf(comment: string): { service: string; namespace: string; name: string; port?: string } | undefined {
   const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?::([^\s]*))?(?:\s|$)/i.exec(comment);
   if (!m) return undefined;
   return { namespace: m[1]!, name: m[3]!, service: `${m[1]!}/${m[3]!}`, ...(m[5] ? { port: m[5] } : {}) };
-}
-
-export interface PodCidr {
-  readonly cidr: string;
-  /** Where it was read, for messages. */
-  readonly describe: string;
-  readonly related?: Related;
 }
 
 const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
@@ -222,20 +154,11 @@ const IPV6_CIDR = /^[0-9a-f:]+\/\d{1,3}$/i;
  * manifests, else the range kube-proxy (`! -s X -j KUBE-MARK-MASQ`) or flannel
  * (`-s X ! -d 224.0.0.0/4 -j MASQUERADE`) wrote into this dump.
  */
-export function podCidr(model: IptablesModel, node: NodeSnapshot): PodCidr | undefined {
+export function podCidr(model: IptablesModel, node: NodeSnapshot): PodNetwork | undefined {
   const family = model.header?.family ?? 'ipv4';
+  const declared = manifestPodNetwork(node, family);
+  if (declared) return declared;
   const fits = (c: string): boolean => (family === 'ipv6' ? IPV6_CIDR.test(c) : IPV4_CIDR.test(c));
-  for (const doc of node.ofKind('k8s')) {
-    for (const fl of flannelConfigs(doc.model)) {
-      const n = family === 'ipv6' ? fl.ipv6Network : fl.network;
-      if (n.present && fits(n.value)) return { cidr: n.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: n.span, message: `flannel Network ${n.value}` } };
-    }
-    for (const kp of kubeProxyConfigs(doc.model)) {
-      const c = kp.clusterCIDR;
-      const first = c.present ? c.value.split(',').map((x) => x.trim()).find(fits) : undefined;
-      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
-    }
-  }
   const nat = table(model, 'nat');
   for (const r of nat?.rules ?? []) {
     const s = r.source;

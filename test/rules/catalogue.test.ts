@@ -32,8 +32,6 @@ const WITHOUT_MESSAGE_IDS: readonly string[] = [
   'flannel/vxlan-without-offload-fix',
   'flannel/without-ip-masq',
   'flannel/without-xtables-lock',
-  'gke/backendconfig-timeout-short',
-  'gke/ingress-without-neg',
   'iptables/duplicate-rule',
   'iptables/flannel-masquerade-without-mark-return',
   'iptables/forward-drop-without-pod-accept',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'gke/backendconfig-timeout-short';
 
@@ -158,7 +158,7 @@ spec:
 `;
     const bc = 'apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: chat-bc\nspec:\n  timeoutSec: 60\n';
     const [r] = reportsOf(bc, [{ path: 'node/svc.yaml', text: svc }], 'node/bc.yaml');
-    assert.match(r!.message, /timeoutSec is 60 s, and Service chat port http \(80\) looks like WebSockets/);
+    expectMessage(r, 'shortSet', { timeout: 60, ports: 'Service chat port http (80)' });
     assert.equal(r!.related[0]!.document.path, 'node/svc.yaml');
     assert.equal(svc.slice(r!.related[0]!.span.start, r!.related[0]!.span.end), 'kubernetes.io/ws');
     // The Service's own file gets nothing: the finding and its fix belong to the BackendConfig.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'gke/ingress-without-neg';
 
@@ -101,7 +101,7 @@ spec:
     const bc = { path: 'node/bc.yaml', text: 'apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: x\nspec:\n  timeoutSec: 40\n' };
     const ing = { path: 'node/ing.yaml', text: INGRESS('') };
     const [r] = reportsOf(SVC, [ing, bc]);
-    assert.match(r!.message, /no ingress class, GKE manifests \(BackendConfig \(cloud\.google\.com\/v1\)\)/);
+    expectMessage(r, 'clusterDecides', { service: 'Service web', ingresses: 'front (no ingress class, GKE manifests (BackendConfig (cloud.google.com/v1)))' });
     assert.ok(r!.related.some((x) => x.message.startsWith('GKE evidence') && x.document.path === 'node/bc.yaml'));
     assert.equal(reportsOf(SVC, [ing]).length, 0);
   });
@@ -110,12 +110,12 @@ spec:
     const ing = [{ path: 'node/ing.yaml', text: INGRESS('  annotations:\n    kubernetes.io/ingress.class: gce\n') }];
     const [unknown] = reportsOf(SVC.replace('name: http', 'name: websocket'), ing);
     assert.equal(unknown!.severity, 'info');
-    assert.match(unknown!.message, /GKE ≥ 1\.17\.6-gke\.7 annotates Services itself when the cluster is VPC-native/);
-    assert.match(unknown!.message, /port websocket \(80\) suggests long-lived connections/);
+    expectMessage(unknown, 'clusterDecides');
+    assert.match(String(unknown!.data!.also), /port websocket \(80\) suggests long-lived connections/);
     const off = SVC.replace('name: http', 'name: websocket').replace('  name: web\n', `  name: web\n  annotations:\n    cloud.google.com/neg: '{"ingress": false}'\n`);
     const [known] = reportsOf(off, ing);
     assert.equal(known!.severity, 'warning');
-    assert.match(known!.message, /sets "ingress": false, so NEGs are off/);
+    expectMessage(known, 'negsOff');
     const [plain] = reportsOf(off.replace('name: websocket', 'name: http'), ing);
     assert.equal(plain!.severity, 'info');
     // Related information: the Ingress backend reference, in the other file.

@@ -34,6 +34,13 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      noBackendConfig:
+        '{service} port {port} looks like WebSockets/streaming behind a GKE Ingress, but the Service attaches no BackendConfig, so the backend service timeout is the default {timeout} s: for WebSockets that is the maximum lifetime of a connection, which the load balancer closes after {timeout} s whether or not traffic flows.',
+      tooLong: 'timeoutSec {timeout} is longer than 24 h ({max} s): connections through the load balancer may live for days, and draining or rolling backends has to wait for them (gcpdiag lb/BP/2025_002 recommends at most 24 h).',
+      shortSet: 'timeoutSec is {timeout} s, and {ports} looks like WebSockets/streaming: for WebSockets the timeout is the maximum lifetime of a connection, so the load balancer closes them after {timeout} s whether or not traffic flows.',
+      shortDefault: 'timeoutSec is not set, so the backend service timeout is the default {timeout} s, and {ports} looks like WebSockets/streaming: for WebSockets the timeout is the maximum lifetime of a connection, so the load balancer closes them after {timeout} s whether or not traffic flows.',
+    },
   },
   *check({ document, node }) {
     const mine = objectsOf(document);
@@ -46,8 +53,10 @@ export default defineRule({
   },
 });
 
+type MessageId = 'noBackendConfig' | 'tooLong' | 'shortSet' | 'shortDefault';
+
 /** A GKE Ingress backend with long-lived ports and no BackendConfig at all: the 30 s default applies. */
-function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text: string): Generator<Finding> {
+function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text: string): Generator<Finding<MessageId>> {
   const svc = service.doc.service!;
   if (svc.backendConfig) return;
   const hints = longLivedPorts(svc);
@@ -59,7 +68,8 @@ function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text
   for (const h of hints) {
     yield {
       span: h.hint.span,
-      message: `${describeObject(service.doc)} port ${describePort(h.port)} looks like WebSockets/streaming behind a GKE Ingress, but the Service attaches no BackendConfig, so the backend service timeout is the default ${DEFAULT_TIMEOUT_SEC} s: for WebSockets that is the maximum lifetime of a connection, which the load balancer closes after ${DEFAULT_TIMEOUT_SEC} s whether or not traffic flows.`,
+      messageId: 'noBackendConfig',
+      data: { service: describeObject(service.doc), port: describePort(h.port), timeout: DEFAULT_TIMEOUT_SEC },
       related: refs.map((r) => backendRelated(r)),
       ...(fix ? { fixes: [fix] } : {}),
     };
@@ -97,7 +107,7 @@ function addBackendConfigFix(service: K8sObject, name: string, index: NodeIndex,
 }
 
 /** Findings on a BackendConfig: timeoutSec missing or short while a Service using it carries long-lived traffic; or over 24 h. */
-function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string): Generator<Finding> {
+function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string): Generator<Finding<MessageId>> {
   const view = bc.doc.backendConfig!;
   const t = view.timeoutSec;
   if (t.present && t.templated) return;
@@ -105,7 +115,8 @@ function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string): 
     const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), MAX_TIMEOUT_SEC);
     yield {
       span: t.span,
-      message: `timeoutSec ${t.value} is longer than 24 h (${MAX_TIMEOUT_SEC} s): connections through the load balancer may live for days, and draining or rolling backends has to wait for them (gcpdiag lb/BP/2025_002 recommends at most 24 h).`,
+      messageId: 'tooLong',
+      data: { timeout: t.value, max: MAX_TIMEOUT_SEC },
       ...(edits ? { fixes: [{ kind: 'edit' as const, title: `Set timeoutSec: ${MAX_TIMEOUT_SEC}`, edits, safe: false }] } : {}),
     };
     return;
@@ -130,7 +141,8 @@ function* backendConfigFindings(bc: K8sObject, index: NodeIndex, text: string): 
   const edits = setValue(text, child(bc.doc.ref, 'spec', 'timeoutSec'), SUGGESTED_TIMEOUT_SEC);
   yield {
     span: t.present ? t.span : bc.doc.metadata?.name?.span ?? view.spec,
-    message: `${t.present ? `timeoutSec is ${t.value} s` : `timeoutSec is not set, so the backend service timeout is the default ${DEFAULT_TIMEOUT_SEC} s`}, and ${ports} looks like WebSockets/streaming: for WebSockets the timeout is the maximum lifetime of a connection, so the load balancer closes them after ${effective} s whether or not traffic flows.`,
+    messageId: t.present ? 'shortSet' : 'shortDefault',
+    data: { timeout: effective, ports },
     related,
     ...(edits ? { fixes: [{ kind: 'edit' as const, title: `Set timeoutSec: ${SUGGESTED_TIMEOUT_SEC} (maximum WebSocket lifetime 1 h)`, edits, safe: false }] } : {}),
   };

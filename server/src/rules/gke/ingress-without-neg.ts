@@ -25,6 +25,12 @@ export default defineRule({
     severity: 'warning',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      negsOff: '{service} (type {type}) is a backend of GKE Ingress {ingresses} without container-native load balancing: the load balancer sends requests to a NodePort on any node, where kube-proxy forwards them (with externalTrafficPolicy Cluster also SNATs them) to a pod that may run elsewhere. That intermediate node holds the connection state, so its reboot or preemption silently breaks long-lived connections (WebSockets) that have nothing to do with it; with NEGs the load balancer targets pod IPs directly. cloud.google.com/neg sets "ingress": false, so NEGs are off for this Service.{also}',
+      standaloneNegsOnly: '{service} (type {type}) is a backend of GKE Ingress {ingresses} without container-native load balancing: the load balancer sends requests to a NodePort on any node, where kube-proxy forwards them (with externalTrafficPolicy Cluster also SNATs them) to a pod that may run elsewhere. That intermediate node holds the connection state, so its reboot or preemption silently breaks long-lived connections (WebSockets) that have nothing to do with it; with NEGs the load balancer targets pod IPs directly. cloud.google.com/neg is set without "ingress": true (standalone NEGs only), so the Ingress uses instance groups unless the cluster overrides it.{also}',
+      clusterDecides:
+        '{service} (type {type}) is a backend of GKE Ingress {ingresses} without container-native load balancing: the load balancer sends requests to a NodePort on any node, where kube-proxy forwards them (with externalTrafficPolicy Cluster also SNATs them) to a pod that may run elsewhere. That intermediate node holds the connection state, so its reboot or preemption silently breaks long-lived connections (WebSockets) that have nothing to do with it; with NEGs the load balancer targets pod IPs directly. Whether NEGs are on anyway depends on the cluster, which manifests do not show: GKE ≥ 1.17.6-gke.7 annotates Services itself when the cluster is VPC-native, not Shared VPC and without GKE network policy (kubectl get service -o yaml shows the live annotation).{also}',
+    },
   },
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service);
@@ -37,7 +43,7 @@ export default defineRule({
   },
 });
 
-function check(service: K8sObject, index: NodeIndex, text: string): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string): Finding<'negsOff' | 'standaloneNegsOnly' | 'clusterDecides'> | undefined {
   const context = index.gke;
   const svc = service.doc.service!;
   const type = serviceType(svc);
@@ -55,19 +61,9 @@ function check(service: K8sObject, index: NodeIndex, text: string): Finding | un
   const longLived = longLivedEvidence(service, index);
   const first = refs[0]!;
   const ingNames = [...new Set(refs.map((r) => `${describeObject(r.ref.ingress.doc).replace(/^Ingress /, '')} (${r.how})`))].join(', ');
-  const parts = [
-    `${describeObject(service.doc)} (type ${type}) is a backend of GKE Ingress ${ingNames} without container-native load balancing: the load balancer sends requests to a NodePort on any node, where kube-proxy forwards them (with externalTrafficPolicy Cluster also SNATs them) to a pod that may run elsewhere.`,
-    'That intermediate node holds the connection state, so its reboot or preemption silently breaks long-lived connections (WebSockets) that have nothing to do with it; with NEGs the load balancer targets pod IPs directly.',
-  ];
-  if (explicitOff) parts.push(`${NEG_KEY} sets "ingress": false, so NEGs are off for this Service.`);
-  else {
-    parts.push(
-      svc.neg
-        ? `${NEG_KEY} is set without "ingress": true (standalone NEGs only), so the Ingress uses instance groups unless the cluster overrides it.`
-        : `Whether NEGs are on anyway depends on the cluster, which manifests do not show: GKE ≥ 1.17.6-gke.7 annotates Services itself when the cluster is VPC-native, not Shared VPC and without GKE network policy (kubectl get service -o yaml shows the live annotation).`,
-    );
-  }
-  if (longLived) parts.push(`Also, ${longLived.text}.`);
+  const messageId = explicitOff ? 'negsOff' : svc.neg ? 'standaloneNegsOnly' : 'clusterDecides';
+  // The long-lived evidence is a sentence of its own, present or not.
+  const data = { service: describeObject(service.doc), type, ingresses: ingNames, also: longLived ? ` Also, ${longLived.text}.` : '' };
   // warning: NEGs are known to be off and connections are meant to last; otherwise one step lower.
   const severity: Severity | undefined = explicitOff && longLived ? undefined : 'info';
 
@@ -86,7 +82,8 @@ function check(service: K8sObject, index: NodeIndex, text: string): Finding | un
   }
   return {
     span: svc.neg ? svc.neg.annotation.value.span : identitySpan(service.doc),
-    message: parts.join(' '),
+    messageId,
+    data,
     ...(severity ? { severity } : {}),
     related,
     ...(fixes.length ? { fixes } : {}),

@@ -170,3 +170,8 @@ export function manifestPodNetwork(node: NodeSnapshot, family: 'ipv4' | 'ipv6'):
   }
   return undefined;
 }
+
+/** The node's manifest files, the linted one first (it replaces any stale copy of the same URI). */
+export function nodeManifests(document: ParsedDocument<'k8s'>, node: NodeSnapshot): ParsedDocument<'k8s'>[] {
+  return [document, ...node.ofKind('k8s').filter((d) => d !== document && d.uri !== document.uri)];
+}

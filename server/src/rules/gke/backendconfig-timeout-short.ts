@@ -1,22 +1,7 @@
 import { addAnnotation, child, setValue, type TextEdit } from '../../formats/k8s';
 import { detectEol } from '../../formats/k8s/yamlHost';
-import {
-  attachedBackendConfig,
-  backendRelated,
-  describeObject,
-  describePort,
-  gkeIngressClass,
-  longLivedPorts,
-  nameOf,
-  namespaceOf,
-  nodeIndex,
-  objectsOf,
-  sameNamespace,
-  LONG_TIMEOUT_SEC,
-  type K8sObject,
-  type NodeIndex,
-  type PortHint,
-} from '../k8s/shared';
+import { attachedBackendConfig, backendRelated, gkeIngressClass, nodeIndex, objectsOf, LONG_TIMEOUT_SEC, type K8sObject, type NodeIndex } from '../k8s/shared';
+import { describeObject, describePort, longLivedPorts, nameOf, namespaceOf, sameNamespace, type PortHint } from '../../formats/k8s/query';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 
 const BC_KEY = 'cloud.google.com/backend-config';

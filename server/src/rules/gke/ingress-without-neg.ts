@@ -1,18 +1,7 @@
 import type { Severity } from '../../core/severity';
 import { addAnnotation, child, setValue, type TextEdit } from '../../formats/k8s';
-import {
-  backendRelated,
-  describeObject,
-  gkeIngressClass,
-  identitySpan,
-  jsonInside,
-  longLivedEvidence,
-  nodeIndex,
-  objectsOf,
-  serviceType,
-  type K8sObject,
-  type NodeIndex,
-} from '../k8s/shared';
+import { backendRelated, gkeIngressClass, longLivedEvidence, nodeIndex, objectsOf, type K8sObject, type NodeIndex } from '../k8s/shared';
+import { describeObject, identitySpan, jsonInside, serviceType } from '../../formats/k8s/query';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 
 const NEG_KEY = 'cloud.google.com/neg';

@@ -1,18 +1,13 @@
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
-import {
-  allDocuments,
-  type IngressBackend,
-  type IngressView,
-  type K8sDocument,
-  type ServicePort,
-  type ServiceView,
-  type Value,
-  type YamlRef,
-} from '../../formats/k8s';
-import { nestRef } from '../../formats/k8s/source';
+import { allDocuments, type IngressBackend, type IngressView, type K8sDocument, type ServicePort, type ServiceView, type Value } from '../../formats/k8s';
+import { backendConfigNameFor, describePort, longLivedPorts, nameOf, sameNamespace } from '../../formats/k8s/query';
+import { nodeManifests } from '../../node/questions';
 import type { Related } from '../rule';
+
+/** Re-exported while rules/k8s/{external-traffic-policy-cluster,internal-traffic-policy-local,session-affinity-behind-snat}.ts still import them from here (their home: formats/k8s/query.ts). */
+export { describeObject, nameOf, negIngressOn, sameNamespace, serviceType } from '../../formats/k8s/query';
 
 /**
  * Cross-document helpers for the Service / Ingress / BackendConfig rules (k8s/*, gke/*). Rules
@@ -29,113 +24,12 @@ export interface K8sObject {
   readonly doc: K8sDocument;
 }
 
-/** The node's manifest files, the linted one first (it replaces any stale copy of the same URI). */
-export function k8sFiles(document: K8sFile, node: NodeSnapshot): K8sFile[] {
-  return [document, ...node.ofKind('k8s').filter((d) => d !== document && d.uri !== document.uri)];
-}
-
 export function objectsOf(file: K8sFile): K8sObject[] {
   return [...allDocuments(file.model)].map((doc) => ({ file, doc }));
 }
 
 export function nodeObjects(document: K8sFile, node: NodeSnapshot): K8sObject[] {
-  return k8sFiles(document, node).flatMap(objectsOf);
-}
-
-/** A plain (not templated) string value, or undefined. */
-function plain(v: Value<string> | undefined): string | undefined {
-  return v && !v.templated ? v.value : undefined;
-}
-
-export function nameOf(doc: K8sDocument): string | undefined {
-  return plain(doc.metadata?.name);
-}
-
-export function namespaceOf(doc: K8sDocument): string | undefined {
-  return plain(doc.metadata?.namespace);
-}
-
-/**
- * Manifests often leave the namespace out (it comes from `kubectl -n` or the current context), so
- * a missing namespace on either side matches; two different explicit namespaces do not.
- */
-export function sameNamespace(a: K8sDocument, b: K8sDocument): boolean {
-  const na = namespaceOf(a);
-  const nb = namespaceOf(b);
-  return na === undefined || nb === undefined || na === nb;
-}
-
-/** Where a finding about a whole object goes: its name, else its kind, else the start of the document. */
-export function identitySpan(doc: K8sDocument): Span {
-  return doc.metadata?.name?.span ?? doc.kind?.span ?? { start: doc.span.start, end: doc.span.start };
-}
-
-export function describeObject(doc: K8sDocument): string {
-  const ns = namespaceOf(doc);
-  return `${doc.kind?.value ?? 'object'} ${ns ? `${ns}/` : ''}${nameOf(doc) ?? '(unnamed)'}`;
-}
-
-/** The ref of a value inside a JSON annotation (`cloud.google.com/neg`), for the edit helpers. */
-export function jsonInside(annotationRef: YamlRef, path: readonly (string | number)[]): YamlRef {
-  return nestRef(annotationRef, { doc: 0, path: [...path], format: 'json' });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Service types
-
-export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | 'other' | 'templated';
-
-export function serviceType(svc: ServiceView): ServiceType {
-  if (!svc.type.present) return 'ClusterIP';
-  if (svc.type.templated) return 'templated';
-  const t = svc.type.value;
-  return t === 'ClusterIP' || t === 'NodePort' || t === 'LoadBalancer' || t === 'ExternalName' ? t : 'other';
-}
-
-/** NodePort and LoadBalancer Services are reachable through every node's NodePort. */
-export function hasNodePorts(svc: ServiceView): boolean {
-  const t = serviceType(svc);
-  return t === 'NodePort' || t === 'LoadBalancer';
-}
-
-/** `cloud.google.com/neg` says `"ingress": true` (any JSON spelling, with or without exposed_ports). */
-export function negIngressOn(svc: ServiceView): boolean {
-  return svc.neg?.ingress?.value === true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Long-lived connection hints
-
-/** Port-name / appProtocol words that mean long-lived connections (WebSockets, gRPC streams). */
-const LONG_LIVED_WORDS = new Set(['ws', 'wss', 'websocket', 'websockets', 'grpc', 'grpcs', 'socketio', 'sse']);
-
-export interface PortHint {
-  readonly port: ServicePort;
-  /** The port name or appProtocol that gives it away. */
-  readonly hint: Value<string>;
-}
-
-function hasLongLivedWord(s: string): boolean {
-  return s
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .some((w) => LONG_LIVED_WORDS.has(w));
-}
-
-/** The ports whose name or appProtocol suggests long-lived connections (`ws`, `websocket`, `grpc`, `kubernetes.io/ws`). */
-export function longLivedPorts(svc: ServiceView): PortHint[] {
-  const out: PortHint[] = [];
-  for (const port of svc.ports) {
-    const hint = [port.name, port.appProtocol].find((v): v is Value<string> => !!v && !v.templated && hasLongLivedWord(v.value));
-    if (hint) out.push({ port, hint });
-  }
-  return out;
-}
-
-export function describePort(p: ServicePort): string {
-  const name = p.name && !p.name.templated ? p.name.value : undefined;
-  const num = p.port?.value;
-  return name && num !== undefined ? `${name} (${num})` : (name ?? (num !== undefined ? String(num) : 'unnamed'));
+  return nodeManifests(document, node).flatMap(objectsOf);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,15 +180,6 @@ export interface AttachedBackendConfig {
   readonly name: Value<string>;
   /** The BackendConfig object, when the node's manifests contain it. */
   readonly object?: K8sObject;
-}
-
-/** The BackendConfig name the Service's annotation gives this port: a per-port entry (by name or number), else `default`. */
-export function backendConfigNameFor(svc: ServiceView, port: ServicePort): Value<string> | undefined {
-  const bc = svc.backendConfig;
-  if (!bc) return undefined;
-  const keys = [port.name && !port.name.templated ? port.name.value : undefined, port.port !== undefined ? String(port.port.value) : undefined].filter((k): k is string => k !== undefined);
-  const perPort = bc.ports.find((p) => keys.includes(p.port.value));
-  return perPort?.name ?? bc.default;
 }
 
 export function attachedBackendConfig(svc: ServiceView, port: ServicePort, service: K8sDocument, index: NodeIndex): AttachedBackendConfig | undefined {

@@ -2,7 +2,8 @@ import type { Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import { child, flannelConfigs, kubeProxyConfigs, setValue, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { hasKubeadmConfig, known, type K8sFile } from './shared';
+import { type K8sFile } from './shared';
+import { hasKubeadmConfig, known } from '../../formats/k8s/query';
 
 const MESSAGE_WHY =
   'kube-proxy cannot tell pod traffic from off-cluster traffic, so it does not masquerade Service traffic coming from outside the pod network (nodes, hosts routing to ClusterIPs): replies can take another path and connections fail. kube-proxy logs "clusterCIDR not specified, unable to distinguish between internal and external traffic".';

@@ -1,7 +1,8 @@
 import { downgrade } from '../../core/severity';
 import { child, kubeProxyConfigs, setScalar, type EditValue, type KubeProxyConfigView, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { known, nodeSysctl } from './shared';
+import { nodeSysctl } from './shared';
+import { known } from '../../formats/k8s/query';
 
 const DEFAULT_MAX_PER_CORE = 32768;
 const DEFAULT_MIN = 131072;

@@ -1,5 +1,6 @@
 import { defineRule, type Related } from '../rule';
-import { flagNamed, nodeProxyConfigs, proxyContainers, templatedContainer } from './shared';
+import { nodeProxyConfigs } from './shared';
+import { flagNamed, proxyContainers, templatedContainer } from '../../formats/k8s/query';
 
 /** Flags kube-proxy ignores when --config is given, and the configuration field that replaces each. */
 const IGNORED: Readonly<Record<string, string>> = {

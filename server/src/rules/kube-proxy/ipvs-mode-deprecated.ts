@@ -3,7 +3,7 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type TextEdit } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kernelAtLeast, kubeProxyAtLeast } from '../../node/questions';
-import { configMode, flagConfiguredContainers, flagMode } from './shared';
+import { configMode, flagConfiguredContainers, flagMode } from '../../formats/k8s/query';
 
 export default defineRule({
   meta: {

@@ -2,7 +2,8 @@ import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, appendToSequence, child, kubeProxyConfigs, setValue, type ContainerView } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import { configMode, flagConfiguredContainers, flagMode, flagNamed, flagOn, nodeSysctl, type K8sFile } from './shared';
+import { nodeSysctl, type K8sFile } from './shared';
+import { configMode, flagConfiguredContainers, flagMode, flagNamed, flagOn } from '../../formats/k8s/query';
 
 /**
  * What counts as MetalLB evidence in the node's manifests. `l2` is true for evidence of layer-2

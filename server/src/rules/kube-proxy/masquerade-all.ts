@@ -1,6 +1,6 @@
 import { child, kubeProxyConfigs, setScalar, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix } from '../rule';
-import { configMode, flagConfiguredContainers, flagNamed, flagOn, known } from './shared';
+import { configMode, flagConfiguredContainers, flagNamed, flagOn, known } from '../../formats/k8s/query';
 
 const LOCAL_MODES = new Set(['NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix']);
 

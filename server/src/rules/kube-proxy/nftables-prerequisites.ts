@@ -4,7 +4,7 @@ import { child, kubeProxyConfigs, setValue, type ContainerView, type KubeProxyCo
 import type { NodeSnapshot } from '../../node/snapshot';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { TELL_KERNEL, TELL_KUBE_PROXY_VERSION, describeKernel, describeKubeProxy, factRelated, kernelAtLeast, kubeProxyAtLeast } from '../../node/questions';
-import { configMode, featureGateOn, flagConfiguredContainers, flagMode, known } from './shared';
+import { configMode, featureGateOn, flagConfiguredContainers, flagMode, known } from '../../formats/k8s/query';
 import { NFTABLES_MODE_MIN_KERNEL } from '../shared/kernelGates';
 
 const GATE = 'NFTablesProxyMode';

@@ -5,7 +5,7 @@ import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from 
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kubeProxyAtLeast } from '../../node/questions';
 import { deleteKeyValueLine } from '../shared/edits';
-import { configMode, flagConfiguredContainers, flagMode, known } from './shared';
+import { configMode, flagConfiguredContainers, flagMode, known } from '../../formats/k8s/query';
 
 export default defineRule({
   meta: {

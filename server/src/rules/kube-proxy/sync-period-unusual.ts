@@ -5,7 +5,7 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type Field, type KubeProxyConfigView } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, kubeProxyAtLeast } from '../../node/questions';
-import { configMode, known } from './shared';
+import { configMode, known } from '../../formats/k8s/query';
 
 /** Cloud-provider guides put noticeable sync latency at about 1000 Services (NET-IPT-002). */
 const LARGE_SERVICES = 1000;

@@ -2,7 +2,7 @@ import { compareVersions, parseVersion } from '../../core/version';
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { isKubeProxyTable } from '../../node/netfilter';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { configMode, flagConfiguredContainers, flagMode } from '../kube-proxy/shared';
+import { configMode, flagConfiguredContainers, flagMode } from '../../formats/k8s/query';
 import { defineRule, type Finding, type Related } from '../rule';
 import { NFTABLES_MODE_MIN_KERNEL, NFTABLES_MODE_MIN_NFT } from '../shared/kernelGates';
 import { factRelated, factWhere } from '../../node/questions';

@@ -1,6 +1,6 @@
 import type { ParseProblem } from '../../core/problem';
 import type { Severity } from '../../core/severity';
-import type { Span } from '../../core/span';
+import type { Located, Span } from '../../core/span';
 import { pushAll } from '../../core/arrays';
 import {
   IPVS_LIMITS,
@@ -23,6 +23,11 @@ import type { Tok } from './tokens';
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type SvcState = Omit<Mutable<IpvsService>, 'realServers'> & { realServers: IpvsRealServer[] };
 export type RsState = Mutable<IpvsRealServer>;
+
+/** A virtual service as its line starts: no scheduler, flags or real servers yet, IPv4 until the line says otherwise. */
+export function newService(variant: IpvsTableVariant, protocol: Located<string>, span: Span, line: number): SvcState {
+  return { variant, protocol, family: 'ipv4', schedulerFlags: [], otherFlags: [], realServers: [], span, line };
+}
 
 type StatsRow = NonNullable<IpvsGlobalStats['totals']>;
 type RateRow = NonNullable<IpvsGlobalStats['rates']>;

@@ -3,7 +3,7 @@ import { readAddress } from './addressReader';
 import type { IpvsAddress, IpvsFamily, IpvsNumber } from './model';
 import { INT, readInt } from './numbers';
 import { addressKey } from './query';
-import type { IpvsReader, RsState, SvcState } from './reader';
+import { newService, type IpvsReader, type RsState } from './reader';
 import { clip, span, splitList, type Tok } from './tokens';
 
 /**
@@ -27,16 +27,7 @@ export function saveLine(r: IpvsReader, toks: Tok[], lineSpan: Span, line: numbe
   let address: IpvsAddress | undefined;
   let fwmark: IpvsNumber | undefined;
   let ipv6 = false;
-  const svc: SvcState = {
-    variant: 'save',
-    protocol: { value: '', span: span(toks[0]!) },
-    family: 'ipv4',
-    schedulerFlags: [],
-    otherFlags: [],
-    realServers: [],
-    span: lineSpan,
-    line,
-  };
+  const svc = newService('save', { value: '', span: span(toks[0]!) }, lineSpan, line);
   const rs: Partial<RsState> & { extra: Located<string>[] } = { extra: [] };
   const other: Located<string>[] = [];
   const argOf = (j: number, what: string): Tok | undefined => {

@@ -2,7 +2,7 @@ import type { Span } from '../../core/span';
 import { readAddress, becomeProc } from './addressReader';
 import { listColumns, serviceFlags, thresholdColumns } from './list';
 import { COUNTER, readHex, readInt } from './numbers';
-import type { IpvsReader, RsState, SvcState } from './reader';
+import { newService, type IpvsReader, type RsState } from './reader';
 import { counterColumns, inferCounters } from './statsRate';
 import { span, type Tok } from './tokens';
 
@@ -18,16 +18,7 @@ export function serviceLine(r: IpvsReader, toks: Tok[], lineSpan: Span, line: nu
   r.flushOrphans(s);
   s.afterElision = false;
   const p = toks[0]!;
-  const svc: SvcState = {
-    variant: 'list',
-    protocol: { value: p.text, span: span(p) },
-    family: 'ipv4',
-    schedulerFlags: [],
-    otherFlags: [],
-    realServers: [],
-    span: lineSpan,
-    line,
-  };
+  const svc = newService('list', { value: p.text, span: span(p) }, lineSpan, line);
   let i: number;
   if (p.text === 'FWM') {
     const mt = toks[1];

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'k8s/external-traffic-policy-cluster';
 
@@ -140,15 +140,16 @@ spec:
 `;
     const [r] = reportsOf(svc, { node: [{ path: 'node/ing.yaml', text: GCE_INGRESS }] });
     assert.equal(r?.severity, 'warning');
-    assert.match(r!.message, /backend of a GKE Ingress without NEGs: every request/);
-    assert.match(r!.message, /port ws \(80\) suggests long-lived connections/);
+    expectMessage(r, 'clusterByDefault', { service: 'Service chat', type: 'NodePort' });
+    assert.match(String(r!.data!.reasons), /backend of a GKE Ingress without NEGs: every request/);
+    assert.match(String(r!.data!.reasons), /port ws \(80\) suggests long-lived connections/);
     const rel = r!.related.find((x) => x.document.path === 'node/ing.yaml');
     assert.ok(rel, 'related information points at the Ingress backend');
     assert.equal(GCE_INGRESS.slice(rel.span.start, rel.span.end), 'chat');
     // Without the explicit "ingress": false, GKE may have NEGs on by default: info, and said so.
     const [u] = reportsOf(svc.replace(`  annotations:\n    cloud.google.com/neg: '{"ingress": false}'\n`, ''), { node: [{ path: 'node/ing.yaml', text: GCE_INGRESS }] });
     assert.equal(u?.severity, 'info');
-    assert.match(u!.message, /unless the cluster enables them by default/);
+    assert.match(String(u!.data!.reasons), /unless the cluster enables them by default/);
   });
 
   it('counts an attached BackendConfig with a long timeoutSec as long-lived evidence', () => {
@@ -172,7 +173,7 @@ spec:
   timeoutSec: 3600
 `;
     const [r] = reportsOf(text);
-    assert.match(r!.message, /BackendConfig long sets timeoutSec: 3600/);
+    assert.match(String(r!.data!.reasons), /BackendConfig long sets timeoutSec: 3600/);
     assert.equal(reportsOf(text.replace('timeoutSec: 3600', 'timeoutSec: 30')).length, 0);
   });
 

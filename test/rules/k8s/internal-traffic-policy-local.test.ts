@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'k8s/internal-traffic-policy-local';
 
@@ -86,7 +86,7 @@ spec:
   it('names the backing Deployment in the message and related information', () => {
     const dep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n      - name: api\n        image: api:1\n';
     const [r] = reportsOf('apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  internalTrafficPolicy: Local\n', [{ path: 'node/dep.yaml', text: dep }]);
-    assert.match(r!.message, /Its backend looks like Deployment api, not a DaemonSet/);
+    expectMessage(r, 'localWithBackend', { service: 'Service api', backend: 'Deployment api' });
     assert.equal(r!.related[0]!.document.path, 'node/dep.yaml');
   });
 

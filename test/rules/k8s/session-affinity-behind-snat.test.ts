@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFixture } from '../../helpers/golden';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 
 const RULE = 'k8s/session-affinity-behind-snat';
 
@@ -86,21 +86,21 @@ spec: {type: LoadBalancer, externalTrafficPolicy: Local, sessionAffinity: Client
   it('says what the affinity is keyed on, the timeout, and points at the Ingress', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  sessionAffinity: ClientIP\n  ports:\n  - name: http\n    port: 80\n';
     const [r] = reportsOf(svc, [{ path: 'node/ing.yaml', text: NGINX_INGRESS }]);
-    assert.match(r!.message, /pins each client IP to one pod for 10800 s \(the default\)/);
-    assert.match(r!.message, /kube-proxy sees the addresses of the proxy or load balancer/);
+    expectMessage(r, 'pinnedDefault', { service: 'Service cart', timeout: 10800 });
+    assert.match(String(r!.data!.reasons), /kube-proxy sees the addresses of the proxy or load balancer/);
     assert.equal(r!.related[0]!.document.path, 'node/ing.yaml');
     assert.equal(NGINX_INGRESS.slice(r!.related[0]!.span.start, r!.related[0]!.span.end), 'cart');
 
     const game = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: game\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 600\n';
     const [g] = reportsOf(game);
-    assert.match(g!.message, /for 600 s, keyed on/);
-    assert.match(g!.message, /affinity state is kept per node/);
+    expectMessage(g, 'pinned', { timeout: 600 });
+    assert.match(String(g!.data!.reasons), /affinity state is kept per node/);
   });
 
   it('explains that a GKE Ingress with NEGs bypasses kube-proxy altogether', () => {
     const svc = `apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  annotations:\n    cloud.google.com/neg: '{"ingress": true}'\nspec:\n  sessionAffinity: ClientIP\n  ports:\n  - name: http\n    port: 80\n`;
     const [r] = reportsOf(svc, [{ path: 'node/ing.yaml', text: NGINX_INGRESS.replace('ingressClassName: nginx', 'ingressClassName: gce') }]);
-    assert.match(r!.message, /straight to pod IPs, so kube-proxy \(and this affinity\) is not on the path/);
+    assert.match(String(r!.data!.reasons), /straight to pod IPs, so kube-proxy \(and this affinity\) is not on the path/);
   });
 
   it('does not fire on the real Service fixtures (none uses ClientIP affinity)', () => {

@@ -28,6 +28,10 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      clusterSet: '{service} (type {type}) has externalTrafficPolicy: Cluster: external traffic may enter on a node without a ready pod, which forwards it to a pod on another node and SNATs it to its own address (extra hop, client IP lost). That matters here because {reasons}. externalTrafficPolicy: Local keeps the client IP and the single hop, but only nodes with a ready pod receive traffic (load follows pod placement).',
+      clusterByDefault: '{service} (type {type}) has externalTrafficPolicy unset (Cluster): external traffic may enter on a node without a ready pod, which forwards it to a pod on another node and SNATs it to its own address (extra hop, client IP lost). That matters here because {reasons}. externalTrafficPolicy: Local keeps the client IP and the single hop, but only nodes with a ready pod receive traffic (load follows pod placement).',
+    },
   },
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service);
@@ -40,7 +44,7 @@ export default defineRule({
   },
 });
 
-function check(service: K8sObject, index: NodeIndex, text: string): Finding | undefined {
+function check(service: K8sObject, index: NodeIndex, text: string): Finding<'clusterSet' | 'clusterByDefault'> | undefined {
   const svc = service.doc.service!;
   const type = serviceType(svc);
   if (type !== 'NodePort' && type !== 'LoadBalancer') return undefined;
@@ -72,17 +76,13 @@ function check(service: K8sObject, index: NodeIndex, text: string): Finding | un
   if (edgeName) reasons.push(`it looks like an ingress controller or gateway (${edgeName}), which needs the client address for logs, allow-lists and rate limits, but sees node addresses after the SNAT`);
   if (reasons.length === 0) return undefined;
 
-  const policy = etp.present ? 'externalTrafficPolicy: Cluster' : 'externalTrafficPolicy unset (Cluster)';
-  const message =
-    `${describeObject(service.doc)} (type ${type}) has ${policy}: external traffic may enter on a node without a ready pod, which forwards it to a pod on another node and SNATs it to its own address (extra hop, client IP lost). ` +
-    `That matters here because ${reasons.join('; and ')}.` +
-    ' externalTrafficPolicy: Local keeps the client IP and the single hop, but only nodes with a ready pod receive traffic (load follows pod placement).';
   const severity: Severity | undefined = incident ? 'warning' : undefined;
   const edits = setValue(text, child(service.doc.ref, 'spec', 'externalTrafficPolicy'), 'Local');
   const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set externalTrafficPolicy: Local (client IP kept, single hop; only nodes with a ready pod receive traffic)', edits, safe: false }] : [];
   return {
     span: etp.present ? etp.span : svc.type.present ? svc.type.span : svc.spec,
-    message,
+    messageId: etp.present ? 'clusterSet' : 'clusterByDefault',
+    data: { service: describeObject(service.doc), type, reasons: reasons.join('; and ') },
     ...(severity ? { severity } : {}),
     related,
     ...(fixes.length ? { fixes } : {}),

@@ -12,6 +12,10 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      local: '{service} has internalTrafficPolicy: Local: traffic from pods goes only to endpoints on the same node, and on a node without one it is dropped, not sent elsewhere. That is meant for node-local agents run as a DaemonSet (logging, DNS caches); for other workloads use Cluster.',
+      localWithBackend: '{service} has internalTrafficPolicy: Local: traffic from pods goes only to endpoints on the same node, and on a node without one it is dropped, not sent elsewhere. Its backend looks like {backend}, not a DaemonSet. That is meant for node-local agents run as a DaemonSet (logging, DNS caches); for other workloads use Cluster.',
+    },
   },
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service?.internalTrafficPolicy.present);
@@ -28,14 +32,13 @@ export default defineRule({
         span: w.doc.metadata?.name?.span ?? w.doc.span,
         message: `${describeObject(w.doc)} looks like this Service's backend: pods on nodes without one of its replicas get no answer`,
       }));
-      const backing = workloads[0] ? `Its backend looks like ${describeObject(workloads[0].doc)}, not a DaemonSet. ` : '';
       const edits = setScalar(document.text, child(service.doc.ref, 'spec', 'internalTrafficPolicy'), 'Cluster');
       const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set internalTrafficPolicy: Cluster (any endpoint in the cluster)', edits, safe: false }] : [];
       yield {
         span: itp.span,
-        message:
-          `${describeObject(service.doc)} has internalTrafficPolicy: Local: traffic from pods goes only to endpoints on the same node, and on a node without one it is dropped, not sent elsewhere. ` +
-          `${backing}That is meant for node-local agents run as a DaemonSet (logging, DNS caches); for other workloads use Cluster.`,
+        ...(workloads[0]
+          ? { messageId: 'localWithBackend' as const, data: { service: describeObject(service.doc), backend: describeObject(workloads[0].doc) } }
+          : { messageId: 'local' as const, data: { service: describeObject(service.doc) } }),
         related,
         ...(fixes.length ? { fixes } : {}),
       };

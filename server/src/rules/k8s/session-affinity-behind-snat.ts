@@ -9,6 +9,10 @@ export default defineRule({
     title: 'sessionAffinity: ClientIP where clients share addresses or arrive through several nodes',
     severity: 'info',
     reads: 'k8s',
+    messages: {
+      pinned: '{service} pins each client IP to one pod for {timeout} s, keyed on the source address kube-proxy sees, but {reasons}. Implement stickiness at the L7 proxy (a cookie) or drop the affinity.',
+      pinnedDefault: '{service} pins each client IP to one pod for {timeout} s (the default), keyed on the source address kube-proxy sees, but {reasons}. Implement stickiness at the L7 proxy (a cookie) or drop the affinity.',
+    },
   },
   *check({ document, node }) {
     const mine = objectsOf(document).filter((o) => o.doc.service?.sessionAffinity.present);
@@ -41,9 +45,8 @@ export default defineRule({
       if (reasons.length === 0) continue;
       yield {
         span: aff.span,
-        message:
-          `${describeObject(service.doc)} pins each client IP to one pod for ${timeout} s${svc.sessionAffinityTimeout.present ? '' : ' (the default)'}, keyed on the source address kube-proxy sees, but ${reasons.join('; and ')}. ` +
-          'Implement stickiness at the L7 proxy (a cookie) or drop the affinity.',
+        messageId: svc.sessionAffinityTimeout.present ? 'pinned' : 'pinnedDefault',
+        data: { service: describeObject(service.doc), timeout, reasons: reasons.join('; and ') },
         related,
       };
     }

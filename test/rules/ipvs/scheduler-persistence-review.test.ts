@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/scheduler-persistence-review';
@@ -22,8 +22,7 @@ describe(RULE, () => {
 ${rows(40, 2, 1, 1)}`,
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^Round-robin TCP 10\.96\.41\.7:80: real server 10\.244\.1\.9:8080 holds 40 active connections, 3\.6× the mean of 11\.0 over 4 weighted real servers\./);
-    assert.match(r!.message, /a least-connection scheduler \(lc\/wlc\) accounts for active connections\.$/);
+    expectMessage(r, 'skewRoundRobin', { service: 'TCP 10.96.41.7:80', server: '10.244.1.9:8080', active: 40, ratio: '3.6', mean: '11.0', servers: 4 });
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.kind, 'command');
     assert.equal(fix.title, 'Switch TCP 10.96.41.7:80 to least-connection scheduling');
@@ -58,7 +57,7 @@ ${rows(40, 2, 1, 1)}TCP  10.96.41.10:80 rr
                    ^^ ${RULE}
 ${rows(40, 2, 1, 1)}`,
     );
-    assert.match(r!.message, /The service is persistent \(10800 s: kube-proxy's sessionAffinity: ClientIP\), which pins every client address to one real server/);
+    expectMessage(r, 'skewPersistent', { persistence: '10800 s' });
     assert.equal(r!.fixes.length, 0);
   });
 
@@ -74,7 +73,8 @@ ${rows(40, 2, 1, 1)}`,
       { path: 'node/ipvsadm-Sn.txt' },
     );
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /^Scheduler 'rrr' of TCP 10\.96\.41\.7:80 is not an IPVS scheduler \(rr, wrr, lc, .*\): ipvsadm -R stops at this line/);
+    expectMessage(r, 'unknownScheduler', { scheduler: 'rrr', service: 'TCP 10.96.41.7:80' });
+    assert.match(String(r!.data!.schedulers), /^rr, wrr, lc, /);
   });
 
   it('does not fire on the real fixtures of other schedulers (wlc with persistence)', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { expectFindings, lintText, type NodeFile } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText, type NodeFile } from '../../helpers/ruleTester';
 import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/tcp-timeout-shorter-than-keepalive';
@@ -46,6 +46,7 @@ describe(RULE, () => {
       { path: 'node/ipvsadm-timeout.txt', node: [keepalive(7200)] },
     );
     assert.equal(r!.severity, 'warning');
+    expectMessage(r, 'forgottenBeforeKeepalive', { timeout: 900, keepalive: 7200, keepaliveFrom: 'node/sysctl-a.txt', notes: '' });
     assert.equal(
       r!.message,
       'IPVS forgets an idle TCP connection after 900 s (ipvsadm --timeout in node/ipvsadm-timeout.txt), but net.ipv4.tcp_keepalive_time is 7200 s (node/sysctl-a.txt): keepalive probes start only after the entry is gone, so the next packet on an idle pooled connection (gRPC, database pools) is not a SYN, IPVS cannot schedule it, and it is dropped or reset. Only sockets with SO_KEEPALIVE rely on this, and pods use their own network namespace value (kernel default 7200 s), not the host one.',
@@ -106,8 +107,11 @@ Timeout (tcp tcpfin udp): 900 120 300
   it('downgrades to info and says so when the keepalive time is not known', () => {
     const [r] = mine('Timeout (tcp tcpfin udp): 900 120 300\n');
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /tcp_keepalive_time is 7200 s \(the kernel default; no sysctl capture of this node sets it\)/);
-    assert.match(r!.message, /Add sysctl -a \(or the node sysctl\.d files\) to this node folder to confirm the keepalive time\.$/);
+    expectMessage(r, 'forgottenBeforeKeepalive', {
+      keepalive: 7200,
+      keepaliveFrom: 'the kernel default; no sysctl capture of this node sets it',
+      notes: ' Add sysctl -a (or the node sysctl.d files) to this node folder to confirm the keepalive time.',
+    });
   });
 
   it('uses kube-proxy ipvs.tcpTimeout when the dump has no timeout line, reporting on the version line', () => {
@@ -123,7 +127,7 @@ TCP  10.96.0.1:443 rr
       { node: [keepalive(900), kubeProxy('    mode: ipvs\n    ipvs:\n      tcpTimeout: 600s\n')] },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^IPVS forgets an idle TCP connection after 600 s \(ipvs\.tcpTimeout in node\/kube-proxy-cm\.yaml\), but net\.ipv4\.tcp_keepalive_time is 900 s/);
+    expectMessage(r, 'forgottenBeforeKeepalive', { timeout: 600, timeoutFrom: 'ipvs.tcpTimeout in node/kube-proxy-cm.yaml', keepalive: 900 });
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.message]),
       [
@@ -136,8 +140,11 @@ TCP  10.96.0.1:443 rr
   it('assumes the kernel default 900 s (info) when neither the dump nor kube-proxy set the timeout', () => {
     const [r] = mine(LISTING, { node: [keepalive(7200), kubeProxy('    mode: ipvs\n')] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /after 900 s \(the kernel default; this node has no ipvsadm -L --timeout output and no kube-proxy ipvs\.tcpTimeout\)/);
-    assert.match(r!.message, /Add the output of ipvsadm -L --timeout to this node folder to confirm the timeout\.$/);
+    expectMessage(r, 'forgottenBeforeKeepalive', {
+      timeout: 900,
+      timeoutFrom: 'the kernel default; this node has no ipvsadm -L --timeout output and no kube-proxy ipvs.tcpTimeout',
+      notes: ' Add the output of ipvsadm -L --timeout to this node folder to confirm the timeout.',
+    });
   });
 
   it('does not fire when neither value was seen, or on a listing when another dump of the node has the timeout line', () => {
@@ -152,7 +159,8 @@ TCP  10.96.0.1:443 rr
   it('downgrades when kube-proxy is known to run in another mode', () => {
     const [r] = mine('Timeout (tcp tcpfin udp): 900 120 300\n', { node: [keepalive(7200), kubeProxy('    mode: iptables\n')] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /kube-proxy runs in iptables \(from node\/kube-proxy-cm\.yaml\) mode, so this only matters for what else this node balances with IPVS\.$/);
+    expectMessage(r, 'forgottenBeforeKeepalive');
+    assert.match(String(r!.data!.notes), /kube-proxy runs in iptables \(from node\/kube-proxy-cm\.yaml\) mode, so this only matters for what else this node balances with IPVS\.$/);
   });
 
   it('fires (info, timeout assumed) on the incident node examples/ipvs-conn-reuse: keepalive 7200 s, IPVS default 900 s', () => {
@@ -164,6 +172,6 @@ TCP  10.96.0.1:443 rr
     assert.equal(r.length, 1);
     assert.equal(r[0]!.severity, 'info');
     assert.equal(doc.text.slice(r[0]!.span.start, r[0]!.span.end), 'IP Virtual Server version 1.2.1 (size=4096)');
-    assert.match(r[0]!.message, /net\.ipv4\.tcp_keepalive_time is 7200 s \(examples\/ipvs-conn-reuse\/sysctl-a\.txt\)/);
+    expectMessage(r[0], 'forgottenBeforeKeepalive', { keepalive: 7200, keepaliveFrom: 'examples/ipvs-conn-reuse/sysctl-a.txt' });
   });
 });

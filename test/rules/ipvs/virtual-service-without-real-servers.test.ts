@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'ipvs/virtual-service-without-real-servers';
 
@@ -30,8 +30,7 @@ ${HEADER}TCP  10.96.0.1:443 rr
 `,
     );
     assert.equal(reports[0]!.severity, 'info');
-    assert.match(reports[0]!.message, /^TCP 10\.96\.77\.3:8080 has no real servers: connections to it are balanced nowhere and fail/);
-    assert.match(reports[0]!.message, /kubectl get endpointslices -l kubernetes\.io\/service-name=<service>/);
+    expectMessage(reports[0], 'noRealServers', { service: 'TCP 10.96.77.3:8080' });
     // Listings are observations: no edit, and no command that would only be undone by kube-proxy.
     assert.equal(reports[0]!.fixes.length, 0);
   });
@@ -59,7 +58,7 @@ TCP  10.96.77.3:8080 rr
 `,
     );
     assert.equal(last!.severity, 'hint');
-    assert.match(last!.message, /last line of the paste/);
+    expectMessage(last, 'noRealServersLastLine');
     const [nodePort] = expectFindings(
       [RULE],
       `${HEADER}TCP  192.168.1.2:32502 rr
@@ -69,7 +68,7 @@ TCP  10.96.0.1:443 rr
 `,
     );
     assert.equal(nodePort!.severity, 'hint');
-    assert.match(nodePort!.message, /Port 32502 is in the default NodePort range: with externalTrafficPolicy: Local/);
+    expectMessage(nodePort, 'noRealServersNodePort', { port: 32502 });
   });
 
   it('warns when every real server of a service has weight 0', () => {
@@ -85,7 +84,7 @@ TCP  10.96.0.1:443 rr
 `,
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^TCP 10\.96\.41\.7:80 has 2 real servers, all at weight 0: IPVS schedules no new connection to any of them/);
+    expectMessage(r, 'allWeightZero', { service: 'TCP 10.96.41.7:80', servers: '2 real servers' });
   });
 
   it('does not count rows cut short (no weight column) as weight 0', () => {
@@ -136,6 +135,6 @@ TCP  C0A80016:0CEA wlc
   -> C0A85216:0CEA      Tunnel  100    248        2
 `,
     );
-    assert.match(r!.message, /^FWM 268439552 has 2 real servers, all at weight 0/);
+    expectMessage(r, 'allWeightZero', { service: 'FWM 268439552', servers: '2 real servers' });
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 import { scriptOf } from '../../helpers/commandFix';
 
 const RULE = 'ipvs/weight-zero-with-connections';
@@ -49,15 +49,14 @@ TCP  10.96.0.10:53 rr
       { path: 'node/ipvsadm-Ln.txt' },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^Real server 10\.244\.2\.44:8080 of TCP 10\.96\.41\.7:80 has weight 0 but still holds 3 active connections and 187 inactive\./);
-    assert.match(r!.message, /deletes the real server once ActiveConn and InActConn reach 0/);
-    assert.match(r!.message, /conn_reuse_mode is unknown \(add sysctl -a/);
+    expectMessage(r, 'stillHolds', { server: '10.244.2.44:8080', service: 'TCP 10.96.41.7:80', held: '3 active connections and 187 inactive' });
+    assert.match(String(r!.data!.details), /conn_reuse_mode is unknown \(add sysctl -a/);
   });
 
   it('calls TCP servers with only inactive entries transient', () => {
     const r = only(`${HEADER}TCP  10.96.0.10:53 rr\n  -> 10.244.1.12:53               Masq    0      0          4\n`);
-    assert.match(r.message, /0 active connections and 4 inactive/);
-    assert.match(r.message, /normally transient/);
+    expectMessage(r, 'stillHolds', { held: '0 active connections and 4 inactive' });
+    assert.match(String(r.data!.details), /normally transient/);
     assert.doesNotMatch(r.message, /conn_reuse_mode/);
   });
 
@@ -163,7 +162,7 @@ Prot LocalAddress:Port Scheduler Flags
 TCP  C0A80A64:0050 rr
   -> C0A8BC53:0050      Masq    0      7          25
 `);
-    assert.match(proc.message, /^Real server 192\.168\.188\.83:80 of TCP 192\.168\.10\.100:80 has weight 0/);
+    expectMessage(proc, 'stillHolds', { server: '192.168.188.83:80', service: 'TCP 192.168.10.100:80' });
     assert.match(scriptOf(commandFix(proc)), /^ipvsadm -d -t 192\.168\.10\.100:80 -r 192\.168\.188\.83:80$/m);
   });
 
@@ -191,7 +190,7 @@ TCP 14:59  ESTABLISHED 10.244.1.5:51240   10.96.41.7:80      10.244.1.31:8080
     );
     const r = only(text, { path: 'node/ipvsadm-Sn.txt', node: [lnc] });
     // The NONE entry is a persistence template, not a connection.
-    assert.match(r.message, /still holds 2 connection entries \(1 established\) in the connection table of node\/ipvsadm-Lnc\.txt/);
+    expectMessage(r, 'stillHolds', { held: '2 connection entries (1 established) in the connection table of node/ipvsadm-Lnc.txt' });
     assert.equal(r.related[0]?.document.path, 'node/ipvsadm-Lnc.txt');
     const fix = onlyEditFix(r);
     assert.equal(fix.safe, false);
@@ -240,7 +239,7 @@ TCP  10.96.41.7:80                       9       40       38     4000     9000
     const mine = reports.filter((r) => r.ruleId === RULE);
     assert.equal(mine.length, 1);
     assert.equal(doc.text.slice(mine[0]!.span.start, mine[0]!.span.end), '10.244.2.44:8080');
-    assert.match(mine[0]!.message, /of TCP 10\.96\.41\.7:80 has weight 0 but still holds 3 active connections and 187 inactive/);
+    expectMessage(mine[0], 'stillHolds', { service: 'TCP 10.96.41.7:80', held: '3 active connections and 187 inactive' });
     // conn_reuse_mode is 1 there (kernel 4.19, vs/conntrack=1): that is NET-IPVS-001's business; this rule stays info.
     assert.equal(mine[0]!.severity, 'info');
     assert.ok(mine[0]!.related.some((x) => x.document.path.endsWith('sysctl-a.txt') && x.message.startsWith('expire_nodest_conn = 0')));

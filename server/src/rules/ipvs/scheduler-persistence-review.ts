@@ -20,6 +20,13 @@ export default defineRule({
     severity: 'info',
     reads: 'ipvsadm',
     fix: 'command',
+    messages: {
+      unknownScheduler: "Scheduler '{scheduler}' of {service} is not an IPVS scheduler ({schedulers}): ipvsadm -R stops at this line and the services after it are not restored.",
+      skewPersistent:
+        "Round-robin {service}: real server {server} holds {active} active connections, {ratio}× the mean of {mean} over {servers} weighted real servers. The service is persistent ({persistence}: kube-proxy's sessionAffinity: ClientIP), which pins every client address to one real server for that long; a few busy clients, or many clients behind one SNAT address, explain the skew, and another scheduler would not change it.",
+      skewRoundRobin: 'Round-robin {service}: real server {server} holds {active} active connections, {ratio}× the mean of {mean} over {servers} weighted real servers. Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections.',
+      skewRoundRobinFixWithheld: 'Round-robin {service}: real server {server} holds {active} active connections, {ratio}× the mean of {mean} over {servers} weighted real servers. Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections. {withheld}',
+    },
   },
   *check({ document }) {
     for (const svc of document.model.services) {
@@ -31,7 +38,8 @@ export default defineRule({
           yield {
             span: sched.span,
             severity: 'error',
-            message: `Scheduler '${sched.value}' of ${name} is not an IPVS scheduler (${IPVS_SCHEDULERS.join(', ')}): ipvsadm -R stops at this line and the services after it are not restored.`,
+            messageId: 'unknownScheduler',
+            data: { scheduler: sched.value, service: name, schedulers: IPVS_SCHEDULERS.join(', ') },
           };
         }
         continue;
@@ -40,12 +48,13 @@ export default defineRule({
       const skew = skewOf(svc.realServers);
       if (!skew) continue;
       const { top, mean, n } = skew;
-      const head = `Round-robin ${name}: real server ${displayAddress(top.address)} holds ${top.activeConn!.value} active connections, ${ratio(top.activeConn!.value, mean)}× the mean of ${mean.toFixed(1)} over ${n} weighted real servers.`;
+      const head = { service: name, server: displayAddress(top.address), active: top.activeConn!.value, ratio: ratio(top.activeConn!.value, mean), mean: mean.toFixed(1), servers: n };
       const p = svc.persistence;
       if (p) {
         yield {
           span: sched.span,
-          message: `${head} The service is persistent (${p.timeout ? `${p.timeout.value} s` : 'the default 300 s'}: kube-proxy's sessionAffinity: ClientIP), which pins every client address to one real server for that long; a few busy clients, or many clients behind one SNAT address, explain the skew, and another scheduler would not change it.`,
+          messageId: 'skewPersistent',
+          data: { ...head, persistence: p.timeout ? `${p.timeout.value} s` : 'the default 300 s' },
         };
         continue;
       }
@@ -64,7 +73,7 @@ export default defineRule({
       if (g && 'fix' in g) fixes.push(g.fix);
       yield {
         span: sched.span,
-        message: `${head} Round-robin spreads new connections evenly but ignores how long they live, so long-lived connections (gRPC, WebSockets, database pools) pile up on the servers that were there first (after scale-ups or restarts); a least-connection scheduler (lc/wlc) accounts for active connections.${g && 'withheld' in g ? ` ${g.withheld}` : ''}`,
+        ...(g && 'withheld' in g ? { messageId: 'skewRoundRobinFixWithheld' as const, data: { ...head, withheld: g.withheld } } : { messageId: 'skewRoundRobin' as const, data: head }),
         ...(fixes.length ? { fixes } : {}),
       };
     }

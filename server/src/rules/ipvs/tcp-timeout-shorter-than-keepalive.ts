@@ -25,6 +25,11 @@ export default defineRule({
     reads: 'ipvsadm',
     uses: ['sysctl', 'k8s'],
     fix: 'command',
+    messages: {
+      // {notes}: what was assumed and how to confirm it, each a sentence with a leading space (or nothing).
+      forgottenBeforeKeepalive:
+        'IPVS forgets an idle TCP connection after {timeout} s ({timeoutFrom}), but net.ipv4.tcp_keepalive_time is {keepalive} s ({keepaliveFrom}): keepalive probes start only after the entry is gone, so the next packet on an idle pooled connection (gRPC, database pools) is not a SYN, IPVS cannot schedule it, and it is dropped or reset. Only sockets with SO_KEEPALIVE rely on this, and pods use their own network namespace value (kernel default 7200 s), not the host one.{notes}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -86,11 +91,6 @@ export default defineRule({
       severity = downgrade(severity ?? 'warning');
       notes.push(`kube-proxy runs in ${describeFact(mode, (m) => m)} mode, so this only matters for what else this node balances with IPVS.`);
     }
-    const message = [
-      `IPVS forgets an idle TCP connection after ${timeout} s (${timeoutFrom}), but net.ipv4.tcp_keepalive_time is ${keepalive} s (${keepaliveFrom}): keepalive probes start only after the entry is gone, so the next packet on an idle pooled connection (gRPC, database pools) is not a SYN, IPVS cannot schedule it, and it is dropped or reset.`,
-      'Only sockets with SO_KEEPALIVE rely on this, and pods use their own network namespace value (kernel default 7200 s), not the host one.',
-      ...notes,
-    ].join(' ');
     const newKeepalive = keepaliveBelow(timeout);
     const newTimeout = Math.ceil((keepalive + 1) / 60) * 60;
     const steps = [
@@ -104,7 +104,8 @@ export default defineRule({
     ];
     yield {
       span,
-      message,
+      messageId: 'forgottenBeforeKeepalive',
+      data: { timeout, timeoutFrom, keepalive, keepaliveFrom, notes: notes.map((n) => ` ${n}`).join('') },
       ...(severity ? { severity } : {}),
       ...(related.length ? { related } : {}),
       // Earlier keepalive probes change nothing but when idle sockets are probed: safe.

@@ -19,6 +19,15 @@ export default defineRule({
     severity: 'info',
     reads: 'ipvsadm',
     fix: 'edit',
+    messages: {
+      allWeightZero:
+        "{service} has {servers}, all at weight 0: IPVS schedules no new connection to any of them, so new clients of this address fail while existing connections drain. In kube-proxy's IPVS mode every endpoint is terminating (or kube-proxy left the weights at 0 after a restart, kubernetes#92019); elsewhere all servers are quiesced, e.g. by failed health checks.",
+      noRealServers:
+        '{service} has no real servers: connections to it are balanced nowhere and fail (kube-proxy also installs rules that reject or drop them; the exact client-visible behaviour differs by version). In Kubernetes the Service has no ready endpoints (selector matches no pod, or none passes its readiness probe): check kubectl get endpointslices -l kubernetes.io/service-name=<service>.',
+      noRealServersLastLine: '{service} has no real servers: connections to it are balanced nowhere and fail (kube-proxy also installs rules that reject or drop them; the exact client-visible behaviour differs by version). It is the last line of the paste: if the paste was cut here, its real servers are simply not shown.',
+      noRealServersNodePort:
+        '{service} has no real servers: connections to it are balanced nowhere and fail (kube-proxy also installs rules that reject or drop them; the exact client-visible behaviour differs by version). Port {port} is in the default NodePort range: with externalTrafficPolicy: Local, nodes without a local endpoint of the Service have exactly such an empty entry, which is expected.',
+    },
   },
   *check({ document }) {
     const { model, text } = document;
@@ -34,7 +43,8 @@ export default defineRule({
           if (!rss.every((r) => r.weight?.value === 0)) continue;
           yield {
             span: target,
-            message: `${name} has ${plural(rss.length, 'real server')}, all at weight 0: IPVS schedules no new connection to any of them, so new clients of this address fail while existing connections drain. In kube-proxy's IPVS mode every endpoint is terminating (or kube-proxy left the weights at 0 after a restart, kubernetes#92019); elsewhere all servers are quiesced, e.g. by failed health checks.`,
+            messageId: 'allWeightZero',
+            data: { service: name, servers: plural(rss.length, 'real server') },
             severity: 'warning',
           };
           continue;
@@ -45,16 +55,14 @@ export default defineRule({
         const truncated = after === 'end' && i === services.length - 1 && section === model.sections[model.sections.length - 1];
         const port = svc.address?.port?.value;
         const nodePort = port !== undefined && port >= NODE_PORT_MIN && port <= NODE_PORT_MAX;
-        const parts = [`${name} has no real servers: connections to it are balanced nowhere and fail (kube-proxy also installs rules that reject or drop them; the exact client-visible behaviour differs by version).`];
         let severity: Severity | undefined;
+        let messageId: 'noRealServers' | 'noRealServersLastLine' | 'noRealServersNodePort' = 'noRealServers';
         if (truncated) {
           severity = 'hint';
-          parts.push('It is the last line of the paste: if the paste was cut here, its real servers are simply not shown.');
+          messageId = 'noRealServersLastLine';
         } else if (nodePort) {
           severity = 'hint';
-          parts.push(`Port ${port} is in the default NodePort range: with externalTrafficPolicy: Local, nodes without a local endpoint of the Service have exactly such an empty entry, which is expected.`);
-        } else {
-          parts.push('In Kubernetes the Service has no ready endpoints (selector matches no pod, or none passes its readiness probe): check kubectl get endpointslices -l kubernetes.io/service-name=<service>.');
+          messageId = 'noRealServersNodePort';
         }
         const fixes: Fix[] = [];
         if (svc.variant === 'save') {
@@ -67,7 +75,8 @@ export default defineRule({
         }
         yield {
           span: target,
-          message: parts.join(' '),
+          messageId,
+          data: { service: name, ...(messageId === 'noRealServersNodePort' ? { port: port! } : {}) },
           ...(severity ? { severity } : {}),
           ...(fixes.length ? { fixes } : {}),
         };

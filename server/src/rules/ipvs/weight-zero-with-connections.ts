@@ -26,6 +26,11 @@ export default defineRule({
     reads: 'ipvsadm',
     uses: ['sysctl'],
     fix: 'command',
+    messages: {
+      // {details}: what the node's other captures add (rate, conn_reuse_mode, a withheld command), each sentence with a leading space.
+      stillHolds: 'Real server {server} of {service} has weight 0 but still holds {held}. Weight 0 stops new connections while existing ones continue: kube-proxy drains a terminating endpoint this way and deletes the real server once ActiveConn and InActConn reach 0; until then the pod must keep serving, and if it is already gone these clients hang or get resets.{details}',
+      stillHoldsInhibited: 'Real server {server} of {service} has weight 0 (marked inhibited: its health check failed) but still holds {held}. Weight 0 stops new connections while existing ones continue: kube-proxy drains a terminating endpoint this way and deletes the real server once ActiveConn and InActConn reach 0; until then the pod must keep serving, and if it is already gone these clients hang or get resets.{details}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -67,10 +72,7 @@ export default defineRule({
         const name = describeService(svc);
         const rsName = displayAddress(rs.address);
         const inhibited = rs.extra.some((t) => t.value === 'inhibited');
-        const parts = [
-          `Real server ${rsName} of ${name} has weight 0${inhibited ? ' (marked inhibited: its health check failed)' : ''} but still holds ${counted}.`,
-          'Weight 0 stops new connections while existing ones continue: kube-proxy drains a terminating endpoint this way and deletes the real server once ActiveConn and InActConn reach 0; until then the pod must keep serving, and if it is already gone these clients hang or get resets.',
-        ];
+        const parts: string[] = [];
         if (active === 0 && cps === 0) {
           parts.push('Only inactive entries (TIME_WAIT, FIN_WAIT, CLOSE) remain; they expire within a few minutes, so this is normally transient: check again later.');
         }
@@ -111,9 +113,10 @@ export default defineRule({
           if ('fix' in g) fixes.push(g.fix);
           else parts.push(g.withheld);
         }
-        const finding: Finding = {
+        const finding: Finding<'stillHolds' | 'stillHoldsInhibited'> = {
           span: rs.address.span,
-          message: parts.join(' '),
+          messageId: inhibited ? 'stillHoldsInhibited' : 'stillHolds',
+          data: { server: rsName, service: name, held: counted, details: parts.map((p) => ` ${p}`).join('') },
           ...(severity ? { severity } : {}),
           ...(related.length ? { related } : {}),
           fixes,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 import { only } from './only';
 
 const RULE = 'flannel/network-mismatch';
@@ -53,13 +53,13 @@ describe(RULE, () => {
   it('fires when kube-proxy clusterCIDR lies outside flannel Network, pointing at it', () => {
     const [r] = expectFindings([RULE], CM, opts([kubeProxy('10.32.0.0/12')]));
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^flannel's Network 10\.244\.0\.0\/16 does not contain kube-proxy clusterCIDR 10\.32\.0\.0\/12 \(node\/kube-proxy-cm\.yaml\)/);
+    expectMessage(r, 'notContained', { field: 'Network', network: '10.244.0.0/16', evidence: 'kube-proxy clusterCIDR 10.32.0.0/12 (node/kube-proxy-cm.yaml)', outside: 'clusterCIDR' });
     assert.deepEqual(r!.related.map((x) => [x.document.path, x.document.text.slice(x.span.start, x.span.end), x.message]), [['node/kube-proxy-cm.yaml', '10.32.0.0/12', 'kube-proxy clusterCIDR: 10.32.0.0/12']]);
   });
 
   it('fires on the "! -s" CIDR of kube-proxy\'s masquerade rules, without a fix (it may be a node podCIDR)', () => {
     const [r] = expectFindings([RULE], CM, opts([iptables('10.32.0.0/12')]));
-    assert.match(r!.message, /kube-proxy's "! -s" masquerade CIDR \(KUBE-SVC-NPX46M4PTMTKRN6Y\) 10\.32\.0\.0\/12 \(node\/iptables-save\.txt\)/);
+    expectMessage(r, 'notContained', { evidence: 'kube-proxy\'s "! -s" masquerade CIDR (KUBE-SVC-NPX46M4PTMTKRN6Y) 10.32.0.0/12 (node/iptables-save.txt)', outside: 'that CIDR' });
     assert.equal(r!.related[0]!.document.text.slice(r!.related[0]!.span.start, r!.related[0]!.span.end), '10.32.0.0/12');
     assert.deepEqual(r!.fixes, []);
   });
@@ -78,7 +78,8 @@ describe(RULE, () => {
     expectFindings([RULE], splitAnnotated(dual).text, opts([kubeProxy('10.244.0.0/16,fd00:10:244::/56')]));
     const v6 = `${splitAnnotated(dual).text.replace('"IPv6Network": "fd00:10:244::/56",\n', `"IPv6Network": "fd00:10:245::/56",\n                     ^^^^^^^^^^^^^^^^^^ ${RULE}\n`)}`;
     const [r] = expectFindings([RULE], v6, opts([kubeProxy('10.244.0.0/16,fd00:10:244::/56')]));
-    assert.match(r!.message, /^flannel's IPv6Network fd00:10:245::\/56 does not contain kube-proxy clusterCIDR fd00:10:244::\/56/);
+    expectMessage(r, 'notContained', { field: 'IPv6Network', network: 'fd00:10:245::/56' });
+    assert.match(String(r!.data!.evidence), /^kube-proxy clusterCIDR fd00:10:244::\/56/);
   });
 
   it('offers to copy the configured clusterCIDR into Network (unsafe), byte for byte, CRLF kept', () => {
@@ -109,7 +110,8 @@ spec:
         command: ["/usr/local/bin/kube-proxy", "--cluster-cidr=192.168.0.0/16"]
 `;
     const [r] = expectFindings([RULE], CM + ds, opts([]));
-    assert.match(r!.message, /kube-proxy --cluster-cidr 192\.168\.0\.0\/16/);
+    expectMessage(r, 'notContained');
+    assert.match(String(r!.data!.evidence), /kube-proxy --cluster-cidr 192\.168\.0\.0\/16/);
   });
 
   it('does not fire on the public flannel manifests or the example nodes', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
 import { only } from './only';
 
 const RULE = 'flannel/vxlan-where-host-gw-works';
@@ -29,9 +29,9 @@ describe(RULE, () => {
   it('fires as a hint on vxlan without DirectRouting', () => {
     const [r] = expectFindings([RULE], CM, opts);
     assert.equal(r!.severity, 'hint');
-    assert.match(r!.message, /Backend\.Type "vxlan", no DirectRouting\)\. If every node sits on one L2 segment, host-gw/);
+    expectMessage(r, 'vxlanNoDirectRouting', { type: '"vxlan"' });
     const [f] = expectFindings([RULE], CM.replace('"Type": "vxlan"\n', '"Type": "vxlan",\n        "DirectRouting": false\n').replace(`        "DirectRouting": false\n                ^^^^^^^ ${RULE}\n`, `                ^^^^^^^ ${RULE}\n        "DirectRouting": false\n`), opts);
-    assert.match(f!.message, /DirectRouting false/);
+    expectMessage(f, 'vxlanDirectRoutingFalse');
   });
 
   it('does not fire for host-gw, DirectRouting true, a missing Backend, or the k3s default', () => {

@@ -7,7 +7,7 @@ import { parseDocument } from '../../../server/src/node/document';
 import { lintDocument, type Report } from '../../../server/src/engine/lint';
 import { createSnapshot } from '../../../server/src/node/snapshot';
 import type { CommandFix, EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated, type NodeFile } from '../../helpers/ruleTester';
 import { only } from './only';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -115,8 +115,8 @@ describe(RULE, () => {
   it('fires on a vxlan ConfigMap on an affected kernel with the trigger, as a warning with the evidence', () => {
     const [r] = expectFindings([RULE], CM, NODE);
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^flannel uses the vxlan backend \(net-conf\.json Backend\.Type "vxlan"\), and nothing in the manifests turns off TX checksum offload on flannel\.1 \(flannel never does it itself: flannel-io\/flannel#1282/);
-    assert.match(r!.message, /Kernel 4\.15\.0-101-generic \(from node\/uname-r\.txt\) has the bug/);
+    expectMessage(r, 'noOffloadWorkaround', { backend: 'flannel uses the vxlan backend (net-conf.json Backend.Type "vxlan")', device: 'flannel.1' });
+    assert.match(String(r!.data!.exposure), /Kernel 4\.15\.0-101-generic \(from node\/uname-r\.txt\) has the bug/);
     assert.deepEqual(
       r!.related.map((x) => x.message),
       ['kernel 4.15.0-101-generic', 'old-form KUBE-POSTROUTING masquerade (NATs the outer VXLAN packet)'],
@@ -201,7 +201,7 @@ udevadm control --reload-rules`,
     expectFindings([RULE], splitAnnotated(CM).text, { path: NODE.path, node: [...NODE.node, fixedDs] });
     const plainDs: NodeFile = { path: 'node/kube-flannel-ds.yml', text: DS };
     const [r] = expectFindings([RULE], CM, { path: NODE.path, node: [...NODE.node, plainDs] });
-    assert.match(r!.message, /The flannel DaemonSet is in node\/kube-flannel-ds\.yml: the sidecar fix is offered there\./);
+    assert.match(String(r!.data!.details), /The flannel DaemonSet is in node\/kube-flannel-ds\.yml: the sidecar fix is offered there\./);
     // ... and the DaemonSet file itself has no net-conf.json, so it reports nothing.
     expectFindings([RULE], DS, { path: 'node/kube-flannel-ds.yml', node: [...NODE.node, { path: NODE.path, text: splitAnnotated(CM).text }] });
   });
@@ -209,7 +209,7 @@ udevadm control --reload-rules`,
   it('uses flannel.<VNI> as the device', () => {
     const cm = CM.replace('"Backend": {\n', '"Backend": {\n        "VNI": 4096,\n');
     const [r] = expectFindings([RULE], cm, NODE);
-    assert.match(r!.message, /on flannel\.4096/);
+    expectMessage(r, 'noOffloadWorkaround', { device: 'flannel.4096' });
     assert.match(scriptOf(r!.fixes.find((f) => f.kind === 'command') as CommandFix), /^ethtool -K flannel\.4096 tx-checksum-ip-generic off$/m);
   });
 
@@ -224,7 +224,7 @@ udevadm control --reload-rules`,
   it('downgrades for an unknown kernel, a missing Backend (ambiguous) and a node whose dump already shows offload off', () => {
     const [unknown] = expectFindings([RULE], CM, { path: NODE.path, node: [OLD_FORM] });
     assert.equal(unknown!.severity, 'info');
-    assert.match(unknown!.message, /The kernel version is unknown: the bug is fixed in 5\.7/);
+    assert.match(String(unknown!.data!.exposure), /The kernel version is unknown: the bug is fixed in 5\.7/);
     const noBackend = `kind: ConfigMap
 apiVersion: v1
 metadata:
@@ -236,12 +236,12 @@ data:
 `;
     const [ambiguous] = expectFindings([RULE], noBackend, NODE);
     assert.equal(ambiguous!.severity, 'info');
-    assert.match(ambiguous!.message, /flannel may use the vxlan backend \(net-conf\.json has no Backend type\)/);
-    assert.match(ambiguous!.message, /falls back to udp, so whether this cluster runs vxlan is ambiguous/);
+    expectMessage(ambiguous, 'noOffloadWorkaround', { backend: 'flannel may use the vxlan backend (net-conf.json has no Backend type)' });
+    assert.match(String(ambiguous!.data!.details), /falls back to udp, so whether this cluster runs vxlan is ambiguous/);
     const off: NodeFile = { path: 'node/ethtool-k.txt', text: 'Features for flannel.1:\ntx-checksumming: off\n\ttx-checksum-ip-generic: off\n' };
     const [observed] = expectFindings([RULE], CM, { path: NODE.path, node: [...NODE.node, off] });
     assert.equal(observed!.severity, 'info');
-    assert.match(observed!.message, /This node's node\/ethtool-k\.txt shows flannel\.1 with TX checksum offload already off/);
+    assert.match(String(observed!.data!.details), /This node's node\/ethtool-k\.txt shows flannel\.1 with TX checksum offload already off/);
     assert.equal(observed!.related.at(-1)?.message, 'flannel.1: TX checksum offload off on this node');
   });
 
@@ -262,7 +262,8 @@ cluster-cidr: 10.42.0.0/16
 `,
       { ...NODE, path: 'node/config.yaml' },
     );
-    assert.match(dflt!.message, /k3s runs flannel with its default vxlan backend/);
+    expectMessage(dflt, 'noOffloadWorkaround');
+    assert.match(String(dflt!.data!.backend), /k3s runs flannel with its default vxlan backend/);
     const text = 'write-kubeconfig-mode: "0644"\ncluster-cidr: 10.42.0.0/16\n';
     assert.equal(applyEdits(text, edit(dflt!, /host-gw/).edits), `${text}flannel-backend: host-gw\n`);
     assert.equal(dflt!.fixes.filter((f) => f.kind === 'command').length, 1);
@@ -289,7 +290,7 @@ spec:
 `;
     const [r] = expectFindings([RULE], CM + psp + DS, NODE);
     assert.equal(edit(r!, /sidecar/).safe, false);
-    assert.match(r!.message, /The PodSecurityPolicy psp\.flannel\.unprivileged in this file restricts host paths/);
+    assert.match(String(r!.data!.details), /The PodSecurityPolicy psp\.flannel\.unprivileged in this file restricts host paths/);
   });
 
   it('fires on the 63 s incident node, with host-gw and the node command (the folder has only the ConfigMap)', () => {

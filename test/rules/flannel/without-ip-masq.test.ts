@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
 import { only } from './only';
 
 const RULE = 'flannel/without-ip-masq';
@@ -34,7 +34,7 @@ describe(RULE, () => {
   it('fires on a flanneld container without --ip-masq', () => {
     const [r] = expectFindings([RULE], ds(ARGS), opts);
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^flanneld \(kube-flannel\) runs without --ip-masq: traffic from pods to addresses outside the pod network leaves the node with the pod's source address/);
+    expectMessage(r, 'noIpMasq', { container: 'kube-flannel' });
   });
 
   it('does not fire with --ip-masq anywhere, an explicit --ip-masq=false, FLANNELD_IP_MASQ, or on Windows', () => {

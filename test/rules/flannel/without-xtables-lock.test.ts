@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EditFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
 import { only } from './only';
 
 const RULE = 'flannel/without-xtables-lock';
@@ -41,7 +41,7 @@ describe(RULE, () => {
   it('fires on flanneld that mounts only /run/flannel', () => {
     const [r] = expectFindings([RULE], DS, opts);
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^flanneld \(kube-flannel\) does not mount the host's \/run\/xtables\.lock: iptables serialises writers through that file/);
+    expectMessage(r, 'noLockMount', { container: 'kube-flannel', lock: '/run/xtables.lock' });
   });
 
   it('does not fire when the lock file or the whole host /run is mounted', () => {

@@ -16,6 +16,10 @@ export default defineRule({
     severity: 'warning',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      tooLargeUnlessJumbo: "Backend MTU {mtu} leaves no room for the {overhead}-byte {backend} header on a {underlay}-byte underlay: encapsulated packets larger than the node NIC's MTU are fragmented or dropped (PMTU discovery rarely works across the overlay), so small requests work while large responses and TLS handshakes hang. flannel derives the right value ({right} on {underlay}) from the external interface when MTU is not set. The node MTU is unknown here: with jumbo frames ({jumbo}) up to {jumboMax} is fine.",
+      tooLargeEvenForJumbo: "Backend MTU {mtu} leaves no room for the {overhead}-byte {backend} header on a {underlay}-byte underlay: encapsulated packets larger than the node NIC's MTU are fragmented or dropped (PMTU discovery rarely works across the overlay), so small requests work while large responses and TLS handshakes hang. flannel derives the right value ({right} on {underlay}) from the external interface when MTU is not set. That is too large even for {jumbo}-byte jumbo frames (at most {jumboMax}).",
+    },
   },
   *check({ document }) {
     const { model, text } = document;
@@ -27,19 +31,14 @@ export default defineRule({
       const overhead = OVERHEAD[backend];
       if (overhead === undefined || mtu.value <= ETHERNET - overhead) continue;
       const jumboOk = mtu.value <= JUMBO - overhead;
-      const parts = [
-        `Backend MTU ${mtu.value} leaves no room for the ${overhead}-byte ${backend} header on a ${ETHERNET}-byte underlay: encapsulated packets larger than the node NIC's MTU are fragmented or dropped (PMTU discovery rarely works across the overlay), so small requests work while large responses and TLS handshakes hang.`,
-        `flannel derives the right value (${ETHERNET - overhead} on ${ETHERNET}) from the external interface when MTU is not set.`,
-      ];
-      if (jumboOk) parts.push(`The node MTU is unknown here: with jumbo frames (${JUMBO}) up to ${JUMBO - overhead} is fine.`);
-      else parts.push(`That is too large even for ${JUMBO}-byte jumbo frames (at most ${JUMBO - overhead}).`);
       const fixes: Fix[] = [];
       const [b, k] = backendKey(fl, 'MTU');
       const edits = editIn(text, model, child(fl.ref, b!, k!), (s, r) => setScalar(s, r, ETHERNET - overhead));
       if (edits) fixes.push({ kind: 'edit', title: `Set MTU to ${ETHERNET - overhead} (${ETHERNET}-byte underlay minus ${overhead}), or remove it to let flannel compute it`, edits, safe: false });
       yield {
         span: mtu.span,
-        message: parts.join(' '),
+        messageId: jumboOk ? 'tooLargeUnlessJumbo' : 'tooLargeEvenForJumbo',
+        data: { mtu: mtu.value, overhead, backend, underlay: ETHERNET, right: ETHERNET - overhead, jumbo: JUMBO, jumboMax: JUMBO - overhead },
         ...(jumboOk ? { severity: downgrade('warning') } : {}),
         ...(fixes.length ? { fixes } : {}),
       };

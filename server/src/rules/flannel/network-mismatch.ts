@@ -25,6 +25,9 @@ export default defineRule({
     reads: 'k8s',
     uses: ['iptables'],
     fix: 'edit',
+    messages: {
+      notContained: "flannel's {field} {network} does not contain {evidence}. flannel hands out node subnets inside its Network while kube-proxy masquerades service traffic from sources outside {outside}: pods outside it get double or missing SNAT and replies take asymmetric paths. Make Network, kube-controller-manager --cluster-cidr (kubeadm --pod-network-cidr) and kube-proxy clusterCIDR the same.",
+    },
   },
   *check({ document, node }) {
     const configs = flannelConfigs(document.model);
@@ -50,7 +53,13 @@ export default defineRule({
         }
         yield {
           span: field.span,
-          message: `flannel's ${family === 4 ? 'Network' : 'IPv6Network'} ${field.value} does not contain ${bad.map((e) => `${e.what} ${e.cidr.text} (${e.document.path})`).join(', ')}. flannel hands out node subnets inside its Network while kube-proxy masquerades service traffic from sources outside ${first.configured ? 'clusterCIDR' : 'that CIDR'}: pods outside it get double or missing SNAT and replies take asymmetric paths. Make Network, kube-controller-manager --cluster-cidr (kubeadm --pod-network-cidr) and kube-proxy clusterCIDR the same.`,
+          messageId: 'notContained',
+          data: {
+            field: family === 4 ? 'Network' : 'IPv6Network',
+            network: field.value,
+            evidence: bad.map((e) => `${e.what} ${e.cidr.text} (${e.document.path})`).join(', '),
+            outside: first.configured ? 'clusterCIDR' : 'that CIDR',
+          },
           related,
           ...(fixes.length ? { fixes } : {}),
         };

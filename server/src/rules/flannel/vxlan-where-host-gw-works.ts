@@ -10,11 +10,14 @@ export default defineRule({
     severity: 'hint',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      vxlanNoDirectRouting: 'flannel encapsulates all pod traffic between nodes in VXLAN (Backend.Type {type}, no DirectRouting). If every node sits on one L2 segment, host-gw routes pod subnets straight to the node addresses with no encapsulation (no 50-byte MTU overhead, no VXLAN checksum-offload bug); "DirectRouting": true keeps VXLAN only for peers on other subnets. Only you know the topology: cloud VPCs usually drop host-gw traffic unless the routes are programmed in the cloud.',
+      vxlanDirectRoutingFalse: 'flannel encapsulates all pod traffic between nodes in VXLAN (Backend.Type {type}, DirectRouting false). If every node sits on one L2 segment, host-gw routes pod subnets straight to the node addresses with no encapsulation (no 50-byte MTU overhead, no VXLAN checksum-offload bug); "DirectRouting": true keeps VXLAN only for peers on other subnets. Only you know the topology: cloud VPCs usually drop host-gw traffic unless the routes are programmed in the cloud.',
+      k3sVxlan: 'k3s runs flannel with the vxlan backend (flannel-backend: {backend}), encapsulating all pod traffic between nodes. If every node sits on one L2 segment, host-gw routes pod subnets straight to the node addresses with no encapsulation (no 50-byte MTU overhead, no VXLAN checksum-offload bug); "DirectRouting": true keeps VXLAN only for peers on other subnets. Only you know the topology: cloud VPCs usually drop host-gw traffic unless the routes are programmed in the cloud.',
+    },
   },
   *check({ document }) {
     const { model, text } = document;
-    const why =
-      'If every node sits on one L2 segment, host-gw routes pod subnets straight to the node addresses with no encapsulation (no 50-byte MTU overhead, no VXLAN checksum-offload bug); "DirectRouting": true keeps VXLAN only for peers on other subnets. Only you know the topology: cloud VPCs usually drop host-gw traffic unless the routes are programmed in the cloud.';
     for (const fl of flannelConfigs(model)) {
       const type = fl.backend.type;
       if (!type.present || type.value.toLowerCase() !== 'vxlan') continue;
@@ -28,7 +31,8 @@ export default defineRule({
       if (hostGw) fixes.push({ kind: 'edit', title: 'Switch the backend to host-gw (needs every node on one L2 segment)', edits: hostGw, safe: false });
       yield {
         span: type.span,
-        message: `flannel encapsulates all pod traffic between nodes in VXLAN (Backend.Type ${type.raw}${dr.present ? ', DirectRouting false' : ', no DirectRouting'}). ${why}`,
+        messageId: dr.present ? 'vxlanDirectRoutingFalse' : 'vxlanNoDirectRouting',
+        data: { type: type.raw },
         ...(fixes.length ? { fixes } : {}),
       };
     }
@@ -39,7 +43,8 @@ export default defineRule({
       const hostGw = k3sBackendEdits(text, model, d, 'host-gw');
       yield {
         span: fb.span,
-        message: `k3s runs flannel with the vxlan backend (flannel-backend: ${fb.raw}), encapsulating all pod traffic between nodes. ${why}`,
+        messageId: 'k3sVxlan',
+        data: { backend: fb.raw },
         ...(hostGw ? { fixes: [{ kind: 'edit', title: 'Set flannel-backend: host-gw (needs every node on one L2 segment; restart k3s on all servers and agents)', edits: hostGw, safe: false }] } : {}),
       };
     }

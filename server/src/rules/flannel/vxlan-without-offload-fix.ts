@@ -32,6 +32,11 @@ export default defineRule({
     reads: 'k8s',
     uses: ['sysctl', 'iptables', 'ethtool'],
     fix: 'edit',
+    messages: {
+      // {exposure}: the kernel and trigger evidence; {details}: what else the node shows, each sentence with a leading space (or nothing).
+      noOffloadWorkaround:
+        '{backend}, and nothing in the manifests turns off TX checksum offload on {device} (flannel never does it itself: flannel-io/flannel#1282 was closed unmerged). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s or time out. {exposure}{details}',
+    },
   },
   *check({ document, node }) {
     const { model, text } = document;
@@ -53,10 +58,7 @@ export default defineRule({
       if (!k3s && anyFlannelWorkload && hereMissing.length === 0 && elsewhereMissing.length === 0) continue;
       let severity = exposure.severity;
       const related: Related[] = [...exposure.related];
-      const parts = [
-        `${t.backend}, and nothing in the manifests turns off TX checksum offload on ${t.device} (flannel never does it itself: flannel-io/flannel#1282 was closed unmerged). On kernels without fix ea64d8d6c675, NAT of the outer VXLAN UDP packet writes a wrong checksum and the receiving node drops it: cross-node connections stall for seconds up to ~63 s or time out.`,
-        exposure.text,
-      ];
+      const parts: string[] = [];
       if (t.ambiguous) {
         severity = downgrade(severity);
         parts.push('net-conf.json sets no Backend type: flannel\'s documentation says the default is vxlan but its code (pkg/subnet/config.go) falls back to udp, so whether this cluster runs vxlan is ambiguous; set "Backend": {"Type": "vxlan"} (or your real backend) explicitly.');
@@ -93,9 +95,10 @@ export default defineRule({
         if ('fix' in g) fixes.push(g.fix);
         else parts.push(g.withheld);
       }
-      const finding: Finding = {
+      const finding: Finding<'noOffloadWorkaround'> = {
         span: t.span,
-        message: parts.join(' '),
+        messageId: 'noOffloadWorkaround',
+        data: { backend: t.backend, device: t.device, exposure: exposure.text, details: parts.map((p) => ` ${p}`).join('') },
         severity,
         ...(related.length ? { related } : {}),
         ...(fixes.length ? { fixes } : {}),

@@ -10,6 +10,10 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      noIpMasq:
+        "flanneld ({container}) runs without --ip-masq: traffic from pods to addresses outside the pod network leaves the node with the pod's source address, which the underlay usually cannot route back, unless something else (ip-masq-agent, cloud NAT) masquerades it. The upstream manifest passes --ip-masq and --kube-subnet-mgr.",
+    },
   },
   *check({ document }) {
     const { model, text } = document;
@@ -29,7 +33,8 @@ export default defineRule({
         }
         yield {
           span: containerSpan(text, c),
-          message: `flanneld (${c.name?.value ?? 'container'}) runs without --ip-masq: traffic from pods to addresses outside the pod network leaves the node with the pod's source address, which the underlay usually cannot route back, unless something else (ip-masq-agent, cloud NAT) masquerades it. The upstream manifest passes --ip-masq and --kube-subnet-mgr.`,
+          messageId: 'noIpMasq',
+          data: { container: c.name?.value ?? 'container' },
           ...(fixes.length ? { fixes } : {}),
         };
       }

@@ -15,6 +15,10 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      noLockMount:
+        'flanneld ({container}) does not mount the host\'s {lock}: iptables serialises writers through that file, so flannel\'s rule updates do not wait for kube-proxy\'s (or the host\'s) and can fail with "Another app is currently holding the xtables lock" or race with them. The upstream flannel and kube-proxy manifests mount it as a hostPath (type FileOrCreate).',
+    },
   },
   *check({ document }) {
     const { model, text } = document;
@@ -41,7 +45,8 @@ export default defineRule({
         }
         yield {
           span: containerSpan(text, c),
-          message: `flanneld (${c.name?.value ?? 'container'}) does not mount the host's ${LOCK}: iptables serialises writers through that file, so flannel's rule updates do not wait for kube-proxy's (or the host's) and can fail with "Another app is currently holding the xtables lock" or race with them. The upstream flannel and kube-proxy manifests mount it as a hostPath (type FileOrCreate).`,
+          messageId: 'noLockMount',
+          data: { container: c.name?.value ?? 'container', lock: LOCK },
           ...(fixes.length ? { fixes } : {}),
         };
       }

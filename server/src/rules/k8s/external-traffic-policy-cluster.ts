@@ -1,19 +1,8 @@
 import type { Severity } from '../../core/severity';
 import { child, setValue } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
-import {
-  backendRelated,
-  describeObject,
-  gkeIngressClass,
-  longLivedEvidence,
-  nameOf,
-  negIngressOn,
-  nodeIndex,
-  objectsOf,
-  serviceType,
-  type K8sObject,
-  type NodeIndex,
-} from './shared';
+import { backendRelated, gkeIngressClass, longLivedEvidence, nodeIndex, objectsOf, type K8sObject, type NodeIndex } from './shared';
+import { describeObject, nameOf, negIngressOn, serviceType } from '../../formats/k8s/query';
 
 /**
  * Names and label values of Services that front ingress controllers / gateways: the component

@@ -1,6 +1,7 @@
 import { child, setScalar } from '../../formats/k8s';
 import { defineRule, type Fix, type Related } from '../rule';
-import { describeObject, nameOf, nodeObjects, objectsOf, sameNamespace, type K8sObject } from './shared';
+import { nodeObjects, objectsOf, type K8sObject } from './shared';
+import { describeObject, nameOf, sameNamespace } from '../../formats/k8s/query';
 
 /** Labels that conventionally carry the app name shared by a workload and its Service. */
 const APP_LABELS = new Set(['app', 'app.kubernetes.io/name', 'k8s-app', 'name', 'component', 'app.kubernetes.io/component']);

@@ -1,5 +1,6 @@
 import { defineRule, type Related } from '../rule';
-import { backendRelated, describeObject, gkeIngressClass, negIngressOn, nodeIndex, objectsOf, serviceType } from './shared';
+import { backendRelated, gkeIngressClass, nodeIndex, objectsOf } from './shared';
+import { describeObject, negIngressOn, serviceType } from '../../formats/k8s/query';
 
 const DEFAULT_TIMEOUT = 10800;
 

@@ -6,9 +6,6 @@ import { backendConfigNameFor, describePort, longLivedPorts, nameOf, sameNamespa
 import { nodeManifests } from '../../node/questions';
 import type { Related } from '../rule';
 
-/** Re-exported while rules/k8s/{external-traffic-policy-cluster,internal-traffic-policy-local,session-affinity-behind-snat}.ts still import them from here (their home: formats/k8s/query.ts). */
-export { describeObject, nameOf, negIngressOn, sameNamespace, serviceType } from '../../formats/k8s/query';
-
 /**
  * Cross-document helpers for the Service / Ingress / BackendConfig rules (k8s/*, gke/*). Rules
  * report on one file but resolve references (Ingress → Service → BackendConfig) across every

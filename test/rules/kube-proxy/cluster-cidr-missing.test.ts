@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/cluster-cidr-missing';
 
@@ -45,7 +45,7 @@ mode: ipvs
 `,
     );
     assert.deepEqual(reports.map((r) => r.severity), ['warning', 'info']);
-    assert.match(reports[1]!.message, /If this file is kubeadm input, kubeadm fills clusterCIDR from networking\.podSubnet/);
+    expectMessage(reports[1], 'maybeKubeadmInput');
   });
 
   it('does not fire when clusterCIDR is set, another detectLocalMode is used, masqueradeAll is on, or on fragments', () => {
@@ -77,7 +77,7 @@ ipvs:
     const rel = 'k8s/kube-proxy/kubeadm-v1alpha2-MasterConfiguration-embedded-kubeProxy-k8s1.10.yaml';
     const [r] = reportsOf(readFixture(rel), [], rel);
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /This is kubeadm input: kubeadm fills clusterCIDR from networking\.podSubnet/);
+    expectMessage(r, 'kubeadmInput');
     // The real kube-proxy ConfigMaps of the fixtures have a clusterCIDR.
     assert.equal(reportsOf(readFixture('k8s/kube-proxy/kubeadm-issue-2205-cm-kube-proxy-dualstack-TRUNCATED.yaml')).length, 0);
   });
@@ -86,7 +86,7 @@ ipvs:
     const text = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: kube-proxy\r\ndata:\r\n  config.conf: |\r\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\r\n    kind: KubeProxyConfiguration\r\n    # pod network?\r\n    mode: iptables\r\n';
     const node = [{ path: 'node/kube-flannel-cfg.yaml', text: FLANNEL_CM }];
     const [r] = reportsOf(text, node);
-    assert.match(r!.message, /flannel's pod network is 10\.244\.0\.0\/16/);
+    expectMessage(r, 'configMapFlannel', { network: '10.244.0.0/16' });
     assert.equal(r!.related[0]!.document.path, 'node/kube-flannel-cfg.yaml');
     const fix = onlyEditFix(r!);
     assert.equal(fix.safe, false);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/conntrack-management-unusual';
 
@@ -35,7 +35,10 @@ conntrack:
       sysctl(65536),
     );
     assert.deepEqual(reports.map((r) => r.severity), ['info', 'info', 'hint', 'hint']);
-    assert.match(reports[0]!.message, /65536 here, below the 131072 kube-proxy would set at least/);
+    expectMessage(reports[0], 'maxPerCoreZeroSmallTable', { max: '65536', floor: 131072 });
+    expectMessage(reports[1], 'establishedTimeoutZero');
+    expectMessage(reports[2], 'maxPerCoreLow', { value: 8192, default: 32768 });
+    expectMessage(reports[3], 'minLow', { value: 65536, default: 131072 });
     assert.equal(reports[0]!.related[0]!.document.path, 'node/sysctl-a.txt');
   });
 
@@ -48,7 +51,7 @@ conntrack:
   it('downgrades maxPerCore 0 to a hint and says so when nf_conntrack_max is unknown', () => {
     const [r] = reportsOf('apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nconntrack:\n  maxPerCore: 0\n');
     assert.equal(r!.severity, 'hint');
-    assert.match(r!.message, /nf_conntrack_max is unknown/);
+    expectMessage(r, 'maxPerCoreZeroUnknownTable');
   });
 
   it('fixes to the defaults inside config.conf (CRLF and comments kept)', () => {

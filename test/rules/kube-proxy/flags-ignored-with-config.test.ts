@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/flags-ignored-with-config';
 
@@ -48,7 +48,7 @@ describe(RULE, () => {
     const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-proxy\ndata:\n  config.conf: |\n    kind: KubeProxyConfiguration\n    ipvs:\n      strictARP: false\n';
     const text = DS('        - --config=/var/lib/kube-proxy/config.conf\n        - --ipvs-strict-arp\n');
     const [r] = lintText(text, { path: 'node/ds.yaml', node: [{ path: 'node/cm.yaml', text: cm }] }).reports.filter((x) => x.ruleId === RULE);
-    assert.match(r!.message, /--ipvs-strict-arp is ignored: kube-proxy is started with --config, and then takes this setting from the configuration file \(ipvs\.strictARP\)/);
+    expectMessage(r, 'ignoredFlag', { flag: '--ipvs-strict-arp', field: 'ipvs.strictARP' });
     assert.equal(r!.related[0]!.message, '--config=/var/lib/kube-proxy/config.conf: the configuration file wins');
     const cmRel = r!.related.find((x) => x.document.path === 'node/cm.yaml')!;
     assert.equal(cm.slice(cmRel.span.start, cmRel.span.end), 'strictARP');

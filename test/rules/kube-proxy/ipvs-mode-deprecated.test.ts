@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/ipvs-mode-deprecated';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -28,10 +28,10 @@ describe(RULE, () => {
   it('fires (hint) on IPVS mode with kube-proxy 1.35+, and when the version is unknown', () => {
     const [known] = expectFindings([RULE], IPVS, { settings: { facts: { kubeProxyVersion: 'v1.35.0' } } });
     assert.equal(known!.severity, 'hint');
-    assert.match(known!.message, /deprecated since kube-proxy 1\.35 \(kube-proxy v1\.35\.0 \(from setting kubeProxyVersion\)\)/);
+    expectMessage(known, 'deprecated', { kubeProxy: 'kube-proxy v1.35.0 (from setting kubeProxyVersion)' });
     const [unknown] = expectFindings([RULE], IPVS);
     assert.equal(unknown!.severity, 'hint');
-    assert.match(unknown!.message, /the version here is unknown/);
+    expectMessage(unknown, 'deprecatedVersionUnknown');
   });
 
   it('does not fire before 1.35 or in other modes', () => {

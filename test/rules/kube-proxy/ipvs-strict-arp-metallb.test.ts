@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/ipvs-strict-arp-metallb';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -64,13 +64,14 @@ mode: ipvs
     assert.equal(reportsOf(cfg, { node: [L2] })[0]!.severity, 'warning');
     const [bgp] = reportsOf(cfg, { node: [BGP] });
     assert.equal(bgp!.severity, 'info');
-    assert.match(bgp!.message, /apparently in BGP mode only/);
+    expectMessage(bgp, 'strictArpUnsetBgp');
     const speaker = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: speaker\n  namespace: metallb-system\nspec:\n  template:\n    spec:\n      containers:\n      - name: speaker\n        image: quay.io/metallb/speaker:v0.14.5\n';
     const [img] = reportsOf(cfg, { node: [{ path: 'node/metallb-native.yaml', text: speaker }] });
-    assert.match(img!.message, /MetalLB is in use \(MetalLB image metallb\/speaker\)/);
+    expectMessage(img, 'strictArpUnset', { evidence: 'MetalLB image metallb/speaker' });
     assert.equal(img!.related[0]!.document.path, 'node/metallb-native.yaml');
     const [ann] = reportsOf(cfg, { node: [{ path: 'node/svc.yaml', text: METALLB_SVC }] });
-    assert.match(ann!.message, /annotation metallb\.universe\.tf\/loadBalancerIPs/);
+    expectMessage(ann, 'strictArpUnset');
+    assert.match(String(ann!.data!.evidence), /annotation metallb\.universe\.tf\/loadBalancerIPs/);
   });
 
   it('does not fire without MetalLB evidence, with strictARP true, in other modes, or when the sysctls already show strict ARP', () => {

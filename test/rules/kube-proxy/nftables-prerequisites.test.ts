@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/nftables-prerequisites';
 
@@ -29,11 +29,12 @@ nodePortAddresses: ["0.0.0.0/0"]
 `;
     const [old] = expectFindings([RULE], annotated, known('v1.28.4'));
     assert.equal(old!.severity, 'error');
-    assert.match(old!.message, /kube-proxy v1\.28\.4 \(from setting kubeProxyVersion\) does not know nftables mode/);
+    expectMessage(old, 'unmet');
+    assert.match(String(old!.data!.problems), /kube-proxy v1\.28\.4 \(from setting kubeProxyVersion\) does not know nftables mode/);
     const [gate] = expectFindings([RULE], annotated, known('v1.30.2'));
-    assert.match(gate!.message, /needs featureGates NFTablesProxyMode: true/);
+    assert.match(String(gate!.data!.problems), /needs featureGates NFTablesProxyMode: true/);
     const [kernel] = expectFindings([RULE], annotated, known('1.33.0', '5.10.0-28-amd64'));
-    assert.match(kernel!.message, /kernel 5\.10\.0-28-amd64 \(from setting kernelVersion\) is older than 5\.13/);
+    assert.match(String(kernel!.data!.problems), /kernel 5\.10\.0-28-amd64 \(from setting kernelVersion\) is older than 5\.13/);
   });
 
   it('does not fire when versions, gate and kernel are fine and NodePort addresses are explicit', () => {
@@ -45,15 +46,17 @@ nodePortAddresses: ["0.0.0.0/0"]
   it('downgrades (warning) and says what is unknown when neither kube-proxy version nor kernel is known', () => {
     const [r] = reportsOf(CONFIG);
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /the kube-proxy version is unknown: nftables mode needs 1\.29 or later/);
-    assert.match(r!.message, /the kernel version is unknown: kube-proxy refuses nftables mode on kernels older than 5\.13/);
-    assert.match(r!.message, /kubeNetlint\.facts\.kernelVersion/);
+    expectMessage(r, 'unverifiable');
+    assert.match(String(r!.data!.unknowns), /the kube-proxy version is unknown: nftables mode needs 1\.29 or later/);
+    assert.match(String(r!.data!.unknowns), /the kernel version is unknown: kube-proxy refuses nftables mode on kernels older than 5\.13/);
+    assert.match(String(r!.data!.unknowns), /kubeNetlint\.facts\.kernelVersion/);
     // Facts from the node's files: the DaemonSet image tag and sysctl -a.
     const ds = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-proxy\nspec:\n  template:\n    spec:\n      containers:\n      - name: kube-proxy\n        image: registry.k8s.io/kube-proxy:v1.28.2\n';
     const [f] = reportsOf(CONFIG, { node: [{ path: 'node/ds.yaml', text: ds }, { path: 'node/sysctl-a.txt', text: 'kernel.osrelease = 5.4.0-150-generic\nnet.ipv4.ip_forward = 1\n' }] });
     assert.equal(f!.severity, 'error');
-    assert.match(f!.message, /kube-proxy v1\.28\.2 \(from node\/ds\.yaml\)/);
-    assert.match(f!.message, /kernel 5\.4\.0-150-generic \(from node\/sysctl-a\.txt\)/);
+    expectMessage(f, 'unmet');
+    assert.match(String(f!.data!.problems), /kube-proxy v1\.28\.2 \(from node\/ds\.yaml\)/);
+    assert.match(String(f!.data!.problems), /kernel 5\.4\.0-150-generic \(from node\/sysctl-a\.txt\)/);
     assert.deepEqual(f!.related.map((x) => x.document.path), ['node/ds.yaml', 'node/sysctl-a.txt']);
   });
 
@@ -68,7 +71,7 @@ iptables:
 `;
     const reports = expectFindings([RULE], text, known('1.33.1'));
     assert.deepEqual(reports.map((r) => r.severity), ['info', 'info']);
-    assert.match(reports[0]!.message, /accepted only on the node's primary IP\(s\)/);
+    expectMessage(reports[0], 'nodePortAddressesUnset');
   });
 
   it('checks flag-configured kube-proxy DaemonSets too', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/removed-mode-or-field';
 
@@ -26,7 +26,7 @@ describe(RULE, () => {
     assert.equal(deprecated!.severity, 'warning');
     const [unknown] = expectFindings([RULE], USERSPACE);
     assert.equal(unknown!.severity, 'warning');
-    assert.match(unknown!.message, /the kube-proxy version is unknown \(set kubeNetlint\.facts\.kubeProxyVersion/);
+    expectMessage(unknown, 'userspaceVersionUnknown');
   });
 
   it('does not fire on userspace before 1.23, on current modes, or on kernelspace in a Windows configuration', () => {
@@ -43,7 +43,7 @@ mode: kernelspace
 `;
     const [linux] = expectFindings([RULE], text, { node: [{ path: 'node/uname-r.txt', text: '5.15.0-91-generic\n' }] });
     assert.equal(linux!.severity, 'error');
-    assert.match(linux!.message, /this node runs Linux \(kernel 5\.15\.0-91-generic\)/);
+    expectMessage(linux, 'kernelspaceOnLinux', { kernel: '5.15.0-91-generic' });
     const [unknown] = expectFindings([RULE], text);
     assert.equal(unknown!.severity, 'warning');
   });

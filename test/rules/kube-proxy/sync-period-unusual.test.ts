@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../helpers/golden';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 
 const RULE = 'kube-proxy/sync-period-unusual';
 
@@ -31,8 +31,9 @@ describe(RULE, () => {
   it('fires on minSyncPeriod 0 (old iptables-mode kube-proxy or IPVS mode), above 30 s, and on syncPeriod below minSyncPeriod', () => {
     const [old] = expectFindings([RULE], IPT_ZERO, version('v1.18.20'));
     assert.equal(old!.severity, 'hint');
-    assert.match(old!.message, /this one is older \(kube-proxy v1\.18\.20/);
-    assert.match(old!.message, /cluster size is unknown/);
+    expectMessage(old, 'zeroMinSync', { section: 'iptables' });
+    assert.match(String(old!.data!.details), /this one is older \(kube-proxy v1\.18\.20/);
+    assert.match(String(old!.data!.details), /cluster size is unknown/);
     const reports = expectFindings(
       [RULE],
       `apiVersion: kubeproxy.config.k8s.io/v1alpha1
@@ -64,12 +65,13 @@ iptables:
     const node = [{ path: 'node/iptables-save.txt', text: bigDump(1200) }];
     const [r] = expectFindings([RULE], IPT_ZERO, { ...version('1.18.0'), node });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /1200 KUBE-SVC chains/);
+    expectMessage(r, 'zeroMinSync');
+    assert.match(String(r!.data!.details), /1200 KUBE-SVC chains/);
     assert.equal(r!.related[0]!.document.path, 'node/iptables-save.txt');
     // Unknown version: only a large cluster makes it worth saying (downgraded, version named).
     const [u] = expectFindings([RULE], IPT_ZERO, { node });
     assert.equal(u!.severity, 'hint');
-    assert.match(u!.message, /the version is unknown/);
+    assert.match(String(u!.data!.details), /the version is unknown/);
   });
 
   it('does not fire where kube-proxy replaces 0 by 1 s, on unused sections, or on defaults', () => {
@@ -89,7 +91,7 @@ iptables:
     const fixed = applyEdits(text, onlyEditFix(reports[0]!).edits);
     assert.equal(fixed, text.replace('"0s" #', '"1s" #'));
     const [below] = reportsOf(fixed);
-    assert.match(below!.message, /syncPeriod \(500 ms\) is shorter than ipvs\.minSyncPeriod \(1 s\)/);
+    expectMessage(below, 'syncBelowMin', { section: 'ipvs', sync: '500 ms', min: '1 s' });
     const fixed2 = applyEdits(fixed, onlyEditFix(below!).edits);
     assert.equal(fixed2, fixed.replace('syncPeriod: 500ms', 'syncPeriod: 30s'));
     assert.equal(reportsOf(fixed2).length, 0);

@@ -8,6 +8,12 @@ import { hasKubeadmConfig, known } from '../../formats/k8s/query';
 const MESSAGE_WHY =
   'kube-proxy cannot tell pod traffic from off-cluster traffic, so it does not masquerade Service traffic coming from outside the pod network (nodes, hosts routing to ClusterIPs): replies can take another path and connections fail. kube-proxy logs "clusterCIDR not specified, unable to distinguish between internal and external traffic".';
 
+const HEAD = `clusterCIDR is {state} and detectLocalMode is {detectLocalMode}: ${MESSAGE_WHY}`;
+const KUBEADM = 'This is kubeadm input: kubeadm fills clusterCIDR from networking.podSubnet when it writes the kube-proxy ConfigMap, so this is fine if podSubnet is set.';
+const MAYBE_KUBEADM = 'If this file is kubeadm input, kubeadm fills clusterCIDR from networking.podSubnet; if kube-proxy reads it directly (--config), set it here.';
+const FLANNEL = "flannel's pod network is {network}.";
+const ADVICE = 'Set clusterCIDR to the pod network, or detectLocalMode: NodeCIDR / InterfaceNamePrefix / BridgeInterface.';
+
 export default defineRule({
   meta: {
     id: 'kube-proxy/cluster-cidr-missing',
@@ -15,6 +21,14 @@ export default defineRule({
     severity: 'warning',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      configMap: `${HEAD} ${ADVICE}`,
+      configMapFlannel: `${HEAD} ${FLANNEL}`,
+      kubeadmInput: `${HEAD} ${KUBEADM} ${ADVICE}`,
+      kubeadmInputFlannel: `${HEAD} ${KUBEADM} ${FLANNEL}`,
+      maybeKubeadmInput: `${HEAD} ${MAYBE_KUBEADM} ${ADVICE}`,
+      maybeKubeadmInputFlannel: `${HEAD} ${MAYBE_KUBEADM} ${FLANNEL}`,
+    },
   },
   *check({ document, node }) {
     const configs = kubeProxyConfigs(document.model);
@@ -35,27 +49,18 @@ export default defineRule({
       // the ConfigMap.
       const live = kp.origin === 'configmap';
       const severity: Severity | undefined = live ? undefined : 'info';
-      const parts = [`clusterCIDR is ${cidr.present ? 'empty' : 'not set'} and detectLocalMode is ${dlm.present && dlm.value ? dlm.value : 'the default (ClusterCIDR)'}: ${MESSAGE_WHY}`];
-      if (!live) {
-        parts.push(
-          kp.origin === 'kubeadm' || kp.origin === 'embedded' || kubeadmFile
-            ? 'This is kubeadm input: kubeadm fills clusterCIDR from networking.podSubnet when it writes the kube-proxy ConfigMap, so this is fine if podSubnet is set.'
-            : 'If this file is kubeadm input, kubeadm fills clusterCIDR from networking.podSubnet; if kube-proxy reads it directly (--config), set it here.',
-        );
-      }
+      const origin = live ? 'configMap' : kp.origin === 'kubeadm' || kp.origin === 'embedded' || kubeadmFile ? 'kubeadmInput' : 'maybeKubeadmInput';
       const related: Related[] = [];
       const fixes: Fix[] = [];
       if (network) {
-        parts.push(`flannel's pod network is ${network.value}.`);
         related.push({ document: network.file, span: network.span, message: `flannel Network ${network.value}` });
         const edits = setValue(document.text, child(kp.ref, 'clusterCIDR'), network.value);
         if (edits) fixes.push({ kind: 'edit', title: `Set clusterCIDR: ${network.value} (flannel's Network)`, edits, safe: false });
-      } else {
-        parts.push('Set clusterCIDR to the pod network, or detectLocalMode: NodeCIDR / InterfaceNamePrefix / BridgeInterface.');
       }
       yield {
         span: spanFor(kp),
-        message: parts.join(' '),
+        messageId: network ? (`${origin}Flannel` as const) : origin,
+        data: { state: cidr.present ? 'empty' : 'not set', detectLocalMode: dlm.present && dlm.value ? dlm.value : 'the default (ClusterCIDR)', ...(network ? { network: network.value } : {}) },
         ...(severity ? { severity } : {}),
         related,
         ...(fixes.length ? { fixes } : {}),

@@ -20,6 +20,15 @@ export default defineRule({
     reads: 'k8s',
     uses: ['sysctl'],
     fix: 'edit',
+    messages: {
+      maxPerCoreZeroSmallTable:
+        "conntrack.maxPerCore: 0 tells kube-proxy to leave nf_conntrack_max alone (and ignore conntrack.min), so the kernel's RAM-based default applies: {max} here, below the {floor} kube-proxy would set at least; a busy node fills the table and drops new connections (\"nf_conntrack: table full\").",
+      maxPerCoreZeroUnknownTable: "conntrack.maxPerCore: 0 tells kube-proxy to leave nf_conntrack_max alone (and ignore conntrack.min), so the kernel's RAM-based default applies; nf_conntrack_max is unknown, so whether that is too small cannot be told (add sysctl -a output to this node folder).",
+      maxPerCoreLow: "conntrack.maxPerCore: {value} is below kube-proxy's default {default}: nf_conntrack_max becomes {value} × CPUs (at least conntrack.min), which Service-heavy nodes can fill.",
+      minLow: "conntrack.min: {value} is below kube-proxy's default {default}: on nodes with few CPUs nf_conntrack_max ends up small enough to fill under load.",
+      establishedTimeoutZero:
+        "conntrack.tcpEstablishedTimeout: 0 leaves nf_conntrack_tcp_timeout_established at the kernel default of 5 days instead of kube-proxy's 24 h: entries of connections that vanished without FIN/RST occupy the table for days.",
+    },
   },
   *check({ document, node }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -31,11 +40,9 @@ export default defineRule({
         if (!(max?.number !== undefined && max.number >= DEFAULT_MIN)) {
           yield {
             span: maxPerCore.span,
-            message:
-              `conntrack.maxPerCore: 0 tells kube-proxy to leave nf_conntrack_max alone (and ignore conntrack.min), so the kernel's RAM-based default applies` +
-              (max?.number !== undefined
-                ? `: ${max.value} here, below the ${DEFAULT_MIN} kube-proxy would set at least; a busy node fills the table and drops new connections ("nf_conntrack: table full").`
-                : '; nf_conntrack_max is unknown, so whether that is too small cannot be told (add sysctl -a output to this node folder).'),
+            ...(max?.number !== undefined
+              ? { messageId: 'maxPerCoreZeroSmallTable' as const, data: { max: max.value, floor: DEFAULT_MIN } }
+              : { messageId: 'maxPerCoreZeroUnknownTable' as const }),
             ...(max?.number !== undefined ? {} : { severity: downgrade('info') }),
             related,
             fixes: fix(document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
@@ -44,7 +51,8 @@ export default defineRule({
       } else if (known(maxPerCore) && maxPerCore.value > 0 && maxPerCore.value < DEFAULT_MAX_PER_CORE) {
         yield {
           span: maxPerCore.span,
-          message: `conntrack.maxPerCore: ${maxPerCore.value} is below kube-proxy's default ${DEFAULT_MAX_PER_CORE}: nf_conntrack_max becomes ${maxPerCore.value} × CPUs (at least conntrack.min), which Service-heavy nodes can fill.`,
+          messageId: 'maxPerCoreLow',
+          data: { value: maxPerCore.value, default: DEFAULT_MAX_PER_CORE },
           severity: 'hint',
           fixes: fix(document.text, kp, 'maxPerCore', DEFAULT_MAX_PER_CORE, `Set conntrack.maxPerCore: ${DEFAULT_MAX_PER_CORE} (the default)`),
         };
@@ -53,7 +61,8 @@ export default defineRule({
       if (known(min) && min.value < DEFAULT_MIN && !(known(maxPerCore) && maxPerCore.value === 0)) {
         yield {
           span: min.span,
-          message: `conntrack.min: ${min.value} is below kube-proxy's default ${DEFAULT_MIN}: on nodes with few CPUs nf_conntrack_max ends up small enough to fill under load.`,
+          messageId: 'minLow',
+          data: { value: min.value, default: DEFAULT_MIN },
           severity: 'hint',
           fixes: fix(document.text, kp, 'min', DEFAULT_MIN, `Set conntrack.min: ${DEFAULT_MIN} (the default)`),
         };
@@ -62,8 +71,7 @@ export default defineRule({
       if (known(est) && est.value === 0) {
         yield {
           span: est.span,
-          message:
-            'conntrack.tcpEstablishedTimeout: 0 leaves nf_conntrack_tcp_timeout_established at the kernel default of 5 days instead of kube-proxy\'s 24 h: entries of connections that vanished without FIN/RST occupy the table for days.',
+          messageId: 'establishedTimeoutZero',
           fixes: fix(document.text, kp, 'tcpEstablishedTimeout', '24h0m0s', 'Set conntrack.tcpEstablishedTimeout: 24h0m0s (the default)'),
         };
       }

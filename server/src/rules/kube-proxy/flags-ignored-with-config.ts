@@ -36,6 +36,10 @@ export default defineRule({
     title: 'kube-proxy flags that are ignored because --config is set',
     severity: 'warning',
     reads: 'k8s',
+    messages: {
+      ignoredFlag:
+        '{flag} is ignored: kube-proxy is started with --config, and then takes this setting from the configuration file ({field}), not from the flag. Move it into the ConfigMap (kubectl -n kube-system edit configmap kube-proxy, key config.conf) and restart the DaemonSet (kubectl -n kube-system rollout restart daemonset kube-proxy).',
+    },
   },
   *check({ document, node }) {
     const containers = proxyContainers(document.model).filter((c) => !templatedContainer(c));
@@ -55,9 +59,8 @@ export default defineRule({
         }
         yield {
           span: f.name.span,
-          message:
-            `${f.name.value}${f.value ? `=${f.value.value}` : ''} is ignored: kube-proxy is started with --config, and then takes this setting from the configuration file (${field}), not from the flag. ` +
-            'Move it into the ConfigMap (kubectl -n kube-system edit configmap kube-proxy, key config.conf) and restart the DaemonSet (kubectl -n kube-system rollout restart daemonset kube-proxy).',
+          messageId: 'ignoredFlag',
+          data: { flag: `${f.name.value}${f.value ? `=${f.value.value}` : ''}`, field },
           related,
         };
       }

@@ -12,6 +12,10 @@ export default defineRule({
     severity: 'hint',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      deprecated: 'IPVS mode is deprecated since kube-proxy 1.35 ({kubeProxy}): SIG Network replaces it with nftables mode (beta 1.31, GA 1.33), which scales like IPVS without its semantic gaps. Plan the move to mode nftables (kernel 5.13+), or iptables.',
+      deprecatedVersionUnknown: `IPVS mode is deprecated from kube-proxy 1.35; the version here is unknown (${TELL_KUBE_PROXY_VERSION}): SIG Network replaces it with nftables mode (beta 1.31, GA 1.33), which scales like IPVS without its semantic gaps. Plan the move to mode nftables (kernel 5.13+), or iptables.`,
+    },
   },
   *check({ document, node }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -28,7 +32,7 @@ export default defineRule({
   },
 });
 
-function finding(node: NodeSnapshot, span: Span, edits: () => TextEdit[] | undefined): Finding | undefined {
+function finding(node: NodeSnapshot, span: Span, edits: () => TextEdit[] | undefined): Finding<'deprecated' | 'deprecatedVersionUnknown'> | undefined {
   const deprecated = kubeProxyAtLeast(node, [1, 35]);
   if (deprecated === 'no') return undefined;
   const fixes: Fix[] = [];
@@ -39,9 +43,7 @@ function finding(node: NodeSnapshot, span: Span, edits: () => TextEdit[] | undef
   }
   return {
     span,
-    message:
-      (deprecated === 'yes' ? `IPVS mode is deprecated since kube-proxy 1.35 (${describeKubeProxy(node)})` : `IPVS mode is deprecated from kube-proxy 1.35; the version here is unknown (${TELL_KUBE_PROXY_VERSION})`) +
-      ': SIG Network replaces it with nftables mode (beta 1.31, GA 1.33), which scales like IPVS without its semantic gaps. Plan the move to mode nftables (kernel 5.13+), or iptables.',
+    ...(deprecated === 'yes' ? { messageId: 'deprecated' as const, data: { kubeProxy: describeKubeProxy(node) } } : { messageId: 'deprecatedVersionUnknown' as const }),
     related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
     ...(fixes.length ? { fixes } : {}),
   };

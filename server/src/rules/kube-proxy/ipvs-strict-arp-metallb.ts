@@ -1,7 +1,7 @@
 import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { allDocuments, appendToSequence, child, kubeProxyConfigs, setValue, type ContainerView } from '../../formats/k8s';
-import { defineRule, type Finding, type Fix, type Related } from '../rule';
+import { defineRule, type Finding, type MessageData, type Fix, type Related } from '../rule';
 import { nodeSysctl, type K8sFile } from './shared';
 import { configMode, flagConfiguredContainers, flagMode, flagNamed, flagOn } from '../../formats/k8s/query';
 
@@ -55,6 +55,12 @@ function strictArpInEffect(node: NodeSnapshot): boolean {
 const WHY =
   'In IPVS mode every ClusterIP and LoadBalancer IP is bound to the kube-ipvs0 dummy interface on every node, so without strict ARP every node answers ARP for a LoadBalancer IP and MetalLB\'s layer-2 announcement is undermined (traffic lands on random nodes, failover breaks). strictARP: true makes kube-proxy set arp_ignore=1 and arp_announce=2; MetalLB requires it with IPVS since Kubernetes 1.14.2.';
 
+/** The MetalLB evidence ({evidence}: what was seen), in layer-2 mode or apparently BGP only. */
+const L2 = 'MetalLB is in use ({evidence})';
+const BGP = 'MetalLB is in use ({evidence}), apparently in BGP mode only, which is less affected';
+
+type MessageId = 'strictArpFalse' | 'strictArpUnset' | 'flagWithoutStrictArp' | 'strictArpFalseBgp' | 'strictArpUnsetBgp' | 'flagWithoutStrictArpBgp';
+
 export default defineRule({
   meta: {
     id: 'kube-proxy/ipvs-strict-arp-metallb',
@@ -63,6 +69,14 @@ export default defineRule({
     reads: 'k8s',
     uses: ['sysctl'],
     fix: 'edit',
+    messages: {
+      strictArpFalse: `mode ipvs with ipvs.strictARP: false while ${L2}. ${WHY}`,
+      strictArpUnset: `mode ipvs with ipvs.strictARP unset (false) while ${L2}. ${WHY}`,
+      flagWithoutStrictArp: `--proxy-mode=ipvs without --ipvs-strict-arp while ${L2}. ${WHY}`,
+      strictArpFalseBgp: `mode ipvs with ipvs.strictARP: false while ${BGP}. ${WHY}`,
+      strictArpUnsetBgp: `mode ipvs with ipvs.strictARP unset (false) while ${BGP}. ${WHY}`,
+      flagWithoutStrictArpBgp: `--proxy-mode=ipvs without --ipvs-strict-arp while ${BGP}. ${WHY}`,
+    },
   },
   *check({ document, node }) {
     const configs = kubeProxyConfigs(document.model).filter((kp) => configMode(kp) === 'ipvs');
@@ -73,27 +87,28 @@ export default defineRule({
     if (strictArpInEffect(node)) return;
     const l2 = evidence.some((e) => e.l2);
     const related: Related[] = evidence.slice(0, 3).map((e) => ({ document: e.file, span: e.span, message: `MetalLB evidence: ${e.what}` }));
-    const evidenceText = `MetalLB is in use (${[...new Set(evidence.map((e) => e.what))].slice(0, 3).join(', ')})${l2 ? '' : ', apparently in BGP mode only, which is less affected'}`;
+    const data = { evidence: [...new Set(evidence.map((e) => e.what))].slice(0, 3).join(', ') };
+    const id = (base: 'strictArpFalse' | 'strictArpUnset' | 'flagWithoutStrictArp'): MessageId => (l2 ? base : `${base}Bgp`);
     const severity = l2 ? undefined : ('info' as const);
     for (const kp of configs) {
       const s = kp.ipvs.strictARP;
       if (s.present && (s.templated || s.value === true)) continue;
       const edits = setValue(document.text, child(kp.ref, 'ipvs', 'strictARP'), true);
       const fixes: Fix[] = edits ? [{ kind: 'edit', title: 'Set ipvs.strictARP: true (then restart kube-proxy)', edits, safe: false }] : [];
-      yield finding(s.present ? s.span : kp.mode.span, `mode ipvs with ${s.present ? 'ipvs.strictARP: false' : 'ipvs.strictARP unset (false)'} while ${evidenceText}. ${WHY}`, severity, related, fixes);
+      yield finding(s.present ? s.span : kp.mode.span, id(s.present ? 'strictArpFalse' : 'strictArpUnset'), data, severity, related, fixes);
     }
     for (const c of flagged) {
       const strict = flagNamed(c, 'ipvs-strict-arp');
       if (flagOn(strict)) continue;
       const m = flagMode(c)!;
       const fixes = flagFix(document.text, c, m.flag.source);
-      yield finding(m.flag.value.span, `--proxy-mode=ipvs without --ipvs-strict-arp while ${evidenceText}. ${WHY}`, severity, related, fixes);
+      yield finding(m.flag.value.span, id('flagWithoutStrictArp'), data, severity, related, fixes);
     }
   },
 });
 
-function finding(span: Span, message: string, severity: 'info' | undefined, related: Related[], fixes: Fix[]): Finding {
-  return { span, message, ...(severity ? { severity } : {}), related, ...(fixes.length ? { fixes } : {}) };
+function finding(span: Span, messageId: MessageId, data: MessageData, severity: 'info' | undefined, related: Related[], fixes: Fix[]): Finding<MessageId> {
+  return { span, messageId, data, ...(severity ? { severity } : {}), related, ...(fixes.length ? { fixes } : {}) };
 }
 
 /** Appends `--ipvs-strict-arp` to the list that holds --proxy-mode (args or command). */

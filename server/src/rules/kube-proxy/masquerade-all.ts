@@ -21,6 +21,12 @@ export default defineRule({
     severity: 'info',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      masqueradeAllDetectable: `{section}.masqueradeAll is true: ${WHY} kube-proxy can already recognise pod traffic here (clusterCIDR / detectLocalMode), so masqueradeAll: false masquerades only what needs it.`,
+      masqueradeAllNeeded: `{section}.masqueradeAll is true: ${WHY} Set clusterCIDR (or detectLocalMode NodeCIDR / InterfaceNamePrefix / BridgeInterface) first: without a way to recognise pod traffic, masqueradeAll may be what keeps off-cluster clients working.`,
+      flagWithClusterCidr: `kube-proxy runs with --masquerade-all: ${WHY} --cluster-cidr={clusterCidr} is set, so dropping --masquerade-all masquerades only off-cluster traffic.`,
+      flagWithoutClusterCidr: `kube-proxy runs with --masquerade-all: ${WHY} Add --cluster-cidr (the pod network) before dropping it.`,
+    },
   },
   *check({ document }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -40,11 +46,8 @@ export default defineRule({
         }
         yield {
           span: field.span,
-          message:
-            `${section}.masqueradeAll is true: ${WHY} ` +
-            (detect
-              ? 'kube-proxy can already recognise pod traffic here (clusterCIDR / detectLocalMode), so masqueradeAll: false masquerades only what needs it.'
-              : 'Set clusterCIDR (or detectLocalMode NodeCIDR / InterfaceNamePrefix / BridgeInterface) first: without a way to recognise pod traffic, masqueradeAll may be what keeps off-cluster clients working.'),
+          messageId: detect ? 'masqueradeAllDetectable' : 'masqueradeAllNeeded',
+          data: { section },
           ...(fixes.length ? { fixes } : {}),
         };
       }
@@ -55,7 +58,7 @@ export default defineRule({
       const cidr = flagNamed(c, 'cluster-cidr');
       yield {
         span: f.name.span,
-        message: `kube-proxy runs with --masquerade-all: ${WHY} ${cidr?.value ? `--cluster-cidr=${cidr.value.value} is set, so dropping --masquerade-all masquerades only off-cluster traffic.` : 'Add --cluster-cidr (the pod network) before dropping it.'}`,
+        ...(cidr?.value ? { messageId: 'flagWithClusterCidr' as const, data: { clusterCidr: cidr.value.value } } : { messageId: 'flagWithoutClusterCidr' as const }),
       };
     }
   },

@@ -18,6 +18,15 @@ export default defineRule({
     reads: 'k8s',
     uses: ['sysctl'],
     fix: 'edit',
+    messages: {
+      // {problems}: what is known to be missing, '; '-separated; {also}: ' Also, <what is unknown>.' or nothing.
+      unmet: 'mode nftables: {problems}.{also}',
+      unverifiable: 'mode nftables cannot be checked: {unknowns}.',
+      localhostNodePortsIgnored:
+        'iptables.localhostNodePorts: true has no effect in nftables mode: NodePorts are never reachable on 127.0.0.1 there (the route_localnet trick is not used). Clients that connect to localhost:<nodePort> must use a node IP.',
+      nodePortAddressesUnset:
+        'nodePortAddresses is not set: in nftables mode NodePort Services are then accepted only on the node\'s primary IP(s), not on every local address as in iptables mode. Set nodePortAddresses (e.g. ["0.0.0.0/0"], check the accepted values for your version) if clients reach NodePorts through other addresses.',
+    },
   },
   *check({ document, node }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -27,15 +36,14 @@ export default defineRule({
       if (known(lnp) && lnp.value === true) {
         yield {
           span: lnp.span,
-          message: 'iptables.localhostNodePorts: true has no effect in nftables mode: NodePorts are never reachable on 127.0.0.1 there (the route_localnet trick is not used). Clients that connect to localhost:<nodePort> must use a node IP.',
+          messageId: 'localhostNodePortsIgnored',
           severity: 'info',
         };
       }
       if (!kp.nodePortAddresses || kp.nodePortAddresses.length === 0) {
         yield {
           span: kp.mode.span,
-          message:
-            'nodePortAddresses is not set: in nftables mode NodePort Services are then accepted only on the node\'s primary IP(s), not on every local address as in iptables mode. Set nodePortAddresses (e.g. ["0.0.0.0/0"], check the accepted values for your version) if clients reach NodePorts through other addresses.',
+          messageId: 'nodePortAddressesUnset',
           severity: 'info',
         };
       }
@@ -48,7 +56,7 @@ export default defineRule({
   },
 });
 
-function* prerequisites(node: NodeSnapshot, span: Span, kp: KubeProxyConfigView | undefined, c: ContainerView | undefined, text: string): Generator<Finding> {
+function* prerequisites(node: NodeSnapshot, span: Span, kp: KubeProxyConfigView | undefined, c: ContainerView | undefined, text: string): Generator<Finding<'unmet' | 'unverifiable'>> {
   const problems: string[] = [];
   const unknowns: string[] = [];
   const related: Related[] = [];
@@ -72,8 +80,8 @@ function* prerequisites(node: NodeSnapshot, span: Span, kp: KubeProxyConfigView 
   else if (k === 'unknown') unknowns.push(`the kernel version is unknown: kube-proxy refuses nftables mode on kernels older than 5.13 (and needs nft 1.0.0+); ${TELL_KERNEL}`);
   if (problems.length === 0 && unknowns.length === 0) return;
   const severity: Severity | undefined = problems.length > 0 ? undefined : downgrade('error');
-  const message = problems.length
-    ? `mode nftables: ${problems.join('; ')}.${unknowns.length ? ` Also, ${unknowns.join('; ')}.` : ''}`
-    : `mode nftables cannot be checked: ${unknowns.join('; and ')}.`;
-  yield { span, message, ...(severity ? { severity } : {}), related, ...(fixes.length ? { fixes } : {}) };
+  const words = problems.length
+    ? { messageId: 'unmet' as const, data: { problems: problems.join('; '), also: unknowns.length ? ` Also, ${unknowns.join('; ')}.` : '' } }
+    : { messageId: 'unverifiable' as const, data: { unknowns: unknowns.join('; and ') } };
+  yield { span, ...words, ...(severity ? { severity } : {}), related, ...(fixes.length ? { fixes } : {}) };
 }

@@ -14,6 +14,16 @@ export default defineRule({
     severity: 'error',
     reads: 'k8s',
     fix: 'edit',
+    messages: {
+      userspaceRemoved: 'mode userspace was removed in kube-proxy 1.26 ({kubeProxy}): kube-proxy fails to start. Use iptables (or nftables).',
+      userspaceDeprecated: 'mode userspace is deprecated since kube-proxy 1.23 and removed in 1.26 ({kubeProxy}): switch to iptables (or nftables) before upgrading.',
+      userspaceVersionUnknown: `mode userspace was deprecated in kube-proxy 1.23 and removed in 1.26, where kube-proxy fails to start with it; the kube-proxy version is unknown (${TELL_KUBE_PROXY_VERSION}). Use iptables (or nftables).`,
+      kernelspaceOnLinux: 'mode kernelspace exists only on Windows nodes, and this node runs Linux (kernel {kernel}): kube-proxy rejects the configuration. Use iptables, nftables or ipvs.',
+      kernelspaceOsUnknown:
+        "mode kernelspace exists only on Windows nodes; on Linux kube-proxy rejects the configuration. The node's OS is unknown (add `uname -r` or sysctl -a output if this is a Linux node).",
+      udpIdleTimeoutRemoved: 'udpIdleTimeout belonged to the userspace proxier, which was removed in kube-proxy 1.26: the field no longer exists and does nothing ({kubeProxy}).',
+      udpIdleTimeoutVersionUnknown: `udpIdleTimeout belonged to the userspace proxier, which was removed in kube-proxy 1.26: the field no longer exists and does nothing; the kube-proxy version is unknown, so this only matters from 1.26 on (${TELL_KUBE_PROXY_VERSION}).`,
+    },
   },
   *check({ document, node }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -37,9 +47,7 @@ export default defineRule({
         const severity: Severity | undefined = removed === 'unknown' ? downgrade('warning') : 'warning';
         yield {
           span: udp.keySpan,
-          message:
-            `udpIdleTimeout belonged to the userspace proxier, which was removed in kube-proxy 1.26: the field no longer exists and does nothing` +
-            (removed === 'yes' ? ` (${describeKubeProxy(node)}).` : `; the kube-proxy version is unknown, so this only matters from 1.26 on (${TELL_KUBE_PROXY_VERSION}).`),
+          ...(removed === 'yes' ? { messageId: 'udpIdleTimeoutRemoved' as const, data: { kubeProxy: describeKubeProxy(node) } } : { messageId: 'udpIdleTimeoutVersionUnknown' as const }),
           severity,
           related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
           ...(del ? { fixes: [{ kind: 'edit' as const, title: 'Remove udpIdleTimeout', edits: [del], safe: removed === 'yes' }] } : {}),
@@ -60,17 +68,19 @@ function windowsFile(path: string, model: K8sModel): boolean {
   return /windows/i.test(path) || [...allDocuments(model)].some((d) => /windows/i.test(d.metadata?.name?.value ?? ''));
 }
 
-function modeFinding(node: NodeSnapshot, mode: string, span: Span, windows: boolean): Finding | undefined {
+type ModeMessage = 'userspaceRemoved' | 'userspaceDeprecated' | 'userspaceVersionUnknown' | 'kernelspaceOnLinux' | 'kernelspaceOsUnknown';
+
+function modeFinding(node: NodeSnapshot, mode: string, span: Span, windows: boolean): Finding<ModeMessage> | undefined {
   const related: Related[] = factRelated(node.facts.kubeProxyVersion, 'kube-proxy version');
   if (mode === 'userspace') {
     const removed = kubeProxyAtLeast(node, [1, 26]);
     const deprecated = kubeProxyAtLeast(node, [1, 23]);
-    if (removed === 'yes') return { span, message: `mode userspace was removed in kube-proxy 1.26 (${describeKubeProxy(node)}): kube-proxy fails to start. Use iptables (or nftables).`, related };
-    if (deprecated === 'yes') return { span, message: `mode userspace is deprecated since kube-proxy 1.23 and removed in 1.26 (${describeKubeProxy(node)}): switch to iptables (or nftables) before upgrading.`, severity: 'warning', related };
+    if (removed === 'yes') return { span, messageId: 'userspaceRemoved', data: { kubeProxy: describeKubeProxy(node) }, related };
+    if (deprecated === 'yes') return { span, messageId: 'userspaceDeprecated', data: { kubeProxy: describeKubeProxy(node) }, severity: 'warning', related };
     if (removed === 'unknown') {
       return {
         span,
-        message: `mode userspace was deprecated in kube-proxy 1.23 and removed in 1.26, where kube-proxy fails to start with it; the kube-proxy version is unknown (${TELL_KUBE_PROXY_VERSION}). Use iptables (or nftables).`,
+        messageId: 'userspaceVersionUnknown',
         severity: downgrade('error'),
       };
     }
@@ -81,9 +91,7 @@ function modeFinding(node: NodeSnapshot, mode: string, span: Span, windows: bool
     const linux = node.facts.kernel !== undefined;
     return {
       span,
-      message: linux
-        ? `mode kernelspace exists only on Windows nodes, and this node runs Linux (kernel ${node.facts.kernel!.value.text}): kube-proxy rejects the configuration. Use iptables, nftables or ipvs.`
-        : 'mode kernelspace exists only on Windows nodes; on Linux kube-proxy rejects the configuration. The node\'s OS is unknown (add `uname -r` or sysctl -a output if this is a Linux node).',
+      ...(linux ? { messageId: 'kernelspaceOnLinux' as const, data: { kernel: node.facts.kernel!.value.text } } : { messageId: 'kernelspaceOsUnknown' as const }),
       ...(linux ? {} : { severity: downgrade('error') }),
       related: linux ? factRelated(node.facts.kernel, 'Linux kernel') : [],
     };

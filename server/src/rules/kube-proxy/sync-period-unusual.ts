@@ -3,7 +3,7 @@ import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { child, kubeProxyConfigs, setScalar, type Field, type KubeProxyConfigView } from '../../formats/k8s';
-import { defineRule, type Fix, type Related } from '../rule';
+import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, kubeProxyAtLeast } from '../../node/questions';
 import { configMode, known } from '../../formats/k8s/query';
 
@@ -55,6 +55,15 @@ export default defineRule({
     reads: 'k8s',
     uses: ['iptables', 'ipvsadm'],
     fix: 'edit',
+    messages: {
+      // {details}: the version and cluster-size evidence, each sentence with a leading space.
+      zeroMinSync:
+        '{section}.minSyncPeriod: 0 makes kube-proxy rewrite its rules after every single Service or endpoint change instead of batching them, which costs CPU and lock contention in large clusters.{details}',
+      lateMinSync:
+        '{section}.minSyncPeriod is {value}: after a change (an endpoint going away, a new Service) kube-proxy may wait that long before updating the rules, so traffic keeps going to deleted pods meanwhile. The default is 1 s; values above {late} s trade correctness for little CPU.',
+      syncBelowMin: "{section}.syncPeriod ({sync}) is shorter than {section}.minSyncPeriod ({min}): kube-proxy's validation requires syncPeriod ≥ minSyncPeriod, and the periodic full resync cannot run more often than the minimum interval anyway.",
+      syncBelowDefaultMin: "{section}.syncPeriod ({sync}) is shorter than {section}.minSyncPeriod ({min}, the default): kube-proxy's validation requires syncPeriod ≥ minSyncPeriod, and the periodic full resync cannot run more often than the minimum interval anyway.",
+    },
   },
   *check({ document, node }) {
     for (const kp of kubeProxyConfigs(document.model)) {
@@ -72,7 +81,8 @@ export default defineRule({
       } else if (known(min) && min.value > LATE_MIN_SYNC) {
         yield {
           span: min.span,
-          message: `${section}.minSyncPeriod is ${fmt(min.value)}: after a change (an endpoint going away, a new Service) kube-proxy may wait that long before updating the rules, so traffic keeps going to deleted pods meanwhile. The default is 1 s; values above ${LATE_MIN_SYNC} s trade correctness for little CPU.`,
+          messageId: 'lateMinSync',
+          data: { section, value: fmt(min.value), late: LATE_MIN_SYNC },
           fixes: minFix(),
         };
       }
@@ -81,7 +91,7 @@ export default defineRule({
   },
 });
 
-function zeroMinSync(node: NodeSnapshot, section: Section, min: Field<number> & { present: true }, minFix: () => Fix[]) {
+function zeroMinSync(node: NodeSnapshot, section: Section, min: Field<number> & { present: true }, minFix: () => Fix[]): Finding<'zeroMinSync'> | undefined {
   const size = scale(node);
   const large = size !== undefined && size.services > LARGE_SERVICES;
   // From 1.19 kube-proxy replaces an iptables minSyncPeriod of 0 by its 1 s default (k/k#92836), and
@@ -90,13 +100,14 @@ function zeroMinSync(node: NodeSnapshot, section: Section, min: Field<number> & 
   const defaulted = section === 'ipvs' ? 'no' : section === 'iptables' ? kubeProxyAtLeast(node, [1, 19]) : 'unknown';
   if (defaulted === 'yes' || (defaulted === 'unknown' && !large)) return undefined;
   const related: Related[] = size ? [{ document: size.document, span: size.span, message: `cluster size: ${size.what}` }] : [];
-  const parts = [`${section}.minSyncPeriod: 0 makes kube-proxy rewrite its rules after every single Service or endpoint change instead of batching them, which costs CPU and lock contention in large clusters.`];
+  const parts: string[] = [];
   if (section === 'iptables') parts.push(`kube-proxy 1.19 and later treat 0 as the 1 s default; ${defaulted === 'no' ? `this one is older (${describeKubeProxy(node)})` : `the version is unknown (${TELL_KUBE_PROXY_VERSION})`}.`);
   if (section === 'nftables') parts.push('Whether this kube-proxy replaces 0 by a default is not known.');
   parts.push(size ? `The node's dumps show ${size.what}${large ? '' : ', not a large cluster'}.` : 'The cluster size is unknown (add iptables-save or ipvsadm -Ln output to this node folder).');
   return {
     span: min.span,
-    message: parts.join(' '),
+    messageId: 'zeroMinSync',
+    data: { section, details: parts.map((p) => ` ${p}`).join('') },
     ...(large && defaulted === 'no' ? {} : { severity: downgrade('info') }),
     related,
     fixes: minFix(),
@@ -110,7 +121,8 @@ function* syncBelowMin(kp: KubeProxyConfigView, section: Section, sync: Field<nu
   const edits = setScalar(text, child(kp.ref, section, 'syncPeriod'), `${DEFAULT_SYNC}s`);
   yield {
     span: sync.span,
-    message: `${section}.syncPeriod (${fmt(sync.value)}) is shorter than ${section}.minSyncPeriod (${fmt(minValue)}${known(min) ? '' : ', the default'}): kube-proxy's validation requires syncPeriod ≥ minSyncPeriod, and the periodic full resync cannot run more often than the minimum interval anyway.`,
+    messageId: known(min) ? ('syncBelowMin' as const) : ('syncBelowDefaultMin' as const),
+    data: { section, sync: fmt(sync.value), min: fmt(minValue) },
     severity: 'warning' as const,
     ...(edits ? { fixes: [{ kind: 'edit' as const, title: `Set ${section}.syncPeriod: ${DEFAULT_SYNC}s (the default)`, edits, safe: false }] } : {}),
   };

@@ -69,6 +69,16 @@ export class TestClient {
     return new Promise((resolve, reject) => this.process.stdin!.write(bytes, (e) => (e ? reject(e) : resolve())));
   }
 
+  /** The diagnostics last published for `uri` (undefined before the first), without waiting. */
+  latestDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
+    return this.diagnostics.get(uri);
+  }
+
+  /** Forgets what was published for `uri` (a fuzz session ends with its document closed: the map must not grow). */
+  forgetDiagnostics(uri: string): void {
+    this.diagnostics.delete(uri);
+  }
+
   kill(): void {
     this.connection.dispose();
     this.process.kill();

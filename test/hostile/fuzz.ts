@@ -5,14 +5,17 @@
  * facts (a sibling of another format joins each node) and turned into a remediation script.
  * Every run must finish without a crash, every finding and fix edit must lie inside its text.
  *
- * `npm run fuzz` runs 100,000 mutations (seeded; `--runs N`, `--seed S`); `npm test` runs a
- * bounded seeded subset (test/hostile/fuzz.test.ts).
+ * `npm run fuzz` runs 100,000 mutations (seeded; `--runs N`, `--seed S`), then 5,000 sessions of
+ * edits and requests through the language server (test/hostile/lspFuzz.ts; `--lsp-sessions N`, 0 to
+ * skip); `npm test` runs a bounded seeded subset of each (fuzz.test.ts, lspFuzz.test.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { applyMutation, mutation, type Mutation } from '../helpers/mutations';
 import { assertSane, checkNode } from './engine';
+// lspFuzz.ts reads this file's seeds: the cycle is safe, both only call each other after loading.
+import { fuzzServer } from './lspFuzz';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -104,13 +107,28 @@ if (process.argv[1] && /fuzz\.ts$/.test(process.argv[1])) {
   };
   const runs = opt('--runs', 100_000);
   const seed = opt('--seed', 20_240_611);
+  // Then the language server (test/hostile/lspFuzz.ts): sessions of edits and requests on dist/server.js.
+  const sessions = opt('--lsp-sessions', 5_000);
   const started = Date.now();
-  process.stderr.write(`fuzz: ${runs} mutations, seed ${seed}\n`);
-  try {
-    const r = fuzzAll({ runs, seed, log: (l) => process.stderr.write(`${l}\n`) });
-    process.stderr.write(`fuzz: ${r.reduce((a, x) => a + x.runs, 0)} mutations over ${r.length} formats, no failure, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-  } catch (e) {
+  const main = async (): Promise<void> => {
+    if (runs > 0) {
+      process.stderr.write(`fuzz: ${runs} mutations through the CLI engine, seed ${seed}\n`);
+      const r = fuzzAll({ runs, seed, log: (l) => process.stderr.write(`${l}\n`) });
+      process.stderr.write(`fuzz: ${r.reduce((a, x) => a + x.runs, 0)} mutations over ${r.length} formats, no failure, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+    if (sessions > 0) {
+      const lspStarted = Date.now();
+      process.stderr.write(`fuzz: ${sessions} sessions through the language server (dist/server.js: \`npm run build\` first), seed ${seed}\n`);
+      const s = await fuzzServer({ sessions, seed, log: (l) => process.stderr.write(`lsp ${l}\n`) });
+      process.stderr.write(
+        `fuzz: ${s.sessions} server sessions, ${s.changes} content changes, ${s.requests} requests (${s.errorAnswers} answered with an error, slowest ${s.slowestMs} ms), ` +
+          `${s.diagnostics} diagnostics equal to the engine's, ${s.notOurs} documents no longer ours cleared, no failure, ${((Date.now() - lspStarted) / 1000).toFixed(0)} s\n`,
+      );
+    }
+    process.stderr.write(`fuzz: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  };
+  main().catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
-  }
+  });
 }

@@ -52,19 +52,6 @@ const WITHOUT_MESSAGE_IDS: readonly string[] = [
   'nftables/nodeport-primary-only',
   'nftables/service-without-endpoints',
   'nftables/third-party-masquerade-mark',
-  'sysctl/bridge-nf-call-iptables-disabled',
-  'sysctl/conntrack-tcp-be-liberal',
-  'sysctl/conntrack-tcp-timeout-established',
-  'sysctl/ip-forward-disabled',
-  'sysctl/ipvs-conn-reuse-mode',
-  'sysctl/ipvs-expire-nodest-conn-off',
-  'sysctl/local-port-range-overlaps-nodeports',
-  'sysctl/neighbour-table-small',
-  'sysctl/route-localnet-without-guard',
-  'sysctl/rp-filter-strict',
-  'sysctl/somaxconn-small',
-  'sysctl/tcp-keepalive-exceeds-idle-timeout',
-  'sysctl/tcp-tw-recycle',
 ];
 
 const REQUIRED_SECTIONS = ['## Why', '## Examples', '## Fix', '## When to ignore', '## References'];

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -24,8 +24,8 @@ net.bridge.bridge-nf-call-iptables = 0
       { path: 'node/sysctl-a.txt', node: [FLANNEL] },
     );
     assert.equal(r!.severity, 'warning');
+    expectMessage(r, 'offBridge', { key: 'net.bridge.bridge-nf-call-iptables', evidence: 'flannel (backend vxlan) uses the cni0 bridge' });
     assert.match(r!.message, /reply from the pod IP instead of the ClusterIP/);
-    assert.match(r!.message, /flannel \(backend vxlan\) uses the cni0 bridge/);
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -40,13 +40,14 @@ net.bridge.bridge-nf-call-iptables = 0
   it('is info when the CNI is unknown, and checks ip6tables only for IPv6 pods', () => {
     const [r] = expectFindings([RULE], `net.bridge.bridge-nf-call-ip6tables = 0\nnet.bridge.bridge-nf-call-iptables = 0\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Which CNI this node uses is unknown/);
+    expectMessage(r, 'offUnknownCni');
   });
 
   it('treats a bridge interface in the dump as a bridge CNI', () => {
     const [r] = expectFindings([RULE], `net.bridge.bridge-nf-call-iptables = 0\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\nnet.ipv4.conf.cni0.rp_filter = 0\n`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /bridge interface cni0/);
+    expectMessage(r, 'offBridge');
+    assert.match(String(r!.data!.evidence), /bridge interface cni0/);
   });
 
   it('does not fire for routed CNIs (Calico, Cilium), when the sysctl is 1, or when an excerpt merely lacks the key', () => {
@@ -65,7 +66,7 @@ net.bridge.bridge-nf-call-iptables = 0
     assert.equal(mine.length, 1);
     const r = mine[0]!;
     assert.match(doc.text.slice(r.span.start, r.span.end), /^net\.core\./, 'shown on the entry the missing key would precede');
-    assert.match(r.message, /missing from this complete `sysctl -a`.*br_netfilter module is not loaded/);
+    expectMessage(r, 'notLoadedBridge', { key: 'net.bridge.bridge-nf-call-iptables' });
     assert.equal(
       scriptOf(onlyCommand(r)),
       [
@@ -86,7 +87,7 @@ net.bridge.bridge-nf-call-iptables = 0
     const text = '# k8s prerequisites\r\nnet.bridge.bridge-nf-call-ip6tables = 1\r\nnet.bridge.bridge-nf-call-iptables = 0\r\nnet.ipv4.ip_forward = 1\r\n';
     const opts = { path: 'node/k8s.conf', node: [FLANNEL] };
     const [r] = reportsOf(RULE, text, opts);
-    assert.match(r!.message, /Re-applying this file/);
+    expectMessage(r, 'offBridgeInFile');
     const fix = onlyEditFix(r!);
     const fixed = applyEdits(text, fix.edits);
     assert.equal(fixed, '# k8s prerequisites\r\nnet.bridge.bridge-nf-call-ip6tables = 1\r\nnet.bridge.bridge-nf-call-iptables = 1\r\nnet.ipv4.ip_forward = 1\r\n');

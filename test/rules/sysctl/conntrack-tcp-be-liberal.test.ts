@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample } from './support';
 
 const RULE = 'sysctl/conntrack-tcp-be-liberal';
@@ -12,6 +12,7 @@ describe(RULE, () => {
   it('fires as info when window tracking is relaxed, with no fix (nothing is required)', () => {
     const [r] = expectFindings([RULE], ANNOTATED, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
+    expectMessage(r, 'liberal', { key: 'net.netfilter.nf_conntrack_tcp_be_liberal', value: '1' });
     assert.match(r!.message, /only out-of-window RST packets INVALID/);
     assert.match(r!.message, /weakens conntrack's protection against injected packets/);
     assert.deepEqual(r!.fixes, []);
@@ -22,7 +23,7 @@ describe(RULE, () => {
       path: 'node/sysctl-a.txt',
       node: [{ path: 'node/iptables-save.txt', text: '*filter\n:FORWARD ACCEPT [0:0]\n:KUBE-FORWARD - [0:0]\n-A FORWARD -j KUBE-FORWARD\n-A KUBE-FORWARD -m mark --mark 0x4000/0x4000 -j ACCEPT\nCOMMIT\n' }],
     });
-    assert.match(r!.message, /KUBE-FORWARD in node\/iptables-save\.txt has no INVALID-drop rule: expected/);
+    expectMessage(r, 'liberalNoInvalidDrop', { iptables: 'node/iptables-save.txt' });
     assert.equal(r!.related[0]?.message, 'KUBE-FORWARD without the conntrack INVALID drop rule');
     const [w] = expectFindings([RULE], ANNOTATED, {
       path: 'node/sysctl-a.txt',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -19,7 +19,7 @@ net.netfilter.nf_conntrack_tcp_timeout_established = 3600
       { path: 'node/sysctl-a.txt' },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /= 3600 \(1 h\) is shorter than net\.ipv4\.tcp_keepalive_time = 7200 \(from node\/sysctl-a\.txt\)/);
+    expectMessage(r, 'shorterThanKeepalive', { value: 3600, human: '1 h', keepalive: 'net.ipv4.tcp_keepalive_time = 7200 (from node/sysctl-a.txt)' });
     assert.equal(r!.related[0]?.message, 'keepalive starts only after this many idle seconds');
     assert.equal(
       scriptOf(onlyCommand(r!)),
@@ -49,7 +49,7 @@ net.netfilter.nf_conntrack_tcp_timeout_established = 3600
       { path: 'node/sysctl-a.txt', node: [kpWith('0s')] },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /kube-proxy's conntrack\.tcpEstablishedTimeout is 0/);
+    expectMessage(r, 'kernelDefaultLeft', { value: 432000 });
     assert.equal(r!.related[0]?.message, 'kube-proxy conntrack.tcpEstablishedTimeout: 0s');
   });
 
@@ -60,7 +60,8 @@ net.netfilter.nf_conntrack_tcp_timeout_established = 3600
       { path: 'node/sysctl-a.txt', node: [KP] },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /differs from kube-proxy's conntrack\.tcpEstablishedTimeout 24h0m0s/);
+    assert.match(String(r!.messageId), /^differsFromKubeProxy/);
+    assert.equal(r!.data!.kubeProxy, '24h0m0s');
     assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.netfilter\.nf_conntrack_tcp_timeout_established=86400\n/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -24,8 +24,8 @@ net.ipv4.ip_forward = 0
       { path: 'node/sysctl-a.txt' },
     );
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /does not route packets between interfaces/);
-    assert.match(r!.message, /This looks like a Kubernetes node \(net\.bridge\.bridge-nf-call-\* settings \(br_netfilter/);
+    expectMessage(r, 'forwardingOff');
+    assert.match(String(r!.data!.evidence), /^net\.bridge\.bridge-nf-call-\* settings \(br_netfilter/);
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -42,9 +42,9 @@ net.ipv4.ip_forward = 0
       path: 'node/sysctl-a.txt',
       node: [{ path: 'node/iptables-save.txt', text: '*nat\n:KUBE-SERVICES - [0:0]\nCOMMIT\n' }],
     });
-    assert.match(r!.message, /chain KUBE-SERVICES in node\/iptables-save\.txt/);
+    assert.match(String(r!.data!.evidence), /chain KUBE-SERVICES in node\/iptables-save\.txt/);
     const [s] = expectFindings([RULE], `net.ipv4.ip_forward = 0\n^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt', settings: { facts: { kubeProxyMode: 'iptables' } } });
-    assert.match(s!.message, /kube-proxy mode iptables \(from setting kubeProxyMode\)/);
+    assert.match(String(s!.data!.evidence), /kube-proxy mode iptables \(from setting kubeProxyMode\)/);
   });
 
   it('checks IPv6 forwarding when the pods use IPv6', () => {
@@ -56,8 +56,8 @@ net.ipv6.conf.all.forwarding = 0
 `,
       { path: 'node/sysctl-a.txt', node: [FLANNEL_DUAL] },
     );
-    assert.match(r!.message, /route IPv6 packets/);
-    assert.match(r!.message, /flannel IPv6Network fd00:10:244::\/56/);
+    expectMessage(r, 'ipv6ForwardingOff', { key: 'net.ipv6.conf.all.forwarding' });
+    assert.match(String(r!.data!.ipv6), /flannel IPv6Network fd00:10:244::\/56/);
     assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv6\.conf\.all\.forwarding=1\n/);
   });
 
@@ -72,7 +72,7 @@ net.ipv6.conf.all.forwarding = 0
     const annotated = text.replace(/\r\n/g, '\n').replace('forwarding=0\n', `forwarding=0\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`);
     expectFindings([RULE], annotated, { path: 'node/99-k8s.conf' });
     const [r] = reportsOf(RULE, text, { path: 'node/99-k8s.conf' });
-    assert.match(r!.message, /re-applying this file \(boot, `sysctl --system`\) turns it off again/);
+    expectMessage(r, 'forwardingOffInFile');
     const fix = onlyEditFix(r!);
     assert.equal(fix.safe, true);
     const fixed = applyEdits(text, fix.edits);
@@ -83,7 +83,7 @@ net.ipv6.conf.all.forwarding = 0
   it('fires on the real non-root sysctl -a of a host with br_netfilter loaded and forwarding off (the brief heuristic)', () => {
     const reports = reportsOf(RULE, fixture('sysctl/sysctl-a-nonroot-procps-4.0.2-kernel-6.18-real.txt'), { path: 'test/fixtures/sysctl/sysctl-a-nonroot-procps-4.0.2-kernel-6.18-real.txt' });
     assert.equal(reports.length, 1);
-    assert.match(reports[0]!.message, /^net\.ipv4\.ip_forward = 0/);
+    expectMessage(reports[0], 'forwardingOff', { key: 'net.ipv4.ip_forward' });
   });
 
   it('does not fire on the example nodes', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -21,9 +21,8 @@ describe(RULE, () => {
   it('fires as a warning on a sysctl -a dump: IPVS mode known, kernel before 5.9', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /drops its first SYN/);
-    assert.match(r!.message, /Kernel 4\.19\.200 \(from node\/sysctl-a\.txt\) has this bug/);
-    assert.match(r!.message, /kube-proxy mode ipvs \(from examples\/ipvs-conn-reuse\/kube-proxy-cm\.yaml\)/);
+    expectMessage(r, 'kernelAffected', { key: 'net.ipv4.vs.conn_reuse_mode', kernel: '4.19.200 (from node/sysctl-a.txt)' });
+    assert.match(String(r!.data!.usage), /kube-proxy mode ipvs \(from examples\/ipvs-conn-reuse\/kube-proxy-cm\.yaml\)/);
     assert.match(r!.message, /draining \(weight 0\) or has removed/);
     assert.deepEqual(r!.related.map((x) => x.message), ['IPVS connections are tracked by conntrack', 'kernel 4.19.200: before the 5.9 fix', 'kube-proxy runs in IPVS mode']);
     assert.equal(
@@ -43,7 +42,7 @@ describe(RULE, () => {
     const text = DUMP.replace('conn_reuse_mode = 1\n', 'conn_reuse_mode = 3\n');
     const [r] = expectFindings([RULE], text, { path: 'node/sysctl-a.txt', node: [{ path: 'node/ipvsadm-Ln.txt', text: IPVS_LN }] });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /1 IPVS virtual service in node\/ipvsadm-Ln\.txt/);
+    assert.match(String(r!.data!.usage), /1 IPVS virtual service in node\/ipvsadm-Ln\.txt/);
     // IPVS without kube-proxy (kube-router, keepalived): no claim about what kube-proxy sets, and no assumed vs/conntrack.
     assert.doesNotMatch(r!.message, /kube-proxy \(1\.13 and later\) sets 0/);
     expectFindings([RULE], 'kernel.osrelease = 4.19.200\nnet.ipv4.vs.conn_reuse_mode = 1\n', { path: 'node/sysctl-a.txt', node: [{ path: 'node/ipvsadm-Ln.txt', text: IPVS_LN }] });
@@ -52,14 +51,16 @@ describe(RULE, () => {
   it('is downgraded to info when the kernel is unknown, naming it and how to tell us', () => {
     const [r] = expectFindings([RULE], DUMP.replace('kernel.osrelease = 4.19.200\n', ''), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /The kernel version is unknown \(set kubeNetlint\.facts\.kernelVersion/);
+    expectMessage(r, 'kernelUnknown');
     assert.match(scriptOf(onlyCommand(r!)), /Check the kernel first \(uname -r\)/);
   });
 
   it('is downgraded for a distribution kernel whose back-ports are unknown, not for one whose series never got the fix', () => {
     const [r] = expectFindings([RULE], DUMP.replace('4.19.200', '5.8.0-63-generic'), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Whether kernel 5\.8\.0-63-generic .* has the 5\.9 fix is unknown \(distribution kernel/);
+    expectMessage(r, 'kernelMaybeFixed');
+    assert.match(String(r!.data!.kernel), /^5\.8\.0-63-generic/);
+    assert.match(String(r!.data!.reason), /^distribution kernel/);
     const [debian] = expectFindings([RULE], DUMP.replace('4.19.200', '4.19.0-17-amd64'), { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(debian!.severity, 'warning');
   });
@@ -67,7 +68,7 @@ describe(RULE, () => {
   it('is downgraded when the proxy mode is unknown but vs/conntrack = 1 points at IPVS', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Whether IPVS proxying is in use is unknown \(set kubeNetlint\.facts\.kubeProxyMode/);
+    assert.match(String(r!.data!.usage), /^Whether IPVS proxying is in use is unknown \(set kubeNetlint\.facts\.kubeProxyMode/);
     // The mode from the setting counts as known.
     const [s] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', settings: { facts: { kubeProxyMode: 'ipvs' } } });
     assert.equal(s!.severity, 'warning');
@@ -92,7 +93,7 @@ describe(RULE, () => {
     const [r] = reportsOf(RULE, text, opts);
     assert.ok(r);
     assert.equal(r.severity, 'warning');
-    assert.match(r.message, /re-applying this file \(boot, `sysctl --system`\) puts 1 back/);
+    assert.match(String(r.data!.usage), /re-applying this file \(boot, `sysctl --system`\) puts 1 back/);
     const fix = onlyEditFix(r);
     assert.equal(fix.safe, false, 'a trade-off, never applied by fix-all');
     const fixed = applyEdits(text, fix.edits);
@@ -105,7 +106,7 @@ describe(RULE, () => {
 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}
 `;
     const [r] = expectFindings([RULE], annotated, { path: 'node/k8s.conf', node: [KP_IPVS], settings: { facts: { kernelVersion: '5.4.0' } } });
-    assert.match(r!.message, /net\.ipv4\.vs\.conntrack = 1 \(set by kube-proxy in IPVS mode\)/);
+    expectMessage(r, 'kernelAffected', { conntrack: 'net.ipv4.vs.conntrack = 1 (set by kube-proxy in IPVS mode)' });
     // Without knowing the mode, a file without vs/conntrack does not fire.
     expectFindings([RULE], splitAnnotated(annotated).text, { path: 'node/k8s.conf', settings: { facts: { kernelVersion: '5.4.0' } } });
   });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -20,9 +20,11 @@ describe(RULE, () => {
   it('fires on each setting at 0 in IPVS mode, with command fixes', () => {
     const [nodest, quiescent] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [KP_IPVS] });
     assert.equal(nodest!.severity, 'info');
+    expectMessage(nodest, 'offIpvsInUse', { key: 'net.ipv4.vs.expire_nodest_conn' });
     assert.match(nodest!.message, /silently dropped until the IPVS entry times out/);
-    assert.match(nodest!.message, /With conn_reuse_mode = 0 a reused client port also keeps going to the old server/);
-    assert.match(quiescent!.message, /sessionAffinity: ClientIP/);
+    assert.match(String(nodest!.data!.reuse), /With conn_reuse_mode = 0 a reused client port also keeps going to the old server/);
+    expectMessage(quiescent, 'offIpvsInUse', { key: 'net.ipv4.vs.expire_quiescent_template', reuse: '' });
+    assert.match(String(quiescent!.data!.why), /sessionAffinity: ClientIP/);
     assert.equal(
       scriptOf(onlyCommand(nodest!)),
       [
@@ -39,7 +41,7 @@ describe(RULE, () => {
     const reports = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt' });
     for (const r of reports) {
       assert.equal(r.severity, 'hint');
-      assert.match(r.message, /Whether IPVS proxying is in use is unknown \(set kubeNetlint\.facts\.kubeProxyMode/);
+      expectMessage(r, 'offModeUnknown');
     }
   });
 
@@ -54,7 +56,7 @@ describe(RULE, () => {
     const text = '# ipvs\r\nnet.ipv4.vs.expire_nodest_conn = 0\r\n';
     const opts = { path: 'node/sysctl.d/80-ipvs.conf', node: [KP_IPVS] };
     const [r] = reportsOf(RULE, text, opts);
-    assert.match(r!.message, /re-applying this file \(boot, `sysctl --system`\) sets it back to 0/);
+    expectMessage(r, 'offIpvsInUse', { after: ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' });
     const fixed = applyEdits(text, onlyEditFix(r!).edits);
     assert.equal(fixed, '# ipvs\r\nnet.ipv4.vs.expire_nodest_conn = 1\r\n');
     assert.equal(reportsOf(RULE, fixed, opts).length, 0);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -52,7 +52,7 @@ describe(RULE, () => {
   it('fires when the ephemeral range overlaps the NodePort range and nothing is reserved, with a command fix', () => {
     const [r] = expectFindings([RULE], `net.ipv4.ip_local_port_range = 1024\t65535\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\nnet.ipv4.ip_local_reserved_ports = \n`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /overlaps the default NodePort range 30000-32767 \(30000-32767 not in net\.ipv4\.ip_local_reserved_ports\)/);
+    expectMessage(r, 'overlapsNodePorts', { nodePorts: 'the default NodePort range', nodePortRange: '30000-32767', uncovered: '30000-32767', reservedKey: 'net.ipv4.ip_local_reserved_ports' });
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -70,8 +70,7 @@ describe(RULE, () => {
       `net.ipv4.ip_local_port_range = 10000 65000\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\nnet.ipv4.ip_local_reserved_ports = 30000-30050\n`,
       { path: 'node/sysctl-a.txt', node: [SERVICES] },
     );
-    assert.match(r!.message, /\(30051-32767 not in/);
-    assert.match(r!.message, /Services on this node use 2 NodePorts in that range: 30080 \(shop\/web\), 32500 \(shop\/web\)/);
+    expectMessage(r, 'overlapsNodePorts', { uncovered: '30051-32767', allocated: ' Services on this node use 2 NodePorts in that range: 30080 (shop/web), 32500 (shop/web).' });
     assert.deepEqual(r!.related.map((x) => x.message), ['NodePort 30080 of shop/web', 'NodePort 32500 of shop/web']);
     assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv4\.ip_local_reserved_ports=30000-30050,30000-32767\n/);
   });
@@ -79,7 +78,7 @@ describe(RULE, () => {
   it('uses --service-node-port-range from a kube-apiserver manifest of the node', () => {
     const text = 'net.ipv4.ip_local_port_range = 32768 60999\n';
     const [r] = expectFindings([RULE], `${text}^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt', node: [APISERVER] });
-    assert.match(r!.message, /overlaps --service-node-port-range in node\/kube-apiserver\.yaml 40000-42767/);
+    expectMessage(r, 'overlapsNodePorts', { nodePorts: '--service-node-port-range in node/kube-apiserver.yaml', nodePortRange: '40000-42767' });
     assert.equal(r!.related[0]?.message, 'NodePort range');
   });
 
@@ -108,7 +107,7 @@ describe(RULE, () => {
   it('reports a narrow ephemeral range as info', () => {
     const [r] = expectFindings([RULE], `net.ipv4.ip_local_port_range = 40000 45000\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /only 5001 ephemeral ports/);
+    expectMessage(r, 'narrowRange', { ports: 5001 });
   });
 
   it('does not fire on the kernel default range, a fully reserved overlap, or the example nodes', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -28,7 +28,8 @@ describe(RULE, () => {
   it('fires when the folder shows more nodes than the table holds, with a command fix (Amazon Linux values)', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [nodeList(600)] });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /may need about 1200 neighbour entries \(600 Node objects/);
+    expectMessage(r, 'tooSmall', { key: 'net.ipv4.neigh.default.gc_thresh3', peers: 1200 });
+    assert.match(String(r!.data!.evidence), /^600 Node objects/);
     assert.match(r!.message, /neighbor table overflow/);
     assert.equal(r!.related[0]?.message, 'Node objects of the cluster');
     assert.equal(
@@ -46,17 +47,18 @@ describe(RULE, () => {
 
   it('counts distinct IPVS endpoint addresses as peers', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [ipvs(1100)] });
-    assert.match(r!.message, /about 1100 neighbour entries \(1100 distinct endpoint addresses among the IPVS real servers\)/);
+    expectMessage(r, 'tooSmall', { peers: 1100, evidence: '1100 distinct endpoint addresses among the IPVS real servers' });
   });
 
   it('takes the cluster size from the nodeCount setting, which wins over Node objects in the folder', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', settings: { facts: { nodeCount: 900 } } });
-    assert.match(r!.message, /about 1800 neighbour entries \(900 nodes \(from setting nodeCount\) in the cluster/);
+    expectMessage(r, 'tooSmall', { peers: 1800 });
+    assert.match(String(r!.data!.evidence), /^900 nodes \(from setting nodeCount\) in the cluster/);
     assert.deepEqual(r!.related, []);
     // A setting of a small cluster silences the Node list of a bigger one, and a bigger IPVS endpoint set still counts.
     expectFindings([RULE], DUMP.split('\n').filter((l) => !l.includes('^^^')).join('\n'), { path: 'node/sysctl-a.txt', node: [nodeList(600)], settings: { facts: { nodeCount: 100 } } });
     const [ipvsWins] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [ipvs(1100)], settings: { facts: { nodeCount: 100 } } });
-    assert.match(ipvsWins!.message, /1100 distinct endpoint addresses/);
+    expectMessage(ipvsWins, 'tooSmall', { evidence: '1100 distinct endpoint addresses among the IPVS real servers' });
   });
 
   it('edits a conf file: the thresholds it sets, plus gc_thresh2 after gc_thresh3 when missing (CRLF kept)', () => {

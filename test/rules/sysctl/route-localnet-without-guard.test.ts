@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { exampleNode, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -31,7 +31,7 @@ describe(RULE, () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [NO_GUARD] });
     assert.equal(r!.severity, 'warning');
     assert.match(r!.message, /CVE-2020-8558/);
-    assert.match(r!.message, /node\/iptables-save\.txt has no rule dropping non-local traffic to 127\.0\.0\.0\/8/);
+    expectMessage(r, 'noGuard', { key: 'net.ipv4.conf.all.route_localnet', where: 'node/iptables-save.txt' });
     assert.equal(r!.related[0]?.message, 'KUBE-FIREWALL has no "block incoming localnet connections" rule');
     assert.equal(scriptOf(onlyCommand(r!)), SCRIPT);
   });
@@ -39,7 +39,7 @@ describe(RULE, () => {
   it('is downgraded to info when no iptables dump of the node shows the filter table', () => {
     const [r] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Whether the guard rule exists is unknown: add `iptables-save` output/);
+    expectMessage(r, 'guardUnknown');
     const [n] = expectFindings([RULE], DUMP, { path: 'node/sysctl-a.txt', node: [{ path: 'node/nat.txt', text: '*nat\n:KUBE-SERVICES - [0:0]\nCOMMIT\n' }] });
     assert.equal(n!.severity, 'info');
   });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -21,8 +21,8 @@ net.ipv4.conf.default.rp_filter = 2
       { path: 'node/sysctl-a.txt' },
     );
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /Felix refuses to start/);
-    assert.match(r!.message, /Calico interface cali1a2b3c4d5e6/);
+    expectMessage(r, 'calicoLoose', { key: 'net.ipv4.conf.all.rp_filter' });
+    assert.match(String(r!.data!.evidence), /Calico interface cali1a2b3c4d5e6/);
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -59,7 +59,7 @@ net.ipv4.conf.lxc8c2a1f.rp_filter = 2
       { path: 'node/sysctl-a.txt' },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /2 Cilium devices \(lxc_health, lxc8c2a1f\)/);
+    expectMessage(r, 'ciliumDevices', { devices: '2 Cilium devices', names: 'lxc_health, lxc8c2a1f' });
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -97,7 +97,8 @@ net.ipv4.conf.lo.rp_filter = 0
       { path: 'node/sysctl-a.txt' },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /2 uplinks \(eth0, eth1\)/);
+    assert.match(String(r!.messageId), /^(allStrictUplinks|uplinkStrict)$/);
+    assert.deepEqual([r!.data!.uplinks, r!.data!.names], ['2 uplinks', 'eth0, eth1']);
     assert.match(scriptOf(onlyCommand(r!)), /sysctl -w net\.ipv4\.conf\.all\.rp_filter=2\n/);
     const [i] = expectFindings(
       [RULE],

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -10,7 +10,8 @@ describe(RULE, () => {
   it('fires on the pre-5.4 default of 128 in a dump, naming the kernel, with a command fix', () => {
     const [r] = expectFindings([RULE], `kernel.osrelease = 4.19.0-17-amd64\nnet.core.somaxconn = 128\n^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /128 is the default of kernels before 5\.4 \(this node runs 4\.19\.0-17-amd64/);
+    expectMessage(r, 'oldKernelDefault', { value: 128 });
+    assert.match(String(r!.data!.kernel), /^4\.19\.0-17-amd64/);
     assert.equal(
       scriptOf(onlyCommand(r!)),
       [
@@ -24,16 +25,16 @@ describe(RULE, () => {
 
   it('says 128 may be the old default when the kernel is unknown, and that something set it on a 5.4+ kernel', () => {
     const [u] = expectFindings([RULE], `net.core.somaxconn = 128\n^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
-    assert.match(u!.message, /128 is the default of kernels before 5\.4 \(the kernel version is unknown\)/);
+    expectMessage(u, 'oldKernelDefaultKernelUnknown');
     const [n] = expectFindings([RULE], `kernel.osrelease = 6.1.0\nnet.core.somaxconn = 128\n^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl-a.txt' });
-    assert.match(n!.message, /so something set this value/);
+    expectMessage(n, 'setSmall');
   });
 
   it('fires on an old-style 1024 in a conf file (it lowers the 5.4+ default) and edits it byte for byte', () => {
     const text = '# web tuning\r\nnet.core.somaxconn = 1024\r\n';
     expectFindings([RULE], `# web tuning\nnet.core.somaxconn = 1024\n^^^^^^^^^^^^^^^^^^^^^^^^^ ${RULE}\n`, { path: 'node/sysctl.conf' });
     const [r] = reportsOf(RULE, text, { path: 'node/sysctl.conf' });
-    assert.match(r!.message, /lowers the default of 4096/);
+    expectMessage(r, 'smallInFile', { modernDefault: 4096 });
     const fixed = applyEdits(text, onlyEditFix(r!).edits);
     assert.equal(fixed, '# web tuning\r\nnet.core.somaxconn = 4096\r\n');
     assert.equal(reportsOf(RULE, fixed, { path: 'node/sysctl.conf' }).length, 0);

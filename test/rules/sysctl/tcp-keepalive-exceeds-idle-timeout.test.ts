@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, onlyEditFix } from '../../helpers/ruleTester';
 import { fixture, lintExample, onlyCommand, reportsOf } from './support';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -24,9 +24,8 @@ describe(RULE, () => {
   it('fires on an AWS node (kernel build) with the command fix, naming the 350 s limit and dead-peer time', () => {
     const [r] = expectFindings([RULE], `kernel.osrelease = 5.10.217-205.860.amzn2.x86_64\n${KEEPALIVE}`, { path: 'node/sysctl-a.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /AWS NAT gateways and Network Load Balancers drop TCP flows idle for 350 s/);
-    assert.match(r!.message, /kernel 5\.10\.217-205\.860\.amzn2\.x86_64/);
-    assert.match(r!.message, /a dead peer is only noticed after 7875 s/);
+    expectMessage(r, 'probesTooLate', { value: 7200, limit: 'AWS NAT gateways and Network Load Balancers drop TCP flows idle for 350 s (NLB default)', dead: 7875 });
+    assert.match(String(r!.data!.evidence), /kernel 5\.10\.217-205\.860\.amzn2\.x86_64/);
     assert.equal(r!.related[0]?.message, 'AWS kernel build');
     assert.equal(
       scriptOf(onlyCommand(r!)),
@@ -41,13 +40,13 @@ describe(RULE, () => {
 
   it('recognises Azure (annotation), GCP (BackendConfig, -gke kernels) and EKS (kube-proxy image registry)', () => {
     const [az] = expectFindings([RULE], KEEPALIVE, { path: 'node/sysctl-a.txt', node: [AZURE_SVC] });
-    assert.match(az!.message, /Azure Load Balancer and NAT gateway drop flows idle for 4 minutes \(240 s/);
+    assert.match(String(az!.data!.limit), /Azure Load Balancer and NAT gateway drop flows idle for 4 minutes \(240 s/);
     const [gcp] = expectFindings([RULE], KEEPALIVE, { path: 'node/sysctl-a.txt', node: [GKE_BC] });
-    assert.match(gcp!.message, /Google Cloud tracks idle connections of VM instances for at most 10 minutes/);
+    assert.match(String(gcp!.data!.limit), /Google Cloud tracks idle connections of VM instances for at most 10 minutes/);
     const [gke] = expectFindings([RULE], `kernel.osrelease = 5.15.0-1048-gke\n${KEEPALIVE}`, { path: 'node/sysctl-a.txt' });
-    assert.match(gke!.message, /600 s/);
+    assert.match(String(gke!.data!.limit), /600 s/);
     const [eks] = expectFindings([RULE], KEEPALIVE, { path: 'node/sysctl-a.txt', node: [EKS_KP] });
-    assert.match(eks!.message, /kube-proxy image from 602401143452\.dkr\.ecr\.us-west-2\.amazonaws\.com/);
+    assert.match(String(eks!.data!.evidence), /kube-proxy image from 602401143452\.dkr\.ecr\.us-west-2\.amazonaws\.com/);
   });
 
   it('edits a conf file byte for byte, and the fixed file no longer fires', () => {

@@ -52,6 +52,14 @@ function whereMissing(doc: SysctlDoc, key: string): SysctlEntry | undefined {
   return before;
 }
 
+const WHY =
+  'packets switched inside the pod bridge (pod to pod on this node, and the replies of a Service whose endpoint is on this node) skip iptables, so conntrack never reverses the Service DNAT: the client gets a reply from the pod IP instead of the ClusterIP and drops it.';
+const BRIDGE = 'This node uses a Linux bridge for pods ({evidence}).';
+const UNKNOWN_CNI = 'Which CNI this node uses is unknown: it matters for Linux-bridge CNIs (flannel, kubenet, the bridge plugin), not for routed Calico or Cilium.';
+const REAPPLIED = ' Re-applying this file (boot, `sysctl --system`) switches it off again.';
+const NOT_LOADED = '{key} is missing from this complete `sysctl -a` (it would be listed here): the br_netfilter module is not loaded, so';
+const KUBE_PROXY_LOG = ' kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".';
+
 /**
  * NET-SYS-002: bridged pod traffic bypasses iptables — the sysctl is 0, or (full `sysctl -a`)
  * `net.bridge.*` is missing because `br_netfilter` is not loaded.
@@ -64,17 +72,21 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s', 'iptables', 'ethtool'],
     fix: 'edit',
+    messages: {
+      offBridge: `{key} = 0, so ${WHY} ${BRIDGE}`,
+      offUnknownCni: `{key} = 0, so ${WHY} ${UNKNOWN_CNI}`,
+      offBridgeInFile: `{key} = 0, so ${WHY} ${BRIDGE}${REAPPLIED}`,
+      offUnknownCniInFile: `{key} = 0, so ${WHY} ${UNKNOWN_CNI}${REAPPLIED}`,
+      notLoadedBridge: `${NOT_LOADED} ${WHY} ${BRIDGE}${KUBE_PROXY_LOG}`,
+      notLoadedUnknownCni: `${NOT_LOADED} ${WHY} ${UNKNOWN_CNI}${KUBE_PROXY_LOG}`,
+    },
   },
   *check({ document, node }) {
     const cni = cniContext(node);
     if (cni.kind === 'routed') return;
     const severity: Severity | undefined = cni.kind === 'bridge' ? undefined : 'info';
-    const context =
-      cni.kind === 'bridge'
-        ? `This node uses a Linux bridge for pods (${cni.evidence}).`
-        : 'Which CNI this node uses is unknown: it matters for Linux-bridge CNIs (flannel, kubenet, the bridge plugin), not for routed Calico or Cilium.';
-    const why =
-      'packets switched inside the pod bridge (pod to pod on this node, and the replies of a Service whose endpoint is on this node) skip iptables, so conntrack never reverses the Service DNAT: the client gets a reply from the pod IP instead of the ClusterIP and drops it.';
+    const bridge = cni.kind === 'bridge';
+    const evidence: Readonly<Record<string, string>> = cni.kind === 'bridge' && cni.evidence !== undefined ? { evidence: cni.evidence } : {};
 
     const keys = ipv6Pods(node) ? [V4, V6] : [V4];
     const full = isFullDump(document);
@@ -89,9 +101,10 @@ export default defineRule({
           why: ['Let iptables (kube-proxy Service NAT) see traffic bridged between pods.'],
           dropIn: key === V4 ? '90-kubernetes-bridge-nf-call-iptables.conf' : '90-kubernetes-bridge-nf-call-ip6tables.conf',
         });
-        const finding: Finding = {
+        const finding: Finding<'offBridge' | 'offUnknownCni' | 'offBridgeInFile' | 'offUnknownCniInFile'> = {
           span: e.span,
-          message: `${key} = 0, so ${why} ${context}${file ? ' Re-applying this file (boot, `sysctl --system`) switches it off again.' : ''}`,
+          messageId: bridge ? (file ? 'offBridgeInFile' : 'offBridge') : file ? 'offUnknownCniInFile' : 'offUnknownCni',
+          data: { key, ...evidence },
           ...(severity ? { severity } : {}),
           fixes,
         };
@@ -103,7 +116,8 @@ export default defineRule({
         if (!at) continue;
         yield {
           span: at.span,
-          message: `${key} is missing from this complete \`sysctl -a\` (it would be listed here): the br_netfilter module is not loaded, so ${why} ${context} kube-proxy logs "Missing br-netfilter module or unset sysctl br-nf-call-iptables".`,
+          messageId: bridge ? 'notLoadedBridge' : 'notLoadedUnknownCni',
+          data: { key, ...evidence },
           ...(severity ? { severity } : {}),
           fixes: [
             commandFix(

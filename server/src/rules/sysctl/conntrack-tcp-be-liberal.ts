@@ -18,6 +18,10 @@ export default defineRule({
     severity: 'info',
     reads: 'sysctl',
     uses: ['k8s', 'iptables'],
+    messages: {
+      liberal: "{key} = {value}: conntrack marks only out-of-window RST packets INVALID and accepts other out-of-window packets. This avoids resets of long or retransmitting flows through Service NAT (the problem kube-proxy's INVALID-drop rule also addresses), but weakens conntrack's protection against injected packets. To let kube-proxy manage it, set conntrack.tcpBeLiberal: true in its configuration (1.29 and later).",
+      liberalNoInvalidDrop: "{key} = {value}: conntrack marks only out-of-window RST packets INVALID and accepts other out-of-window packets. This avoids resets of long or retransmitting flows through Service NAT (the problem kube-proxy's INVALID-drop rule also addresses), but weakens conntrack's protection against injected packets. KUBE-FORWARD in {iptables} has no INVALID-drop rule: expected, kube-proxy 1.29 and later leave it out when this sysctl is set. To let kube-proxy manage it, set conntrack.tcpBeLiberal: true in its configuration (1.29 and later).",
+    },
   },
   *check({ document, node }) {
     const e = numberOf(document, KEY);
@@ -25,9 +29,7 @@ export default defineRule({
     for (const d of node.ofKind('k8s')) {
       for (const kp of kubeProxyConfigs(d.model)) if (kp.conntrack.tcpBeLiberal.present && kp.conntrack.tcpBeLiberal.value) return;
     }
-    const parts = [
-      `${KEY} = ${e.value.value}: conntrack marks only out-of-window RST packets INVALID and accepts other out-of-window packets. This avoids resets of long or retransmitting flows through Service NAT (the problem kube-proxy's INVALID-drop rule also addresses), but weakens conntrack's protection against injected packets.`,
-    ];
+    let withoutDrop: string | undefined;
     const related: Related[] = [];
     for (const ipt of node.ofKind('iptables')) {
       const filter = ipt.model.tables.find((t) => t.name.value === 'filter');
@@ -36,12 +38,12 @@ export default defineRule({
       // `-m conntrack --ctstate INVALID -j DROP` (the listing prints `ctstate INVALID`): match on the rule text.
       const invalidDrop = fwd.rules.some((r) => targetName(r) === 'DROP' && /\bINVALID\b/.test(ipt.text.slice(r.span.start, r.span.end)));
       if (!invalidDrop) {
-        parts.push(`KUBE-FORWARD in ${ipt.path} has no INVALID-drop rule: expected, kube-proxy 1.29 and later leave it out when this sysctl is set.`);
+        withoutDrop = ipt.path;
         related.push({ document: ipt, span: fwd.span, message: 'KUBE-FORWARD without the conntrack INVALID drop rule' });
       }
       break;
     }
-    parts.push('To let kube-proxy manage it, set conntrack.tcpBeLiberal: true in its configuration (1.29 and later).');
-    yield { span: e.span, message: parts.join(' '), related };
+    const data = { key: KEY, value: e.value.value };
+    yield { span: e.span, ...(withoutDrop ? { messageId: 'liberalNoInvalidDrop' as const, data: { ...data, iptables: withoutDrop } } : { messageId: 'liberal' as const, data }), related };
   },
 });

@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/severity';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { kubeProxyConfigs } from '../../formats/k8s';
-import { defineRule, type Fix, type Related } from '../rule';
+import { defineRule, type FindingMessage, type Fix, type Related } from '../rule';
 import { cite, documentRole, nodeNumber, relatedEntry, setValueFixes } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
 
@@ -44,6 +44,14 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s'],
     fix: 'edit',
+    messages: {
+      shorterThanKeepalive: '{key} = {value} ({human}) is shorter than {keepalive}: conntrack forgets an idle connection before the first keepalive probe refreshes it, and the next packet of that connection through NAT or a Service is INVALID and dropped (pooled database and gRPC connections hang or get reset).',
+      shorterThanKeepaliveLowerIt: '{key} = {value} ({human}) is shorter than {keepalive}: conntrack forgets an idle connection before the first keepalive probe refreshes it, and the next packet of that connection through NAT or a Service is INVALID and dropped (pooled database and gRPC connections hang or get reset). Lower {keepaliveKey} below it rather than raising the timeout.',
+      kernelDefaultLeft:
+        "{key} = {value} is the kernel default (5 days), left in place because kube-proxy's conntrack.tcpEstablishedTimeout is 0 ({path}): entries of peers that vanished without closing stay for 5 days and can fill the conntrack table. kube-proxy's default is {kubeProxyDefault} (24 h).",
+      differsFromKubeProxyInFile: "{key} = {value} ({human}) differs from kube-proxy's conntrack.tcpEstablishedTimeout {kubeProxy} ({path}): kube-proxy writes its value at start, and re-applying this file (boot, `sysctl --system`) replaces it.",
+      differsFromKubeProxy: "{key} = {value} ({human}) differs from kube-proxy's conntrack.tcpEstablishedTimeout {kubeProxy} ({path}): something re-applied sysctls after kube-proxy started, or kube-proxy could not write it (check its log).",
+    },
   },
   *check({ document, node }) {
     const e = numberOf(document, KEY);
@@ -52,33 +60,26 @@ export default defineRule({
     const keepalive = nodeNumber(document, node, KEEPALIVE);
     const kp = kubeProxyTimeout(node);
     const related: Related[] = [];
-    const parts: string[] = [];
+    let words: FindingMessage<'shorterThanKeepalive' | 'shorterThanKeepaliveLowerIt' | 'kernelDefaultLeft' | 'differsFromKubeProxyInFile' | 'differsFromKubeProxy'>;
+    const value = { key: KEY, value: e.number, human: human(e.number) };
     let severity: Severity | undefined;
     let target: number | undefined;
 
     if (keepalive && e.number < keepalive.entry.number) {
-      parts.push(
-        `${KEY} = ${e.number} (${human(e.number)}) is shorter than ${cite(keepalive)}: conntrack forgets an idle connection before the first keepalive probe refreshes it, and the next packet of that connection through NAT or a Service is INVALID and dropped (pooled database and gRPC connections hang or get reset).`,
-      );
+      words = { messageId: 'shorterThanKeepalive', data: { ...value, keepalive: cite(keepalive) } };
       if (keepalive.document === document) related.push(relatedEntry(document, keepalive.entry, 'keepalive starts only after this many idle seconds'));
       else related.push(relatedEntry(keepalive.document, keepalive.entry, 'keepalive time on this node'));
       const wanted = kp && kp.seconds > keepalive.entry.number ? kp.seconds : KUBE_PROXY_DEFAULT;
       if (wanted > keepalive.entry.number) target = wanted;
-      else parts.push(`Lower ${KEEPALIVE} below it rather than raising the timeout.`);
+      else words = { messageId: 'shorterThanKeepaliveLowerIt', data: { ...value, keepalive: cite(keepalive), keepaliveKey: KEEPALIVE } };
     } else if (kp && kp.seconds === 0 && e.number === KERNEL_DEFAULT) {
       severity = 'info';
-      parts.push(
-        `${KEY} = ${KERNEL_DEFAULT} is the kernel default (5 days), left in place because kube-proxy's conntrack.tcpEstablishedTimeout is 0 (${kp.path}): entries of peers that vanished without closing stay for 5 days and can fill the conntrack table. kube-proxy's default is ${KUBE_PROXY_DEFAULT} (24 h).`,
-      );
+      words = { messageId: 'kernelDefaultLeft', data: { key: KEY, value: KERNEL_DEFAULT, path: kp.path, kubeProxyDefault: KUBE_PROXY_DEFAULT } };
       related.push(kp.related);
       target = KUBE_PROXY_DEFAULT;
     } else if (kp && kp.seconds > 0 && kp.seconds !== e.number) {
       severity = 'info';
-      parts.push(
-        file
-          ? `${KEY} = ${e.number} (${human(e.number)}) differs from kube-proxy's conntrack.tcpEstablishedTimeout ${kp.raw} (${kp.path}): kube-proxy writes its value at start, and re-applying this file (boot, \`sysctl --system\`) replaces it.`
-          : `${KEY} = ${e.number} (${human(e.number)}) differs from kube-proxy's conntrack.tcpEstablishedTimeout ${kp.raw} (${kp.path}): something re-applied sysctls after kube-proxy started, or kube-proxy could not write it (check its log).`,
-      );
+      words = { messageId: file ? 'differsFromKubeProxyInFile' : 'differsFromKubeProxy', data: { ...value, kubeProxy: kp.raw, path: kp.path } };
       related.push(kp.related);
       if (!keepalive || kp.seconds > keepalive.entry.number) target = kp.seconds;
     } else return;
@@ -92,6 +93,6 @@ export default defineRule({
             why: ['conntrack must keep idle established TCP connections longer than keepalive takes to refresh them.'],
             dropIn: '90-conntrack-tcp-timeout-established.conf',
           });
-    yield { span: e.span, message: parts.join(' '), ...(severity ? { severity } : {}), related, fixes };
+    yield { span: e.span, ...words, ...(severity ? { severity } : {}), related, fixes };
   },
 });

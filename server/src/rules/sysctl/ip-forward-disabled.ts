@@ -24,6 +24,12 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s', 'iptables', 'ipvsadm', 'ethtool'],
     fix: 'edit',
+    messages: {
+      forwardingOff: '{key} = 0: this node does not route packets between interfaces, so traffic of pods (which live in other network namespaces), Services and NodePorts is dropped. This looks like a Kubernetes node ({evidence}). Note that switching forwarding on resets per-interface settings (accept_redirects, ...) to router defaults.',
+      forwardingOffInFile: '{key} = 0: this node does not route packets between interfaces, so traffic of pods (which live in other network namespaces), Services and NodePorts is dropped. This looks like a Kubernetes node ({evidence}). kube-proxy and most CNIs turn forwarding on at start, but re-applying this file (boot, `sysctl --system`) turns it off again.',
+      ipv6ForwardingOff: '{key} = 0: this node does not route IPv6 packets between interfaces, so traffic of pods (which live in other network namespaces), Services and NodePorts is dropped. The pods use IPv6 ({ipv6}). This looks like a Kubernetes node ({evidence}). Note that switching forwarding on resets per-interface settings (accept_redirects, ...) to router defaults.',
+      ipv6ForwardingOffInFile: '{key} = 0: this node does not route IPv6 packets between interfaces, so traffic of pods (which live in other network namespaces), Services and NodePorts is dropped. The pods use IPv6 ({ipv6}). This looks like a Kubernetes node ({evidence}). kube-proxy and most CNIs turn forwarding on at start, but re-applying this file (boot, `sysctl --system`) turns it off again.',
+    },
   },
   *check({ document, node }) {
     const v4 = deciding(document, ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding']);
@@ -38,17 +44,10 @@ export default defineRule({
     for (const e of off) {
       const ipv6 = e === v6;
       const what = ipv6 ? 'IPv6 packets' : 'packets';
-      const parts = [
-        `${e.key} = 0: this node does not route ${what} between interfaces, so traffic of pods (which live in other network namespaces), Services and NodePorts is dropped.`,
-        ipv6 ? `The pods use IPv6 (${v6pods}).` : '',
-        `This looks like a Kubernetes node (${evidence}).`,
-        file
-          ? 'kube-proxy and most CNIs turn forwarding on at start, but re-applying this file (boot, `sysctl --system`) turns it off again.'
-          : 'Note that switching forwarding on resets per-interface settings (accept_redirects, ...) to router defaults.',
-      ];
       yield {
         span: e.span,
-        message: parts.filter((p) => p).join(' '),
+        messageId: ipv6 ? (file ? 'ipv6ForwardingOffInFile' : 'ipv6ForwardingOff') : file ? 'forwardingOffInFile' : 'forwardingOff',
+        data: { key: e.key, evidence, ...(ipv6 && v6pods ? { ipv6: v6pods } : {}) },
         fixes: setValueFixes(document, e, '1', {
           title: `Set ${e.key} = 1`,
           safe: true,

@@ -24,6 +24,12 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s', 'ipvsadm'],
     fix: 'edit',
+    messages: {
+      // {usage}: whether and how IPVS proxying is in use, one or two sentences.
+      kernelUnknown: `{key} = {value} with {conntrack}: when a new connection reuses the client port of an old IPVS connection, the kernel drops its first SYN so the stale conntrack entry can go, and the client waits for the 1 s SYN retransmission (short-lived connections can lose an order of magnitude of throughput). The kernel version is unknown (${TELL_KERNEL}): kernels before 5.9 are affected; on 5.9 or later keep 1. {usage} Setting 0 stops the drops, at a price: a reused port then always goes back to the same real server, even one kube-proxy is draining (weight 0) or has removed, so rolling updates can see resets and timeouts. The clean fix is kernel 5.9 or later with mode 1.`,
+      kernelMaybeFixed: '{key} = {value} with {conntrack}: when a new connection reuses the client port of an old IPVS connection, the kernel drops its first SYN so the stale conntrack entry can go, and the client waits for the 1 s SYN retransmission (short-lived connections can lose an order of magnitude of throughput). Whether kernel {kernel} has the 5.9 fix is unknown ({reason}); if it has, keep 1. {usage} Setting 0 stops the drops, at a price: a reused port then always goes back to the same real server, even one kube-proxy is draining (weight 0) or has removed, so rolling updates can see resets and timeouts. The clean fix is kernel 5.9 or later with mode 1.',
+      kernelAffected: '{key} = {value} with {conntrack}: when a new connection reuses the client port of an old IPVS connection, the kernel drops its first SYN so the stale conntrack entry can go, and the client waits for the 1 s SYN retransmission (short-lived connections can lose an order of magnitude of throughput). Kernel {kernel} has this bug ({reason}; fixed in 5.9 by f0a5e4d7a594). {usage} Setting 0 stops the drops, at a price: a reused port then always goes back to the same real server, even one kube-proxy is draining (weight 0) or has removed, so rolling updates can see resets and timeouts. The clean fix is kernel 5.9 or later with mode 1.',
+    },
   },
   *check({ document, node }) {
     const reuse = numberOf(document, KEY);
@@ -47,22 +53,20 @@ export default defineRule({
     const related: Related[] = [];
     const parts: string[] = [];
     const conntrackText = conntrack ? cite(conntrack) : 'net.ipv4.vs.conntrack = 1 (set by kube-proxy in IPVS mode)';
-    parts.push(
-      `${KEY} = ${reuse.value.value} with ${conntrackText}: when a new connection reuses the client port of an old IPVS connection, the kernel drops its first SYN so the stale conntrack entry can go, and the client waits for the 1 s SYN retransmission (short-lived connections can lose an order of magnitude of throughput).`,
-    );
+    let words: { messageId: 'kernelUnknown' } | { messageId: 'kernelMaybeFixed' | 'kernelAffected'; kernel: string; reason: string } = { messageId: 'kernelUnknown' };
     if (conntrack && conntrack.document !== document) related.push(relatedEntry(conntrack.document, conntrack.entry, 'IPVS connections are tracked by conntrack'));
     else if (conntrack && conntrack.entry !== reuse) related.push(relatedEntry(document, conntrack.entry, 'IPVS connections are tracked by conntrack'));
 
     let unknownKernel = false;
     if (!kernel) {
       unknownKernel = true;
-      parts.push(`The kernel version is unknown (${TELL_KERNEL}): kernels before 5.9 are affected; on 5.9 or later keep 1.`);
+      words = { messageId: 'kernelUnknown' };
     } else if (assessment?.verdict === 'unknown') {
       unknownKernel = true;
-      parts.push(`Whether kernel ${describeFact(kernel, (v) => v.text)} has the 5.9 fix is unknown (${assessment.reason}); if it has, keep 1.`);
+      words = { messageId: 'kernelMaybeFixed', kernel: describeFact(kernel, (v) => v.text), reason: assessment.reason };
       related.push(...factRelated(kernel, `kernel ${kernel.value.text}`));
     } else if (assessment) {
-      parts.push(`Kernel ${describeFact(kernel, (v) => v.text)} has this bug (${assessment.reason}; fixed in 5.9 by f0a5e4d7a594).`);
+      words = { messageId: 'kernelAffected', kernel: describeFact(kernel, (v) => v.text), reason: assessment.reason };
       related.push(...factRelated(kernel, `kernel ${kernel.value.text}: before the 5.9 fix`));
     }
 
@@ -75,9 +79,6 @@ export default defineRule({
       if (usage.kubeProxy && role === 'file') parts.push('kube-proxy sets 0 itself on kernels before 5.9, but re-applying this file (boot, `sysctl --system`) puts 1 back.');
       else if (usage.kubeProxy) parts.push('kube-proxy (1.13 and later) sets 0 itself on kernels before 5.9, so 1 here means something re-applied sysctls after kube-proxy started (`sysctl --system`, a sysctl.d file) or kube-proxy is not managing it.');
     }
-    parts.push(
-      'Setting 0 stops the drops, at a price: a reused port then always goes back to the same real server, even one kube-proxy is draining (weight 0) or has removed, so rolling updates can see resets and timeouts. The clean fix is kernel 5.9 or later with mode 1.',
-    );
 
     const title = 'Set net.ipv4.vs.conn_reuse_mode = 0 (kernel before 5.9; read the trade-off)';
     let fix: Fix;
@@ -95,7 +96,8 @@ export default defineRule({
     const severity = severityFor('warning', unknownKernel || unknownMode);
     yield {
       span: reuse.span,
-      message: parts.join(' '),
+      messageId: words.messageId,
+      data: { key: KEY, value: reuse.value.value, conntrack: conntrackText, usage: parts.join(' '), ...('kernel' in words ? { kernel: words.kernel, reason: words.reason } : {}) },
       ...(severity ? { severity } : {}),
       related,
       fixes: [fix],

@@ -28,6 +28,11 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s', 'ipvsadm'],
     fix: 'edit',
+    messages: {
+      // {after}: why kube-proxy's 1 is not in effect (or nothing); {reuse}: the conn_reuse_mode = 0 caveat (or nothing).
+      offIpvsInUse: '{key} = 0: {why}. IPVS is in use: {evidence}; kube-proxy in IPVS mode sets this to 1 when it starts{after}.{reuse}',
+      offModeUnknown: `{key} = 0: {why}. Whether IPVS proxying is in use is unknown (${TELL_KUBE_PROXY_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.{reuse}`,
+    },
   },
   *check({ document, node }) {
     const usage = ipvsUsage(node);
@@ -40,17 +45,26 @@ export default defineRule({
     for (const s of SETTINGS) {
       const e = numberOf(document, s.key);
       if (!e || e.number !== 0) continue;
-      const parts = [`${s.key} = 0: ${s.why}.`];
-      if (usage.state === 'ipvs') {
-        const after = file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : usage.kubeProxy ? ', so 0 here means something re-applied sysctls after it or kube-proxy is old' : '';
-        parts.push(`IPVS is in use: ${usage.evidence}; kube-proxy in IPVS mode sets this to 1 when it starts${after}.`);
-      }
-      else parts.push(`Whether IPVS proxying is in use is unknown (${TELL_KUBE_PROXY_MODE}); vs/conntrack = 1 suggests kube-proxy IPVS mode.`);
-      if (s.key === 'net.ipv4.vs.expire_nodest_conn' && reuse?.number === 0) parts.push('With conn_reuse_mode = 0 a reused client port also keeps going to the old server, whatever this says (see sysctl/ipvs-conn-reuse-mode).');
+      const base = {
+        key: s.key,
+        why: s.why,
+        reuse: s.key === 'net.ipv4.vs.expire_nodest_conn' && reuse?.number === 0 ? ' With conn_reuse_mode = 0 a reused client port also keeps going to the old server, whatever this says (see sysctl/ipvs-conn-reuse-mode).' : '',
+      };
+      const words =
+        usage.state === 'ipvs'
+          ? {
+              messageId: 'offIpvsInUse' as const,
+              data: {
+                ...base,
+                evidence: usage.evidence,
+                after: file ? ', and re-applying this file (boot, `sysctl --system`) sets it back to 0' : usage.kubeProxy ? ', so 0 here means something re-applied sysctls after it or kube-proxy is old' : '',
+              },
+            }
+          : { messageId: 'offModeUnknown' as const, data: base };
       const severity = severityFor('info', usage.state === 'unknown');
       yield {
         span: e.span,
-        message: parts.join(' '),
+        ...words,
         ...(severity ? { severity } : {}),
         ...(usage.state === 'ipvs' ? { related: usage.related } : {}),
         fixes: setValueFixes(document, e, '1', {

@@ -112,6 +112,13 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s'],
     fix: 'edit',
+    messages: {
+      narrowRange:
+        '{key} = {low} {high} leaves only {ports} ephemeral ports per destination address and port: a node (or pod) opening many short outgoing connections to the same service can run out of source ports while old ones sit in TIME_WAIT (60 s). The kernel default is {kernelDefault}.',
+      // {allocated} and {reservedFrom}: optional sentences (leading space) naming the NodePorts in use and where the reserved list comes from.
+      overlapsNodePorts:
+        '{key} = {low} {high} overlaps {nodePorts} {nodePortRange} ({uncovered} not in {reservedKey}): kube-proxy 1.24 and later hold no socket on NodePorts, so the kernel can give a NodePort number to an outgoing connection, whose replies then match the NodePort DNAT rule and the connection (e.g. kubelet to the API server) hangs.{allocated}{reservedFrom}',
+    },
   },
   *check({ document, node }) {
     const entry = valueOf(document, RANGE);
@@ -127,7 +134,8 @@ export default defineRule({
         yield {
           span: entry.span,
           severity: 'info',
-          message: `${RANGE} = ${lo} ${hi} leaves only ${hi - lo + 1} ephemeral ports per destination address and port: a node (or pod) opening many short outgoing connections to the same service can run out of source ports while old ones sit in TIME_WAIT (60 s). The kernel default is ${KERNEL_DEFAULT_RANGE}.`,
+          messageId: 'narrowRange',
+          data: { key: RANGE, low: lo, high: hi, ports: hi - lo + 1, kernelDefault: KERNEL_DEFAULT_RANGE },
         };
       }
       return;
@@ -141,11 +149,17 @@ export default defineRule({
     if (np.related) related.push(np.related);
     const allocated = allocatedNodePorts(node).filter((p) => uncovered.some(([a, b]) => p.port >= a && p.port <= b));
     related.push(...allocated.slice(0, 10).map((p) => p.related));
-    const parts = [
-      `${RANGE} = ${lo} ${hi} overlaps ${np.source} ${show(np.range)} (${uncovered.map(show).join(', ')} not in ${RESERVED}): kube-proxy 1.24 and later hold no socket on NodePorts, so the kernel can give a NodePort number to an outgoing connection, whose replies then match the NodePort DNAT rule and the connection (e.g. kubelet to the API server) hangs.`,
-    ];
-    if (allocated.length > 0) parts.push(`Services on this node use ${plural(allocated.length, 'NodePort')} in that range: ${shortList(allocated.map((p) => p.label))}.`);
-    if (reserved && reserved.doc !== document) parts.push(`${RESERVED} = ${reserved.value} comes from ${reserved.doc.path}.`);
+    const data = {
+      key: RANGE,
+      low: lo,
+      high: hi,
+      nodePorts: np.source,
+      nodePortRange: show(np.range),
+      uncovered: uncovered.map(show).join(', '),
+      reservedKey: RESERVED,
+      allocated: allocated.length > 0 ? ` Services on this node use ${plural(allocated.length, 'NodePort')} in that range: ${shortList(allocated.map((p) => p.label))}.` : '',
+      reservedFrom: reserved && reserved.doc !== document ? ` ${RESERVED} = ${reserved.value} comes from ${reserved.doc.path}.` : '',
+    };
 
     const reservedValue = [reserved?.value.trim(), show(np.range)].filter((x) => x).join(',');
     const fixes: Fix[] = [];
@@ -166,6 +180,6 @@ export default defineRule({
         ),
       );
     }
-    yield { span: entry.span, message: parts.join(' '), related, fixes };
+    yield { span: entry.span, messageId: 'overlapsNodePorts', data, related, fixes };
   },
 });

@@ -76,13 +76,16 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s', 'ipvsadm'],
     fix: 'edit',
+    messages: {
+      tooSmall:
+        '{key} = {limit} while this node may need about {peers} neighbour entries ({evidence}): above gc_thresh3 the kernel refuses new entries ("neighbour: arp_cache: neighbor table overflow!") and traffic to new peers fails intermittently. Whether every peer is a neighbour depends on the network (flat L2 and routable pod IPs: yes; overlays: one per node).',
+    },
   },
   *check({ document, node }) {
     const t3 = numberOf(document, T3);
     if (!t3 || t3.number > SMALL) return;
     const p = peers(node);
     if (!p || p.count <= t3.number) return;
-    const message = `${T3} = ${t3.number} while this node may need about ${p.count} neighbour entries (${p.what}): above gc_thresh3 the kernel refuses new entries ("neighbour: arp_cache: neighbor table overflow!") and traffic to new peers fails intermittently. Whether every peer is a neighbour depends on the network (flat L2 and routable pod IPs: yes; overlays: one per node).`;
     let fix: Fix;
     if (documentRole(document) === 'file') {
       const edits: TextEdit[] = [];
@@ -103,6 +106,6 @@ export default defineRule({
         '90-neighbour-table.conf',
       );
     }
-    yield { span: t3.span, message, related: p.related, fixes: [fix] };
+    yield { span: t3.span, messageId: 'tooSmall', data: { key: T3, limit: t3.number, peers: p.count, evidence: p.what }, related: p.related, fixes: [fix] };
   },
 });

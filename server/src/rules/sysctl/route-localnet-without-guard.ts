@@ -95,6 +95,11 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['iptables', 'k8s', 'ipvsadm'],
     fix: 'edit',
+    messages: {
+      // {kubeProxy}: what the node's kube-proxy mode says about who set it.
+      noGuard: `{key} = {value} lets packets addressed to 127.0.0.0/8 be routed in from outside: without the guard rule, hosts on the same L2 segment (and containers) can reach services that listen only on the node's 127.0.0.1 (CVE-2020-8558). {where} has no rule dropping non-local traffic to 127.0.0.0/8 ("block incoming localnet connections", added to KUBE-FIREWALL by kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later). {kubeProxy}`,
+      guardUnknown: `{key} = {value} lets packets addressed to 127.0.0.0/8 be routed in from outside: without the guard rule, hosts on the same L2 segment (and containers) can reach services that listen only on the node's 127.0.0.1 (CVE-2020-8558). Whether the guard rule exists is unknown: add \`iptables-save\` output of this node to the folder to check it. {kubeProxy}`,
+    },
   },
   *check({ document, node }) {
     const e = numberOf(document, KEY);
@@ -102,15 +107,13 @@ export default defineRule({
     if (nftGuard(node)) return;
     const guard = searchGuard(node.ofKind('iptables'));
     if (guard.state === 'found') return;
-    const parts = [
-      `${KEY} = ${e.number} lets packets addressed to 127.0.0.0/8 be routed in from outside: without the guard rule, hosts on the same L2 segment (and containers) can reach services that listen only on the node's 127.0.0.1 (CVE-2020-8558).`,
-    ];
-    if (guard.state === 'missing') parts.push(`${guard.where} has no rule dropping non-local traffic to 127.0.0.0/8 ("block incoming localnet connections", added to KUBE-FIREWALL by kubelet and kube-proxy 1.16.11 / 1.17.7 / 1.18.4 and later).`);
-    else parts.push('Whether the guard rule exists is unknown: add `iptables-save` output of this node to the folder to check it.');
     const usage = ipvsUsage(node);
-    if (nftablesMode(node)) parts.push('kube-proxy in nftables mode neither uses route_localnet (NodePorts are never served on 127.0.0.1 there) nor writes the guard, so something else turned it on: add the guard (in iptables or an nftables table) or set it back to 0.');
-    else if (usage.state === 'ipvs') parts.push('kube-proxy in IPVS mode no longer sets route_localnet (kubernetes/kubernetes#92938), so something else may have turned it on.');
-    else parts.push('kube-proxy in iptables mode sets it for NodePorts on localhost (iptables.localhostNodePorts, default true).');
+    const kubeProxy = nftablesMode(node)
+      ? 'kube-proxy in nftables mode neither uses route_localnet (NodePorts are never served on 127.0.0.1 there) nor writes the guard, so something else turned it on: add the guard (in iptables or an nftables table) or set it back to 0.'
+      : usage.state === 'ipvs'
+        ? 'kube-proxy in IPVS mode no longer sets route_localnet (kubernetes/kubernetes#92938), so something else may have turned it on.'
+        : 'kube-proxy in iptables mode sets it for NodePorts on localhost (iptables.localhostNodePorts, default true).';
+    const data = { key: KEY, value: e.number, kubeProxy };
 
     const file = documentRole(document) === 'file';
     const fixes: Fix[] = [];
@@ -130,7 +133,7 @@ export default defineRule({
     const severity = severityFor('warning', guard.state === 'unknown');
     yield {
       span: e.span,
-      message: parts.join(' '),
+      ...(guard.state === 'missing' ? { messageId: 'noGuard' as const, data: { ...data, where: guard.where ?? '' } } : { messageId: 'guardUnknown' as const, data }),
       ...(severity ? { severity } : {}),
       related: [...guard.related, ...(usage.state === 'ipvs' ? usage.related : [])],
       fixes,

@@ -2,7 +2,7 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { effective, type SysctlEntry } from '../../formats/sysctl';
 import { refusal } from '../../core/shellFields';
 import { defineRule, type Finding, type Fix } from '../rule';
-import { fixOrWithheld, guarded, note, run, safeFix, write } from '../shared/commands';
+import { guarded, note, run, safeFix, write } from '../shared/commands';
 import { plural, shortList } from '../shared/phrases';
 import { commandFix, documentRole, insertLinesFix, replaceValueFix, type SysctlDoc } from './shared';
 
@@ -70,6 +70,12 @@ const mode = (n: number): string => `${n} (${NAMES[n] ?? 'unknown'})`;
  * Cilium needs it off on its `lxc*` devices; a node with several uplinks drops asymmetric
  * traffic in strict mode.
  */
+const UPLINKS =
+  'This node has {uplinks} ({names}) and strict reverse-path filtering (the kernel uses max(conf/all, conf/<interface>)): a packet that arrives on an uplink other than the one the reply would leave by (asymmetric routing, a second network, some overlays) is silently dropped.';
+const CILIUM =
+  "Cilium's datapath needs reverse-path filtering off on its lxc* devices ({evidence}); with it on, packets from pods are dropped as spoofed. systemd 245 and later apply net.ipv4.conf.*.rp_filter = 2 to every new interface, so new lxc devices inherit it.";
+type CiliumMessage = 'ciliumAll' | 'ciliumNewDevices' | 'ciliumDevices';
+
 export default defineRule({
   meta: {
     id: 'sysctl/rp-filter-strict',
@@ -78,6 +84,16 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['iptables'],
     fix: 'edit',
+    messages: {
+      calicoLoose:
+        '{key} = 2 (loose) on a Calico node ({evidence}): Felix refuses to start ("requires rp_filter 0 or 1") unless its IgnoreLooseRPF option is set, so pod networking on this node stops. systemd 240 and later ship net.ipv4.conf.all.rp_filter = 2 in 50-default.conf, so a distribution upgrade can bring this in.',
+      allStrictUplinks: `{key} = 1 (strict) applies to every interface. ${UPLINKS}`,
+      uplinkStrict: `{key} = 1 (strict). ${UPLINKS}`,
+      uplinkStrictFixWithheld: `{key} = 1 (strict). ${UPLINKS} {withheld}`,
+      ciliumAll: `{key} = {mode} applies to every interface, including Cilium's lxc* devices (the kernel uses max(conf/all, conf/<interface>)). ${CILIUM}`,
+      ciliumNewDevices: `{key} = {mode} also applies to the lxc* devices Cilium creates. ${CILIUM}`,
+      ciliumDevices: `{devices} ({names}) filter reverse paths ({key} = {mode}). ${CILIUM}`,
+    },
   },
   *check({ document, node }) {
     const file = documentRole(document) === 'file';
@@ -92,7 +108,8 @@ export default defineRule({
         yield {
           span: all.span,
           severity: 'error',
-          message: `${ALL} = 2 (loose) on a Calico node (${context.evidence}): Felix refuses to start ("requires rp_filter 0 or 1") unless its IgnoreLooseRPF option is set, so pod networking on this node stops. systemd 240 and later ship net.ipv4.conf.all.rp_filter = 2 in 50-default.conf, so a distribution upgrade can bring this in.`,
+          messageId: 'calicoLoose',
+          data: { key: ALL, evidence: context.evidence },
           fixes: file ? [replaceValueFix(all, '1', title, false)] : [commandFix(title, ['Calico Felix does not start with loose reverse-path filtering on conf/all (or set Felix IgnoreLooseRPF: true instead).'], [{ key: ALL, value: '1' }], '90-calico-rp-filter.conf', { safe: false, review: 'strict mode drops replies on asymmetric routes; Felix IgnoreLooseRPF: true is the alternative' })],
         };
       }
@@ -112,33 +129,32 @@ export default defineRule({
     const strict = uplinks.filter((i) => Math.max(allValue ?? 0, i.entry.number) === 1);
     if (strict.length === 0) return;
     const names = uplinks.map((i) => i.name);
-    const base = `This node has ${plural(uplinks.length, 'uplink')} (${shortList(names)}) and strict reverse-path filtering (the kernel uses max(conf/all, conf/<interface>)): a packet that arrives on an uplink other than the one the reply would leave by (asymmetric routing, a second network, some overlays) is silently dropped.`;
+    const base = { uplinks: plural(uplinks.length, 'uplink'), names: shortList(names) };
     if (all && allValue === 1) {
       yield {
         span: all.span,
         severity: 'info',
-        message: `${ALL} = 1 (strict) applies to every interface. ${base}`,
+        messageId: 'allStrictUplinks',
+        data: { key: ALL, ...base },
         fixes: [commandFix(`Set ${ALL} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: ALL, value: '2' }], '90-rp-filter.conf', { safe: false, review: RELAX })],
       };
       return;
     }
     for (const i of strict) {
+      const g = guarded([['sysctlKey', i.entry.key], ['interface', i.name.replace(/\//g, '.')]], () =>
+        commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], `90-rp-filter-${i.name.replace(/[^\w.-]/g, '_')}.conf`, { safe: false, review: RELAX }),
+      );
+      const data = { key: i.entry.key, ...base };
       yield {
         span: i.entry.span,
         severity: 'info',
-        ...fixOrWithheld(
-          guarded([['sysctlKey', i.entry.key], ['interface', i.name.replace(/\//g, '.')]], () =>
-            commandFix(`Set ${i.entry.key} = 2 (loose)`, ['Loose mode only requires some route back to the source, so asymmetric routing over several uplinks works.'], [{ key: i.entry.key, value: '2' }], `90-rp-filter-${i.name.replace(/[^\w.-]/g, '_')}.conf`, { safe: false, review: RELAX }),
-          ),
-          `${i.entry.key} = 1 (strict). ${base}`,
-        ),
+        ...('fix' in g ? { messageId: 'uplinkStrict' as const, data, fixes: [g.fix] } : { messageId: 'uplinkStrictFixWithheld' as const, data: { ...data, withheld: g.withheld } }),
       };
     }
   },
 });
 
-function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, evidence: string): Generator<Finding> {
-  const why = `Cilium's datapath needs reverse-path filtering off on its lxc* devices (${evidence}); with it on, packets from pods are dropped as spoofed. systemd 245 and later apply net.ipv4.conf.*.rp_filter = 2 to every new interface, so new lxc devices inherit it.`;
+function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, evidence: string): Generator<Finding<CiliumMessage>> {
   const override = 'net.ipv4.conf.lxc*.rp_filter = 0';
   const allValue = all?.number ?? 0;
   if (all && !all.glob && allValue !== 0) {
@@ -146,7 +162,8 @@ function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, ev
     const title = `Set ${ALL} = 0 (Cilium)`;
     yield {
       span: all.span,
-      message: `${ALL} = ${mode(allValue)} applies to every interface, including Cilium's lxc* devices (the kernel uses max(conf/all, conf/<interface>)). ${why}`,
+      messageId: 'ciliumAll',
+      data: { key: ALL, mode: mode(allValue), evidence },
       fixes: file
         ? [replaceValueFix(all, '0', title, false)]
         : [commandFix(title, ['conf/all overrides a per-device 0; Cilium needs reverse-path filtering off on its lxc* devices.'], [{ key: ALL, value: '0' }], '99-override_cilium_rp_filter.conf', { safe: false, review: RELAX })],
@@ -160,7 +177,8 @@ function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, ev
     const fix: Fix = insertLinesFix(doc, probe, [override], `Add "${override}" after this line`, true);
     yield {
       span: probe.span,
-      message: `${probe.key} = ${mode(probe.number)} also applies to the lxc* devices Cilium creates. ${why}`,
+      messageId: 'ciliumNewDevices',
+      data: { key: probe.key, mode: mode(probe.number), evidence },
       fixes: [fix],
     };
     return;
@@ -174,7 +192,8 @@ function* cilium(doc: SysctlDoc, file: boolean, all: SysctlEntry | undefined, ev
   const lxcSkipped = lxc.length - lxcNow.length;
   yield {
     span: first.entry.span,
-    message: `${plural(lxc.length, 'Cilium device')} (${shortList(lxc.map((i) => i.name))}) filter reverse paths (${first.entry.key} = ${mode(first.entry.number)}). ${why}`,
+    messageId: 'ciliumDevices',
+    data: { devices: plural(lxc.length, 'Cilium device'), names: shortList(lxc.map((i) => i.name)), key: first.entry.key, mode: mode(first.entry.number), evidence },
     fixes: [
       safeFix('Turn rp_filter off on the lxc* devices', [
         note('Cilium needs reverse-path filtering off on its lxc* devices.'),

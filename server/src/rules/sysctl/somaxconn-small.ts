@@ -24,20 +24,33 @@ export default defineRule({
     severity: 'info',
     reads: 'sysctl',
     fix: 'edit',
+    messages: {
+      smallInFile: '{key} = {value} caps every listen() backlog: under connection bursts (ingress controllers, busy pods) the accept queue overflows and SYNs are dropped, costing clients 1 s retransmissions. This file sets it; on kernels 5.4 and later that lowers the default of {modernDefault}. It is per network namespace: pods need it in securityContext.sysctls (an unsafe sysctl the kubelet must allow).',
+      oldKernelDefault: '{key} = {value} caps every listen() backlog: under connection bursts (ingress controllers, busy pods) the accept queue overflows and SYNs are dropped, costing clients 1 s retransmissions. 128 is the default of kernels before 5.4 (this node runs {kernel}). It is per network namespace: pods need it in securityContext.sysctls (an unsafe sysctl the kubelet must allow).',
+      oldKernelDefaultKernelUnknown: '{key} = {value} caps every listen() backlog: under connection bursts (ingress controllers, busy pods) the accept queue overflows and SYNs are dropped, costing clients 1 s retransmissions. 128 is the default of kernels before 5.4 (the kernel version is unknown). It is per network namespace: pods need it in securityContext.sysctls (an unsafe sysctl the kubelet must allow).',
+      setSmall: '{key} = {value} caps every listen() backlog: under connection bursts (ingress controllers, busy pods) the accept queue overflows and SYNs are dropped, costing clients 1 s retransmissions. The default is {modernDefault} since Linux 5.4 (128 before), so something set this value. It is per network namespace: pods need it in securityContext.sysctls (an unsafe sysctl the kubelet must allow).',
+      synBacklogBelow:
+        '{synKey} = {syn} is below {key} = {value}: half-open connections are limited before the raised accept queue is, so a SYN burst still overflows (SYN cookies then take over, without TCP options).',
+    },
   },
   *check({ document, node }) {
     const file = documentRole(document) === 'file';
     const som = numberOf(document, SOMAXCONN);
     const kernel = node.facts.kernel;
     if (som && som.number <= SMALL) {
-      let origin: string;
       const old = kernel ? !versionAtLeast(kernel.value, [5, 4]) : undefined;
-      if (file) origin = `This file sets it; on kernels 5.4 and later that lowers the default of ${MODERN_DEFAULT}.`;
-      else if (som.number === 128 && old !== false) origin = `128 is the default of kernels before 5.4 (${kernel ? `this node runs ${describeFact(kernel, (v) => v.text)}` : 'the kernel version is unknown'}).`;
-      else origin = `The default is ${MODERN_DEFAULT} since Linux 5.4 (128 before), so something set this value.`;
+      const data = { key: SOMAXCONN, value: som.number, modernDefault: MODERN_DEFAULT };
+      const words =
+        file
+          ? { messageId: 'smallInFile' as const, data }
+          : som.number === 128 && old !== false
+            ? kernel
+              ? { messageId: 'oldKernelDefault' as const, data: { ...data, kernel: describeFact(kernel, (v) => v.text) } }
+              : { messageId: 'oldKernelDefaultKernelUnknown' as const, data }
+            : { messageId: 'setSmall' as const, data };
       yield {
         span: som.span,
-        message: `${SOMAXCONN} = ${som.number} caps every listen() backlog: under connection bursts (ingress controllers, busy pods) the accept queue overflows and SYNs are dropped, costing clients 1 s retransmissions. ${origin} It is per network namespace: pods need it in securityContext.sysctls (an unsafe sysctl the kubelet must allow).`,
+        ...words,
         fixes: setValueFixes(document, som, String(MODERN_DEFAULT), {
           title: `Set ${SOMAXCONN} = ${MODERN_DEFAULT}`,
           safe: true,
@@ -55,7 +68,8 @@ export default defineRule({
     yield {
       span: syn.span,
       severity: 'hint',
-      message: `${SYN_BACKLOG} = ${syn.number} is below ${SOMAXCONN} = ${som.number}: half-open connections are limited before the raised accept queue is, so a SYN burst still overflows (SYN cookies then take over, without TCP options).`,
+      messageId: 'synBacklogBelow',
+      data: { synKey: SYN_BACKLOG, syn: syn.number, key: SOMAXCONN, value: som.number },
       fixes: setValueFixes(document, syn, String(target), {
         title: `Set ${SYN_BACKLOG} = ${target}`,
         safe: true,

@@ -84,6 +84,10 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['k8s'],
     fix: 'edit',
+    messages: {
+      probesTooLate:
+        '{key} = {value}: the first keepalive probe goes out after {value} s of silence, but {limit}; this node runs there ({evidence}). Idle pooled connections (databases, gRPC, WebSockets) are forgotten by the middlebox and the next packet is dropped or reset; a dead peer is only noticed after {dead} s. Only sockets with SO_KEEPALIVE are affected, and pods keep their own per-namespace values (securityContext.sysctls, safe since Kubernetes 1.29).',
+    },
   },
   *check({ document, node }) {
     const e = numberOf(document, KEY);
@@ -97,7 +101,8 @@ export default defineRule({
     const dead = e.number + intvl * probes;
     yield {
       span: e.span,
-      message: `${KEY} = ${e.number}: the first keepalive probe goes out after ${e.number} s of silence, but ${limit.what}; this node runs there (${ctx.evidence}). Idle pooled connections (databases, gRPC, WebSockets) are forgotten by the middlebox and the next packet is dropped or reset; a dead peer is only noticed after ${dead} s. Only sockets with SO_KEEPALIVE are affected, and pods keep their own per-namespace values (securityContext.sysctls, safe since Kubernetes 1.29).`,
+      messageId: 'probesTooLate',
+      data: { key: KEY, value: e.number, limit: limit.what, evidence: ctx.evidence, dead },
       related: ctx.related,
       fixes: setValueFixes(document, e, String(RECOMMENDED_KEEPALIVE_SECONDS), {
         title: `Set ${KEY} = ${RECOMMENDED_KEEPALIVE_SECONDS}`,

@@ -28,6 +28,15 @@ export default defineRule({
     severity: 'error',
     reads: 'sysctl',
     fix: 'edit',
+    messages: {
+      setButRemoved:
+        'A sysctl file still sets {key}, which this kernel no longer has (removed in Linux 4.12), so applying it prints this error. Delete the line from that file; for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1 instead.',
+      removedInFile:
+        '{key} was removed in Linux 4.12 and this node runs {kernel}: the key no longer exists, so `sysctl -p` / `sysctl --system` report an error for this line. Delete it (for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1).',
+      onOldKernel: `{key} = {value} on a kernel that still honours it (before 4.12): ${WHY}`,
+      onInFileKernelUnknown: `{key} = {value}: on kernels before 4.12 ${WHY.charAt(0).toLowerCase()}${WHY.slice(1)} The kernel version is unknown (${TELL_KERNEL}); from 4.12 the key is gone and the line only produces an error.`,
+      onInFile: `{key} = {value} and this node runs {kernel}, which still honours it: ${WHY}`,
+    },
   },
   *check({ document, node }) {
     const file = documentRole(document) === 'file';
@@ -41,7 +50,8 @@ export default defineRule({
       yield {
         span: note.keySpan ?? note.span,
         severity: 'hint',
-        message: `A sysctl file still sets ${KEY}, which this kernel no longer has (removed in Linux 4.12), so applying it prints this error. Delete the line from that file; for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1 instead.`,
+        messageId: 'setButRemoved',
+        data: { key: KEY },
         fixes: [safeFix('Find the file that still sets tcp_tw_recycle', [comment('Delete the tcp_tw_recycle line from the file this prints (the key was removed in Linux 4.12):'), FIND])],
       };
     }
@@ -56,7 +66,8 @@ export default defineRule({
       yield {
         span: e.span,
         severity: 'hint',
-        message: `${KEY} was removed in Linux 4.12 and this node runs ${kernelText}: the key no longer exists, so \`sysctl -p\` / \`sysctl --system\` report an error for this line. Delete it (for TIME_WAIT pressure use net.ipv4.tcp_tw_reuse = 1).`,
+        messageId: 'removedInFile',
+        data: { key: KEY, kernel: kernelText ?? '' },
         related: factRelated(kernel, `kernel ${kernel!.value.text}`),
         fixes: [deleteFix],
       };
@@ -67,7 +78,8 @@ export default defineRule({
       // The running kernel shows the key: it is older than 4.12 and honours it.
       yield {
         span: e.span,
-        message: `${KEY} = ${e.value.value} on a kernel that still honours it (before 4.12): ${WHY}`,
+        messageId: 'onOldKernel',
+        data: { key: KEY, value: e.value.value },
         fixes: [
           safeFix(`Turn ${KEY} off`, [comment(WHY), run('sysctl', '-w', `${KEY}=0`), comment('And delete the line that sets it from the file this prints, so a reboot does not turn it on again:'), FIND]),
         ],
@@ -78,9 +90,7 @@ export default defineRule({
     yield {
       span: e.span,
       ...(unknown ? { severity: 'warning' as const } : {}),
-      message: unknown
-        ? `${KEY} = ${e.value.value}: on kernels before 4.12 ${WHY.charAt(0).toLowerCase()}${WHY.slice(1)} The kernel version is unknown (${TELL_KERNEL}); from 4.12 the key is gone and the line only produces an error.`
-        : `${KEY} = ${e.value.value} and this node runs ${kernelText}, which still honours it: ${WHY}`,
+      ...(unknown ? { messageId: 'onInFileKernelUnknown' as const, data: { key: KEY, value: e.value.value } } : { messageId: 'onInFile' as const, data: { key: KEY, value: e.value.value, kernel: kernelText ?? '' } }),
       ...(kernel ? { related: factRelated(kernel, `kernel ${kernel.value.text}`) } : {}),
       fixes: [deleteFix],
     };

@@ -79,8 +79,8 @@ function line(): string {
   return r < 62 ? tcpLine() : r < 92 ? udpLine() : r < 97 ? icmpLine() : tcp6Line();
 }
 
-/** The chunks of the table, in order (references into a pool of 400 distinct chunks). */
-function chunks(): string[] {
+/** The chunks of a table of `entries` (a multiple of 125), in order (references into a pool of 400 distinct chunks). */
+function chunks(entries = ENTRIES): string[] {
   seed = 0x2545f491;
   const pool: string[] = [];
   for (let c = 0; c < POOL_CHUNKS; c++) {
@@ -89,16 +89,16 @@ function chunks(): string[] {
     pool.push(`${lines.join('\n')}\n`);
   }
   const parts: string[] = [];
-  for (let i = 0; i < ENTRIES / CHUNK_LINES; i++) parts.push(pool[rnd(POOL_CHUNKS)]!);
+  for (let i = 0; i < Math.ceil(entries / CHUNK_LINES); i++) parts.push(pool[rnd(POOL_CHUNKS)]!);
   return parts;
 }
 
-/** Writes the table to `file` chunk by chunk; returns its size in bytes. */
-export function writeConntrackTable(file: string): number {
+/** Writes the table (1,000,000 entries, or `entries`) to `file` chunk by chunk; returns its size in bytes. */
+export function writeConntrackTable(file: string, entries = ENTRIES): number {
   const fd = openSync(file, 'w');
   let bytes = 0;
   try {
-    for (const c of chunks()) bytes += writeSync(fd, c);
+    for (const c of chunks(entries)) bytes += writeSync(fd, c);
   } finally {
     closeSync(fd);
   }

@@ -13,6 +13,9 @@ import { progressOn } from './progress';
 declare const KUBE_NETLINT_VERSION: string | undefined;
 export const VERSION = typeof KUBE_NETLINT_VERSION === 'string' ? KUBE_NETLINT_VERSION : 'dev';
 
+/** check and script only report: big conntrack tables are read in chunks (cli/streamFile.ts). */
+const REPORT_ONLY = { stream: true } as const;
+
 /** Whether findings of this severity fail the run under `--fail-on` (default: warning, as before the flag). */
 export function fails(severity: Severity, failOn: FailOn = 'warning'): boolean {
   return failOn !== 'never' && severityRank(severity) <= severityRank(failOn);
@@ -45,14 +48,14 @@ function progressFor(nodes: readonly NodeInput[], io: CliIO): (i: number) => voi
 
 /** `check` in this thread (the synchronous `run`, used by tests and by `collect --check`). */
 export function checkSync(args: CheckArgs, io: CliIO): number {
-  const g = gather(args, io);
+  const g = gather(args, io, REPORT_ONLY);
   if (typeof g === 'number') return g;
   return report(lintSerial(g.nodes, g.settingsOf, progressFor(g.nodes, io)), args, io);
 }
 
 /** `check` with the node folders spread over worker threads (one per core, or --jobs). */
 export async function checkAsync(args: CheckArgs, io: CliIO): Promise<number> {
-  const g = gather(args, io);
+  const g = gather(args, io, REPORT_ONLY);
   if (typeof g === 'number') return g;
   const results = await lintParallel(g.nodes, g.settingsOf, workerCount(g.nodes.length, args.jobs), progressFor(g.nodes, io));
   return report(results, args, io);
@@ -60,7 +63,7 @@ export async function checkAsync(args: CheckArgs, io: CliIO): Promise<number> {
 
 /** `script`: each node's remediation commands as one shell script. */
 export function script(args: CheckArgs, io: CliIO): number {
-  const g = gather(args, io);
+  const g = gather(args, io, REPORT_ONLY);
   if (typeof g === 'number') return g;
   const scripts = g.nodes.map((node) => {
     const { results, ruleErrors } = lintNode(node, g.settingsOf(node));

@@ -1,5 +1,6 @@
 import type { DocumentKind } from '../formats/kind';
 import { listNodes, diskReader, type FolderReader, type NodeFile, type SkipNote } from '../node/folder';
+import { shouldStream } from './streamFile';
 
 /** A file to lint, with the path exactly as the user will see it (built from the PATH they gave). */
 export interface InputFile {
@@ -7,6 +8,8 @@ export interface InputFile {
   readonly text: string;
   /** Set when the file's path in a bundle decides its kind (node/bundles.ts). */
   readonly kind?: DocumentKind;
+  /** A big conntrack table left on disk (`text` is empty) for the lint to read in chunks (cli/streamFile.ts). */
+  readonly stream?: string;
 }
 
 /**
@@ -31,7 +34,12 @@ export type { SkipNote };
  * skipped (a link loop or out of the folder, a FIFO, a giant) is passed to `onSkip` and the run
  * goes on.
  */
-export function collectNodes(paths: readonly string[], onSkip: (note: SkipNote) => void = () => undefined, reader: FolderReader = diskReader): InputNode[] {
+export function collectNodes(
+  paths: readonly string[],
+  onSkip: (note: SkipNote) => void = () => undefined,
+  reader: FolderReader = diskReader,
+  options: { readonly stream?: boolean } = {},
+): InputNode[] {
   const nodes = new Map<string, Gathering>();
   const skipped = new Set<string>();
   for (const p of paths) {
@@ -56,7 +64,7 @@ export function collectNodes(paths: readonly string[], onSkip: (note: SkipNote) 
           if (linted) promote(n, f.file, f.path);
           continue;
         }
-        const read = readInput(f, reader, onSkip);
+        const read = options.stream && reader === diskReader && shouldStream(f) ? streamed(f) : readInput(f, reader, onSkip);
         if (!read) continue;
         n.seen.add(f.file);
         (linted ? n.files : n.context).push(read);
@@ -75,6 +83,9 @@ function readInput(f: NodeFile, reader: FolderReader, onSkip: (note: SkipNote) =
   }
 }
 
+/** A big conntrack table, not read now: the lint reads it in chunks (node/streamedDocument.ts). */
+const streamed = (f: NodeFile): ReadFile => ({ path: f.path, text: '', file: f.file, kind: 'conntrack', stream: f.file });
+
 /** A file read, with where it is on disk (to recognise it when it is given twice). */
 interface ReadFile extends InputFile {
   readonly file: string;
@@ -87,7 +98,7 @@ interface Gathering {
   readonly seen: Set<string>;
 }
 
-const plain = (f: ReadFile): InputFile => ({ path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}) });
+const plain = (f: ReadFile): InputFile => ({ path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}), ...(f.stream ? { stream: f.stream } : {}) });
 
 function promote(n: Gathering, file: string, path: string): void {
   const i = n.context.findIndex((c) => c.file === file);

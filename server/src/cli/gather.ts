@@ -17,10 +17,11 @@ export interface Gathered {
 
 /**
  * Reads what a command lints: the node folders under the PATHs (skipped entries noted on stderr),
- * or standard input as one file of the kind given; and the settings of each node (config file
+ * or standard input as one file of the kind given (`stream`: big conntrack tables are left on disk
+ * for the lint to read in chunks, for commands that only report); and the settings of each node (config file
  * found upward, then the flags). Returns the exit status instead when that cannot be done.
  */
-export function gather(args: CheckArgs, io: CliIO): Gathered | number {
+export function gather(args: CheckArgs, io: CliIO, options: { readonly stream?: boolean } = {}): Gathered | number {
   const notes: string[] = [];
   let settingsOf: (path: string) => Settings;
   try {
@@ -30,7 +31,7 @@ export function gather(args: CheckArgs, io: CliIO): Gathered | number {
       settingsOf(process.cwd());
       nodes = [{ name: STDIN_PATH, files: [{ path: STDIN_PATH, text: io.stdin(), kind: args.stdinKind }], context: [] }];
     } else {
-      nodes = collectNodes(args.paths, (note) => io.err(`kube-netlint: skipped ${note.path}: ${note.reason}\n`)).sort((a, b) => byPath(a.name, b.name));
+      nodes = collectNodes(args.paths, (note) => io.err(`kube-netlint: skipped ${note.path}: ${note.reason}\n`), undefined, options).sort((a, b) => byPath(a.name, b.name));
       for (const n of nodes) settingsOf(n.name);
     }
     for (const n of notes) io.err(`kube-netlint: ${n}\n`);

@@ -1,10 +1,12 @@
 import { basename, isAbsolute, relative } from 'node:path';
 import type { DocumentKind } from '../formats/kind';
 import { lintDocument, type Report } from '../engine/lint';
+import { SUPPRESSION_DIRECTIVE } from '../engine/suppressions';
 import { parseDocument, type ParsedDocument } from '../node/document';
 import type { NodeFacts } from '../node/facts';
 import type { Settings } from '../node/settings';
 import { createSnapshot, type NodeSnapshot } from '../node/snapshot';
+import { readConntrackFile } from '../node/streamedDocument';
 import { evidenceLines, fingerprints } from './fingerprint';
 import { byPath, type FleetFacts, type LintedFile, type NodeResult } from './result';
 
@@ -13,6 +15,8 @@ export interface NodeInputFile {
   readonly path: string;
   readonly text: string;
   readonly kind?: DocumentKind;
+  /** A big conntrack table not read yet (`text` is empty): the file on disk, read in chunks when linted (cli/streamFile.ts). */
+  readonly stream?: string;
 }
 
 /** A node to lint: `files` are reported, `context` (siblings of a file given alone) only feed the facts. */
@@ -33,7 +37,10 @@ export interface NodeLint {
   readonly ruleErrors: readonly string[];
 }
 
-const parse = (f: NodeInputFile): ParsedDocument => parseDocument({ uri: f.path, path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}) });
+const parse = (f: NodeInputFile): ParsedDocument =>
+  f.stream !== undefined
+    ? readConntrackFile({ uri: f.path, path: f.path, file: f.stream }, SUPPRESSION_DIRECTIVE)
+    : parseDocument({ uri: f.path, path: f.path, text: f.text, ...(f.kind ? { kind: f.kind } : {}) });
 
 /** Parses and lints one node: its files in path order, the facts from files and context together. */
 export function lintNode(node: NodeInput, settings: Settings): NodeLint {

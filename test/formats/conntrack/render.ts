@@ -1,10 +1,26 @@
 import type { Located, Span } from '../../../server/src/core/span';
 import type { ConntrackEntry, ConntrackField, ConntrackGroups, ConntrackModel, ConntrackTuple } from '../../../server/src/formats/conntrack/index';
+import type { LineIndex } from '../../../server/src/core/lineIndex';
 import { spanRenderer } from '../../helpers/golden';
 
+/**
+ * spanRenderer's rendering with a given line index: a streamed table's positions are the file's
+ * and its text holds only the kept lines, so the text of a span across lines (a statistics table)
+ * is not shown, only where it starts and ends.
+ */
+export function indexRenderer(text: string, idx: LineIndex): (s: Span) => string {
+  return (s: Span) => {
+    const a = idx.positionAt(s.start);
+    const b = idx.positionAt(s.end);
+    const slice = a.line === b.line ? text.slice(s.start, s.end) : '<lines>';
+    const shown = slice.length > 60 ? `${slice.slice(0, 57)}...` : slice;
+    return `${a.line + 1}:${a.character + 1}-${b.line + 1}:${b.character + 1} ${JSON.stringify(shown)}`;
+  };
+}
+
 /** A readable rendering of a conntrack model for golden files: every value with its span. */
-export function renderConntrack(text: string, m: ConntrackModel): string {
-  const r = spanRenderer(text);
+export function renderConntrack(text: string, m: ConntrackModel, lines?: LineIndex): string {
+  const r = lines ? indexRenderer(text, lines) : spanRenderer(text);
   const out: string[] = [];
   const loc = (l: Located<unknown>): string => `${JSON.stringify(l.value)} @ ${r(l.span)}`;
   const map = (x: ReadonlyMap<string, number>): string => [...x].map(([k, v]) => `${k}=${v}`).join(' ') || '-';

@@ -61,10 +61,19 @@ export class StatsCollector {
   private rows = 0;
   private full = false;
 
-  constructor(
-    private readonly text: string,
-    private readonly report: Report,
-  ) {}
+  /**
+   * The text of the line being read and the document offset of text[0]: the reader sets both
+   * before each call (the whole text in the editor, a chunk of the file in the CLI's stream).
+   * Offsets passed in and to `report` are offsets in `text`; spans kept are document offsets.
+   */
+  text = '';
+  base = 0;
+
+  constructor(private readonly report: Report) {}
+
+  private sp(s: number, e: number): Span {
+    return { start: this.base + s, end: this.base + e };
+  }
 
   private close(): void {
     const o = this.open;
@@ -136,7 +145,7 @@ export class StatsCollector {
         this.report('parse/conntrack-bad-value', `counter '${name}' needs a decimal number, not '${raw.slice(0, 40)}'`, eq + 1 < te ? eq + 1 : ts, te);
         continue;
       }
-      const value: Located<number> = { value: decimal(text, eq + 1, te), span: { start: eq + 1, end: te } };
+      const value: Located<number> = { value: decimal(text, eq + 1, te), span: this.sp(eq + 1, te) };
       if (i === 0 && name === 'cpu') {
         cpu = value;
         continue;
@@ -149,28 +158,28 @@ export class StatsCollector {
         this.report('parse/conntrack-syntax', `counter '${name}' appears twice on this line`, ts, eq);
         continue;
       }
-      counters.set(name, { name: { value: name, span: { start: ts, end: eq } }, value, raw });
+      counters.set(name, { name: { value: name, span: this.sp(ts, eq) }, value, raw });
     }
     let o = this.open;
-    if (!o || o.format !== 'stats' || (cpu !== undefined && o.cpus.has(cpu.value))) o = this.begin('stats', s);
+    if (!o || o.format !== 'stats' || (cpu !== undefined && o.cpus.has(cpu.value))) o = this.begin('stats', this.base + s);
     if (cpu !== undefined) o.cpus.add(cpu.value);
-    o.rows.push({ ...(cpu ? { cpu } : {}), index: o.rows.length, counters, span: { start: s, end: e }, line });
-    o.end = e;
+    o.rows.push({ ...(cpu ? { cpu } : {}), index: o.rows.length, counters, span: this.sp(s, e), line });
+    o.end = this.base + e;
   }
 
   /** Header of `/proc/net/stat/nf_conntrack`. */
   procHeader(t: Tokens, s: number, e: number): void {
-    const o = this.begin('stats-proc', s);
+    const o = this.begin('stats-proc', this.base + s);
     const columns: Located<string>[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < t.n; i++) {
       const name = this.text.slice(t.start[i]!, t.end[i]!);
       if (seen.has(name)) this.report('parse/conntrack-syntax', `column '${name}' appears twice in the header`, t.start[i]!, t.end[i]!);
       seen.add(name);
-      columns.push({ value: name, span: { start: t.start[i]!, end: t.end[i]! } });
+      columns.push({ value: name, span: this.sp(t.start[i]!, t.end[i]!) });
     }
-    o.header = { span: { start: s, end: e }, columns };
-    o.end = e;
+    o.header = { span: this.sp(s, e), columns };
+    o.end = this.base + e;
   }
 
   /** A hex row: returns false when there is no header to name its columns. */
@@ -191,7 +200,7 @@ export class StatsCollector {
         this.report('parse/conntrack-bad-value', `'${raw.slice(0, 40)}' is too large to be a kernel counter`, ts, te);
         continue;
       }
-      if (!counters.has(name)) counters.set(name, { name: cols[i]!, value: { value: v, span: { start: ts, end: te } }, raw });
+      if (!counters.has(name)) counters.set(name, { name: cols[i]!, value: { value: v, span: this.sp(ts, te) }, raw });
     }
     if (t.n < cols.length) {
       this.report(
@@ -203,8 +212,8 @@ export class StatsCollector {
     } else if (t.n > cols.length) {
       this.report('parse/conntrack-syntax', `this row has ${t.n - cols.length} more values than the header has columns`, t.start[cols.length]!, e);
     }
-    o.rows.push({ index: o.rows.length, counters, span: { start: s, end: e }, line });
-    o.end = e;
+    o.rows.push({ index: o.rows.length, counters, span: this.sp(s, e), line });
+    o.end = this.base + e;
     return true;
   }
 
@@ -215,16 +224,16 @@ export class StatsCollector {
     const name = text.slice(t.start[0]!, t.end[0]!);
     let o = this.open;
     if (!o || o.format !== 'stats-legacy' || !o.legacy || o.legacy.counters.has(name)) {
-      o = this.begin('stats-legacy', s);
-      o.legacy = { counters: new Map(), start: s, line };
+      o = this.begin('stats-legacy', this.base + s);
+      o.legacy = { counters: new Map(), start: this.base + s, line };
     }
     const vs = t.start[1]!;
     const ve = t.end[1]!;
     const raw = text.slice(vs, ve);
     const value = decimal(text, vs, ve);
     if (!Number.isSafeInteger(value)) this.report('parse/conntrack-bad-value', `counter '${name}' is too large to be a kernel counter`, vs, ve);
-    else o.legacy!.counters.set(name, { name: { value: name, span: { start: t.start[0]!, end: t.end[0]! } }, value: { value, span: { start: vs, end: ve } }, raw });
-    o.end = e;
+    else o.legacy!.counters.set(name, { name: { value: name, span: this.sp(t.start[0]!, t.end[0]!) }, value: { value, span: this.sp(vs, ve) }, raw });
+    o.end = this.base + e;
   }
 
   finish(): ConntrackStatsTable[] {

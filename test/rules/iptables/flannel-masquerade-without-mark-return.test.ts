@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
 
 const RULE = 'iptables/flannel-masquerade-without-mark-return';
@@ -29,8 +29,8 @@ COMMIT
       { node: [KERNEL_AFFECTED] },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /flannel before v0\.20\.0 writes these rules directly into POSTROUTING/);
-    assert.match(r!.message, /jumps to KUBE-POSTROUTING first/);
+    expectMessage(r, 'noMarkReturn', { chain: 'POSTROUTING', layout: 'flannel before v0.20.0 writes these rules directly into POSTROUTING' });
+    assert.match(String(r!.data!.details), /jumps to KUBE-POSTROUTING first/);
     // The second flannel rule is related; Docker's masquerade is not flannel's.
     assert.deepEqual(r!.related.map((x) => x.message), ['another flannel masquerade rule']);
   });
@@ -50,15 +50,16 @@ COMMIT
 `;
     const [r] = expectFindings([RULE], annotated, { node: [KERNEL_AFFECTED, flannelDs('v0.20.1')] });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /flannel's rules run before KUBE-POSTROUTING/);
-    assert.match(r!.message, /flannel is v0\.20\.1 \(from node\/kube-flannel-ds\.yaml\)/);
-    assert.match(r!.message, /Kernel 4\.19\.0 predates 4\.19\.123/);
+    expectMessage(r, 'noMarkReturn', { chain: 'FLANNEL-POSTRTG' });
+    assert.match(String(r!.data!.details), /flannel's rules run before KUBE-POSTROUTING/);
+    assert.match(String(r!.data!.details), /flannel is v0\.20\.1 \(from node\/kube-flannel-ds\.yaml\)/);
+    assert.match(String(r!.data!.details), /Kernel 4\.19\.0 predates 4\.19\.123/);
     // Kernel unknown: info.
     const [unknown] = expectFindings([RULE], annotated);
     assert.equal(unknown!.severity, 'info');
     // A flannel version that should have written the RETURN is called out.
     const [newer] = expectFindings([RULE], annotated, { node: [flannelDs('v0.22.0')] });
-    assert.match(newer!.message, /writes the RETURN itself, so these rules come from an older flanneld or were edited/);
+    assert.match(String(newer!.data!.details), /writes the RETURN itself, so these rules come from an older flanneld or were edited/);
   });
 
   it('fires in a listing of the old layout', () => {
@@ -110,7 +111,8 @@ COMMIT
         ],
       },
     );
-    assert.match(r!.message, /kube-proxy marks packets for masquerade with 0x2000 \(iptables\.masqueradeBit 13/);
+    expectMessage(r, 'markMismatch', { flannelMark: '0x4000' });
+    assert.match(String(r!.data!.mark), /^0x2000 \(iptables\.masqueradeBit 13/);
   });
 
   it('fires (info) on the examples/vxlan-63s-delay node, not on examples/healthy-node, and on the old-layout fixtures', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, lintNodeFolder } from './nodeFolders';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -28,9 +28,11 @@ describe(RULE, () => {
   it('fires on a Kubernetes node whose FORWARD policy is DROP with only Docker accept rules', () => {
     const [r] = expectFindings([RULE], DOCKER_ONLY);
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /no ACCEPT for the pod network 10\.244\.0\.0\/16\)/);
-    assert.match(r!.message, /7 packets dropped this way/);
-    assert.match(r!.message, /pod network from the "! -s 10\.244\.0\.0\/16 -j KUBE-MARK-MASQ" rules/);
+    expectMessage(r, 'dropPolicy', {
+      pod: ' 10.244.0.0/16',
+      dropped: ' The policy counters show 7 packets dropped this way since they were last reset.',
+      from: ' (pod network from the "! -s 10.244.0.0/16 -j KUBE-MARK-MASQ" rules kube-proxy wrote into this dump)',
+    });
   });
 
   it('fires in a listing, with a command fix (pod network unknown: the coarse policy change)', () => {
@@ -94,7 +96,7 @@ Chain KUBE-FORWARD (1 references)
       text.replace('-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\r\n', '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\r\n-A FORWARD -s 10.42.0.0/16 -j ACCEPT\r\n-A FORWARD -d 10.42.0.0/16 -j ACCEPT\r\n'),
     );
     assert.deepEqual(lintText(fixed, { node: [flannel] }).reports.filter((x) => x.ruleId === RULE || x.ruleId.startsWith('parse/')), []);
-    assert.match(r.message, /pod network from flannel Network in node\/kube-flannel-cfg\.yaml/);
+    assert.match(String(r.data!.from), /pod network from flannel Network in node\/kube-flannel-cfg\.yaml/);
   });
 
   it('inserts before COMMIT when FORWARD has no rules', () => {

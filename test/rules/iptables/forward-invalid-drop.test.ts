@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -22,8 +22,9 @@ describe(RULE, () => {
   it('is a warning when be_liberal is 0 and kube-proxy is known to write the rule', () => {
     const [r] = expectFindings([RULE], MISSING, { node: [sysctl(0)], settings: { facts: { kubeProxyVersion: '1.27.3' } } });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /net\.netfilter\.nf_conntrack_tcp_be_liberal = 0 \(from node\/sysctl-a\.txt\)/);
-    assert.match(r!.message, /kube-proxy is 1\.27\.3 \(from setting kubeProxyVersion\)/);
+    expectMessage(r, 'missing');
+    assert.match(String(r!.data!.evidence), /net\.netfilter\.nf_conntrack_tcp_be_liberal = 0 \(from node\/sysctl-a\.txt\)/);
+    assert.match(String(r!.data!.evidence), /kube-proxy is 1\.27\.3 \(from setting kubeProxyVersion\)/);
     assert.deepEqual(r!.related.map((x) => x.message), ['net.netfilter.nf_conntrack_tcp_be_liberal = 0']);
   });
 
@@ -31,16 +32,16 @@ describe(RULE, () => {
     const withExt = MISSING.replace(':KUBE-FORWARD - [0:0]\n', ':KUBE-EXT-ABC - [0:0]\n:KUBE-FORWARD - [0:0]\n');
     const [r] = expectFindings([RULE], withExt, { node: [sysctl(0)] });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /chain KUBE-EXT-ABC \(kube-proxy 1\.24 or later\)/);
+    assert.match(String(r!.data!.evidence), /chain KUBE-EXT-ABC \(kube-proxy 1\.24 or later\)/);
   });
 
   it('is downgraded to info and names the unknown facts', () => {
     const [r] = expectFindings([RULE], MISSING);
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Unknown: the kube-proxy version .*; net\.netfilter\.nf_conntrack_tcp_be_liberal \(add `sysctl -a`/);
+    assert.match(String(r!.data!.evidence), /Unknown: the kube-proxy version .*; net\.netfilter\.nf_conntrack_tcp_be_liberal \(add `sysctl -a`/);
     const [old] = expectFindings([RULE], MISSING, { node: [sysctl(0)], settings: { facts: { kubeProxyVersion: '1.13.5' } } });
     assert.equal(old!.severity, 'info');
-    assert.match(old!.message, /1\.13\.5 \(from setting kubeProxyVersion\) predates the rule/);
+    expectMessage(old, 'kubeProxyTooOld', { kubeProxy: '1.13.5 (from setting kubeProxyVersion)' });
   });
 
   it('fires in a listing', () => {

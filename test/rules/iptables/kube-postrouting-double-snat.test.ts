@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
 
 const RULE = 'iptables/kube-postrouting-double-snat';
@@ -31,9 +31,9 @@ describe(RULE, () => {
   it('fires as an error on the old form with --random-fully on a VXLAN node with an affected kernel', () => {
     const [r] = expectFindings([RULE], OLD, { node: [VXLAN, KERNEL_AFFECTED] });
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /without clearing the mark first/);
-    assert.match(r!.message, /VXLAN device flannel\.1 \(from node\/ethtool-k-flannel\.1\.txt\)/);
-    assert.match(r!.message, /4\.15\.0-101-generic predates 4\.15\.0-107/);
+    expectMessage(r, 'vxlan', { affected: '' });
+    assert.match(String(r!.data!.vxlan), /VXLAN device flannel\.1 \(from node\/ethtool-k-flannel\.1\.txt\)/);
+    assert.match(String(r!.data!.kernel), /4\.15\.0-101-generic predates 4\.15\.0-107/);
     assert.match(r!.message, /1\.16\.13, 1\.17\.9, 1\.18\.6, 1\.19 or later/);
     assert.match(r!.message, /iptables -t nat -F KUBE-POSTROUTING/);
     assert.deepEqual(
@@ -48,33 +48,36 @@ describe(RULE, () => {
   it('is a warning when the kernel is unknown on a VXLAN node, and says which kernels are affected', () => {
     const [r] = expectFindings([RULE], OLD, { node: [VXLAN] });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /kernel version is unknown \(set kubeNetlint\.facts\.kernelVersion/);
-    assert.match(r!.message, /5\.6\.13, 5\.4\.41, 4\.19\.123, 4\.14\.181/);
+    expectMessage(r, 'vxlan');
+    assert.match(String(r!.data!.kernel), /kernel version is unknown \(set kubeNetlint\.facts\.kernelVersion/);
+    assert.match(String(r!.data!.affected), /5\.6\.13, 5\.4\.41, 4\.19\.123, 4\.14\.181/);
   });
 
   it('is downgraded when VXLAN is not confirmed, and names what is unknown', () => {
     const [affected] = expectFindings([RULE], OLD, { node: [KERNEL_AFFECTED] });
     assert.equal(affected!.severity, 'warning');
-    assert.match(affected!.message, /Whether this node encapsulates with VXLAN is unknown/);
+    expectMessage(affected, 'vxlanUnknown');
     const [unknown] = expectFindings([RULE], OLD);
     assert.equal(unknown!.severity, 'info');
-    assert.match(unknown!.message, /kernel version is unknown/);
+    expectMessage(unknown, 'vxlanUnknown');
+    assert.match(String(unknown!.data!.kernel), /kernel version is unknown/);
   });
 
   it('is info when the kernel has the fix, when flannel does not use VXLAN, and without --random-fully', () => {
     const [fixed] = expectFindings([RULE], OLD, { node: [VXLAN, KERNEL_FIXED] });
     assert.equal(fixed!.severity, 'info');
-    assert.match(fixed!.message, /harmless but the rule is outdated/);
+    expectMessage(fixed, 'kernelFixed');
     const [setting] = expectFindings([RULE], OLD, { node: [VXLAN], settings: { facts: { kernelVersion: '5.10.0' } } });
     assert.equal(setting!.severity, 'info');
-    assert.match(setting!.message, /setting kubeNetlint\.facts\.kernelVersion/);
+    assert.match(String(setting!.data!.kernel), /setting kubeNetlint\.facts\.kernelVersion/);
     const [hostGw] = expectFindings([RULE], OLD, { node: [HOST_GW, KERNEL_AFFECTED] });
     assert.equal(hostGw!.severity, 'info');
-    assert.match(hostGw!.message, /host-gw backend/);
+    expectMessage(hostGw, 'noVxlan');
+    assert.match(String(hostGw!.data!.vxlan), /host-gw backend/);
     const plain = OLD.replace(' -j MASQUERADE --random-fully', ' -j MASQUERADE');
     const [noRandom] = expectFindings([RULE], plain, { node: [VXLAN, KERNEL_AFFECTED] });
     assert.equal(noRandom!.severity, 'info');
-    assert.match(noRandom!.message, /Without --random-fully/);
+    expectMessage(noRandom, 'withoutRandomFully');
   });
 
   it('fires in an iptables -t nat -L -n -v listing (mark match text), without an edit fix', () => {
@@ -147,7 +150,7 @@ COMMIT
 COMMIT
 `;
     const [r] = expectFindings([RULE], bit15, { node: [kubeProxyConfig(15), VXLAN, KERNEL_AFFECTED] });
-    assert.match(r!.message, /0x8000 \(iptables\.masqueradeBit 15 in node\/kube-proxy-cm\.yaml\)/);
+    expectMessage(r, 'vxlan', { mark: '0x8000 (iptables.masqueradeBit 15 in node/kube-proxy-cm.yaml)' });
     assert.ok(r!.related.some((x) => x.message === 'kube-proxy iptables.masqueradeBit: 15'));
     const fixed = applyEdits(splitAnnotated(bit15).text, onlyEditFix(r!).edits);
     assert.match(fixed, /-A KUBE-POSTROUTING -m mark ! --mark 0x8000\/0x8000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x8000\/0x0\n/);
@@ -156,7 +159,7 @@ COMMIT
     // Without a config, the bit KUBE-MARK-MASQ sets in the dump is used.
     const fromDump = splitAnnotated(bit15).text.replace(':KUBE-POSTROUTING - [0:0]\n', ':KUBE-POSTROUTING - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x8000/0x8000\n');
     const [d] = lintText(fromDump).reports.filter((x) => x.ruleId === RULE);
-    assert.match(d!.message, /0x8000 \(set by KUBE-MARK-MASQ in this dump\)/);
+    assert.equal(d!.data!.mark, '0x8000 (set by KUBE-MARK-MASQ in this dump)');
   });
 
   it('rewrites the old rule into the three modern rules, keeping CRLF, counters and --random-fully', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, lintNodeFolder } from './nodeFolders';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -26,13 +26,13 @@ describe(RULE, () => {
   it('fires on the old rule ahead of the new ones: an error on a VXLAN node, a warning otherwise', () => {
     const [vx] = expectFindings([RULE, DOUBLE], AHEAD, { node: [VXLAN] });
     assert.equal(vx!.severity, 'error');
-    assert.match(vx!.message, /ahead of the new rule that clears the mark \(line 7\)/);
-    assert.match(vx!.message, /still masqueraded twice \(the node has VXLAN device flannel\.1/);
-    assert.match(vx!.message, /iptables -t nat -F KUBE-POSTROUTING/);
+    expectMessage(vx, 'oldRuleFirstOnVxlan', { clearLine: 7, flush: 'iptables -t nat -F KUBE-POSTROUTING' });
+    assert.match(String(vx!.data!.vxlan), /^the node has VXLAN device flannel\.1/);
     assert.deepEqual(vx!.related.map((r) => r.message), ['the new rule that clears the masquerade mark', 'VXLAN device flannel.1']);
     const [plain] = expectFindings([RULE, DOUBLE], AHEAD);
     assert.equal(plain!.severity, 'warning');
-    assert.match(plain!.message, /no VXLAN overlay was seen/);
+    expectMessage(plain, 'oldRuleFirst');
+    assert.match(String(plain!.data!.vxlan), /no VXLAN overlay was seen/);
   });
 
   it('fires as a warning on a dead old rule after the new ones', () => {
@@ -50,7 +50,7 @@ COMMIT
       { node: [VXLAN] },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /no longer matches/);
+    expectMessage(r, 'oldRuleAfterClear');
   });
 
   it('fires on repeated jumps to KUBE-POSTROUTING in POSTROUTING (and duplicate-rule leaves them to it)', () => {
@@ -68,7 +68,7 @@ COMMIT
 COMMIT
 `,
     );
-    assert.match(r!.message, /first jump on line 4/);
+    expectMessage(r, 'repeatedJump', { firstLine: 4 });
   });
 
   it('fires in a listing, with the flush as a command fix', () => {

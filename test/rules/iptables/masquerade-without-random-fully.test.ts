@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, expectFindings, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
+import { applyEdits, expectFindings, expectMessage, lintText, onlyEditFix, splitAnnotated } from '../../helpers/ruleTester';
 
 const RULE = 'iptables/masquerade-without-random-fully';
 
@@ -47,7 +47,8 @@ COMMIT
 COMMIT
 `;
     const [unknown] = expectFindings([RULE], annotated);
-    assert.match(unknown!.message, /kernel version is unknown/);
+    expectMessage(unknown, 'noRandomFully', { target: 'MASQUERADE', chain: 'POSTROUTING' });
+    assert.match(String(unknown!.data!.details), /kernel version is unknown/);
     expectFindings([RULE], annotated, { settings: { facts: { kernelVersion: '4.19.0' } } });
     expectFindings([RULE], splitAnnotated(annotated).text, { settings: { facts: { kernelVersion: '5.4.0-107-generic' } } });
   });
@@ -69,7 +70,7 @@ COMMIT
   it('marks the fix unsafe and says why when the node has a VXLAN device', () => {
     const text = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o flannel.1 -j MASQUERADE\nCOMMIT\n';
     const r = lintText(text).reports.find((x) => x.ruleId === RULE)!;
-    assert.match(r.message, /VXLAN device \(flannel\.1/);
+    assert.match(String(r.data!.details), /VXLAN device \(flannel\.1/);
     assert.equal(onlyEditFix(r).safe, false);
     assert.equal(r.related[0]?.message, 'VXLAN device flannel.1');
   });
@@ -79,7 +80,8 @@ COMMIT
     const found = lintText(text).reports.filter((x) => x.ruleId === RULE);
     const masq = found.find((r) => text.slice(r.span.start, r.span.end) === 'MASQUERADE')!;
     assert.equal(masq.severity, 'hint');
-    assert.match(masq.message, /written by iptables 1\.6\.1, whose MASQUERADE has no --random-fully/);
+    expectMessage(masq, 'noRandomFully', { target: 'MASQUERADE' });
+    assert.match(String(masq.data!.details), /written by iptables 1\.6\.1, whose MASQUERADE has no --random-fully/);
     assert.equal(masq.fixes.filter((f) => f.kind === 'edit').length, 0);
     assert.equal(text.slice(masq.related[0]!.span.start, masq.related[0]!.span.end), '1.6.1');
     // SNAT is not gated on 1.6.2 (kube-proxy's version gate is about MASQUERADE): it keeps its fix.
@@ -97,7 +99,7 @@ COMMIT
     const node = [{ path: 'node/conntrack-S.txt', text: 'cpu=0 found=0 invalid=3 insert=0 insert_failed=4 drop=0 early_drop=0 error=0 search_restart=1\n' }];
     const r = lintText(text, { node }).reports.find((x) => x.ruleId === RULE)!;
     assert.equal(r.severity, 'warning');
-    assert.match(r.message, /iptables 1\.4\.21, whose MASQUERADE has no --random-fully/);
+    assert.match(String(r.data!.details), /iptables 1\.4\.21, whose MASQUERADE has no --random-fully/);
     assert.equal(r.fixes.filter((f) => f.kind === 'edit').length, 0);
   });
 
@@ -134,7 +136,7 @@ describe(`${RULE} with conntrack statistics`, () => {
     const node = [stats(0, 7), { path: 'node/sysctl-a.txt', text: 'kernel.osrelease = 5.15.0-91-generic\n' }];
     const r = lintText(TEXT, { node }).reports.find((x) => x.ruleId === RULE)!;
     assert.equal(r.severity, 'warning');
-    assert.match(r.message, /conntrack -S in node\/conntrack-S\.txt shows insert_failed = 7: on kernel 5\.15\.0-91-generic that counts packets actually dropped\./);
+    assert.match(String(r.data!.details), /conntrack -S in node\/conntrack-S\.txt shows insert_failed = 7: on kernel 5\.15\.0-91-generic that counts packets actually dropped\./);
     assert.equal(r.related.length, 1);
     assert.equal(r.related[0]!.message, 'insert_failed = 7 on this CPU, 7 on all CPUs');
     assert.equal(node[0]!.text.slice(r.related[0]!.span.start, r.related[0]!.span.end), '7');
@@ -143,17 +145,17 @@ describe(`${RULE} with conntrack statistics`, () => {
   it('says that before 5.10 the counter also counts resolved clashes, and names an unknown kernel', () => {
     const old = lintText(TEXT, { node: [stats(2, 3)], settings: { facts: { kernelVersion: '4.19.0' } } }).reports.find((x) => x.ruleId === RULE)!;
     assert.equal(old.severity, 'warning');
-    assert.match(old.message, /insert_failed = 5: on kernel 4\.19\.0 \(before 5\.10\) the counter also counts clashes that were resolved without loss/);
+    assert.match(String(old.data!.details), /insert_failed = 5: on kernel 4\.19\.0 \(before 5\.10\) the counter also counts clashes that were resolved without loss/);
     const unknown = lintText(TEXT, { node: [stats(2, 0)] }).reports.find((x) => x.ruleId === RULE)!;
-    assert.match(unknown.message, /the kernel version is unknown: from 5\.10 it counts only real drops/);
+    assert.match(String(unknown.data!.details), /the kernel version is unknown: from 5\.10 it counts only real drops/);
   });
 
   it('mentions chaintoolong, and keeps the VXLAN caution (fix stays unsafe) while raising the severity', () => {
     const r = lintText(TEXT, { node: [stats(4, 5, ' chaintoolong=3')] }).reports.find((x) => x.ruleId === RULE)!;
-    assert.match(r.message, /insert_failed = 9: .* 6 of them are chaintoolong/);
+    assert.match(String(r.data!.details), /insert_failed = 9: .* 6 of them are chaintoolong/);
     const vx = lintText('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o flannel.1 -j MASQUERADE\nCOMMIT\n', { node: [stats(1, 0)] }).reports.find((x) => x.ruleId === RULE)!;
     assert.equal(vx.severity, 'warning');
-    assert.match(vx.message, /Caution: this node has a VXLAN device/);
+    assert.match(String(vx.data!.details), /Caution: this node has a VXLAN device/);
     assert.equal(onlyEditFix(vx).safe, false);
     assert.deepEqual(vx.related.map((x) => x.message), ['insert_failed = 1 on this CPU, 1 on all CPUs', 'VXLAN device flannel.1']);
   });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -19,7 +19,7 @@ COMMIT
 `,
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^Service shop\/cart:http has no ready endpoints: kube-proxy rejects new connections to 10\.96\.5\.5 port 80/);
+    expectMessage(r, 'noReadyEndpoints', { service: 'shop/cart:http', action: 'rejects', destination: '10.96.5.5 port 80' });
     assert.equal(
       scriptOf(r!.fixes[0] as CommandFix),
       '# Which endpoints does shop/cart have, and are they ready?\nkubectl -n shop get endpointslices -l kubernetes.io/service-name=cart -o wide\nkubectl -n shop describe service cart',
@@ -37,7 +37,7 @@ COMMIT
 COMMIT
 `,
     );
-    assert.match(r!.message, /externalTrafficPolicy: Local\) has no ready endpoint on this node: kube-proxy drops external traffic to 192\.0\.2\.10 port 443 here/);
+    expectMessage(r, 'noLocalEndpoint', { destination: '192.0.2.10 port 443' });
     assert.deepEqual(r!.related.map((x) => x.message), ['also dropped: its port 30443']);
     assert.match(scriptOf(r!.fixes[0] as CommandFix), /healthCheckNodePort/);
   });
@@ -70,7 +70,7 @@ COMMIT
 COMMIT
 `,
     );
-    assert.match(r!.message, /^Service shop\/cart:http has no endpoints: its chain KUBE-SVC-AAAAAAAAAAAAAAAA jumps to no KUBE-SEP-\* chain/);
+    expectMessage(r, 'noEndpointChains', { service: 'shop/cart:http', chain: 'KUBE-SVC-AAAAAAAAAAAAAAAA' });
   });
 
   it('does not fire on Services with endpoints, unreferenced chains, userspace-era DNAT chains, truncated tables, or other REJECTs', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { acrossFixtures, lintNodeFolder } from './nodeFolders';
 
 const RULE = 'iptables/third-party-kube-chain-dependency';
@@ -25,8 +25,10 @@ COMMIT
 `,
     );
     assert.equal(reports[0]!.severity, 'warning');
-    assert.match(reports[0]!.message, /CNI-HOSTPORT-SETMARK jumps to KUBE-MARK-MASQ, an internal chain of kube-proxy\/kubelet, not an interface: kubelet stopped creating it in 1\.28/);
-    assert.match(reports[1]!.message, /INPUT goes to KUBE-MARK-DROP.*kube-proxy stopped using it in 1\.25/);
+    expectMessage(reports[0], 'jumpsToInternal', { chain: 'CNI-HOSTPORT-SETMARK', target: 'KUBE-MARK-MASQ' });
+    assert.match(String(reports[0]!.data!.why), /^kubelet stopped creating it in 1\.28/);
+    expectMessage(reports[1], 'goesToInternal', { chain: 'INPUT', target: 'KUBE-MARK-DROP' });
+    assert.match(String(reports[1]!.data!.why), /kube-proxy stopped using it in 1\.25/);
   });
 
   it('fires in a listing', () => {
@@ -52,7 +54,7 @@ COMMIT
       { settings: { facts: { kubeProxyVersion: '1.29.0' } } },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /leftover of an older kubelet/);
+    expectMessage(r, 'leftoverMarkDrop');
   });
 
   it("does not fire on kube-proxy's and kubelet's own hooks, on KUBE-* chains, or on KUBE-MARK-DROP with an older or unknown kube-proxy", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, splitAnnotated } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, splitAnnotated } from '../../helpers/ruleTester';
 import { acrossFixtures, countByFile, lintNodeFolder } from './nodeFolders';
 
 const RULE = 'iptables/too-old-for-random-fully';
@@ -25,17 +25,16 @@ describe(RULE, () => {
   it('is a hint on the header when the host iptables is older than 1.6.2 (kube-proxy may bring its own)', () => {
     const [r] = expectFindings([RULE], OLD_HOST);
     assert.equal(r!.severity, 'hint');
-    assert.match(r!.message, /iptables 1\.4\.21, older than 1\.6\.2/);
-    assert.match(r!.message, /the kube-proxy version is unknown/);
+    expectMessage(r, 'hostIptablesTooOldKubeProxyUnknown', { iptables: '1.4.21', failed: '' });
     assert.deepEqual(r!.related.map((x) => x.message), ['kube-proxy masquerade rule without --random-fully (not reported again by iptables/masquerade-without-random-fully)']);
   });
 
   it('is info on the rule when kube-proxy is known to predate --random-fully or to ship an older iptables (1.16)', () => {
     const [old] = expectFindings([RULE], OLD_FORM, { settings: { facts: { kubeProxyVersion: 'v1.15.12' } } });
     assert.equal(old!.severity, 'info');
-    assert.match(old!.message, /kube-proxy v1\.15\.12 \(from setting kubeProxyVersion\) predates --random-fully \(added in 1\.16/);
+    expectMessage(old, 'kubeProxyPredatesFlag', { kubeProxy: 'v1.15.12 (from setting kubeProxyVersion)' });
     const [k16] = expectFindings([RULE], OLD_FORM, { settings: { facts: { kubeProxyVersion: '1.16.8' } } });
-    assert.match(k16!.message, /official 1\.16 images ship an older one/);
+    expectMessage(k16, 'kubeProxyImageTooOld');
   });
 
   it('fires in a listing when kube-proxy is old', () => {

@@ -41,6 +41,11 @@ export default defineRule({
     severity: 'warning',
     reads: 'iptables',
     fix: 'edit',
+    messages: {
+      // {elsewhere}: '; N extra copies of rules in this dump' or nothing; {details}: what the target, the count and the iptables version mean, and what to do (sentences with a leading space).
+      copy: 'This rule is a copy of the rule on line {firstLine} (2 identical rules in {where}{elsewhere}).{details}',
+      copies: 'This rule appears {count} times in {where}: first on line {firstLine}, again on {lines}{elsewhere}.{details}',
+    },
   },
   *check({ document }) {
     const { model } = document;
@@ -108,11 +113,7 @@ export default defineRule({
       const t = model.tables.find((x) => x.name.value === first.table) ?? model.tables[0]!;
       const where = `${first.chain.value} of table ${t.name.value}`;
       const elsewhere = total > copies.length ? `; ${total} extra copies of rules in this dump` : '';
-      const parts = [
-        count === 2
-          ? `This rule is a copy of the rule on line ${first.line + 1} (2 identical rules in ${where}${elsewhere}).`
-          : `This rule appears ${count} times in ${where}: first on line ${first.line + 1}, again on ${lineList(copies)}${elsewhere}.`,
-      ];
+      const parts: string[] = [];
       const terminating = TERMINATING.has(targetName(first) ?? '');
       if (terminating) parts.push(`A later copy never matches anything the first did not already decide.`);
       else parts.push(`Its target (${targetName(first) ?? 'none: a counting rule'}) does not end the chain, so every copy runs again for each packet.`);
@@ -145,7 +146,15 @@ export default defineRule({
       }
       const related: Related[] = [{ document, span: first.span, message: 'first copy of this rule' }];
       for (let k = 1; k < copies.length && k <= MAX_RELATED; k++) related.push({ document, span: spanOf(copies[k]!), message: `copy ${k + 2} of ${count}` });
-      yield { span: spanOf(copies[0]!), message: parts.join(' '), severity, related, fixes };
+      const details = parts.map((p) => ` ${p}`).join('');
+      const data = { firstLine: first.line + 1, where, elsewhere, details };
+      yield {
+        span: spanOf(copies[0]!),
+        ...(count === 2 ? { messageId: 'copy' as const, data } : { messageId: 'copies' as const, data: { ...data, count, lines: lineList(copies) } }),
+        severity,
+        related,
+        fixes,
+      };
     }
   },
 });

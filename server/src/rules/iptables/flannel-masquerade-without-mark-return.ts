@@ -28,6 +28,13 @@ export default defineRule({
     severity: 'info',
     reads: 'iptables',
     uses: ['sysctl', 'k8s'],
+    messages: {
+      markMismatch:
+        "flannel's RETURN skips packets marked {flannelMark} (hard-coded in flannel), but kube-proxy marks packets for masquerade with {mark}: the RETURN never matches and packets kube-proxy will masquerade can be SNATed by flannel's rules too (double SNAT). Use kube-proxy's default masqueradeBit 14 with flannel.",
+      // {layout}: which flannel releases write this layout; {details}: rule order, flannel version and kernel evidence (sentences with a leading space).
+      noMarkReturn:
+        'flannel masquerades in {chain} without an earlier "-m mark --mark 0x4000/0x4000 -j RETURN" (added in flannel v0.20.2; {layout}): packets kube-proxy already marked for masquerade can be SNATed by flannel\'s rule as well (double SNAT), which on VXLAN nodes with an unfixed kernel is the 63 s delay.{details} Upgrade flannel to v0.20.2 or later (ghcr.io/flannel-io/flannel; older releases were published as docker.io/flannel/flannel).',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -75,16 +82,15 @@ export default defineRule({
         if (matchesMarked(markReturn, mm.mark)) continue;
         yield {
           span: markReturn.span,
-          message: `flannel's RETURN skips packets marked ${hex(FLANNEL_MARK)} (hard-coded in flannel), but kube-proxy marks packets for masquerade with ${mm.describe}: the RETURN never matches and packets kube-proxy will masquerade can be SNATed by flannel's rules too (double SNAT). Use kube-proxy's default masqueradeBit 14 with flannel.`,
+          messageId: 'markMismatch',
+          data: { flannelMark: hex(FLANNEL_MARK), mark: mm.describe },
           severity: 'info',
           related: [...(mm.related ? [mm.related] : []), { document, span: masq.span, message: 'flannel masquerade rule' }],
         };
         continue;
       }
       const layout = chain === 'POSTROUTING' ? 'flannel before v0.20.0 writes these rules directly into POSTROUTING' : 'flannel v0.20.0 and v0.20.1 write FLANNEL-POSTRTG without it';
-      const parts = [
-        `flannel masquerades in ${chain} without an earlier "-m mark --mark 0x4000/0x4000 -j RETURN" (added in flannel v0.20.2; ${layout}): packets kube-proxy already marked for masquerade can be SNATed by flannel's rule as well (double SNAT), which on VXLAN nodes with an unfixed kernel is the 63 s delay.`,
-      ];
+      const parts: string[] = [];
       // Where flannel's rules run relative to the jump to KUBE-POSTROUTING decides whether they see marked packets.
       const entry = chain === 'POSTROUTING' ? postrouting.indexOf(masq) : postrouting.findIndex((r) => targetName(r) === chain);
       const known = kubeJump >= 0 && entry >= 0;
@@ -109,10 +115,10 @@ export default defineRule({
         parts.push(`${capitalise(kernel.text)}.`);
         related.push(...kernel.related);
       }
-      parts.push('Upgrade flannel to v0.20.2 or later (ghcr.io/flannel-io/flannel; older releases were published as docker.io/flannel/flannel).');
       yield {
         span: masq.chain.span,
-        message: parts.join(' '),
+        messageId: 'noMarkReturn',
+        data: { chain, layout, details: parts.map((p) => ` ${p}`).join('') },
         severity,
         ...(related.length ? { related } : {}),
       };

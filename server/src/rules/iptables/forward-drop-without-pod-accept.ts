@@ -29,6 +29,13 @@ export default defineRule({
     reads: 'iptables',
     uses: ['k8s'],
     fix: 'edit',
+    messages: {
+      // {pod}: ' <pod CIDR>' or nothing; {dropped}, {withheld}: optional sentences with a leading space; {from}: ' (pod network from ...)' or nothing.
+      dropPolicy:
+        "The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no kube-proxy KUBE-FORWARD accept rules, no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network{pod}): traffic between pods on different nodes and from pods to the outside is dropped.{dropped} Docker sets this policy when it enables forwarding. Keep flannel's --iptables-forward-rules (default true) or let kube-proxy write KUBE-FORWARD, or accept the pod network explicitly{from}.{withheld}",
+      dropPolicyNftablesMode:
+        "The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network{pod}): traffic between pods on different nodes and from pods to the outside is dropped.{dropped} kube-proxy runs in nftables mode ({mode}): it writes no KUBE-FORWARD accept rules there, and accepts in its own table cannot override this policy (a drop at a hook is final). Keep flannel's --iptables-forward-rules (default true), or accept the pod network explicitly{from}.{withheld}",
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -49,11 +56,7 @@ export default defineRule({
     // nftables mode: kube-proxy writes no KUBE-FORWARD, so its absence proves nothing; the DROP policy
     // still drops (a drop at a hook is final whatever another table accepts), so the finding stands.
     const nft = nftablesMode(node);
-    const message = nft
-      ? `The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network${cidr ? ` ${cidr.cidr}` : ''}): traffic between pods on different nodes and from pods to the outside is dropped.${dropped} ` +
-        `kube-proxy runs in nftables mode (${factWhere(nft)}): it writes no KUBE-FORWARD accept rules there, and accepts in its own table cannot override this policy (a drop at a hook is final). Keep flannel's --iptables-forward-rules (default true), or accept the pod network explicitly${cidr ? ` (pod network from ${cidr.describe})` : ''}.`
-      : `The FORWARD policy is DROP and no rule reachable from FORWARD accepts pod traffic (no kube-proxy KUBE-FORWARD accept rules, no flannel FLANNEL-FWD, no CNI chain, no ACCEPT for the pod network${cidr ? ` ${cidr.cidr}` : ''}): traffic between pods on different nodes and from pods to the outside is dropped.${dropped} ` +
-        `Docker sets this policy when it enables forwarding. Keep flannel's --iptables-forward-rules (default true) or let kube-proxy write KUBE-FORWARD, or accept the pod network explicitly${cidr ? ` (pod network from ${cidr.describe})` : ''}.`;
+    const data = { pod: cidr ? ` ${cidr.cidr}` : '', dropped, from: cidr ? ` (pod network from ${cidr.describe})` : '' };
 
     const cmd = iptablesCommand(model);
     const fixes: Fix[] = [];
@@ -79,7 +82,12 @@ export default defineRule({
       ),
     );
     if ('fix' in g) fixes.push(g.fix);
-    yield { span: forward.policy.span, message: 'fix' in g ? message : `${message} ${g.withheld}`, fixes };
+    const withheld = 'fix' in g ? '' : ` ${g.withheld}`;
+    yield {
+      span: forward.policy.span,
+      ...(nft ? { messageId: 'dropPolicyNftablesMode' as const, data: { ...data, withheld, mode: factWhere(nft) } } : { messageId: 'dropPolicy' as const, data: { ...data, withheld } }),
+      fixes,
+    };
   },
 });
 

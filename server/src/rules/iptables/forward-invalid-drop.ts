@@ -6,7 +6,7 @@ import { isComplete, matchOption, table, targetName, chainRules } from '../../fo
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
 import { note, reviewFix, run, write } from '../shared/commands';
-import { defineRule, type Fix, type Related } from '../rule';
+import { defineRule, type FindingMessage, type Fix, type Related } from '../rule';
 import { factRelated } from '../../node/questions';
 import { insertLinesBefore } from '../shared/edits';
 import { chainAnchor, countersPrefix, iptablesCommand } from './support';
@@ -28,6 +28,11 @@ export default defineRule({
     reads: 'iptables',
     uses: ['sysctl', 'k8s'],
     fix: 'edit',
+    messages: {
+      kubeProxyTooOld: `KUBE-FORWARD has no "-m conntrack --ctstate INVALID -j DROP" rule (kube-proxy writes it from about 1.15): an out-of-window TCP packet of a connection to a Service is marked INVALID, skips the reverse NAT and reaches the pod or host with the Service address, which answers with a RST, so connections are reset under load. kube-proxy {kubeProxy} predates the rule; upgrade it, or set ${BE_LIBERAL} = 1.`,
+      // {evidence}: what is known about kube-proxy and be_liberal, and what is unknown (sentences with a leading space).
+      missing: `KUBE-FORWARD has no "-m conntrack --ctstate INVALID -j DROP" rule (kube-proxy writes it from about 1.15): an out-of-window TCP packet of a connection to a Service is marked INVALID, skips the reverse NAT and reaches the pod or host with the Service address, which answers with a RST, so connections are reset under load.{evidence} Restart kube-proxy so it rewrites its rules, or set ${BE_LIBERAL} = 1 (kube-proxy 1.29+: conntrack.tcpBeLiberal: true).`,
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -57,13 +62,12 @@ export default defineRule({
 
     const kp = node.facts.kubeProxyVersion;
     const inferred = kp ? undefined : newKubeProxyEvidence(model);
-    const parts = [
-      `KUBE-FORWARD has no "-m conntrack --ctstate INVALID -j DROP" rule (kube-proxy writes it from about 1.15): an out-of-window TCP packet of a connection to a Service is marked INVALID, skips the reverse NAT and reaches the pod or host with the Service address, which answers with a RST, so connections are reset under load.`,
-    ];
+    const parts: string[] = [];
+    let words: FindingMessage<'kubeProxyTooOld' | 'missing'>;
     let severity: Severity = 'warning';
     if (kp && compareVersions(kp.value, INVALID_DROP_SINCE) < 0) {
       severity = 'info';
-      parts.push(`kube-proxy ${describeFact(kp, (v) => v.text)} predates the rule; upgrade it, or set ${BE_LIBERAL} = 1.`);
+      words = { messageId: 'kubeProxyTooOld', data: { kubeProxy: describeFact(kp, (v) => v.text) } };
     } else {
       const unknown: string[] = [];
       if (kp) {
@@ -79,7 +83,7 @@ export default defineRule({
         severity = 'info';
         parts.push(`Unknown: ${unknown.join('; ')}.`);
       }
-      parts.push(`Restart kube-proxy so it rewrites its rules, or set ${BE_LIBERAL} = 1 (kube-proxy 1.29+: conntrack.tcpBeLiberal: true).`);
+      words = { messageId: 'missing', data: { evidence: parts.map((p) => ` ${p}`).join('') } };
     }
 
     const fixes: Fix[] = [];
@@ -106,7 +110,7 @@ export default defineRule({
     );
     yield {
       span: chainAnchor(filter, 'KUBE-FORWARD')!,
-      message: parts.join(' '),
+      ...words,
       severity,
       ...(related.length ? { related } : {}),
       fixes,

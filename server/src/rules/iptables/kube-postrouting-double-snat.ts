@@ -18,6 +18,11 @@ export const SNAT_COMMENT = 'kubernetes service traffic requiring SNAT';
  * encapsulated outer packet still has the mark and is masqueraded a second time; with
  * `--random-fully` on a kernel without ea64d8d6c675 that corrupts its zero UDP checksum (63 s delay).
  */
+const HEAD = `KUBE-POSTROUTING masquerades packets marked {mark} without clearing the mark first (the form kube-proxy and kubelet wrote before ${FIXED_KUBE_PROXY}): the mark survives VXLAN encapsulation, so the outer VXLAN packet of a cross-node Service connection is masqueraded a second time.`;
+const RANDOM_FULLY =
+  'With --random-fully the second SNAT rewrites the outer UDP source port; kernels without fix ea64d8d6c675 then corrupt the zero VXLAN UDP checksum under TX checksum offload and the peer drops the packet, so Service connections across nodes stall for up to 63 s.';
+const TAIL = `kube-proxy (and kubelet before 1.28) owns this chain and rewrites it on every sync: the lasting fix is upgrading both to ${FIXED_KUBE_PROXY_RELEASE}, then flushing the chain (iptables -t nat -F KUBE-POSTROUTING) so the old rule does not stay ahead of the new ones; until then disable TX checksum offload on the VXLAN device (ethtool -K flannel.1 tx-checksum-ip-generic off).`;
+
 export default defineRule({
   meta: {
     id: 'iptables/kube-postrouting-double-snat',
@@ -26,6 +31,14 @@ export default defineRule({
     reads: 'iptables',
     uses: ['sysctl', 'ethtool', 'k8s'],
     fix: 'edit',
+    messages: {
+      withoutRandomFully: `${HEAD} Without --random-fully the second SNAT usually keeps the outer source port, so the VXLAN checksum bug is not triggered yet; it is as soon as kube-proxy starts adding --random-fully (1.17 images), unless the rule is fixed first. ${TAIL}`,
+      kernelFixed: `${HEAD} ${RANDOM_FULLY} Here {kernel}, so the double SNAT is harmless but the rule is outdated. ${TAIL}`,
+      noVxlan: `${HEAD} ${RANDOM_FULLY} Here {vxlan}, so no encapsulated packet is hit; the rule is outdated. {kernelSentence}. ${TAIL}`,
+      // {affected}: the list of affected kernels when the kernel is unknown, or nothing.
+      vxlan: `${HEAD} ${RANDOM_FULLY} Here {vxlan} and {kernel}{affected}. ${TAIL}`,
+      vxlanUnknown: `${HEAD} ${RANDOM_FULLY} Whether this node encapsulates with VXLAN is unknown: {vxlan}. {kernelSentence}. ${TAIL}`,
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -40,42 +53,34 @@ export default defineRule({
     const vxlan = vxlanState(node);
     for (const { rule } of shape.old) {
       const randomFully = targetOption(rule, '--random-fully') !== undefined;
-      const parts = [
-        `KUBE-POSTROUTING masquerades packets marked ${mm.describe} without clearing the mark first (the form kube-proxy and kubelet wrote before ${FIXED_KUBE_PROXY}): the mark survives VXLAN encapsulation, so the outer VXLAN packet of a cross-node Service connection is masqueraded a second time.`,
-      ];
+      const data = { mark: mm.describe, kernel: kernel.text, kernelSentence: capitalise(kernel.text), vxlan: vxlan.text };
       let severity: Severity;
+      let messageId: 'withoutRandomFully' | 'kernelFixed' | 'noVxlan' | 'vxlan' | 'vxlanUnknown';
+      let affected = '';
       if (!randomFully) {
         severity = 'info';
-        parts.push(
-          `Without --random-fully the second SNAT usually keeps the outer source port, so the VXLAN checksum bug is not triggered yet; it is as soon as kube-proxy starts adding --random-fully (1.17 images), unless the rule is fixed first.`,
-        );
+        messageId = 'withoutRandomFully';
+      } else if (kernel.verdict === 'fixed') {
+        severity = 'info';
+        messageId = 'kernelFixed';
+      } else if (vxlan.excluded) {
+        severity = 'info';
+        messageId = 'noVxlan';
+      } else if (vxlan.confirmed) {
+        severity = kernel.verdict === 'affected' ? 'error' : 'warning';
+        messageId = 'vxlan';
+        if (kernel.verdict === 'unknown') affected = '; affected are kernels before 5.7 without the back-ports in 5.6.13, 5.4.41, 4.19.123, 4.14.181 or Ubuntu 4.15.0-107 / 5.4.0-32';
       } else {
-        parts.push(
-          `With --random-fully the second SNAT rewrites the outer UDP source port; kernels without fix ea64d8d6c675 then corrupt the zero VXLAN UDP checksum under TX checksum offload and the peer drops the packet, so Service connections across nodes stall for up to 63 s.`,
-        );
-        if (kernel.verdict === 'fixed') {
-          severity = 'info';
-          parts.push(`Here ${kernel.text}, so the double SNAT is harmless but the rule is outdated.`);
-        } else if (vxlan.excluded) {
-          severity = 'info';
-          parts.push(`Here ${vxlan.text}, so no encapsulated packet is hit; the rule is outdated. ${capitalise(kernel.text)}.`);
-        } else if (vxlan.confirmed) {
-          severity = kernel.verdict === 'affected' ? 'error' : 'warning';
-          parts.push(`Here ${vxlan.text} and ${kernel.text}${kernel.verdict === 'unknown' ? '; affected are kernels before 5.7 without the back-ports in 5.6.13, 5.4.41, 4.19.123, 4.14.181 or Ubuntu 4.15.0-107 / 5.4.0-32' : ''}.`);
-        } else {
-          severity = kernel.verdict === 'affected' ? 'warning' : 'info';
-          parts.push(`Whether this node encapsulates with VXLAN is unknown: ${vxlan.text}. ${capitalise(kernel.text)}.`);
-        }
+        severity = kernel.verdict === 'affected' ? 'warning' : 'info';
+        messageId = 'vxlanUnknown';
       }
-      parts.push(
-        `kube-proxy (and kubelet before 1.28) owns this chain and rewrites it on every sync: the lasting fix is upgrading both to ${FIXED_KUBE_PROXY_RELEASE}, then flushing the chain (iptables -t nat -F KUBE-POSTROUTING) so the old rule does not stay ahead of the new ones; until then disable TX checksum offload on the VXLAN device (ethtool -K flannel.1 tx-checksum-ip-generic off).`,
-      );
       const markOption = matchOption(rule, 'mark', '--mark');
       const related: Related[] = [...vxlan.related, ...kernel.related, ...(mm.related ? [mm.related] : [])];
       const fix = modernFormFix(document, rule, mm);
       yield {
         span: markOption?.span ?? rule.target!.name.span,
-        message: parts.join(' '),
+        messageId,
+        data: { ...data, affected },
         severity,
         ...(related.length ? { related } : {}),
         ...(fix ? { fixes: [fix] } : {}),

@@ -11,6 +11,9 @@ import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW, masqueradeMark, pos
  * in-place upgrade the old KUBE-POSTROUTING masquerade rule can stay in the chain next to (worse:
  * ahead of) the new unmark-then-masquerade rules, and POSTROUTING can collect several jumps to it.
  */
+/** What to do about a stale rule; {flush} is the flush command for this dump's iptables. */
+const FLUSH = `Flush the chain and let kube-proxy re-sync ({flush}, or reboot the node), and run kubelet at ${FIXED_KUBE_PROXY_RELEASE} like kube-proxy.`;
+
 export default defineRule({
   meta: {
     id: 'iptables/kube-postrouting-stale-rule',
@@ -19,6 +22,13 @@ export default defineRule({
     reads: 'iptables',
     uses: ['ethtool', 'k8s'],
     fix: 'edit',
+    messages: {
+      oldRuleFirstOnVxlan: `KUBE-POSTROUTING has the old masquerade rule (mark {mark} left set) ahead of the new rule that clears the mark (line {clearLine}): marked packets hit the old rule first, so the upgrade\'s fix has no effect and VXLAN-encapsulated packets are still masqueraded twice ({vxlan}). ${FLUSH}`,
+      oldRuleFirst: `KUBE-POSTROUTING has the old masquerade rule (mark {mark} left set) ahead of the new rule that clears the mark (line {clearLine}): marked packets hit the old rule first, so the upgrade\'s fix has no effect and VXLAN-encapsulated packets are still masqueraded twice; {vxlan}. ${FLUSH}`,
+      oldRuleAfterClear: `KUBE-POSTROUTING still has the old masquerade rule after the new rule that clears the mark (line {clearLine}): it no longer matches, but it shows the chain was not flushed after an upgrade, or that an older kubelet still writes it. ${FLUSH}`,
+      repeatedJump:
+        'POSTROUTING jumps to KUBE-POSTROUTING again (first jump on line {firstLine}): rules are being added on every sync instead of once (a broken iptables -C in some iptables-nft releases, or two components writing the chain), and the rule set keeps growing. Delete the extra jumps or flush and let kube-proxy re-sync ({flush}).',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -36,19 +46,15 @@ export default defineRule({
     if (clear) {
       for (const { rule, afterClear } of shape.old) {
         let severity: Severity = 'warning';
-        let message: string;
+        let messageId: 'oldRuleFirstOnVxlan' | 'oldRuleFirst' | 'oldRuleAfterClear' = 'oldRuleAfterClear';
         if (!afterClear) {
           if (vxlan.confirmed) severity = 'error';
-          message =
-            `KUBE-POSTROUTING has the old masquerade rule (mark ${mm.describe} left set) ahead of the new rule that clears the mark (line ${clear.line + 1}): marked packets hit the old rule first, so the upgrade's fix has no effect and VXLAN-encapsulated packets are still masqueraded twice` +
-            (vxlan.confirmed ? ` (${vxlan.text}).` : `; ${vxlan.text}.`);
-        } else {
-          message = `KUBE-POSTROUTING still has the old masquerade rule after the new rule that clears the mark (line ${clear.line + 1}): it no longer matches, but it shows the chain was not flushed after an upgrade, or that an older kubelet still writes it.`;
+          messageId = vxlan.confirmed ? 'oldRuleFirstOnVxlan' : 'oldRuleFirst';
         }
-        message += ` Flush the chain and let kube-proxy re-sync (${flush}, or reboot the node), and run kubelet at ${FIXED_KUBE_PROXY_RELEASE} like kube-proxy.`;
+        const data = { mark: mm.describe, clearLine: clear.line + 1, vxlan: vxlan.text, flush };
         const related: Related[] = [{ document, span: clear.span, message: 'the new rule that clears the masquerade mark' }, ...(severity === 'error' ? vxlan.related : [])];
         const fixes: Fix[] = model.variant === 'save' ? [{ kind: 'edit', title: 'Delete the stale masquerade rule', edits: deleteLinesEdits(document, [rule]), safe: true }] : [commandFix];
-        yield { span: matchOption(rule, 'mark', '--mark')?.span ?? rule.span, message, severity, related, fixes };
+        yield { span: matchOption(rule, 'mark', '--mark')?.span ?? rule.span, messageId, data, severity, related, fixes };
       }
     }
 
@@ -58,7 +64,6 @@ export default defineRule({
     const firstKey = ruleKey(first);
     for (const rule of jumps.slice(1)) {
       const identical = ruleKey(rule) === firstKey;
-      const message = `POSTROUTING jumps to KUBE-POSTROUTING again (first jump on line ${first.line + 1}): rules are being added on every sync instead of once (a broken iptables -C in some iptables-nft releases, or two components writing the chain), and the rule set keeps growing. Delete the extra jumps or flush and let kube-proxy re-sync (${flush}).`;
       const fixes: Fix[] =
         model.variant === 'save'
           ? [{ kind: 'edit', title: 'Delete the repeated jump to KUBE-POSTROUTING', edits: deleteLinesEdits(document, [rule]), safe: identical }]
@@ -71,7 +76,8 @@ export default defineRule({
             ];
       yield {
         span: rule.target!.name.span,
-        message,
+        messageId: 'repeatedJump',
+        data: { firstLine: first.line + 1, flush },
         severity: 'warning',
         related: [{ document, span: first.span, message: 'the first jump to KUBE-POSTROUTING' }],
         fixes,

@@ -21,6 +21,11 @@ export default defineRule({
     severity: 'info',
     reads: 'iptables',
     fix: 'edit',
+    messages: {
+      // {details}: --random, kube-proxy's ownership, the node's insert_failed counter, a VXLAN device, an old iptables (sentences with a leading space).
+      noRandomFully:
+        '{target} in {chain} picks SNAT source ports without --random-fully: two connections NATed at the same moment can get the same port, the second conntrack insert fails and its packet is dropped (1 s+ connect delays, insert_failed in conntrack -S).{details}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -48,9 +53,7 @@ export default defineRule({
         if (random && kernel && versionAtLeast(kernel.value, RANDOM_EQUALS_FULLY)) continue;
 
         const name = targetName(rule)!;
-        const parts = [
-          `${name} in ${rule.chain.value} picks SNAT source ports without --random-fully: two connections NATed at the same moment can get the same port, the second conntrack insert fails and its packet is dropped (1 s+ connect delays, insert_failed in conntrack -S).`,
-        ];
+        const parts: string[] = [];
         let severity: Severity | undefined;
         if (random) {
           parts.push(`It has --random, which is equivalent only on kernel 5.0 or later; the kernel version is unknown (${TELL_KERNEL}).`);
@@ -94,9 +97,10 @@ export default defineRule({
           });
         }
         if (vxlan && vxlan.source.kind === 'document') related.push({ document: vxlan.source.document, span: vxlan.source.span, message: `VXLAN device ${vxlan.value}` });
-        const finding: Finding = {
+        const finding: Finding<'noRandomFully'> = {
           span: target.name.span,
-          message: parts.join(' '),
+          messageId: 'noRandomFully',
+          data: { target: name, chain: rule.chain.value, details: parts.map((p) => ` ${p}`).join('') },
           ...(severity ? { severity } : {}),
           ...(fixes.length ? { fixes } : {}),
           ...(related.length ? { related } : {}),

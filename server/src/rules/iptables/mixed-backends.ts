@@ -20,6 +20,15 @@ export default defineRule({
     reads: 'iptables',
     uses: ['k8s'],
     fix: 'command',
+    messages: {
+      // {hint}: what kubelet's KUBE-IPTABLES-HINT chain says (a sentence with a leading space, or nothing).
+      legacyTablesPresent: "iptables-nft reports that legacy (x_tables) rules exist on this node too: this dump shows only the nf_tables rules, and the kernel evaluates both sets, so a REJECT in one cannot be overridden by an ACCEPT in the other and kube-proxy, the CNI and the host firewall may each see a different half. Compare with iptables-legacy-save and move every component to one back end.{hint}",
+      legacyTablesDumped: "iptables-nft reports that legacy (x_tables) rules exist on this node too: this dump shows only the nf_tables rules, and the kernel evaluates both sets, so a REJECT in one cannot be overridden by an ACCEPT in the other and kube-proxy, the CNI and the host firewall may each see a different half. Compare with iptables-legacy-save ({legacyDump} is such a dump) and move every component to one back end.{hint}",
+      twoBackends:
+        "This dump comes from the {backend} back end, {otherDump} from {otherBackend}, and both hold rules: the node runs two rule sets that the kernel both evaluates, so neither dump is the whole picture and the components writing them (kube-proxy, the CNI, the host firewall) may not see each other's rules. Move every component to one back end.{hint}",
+      kubeProxyRulesElsewhere:
+        'kube-proxy runs in {mode} mode ({modeFrom}), but this nf_tables dump has no KUBE-* chains: kube-proxy probably writes its rules into the legacy tables (check with iptables-legacy-save), so the node runs two rule sets.{hint}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -32,9 +41,7 @@ export default defineRule({
       const other = others.find((d) => d.model.header?.backend?.value === 'legacy' && hasRules(d.model));
       yield {
         span: model.legacyTablesWarning,
-        message:
-          `iptables-nft reports that legacy (x_tables) rules exist on this node too: this dump shows only the nf_tables rules, and the kernel evaluates both sets, so a REJECT in one cannot be overridden by an ACCEPT in the other and kube-proxy, the CNI and the host firewall may each see a different half. ` +
-          `Compare with iptables-legacy-save${other ? ` (${other.path} is such a dump)` : ''} and move every component to one back end.${hint.text}`,
+        ...(other ? { messageId: 'legacyTablesDumped' as const, data: { legacyDump: other.path, hint: hint.text } } : { messageId: 'legacyTablesPresent' as const, data: { hint: hint.text } }),
         related: [...(other?.model.header?.backend ? [{ document: other, span: other.model.header.backend.span, message: `legacy dump ${other.path}` }] : []), ...hint.related],
         fixes: [fix],
       };
@@ -51,7 +58,8 @@ export default defineRule({
       if (other) {
         yield {
           span: backend.span,
-          message: `This dump comes from the ${backend.value} back end, ${other.path} from ${other.model.header!.backend!.value}, and both hold rules: the node runs two rule sets that the kernel both evaluates, so neither dump is the whole picture and the components writing them (kube-proxy, the CNI, the host firewall) may not see each other's rules. Move every component to one back end.${hint.text}`,
+          messageId: 'twoBackends',
+          data: { backend: backend.value, otherDump: other.path, otherBackend: other.model.header!.backend!.value, hint: hint.text },
           related: [{ document: other, span: other.model.header!.backend!.span, message: `${other.model.header!.backend!.value} back end` }, ...hint.related],
           fixes: [fix],
         };
@@ -64,7 +72,8 @@ export default defineRule({
     if (backend.value === 'nf_tables' && family === 'ipv4' && mode && (mode.value === 'iptables' || mode.value === 'ipvs') && hasNatOrFilter(model) && !hasKubeChains(model)) {
       yield {
         span: backend.span,
-        message: `kube-proxy runs in ${mode.value} mode (${factWhere(mode)}), but this nf_tables dump has no KUBE-* chains: kube-proxy probably writes its rules into the legacy tables (check with iptables-legacy-save), so the node runs two rule sets.${hint.text}`,
+        messageId: 'kubeProxyRulesElsewhere',
+        data: { mode: mode.value, modeFrom: factWhere(mode), hint: hint.text },
         related: [...(mode.source.kind === 'document' ? [{ document: mode.source.document, span: mode.source.span, message: `kube-proxy mode ${mode.value}` }] : []), ...hint.related],
         fixes: [fix],
       };

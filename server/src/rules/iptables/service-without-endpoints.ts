@@ -23,6 +23,14 @@ export default defineRule({
     severity: 'info',
     reads: 'iptables',
     fix: 'command',
+    messages: {
+      noLocalEndpoint:
+        "Service {service} (externalTrafficPolicy: Local) has no ready endpoint on this node: kube-proxy drops external traffic to {destination} here. That is expected on nodes without its pods as long as the load balancer health-checks the Service's healthCheckNodePort and steers traffic away from this node.",
+      noReadyEndpoints:
+        'Service {service} has no ready endpoints: kube-proxy {action} new connections to {destination}, so clients fail at once ("connection refused" / ICMP port unreachable). Check the Service\'s selector and the readiness of its pods.',
+      noEndpointChains:
+        "Service {service} has no endpoints: its chain {chain} jumps to no KUBE-SEP-* chain, so connections to the Service are not forwarded to any pod. Check the Service's selector and the readiness of its pods.",
+    },
   },
   *check({ document, node }) {
     // On an nftables-mode node these rules are leftovers of another mode (nftables/leftover-proxy-rules
@@ -55,10 +63,10 @@ export default defineRule({
       const related: Related[] = [];
       reported.set(key, related);
       const where = describeDestination(rule);
-      const message = local
-        ? `Service ${portName} (externalTrafficPolicy: Local) has no ready endpoint on this node: kube-proxy drops external traffic to ${where} here. That is expected on nodes without its pods as long as the load balancer health-checks the Service's healthCheckNodePort and steers traffic away from this node.`
-        : `Service ${portName} has no ready endpoints: kube-proxy ${target === 'REJECT' ? 'rejects' : 'drops'} new connections to ${where}, so clients fail at once ("connection refused" / ICMP port unreachable). Check the Service's selector and the readiness of its pods.`;
-      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, message, related, fixes: checkFix(sp.namespace, sp.name, local) };
+      const words = local
+        ? { messageId: 'noLocalEndpoint' as const, data: { service: portName, destination: where } }
+        : { messageId: 'noReadyEndpoints' as const, data: { service: portName, destination: where, action: target === 'REJECT' ? 'rejects' : 'drops' } };
+      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, ...words, related, fixes: checkFix(sp.namespace, sp.name, local) };
     }
 
     const nat = table(model, 'nat');
@@ -90,7 +98,8 @@ export default defineRule({
       const sp = servicePortOf(portName)!;
       yield {
         span: chainAnchor(nat, chain)!,
-        message: `Service ${portName} has no endpoints: its chain ${chain} jumps to no KUBE-SEP-* chain, so connections to the Service are not forwarded to any pod. Check the Service's selector and the readiness of its pods.`,
+        messageId: 'noEndpointChains',
+        data: { service: portName, chain },
         fixes: checkFix(sp.namespace, sp.name, false),
       };
     }

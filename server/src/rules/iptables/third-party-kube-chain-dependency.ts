@@ -26,6 +26,12 @@ export default defineRule({
     severity: 'warning',
     reads: 'iptables',
     uses: ['k8s'],
+    messages: {
+      jumpsToInternal: '{chain} jumps to {target}, an internal chain of kube-proxy/kubelet, not an interface: {why}. Create your own chain and mark (or use -j DROP / -j MASQUERADE directly) instead.',
+      goesToInternal: '{chain} goes to {target}, an internal chain of kube-proxy/kubelet, not an interface: {why}. Create your own chain and mark (or use -j DROP / -j MASQUERADE directly) instead.',
+      leftoverMarkDrop:
+        'KUBE-MARK-DROP exists although kube-proxy is {kubeProxy}: nothing in kube-proxy 1.25+ uses it and kubelet 1.28+ no longer creates it, so it is a leftover of an older kubelet (or a tool creates it); rules relying on it stop working when it goes.',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -39,7 +45,8 @@ export default defineRule({
         if (t.inferred && [...OWN_HOOKS].some((h) => h.endsWith(` ${rule.chain.value} ${target.name.value}`))) continue;
         yield {
           span: target.name.span,
-          message: `${rule.chain.value} ${target.kind === 'goto' ? 'goes' : 'jumps'} to ${target.name.value}, an internal chain of kube-proxy/kubelet, not an interface: ${what}. Create your own chain and mark (or use -j DROP / -j MASQUERADE directly) instead.`,
+          messageId: target.kind === 'goto' ? 'goesToInternal' : 'jumpsToInternal',
+          data: { chain: rule.chain.value, target: target.name.value, why: what },
         };
       }
     }
@@ -50,7 +57,8 @@ export default defineRule({
       if (!c) continue;
       yield {
         span: c.name.span,
-        message: `KUBE-MARK-DROP exists although kube-proxy is ${describeFact(kp, (v) => v.text)}: nothing in kube-proxy 1.25+ uses it and kubelet 1.28+ no longer creates it, so it is a leftover of an older kubelet (or a tool creates it); rules relying on it stop working when it goes.`,
+        messageId: 'leftoverMarkDrop',
+        data: { kubeProxy: describeFact(kp, (v) => v.text) },
         severity: 'info',
         related: factRelated(kp, `kube-proxy ${kp.value.text}`),
       };

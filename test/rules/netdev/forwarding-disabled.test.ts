@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { capturedNode } from './support';
 
 const RULE = 'netdev/forwarding-disabled';
@@ -20,8 +20,8 @@ net.ipv4.conf.flannel/1.forwarding = 0
 net.ipv4.ip_forward = 1
 `;
     const [a, b] = expectFindings([RULE], text, opts);
-    assert.match(a!.message, /^net\.ipv4\.conf\.cni0\.forwarding = 0: forwarding is off on cni0, the CNI bridge \(node\/ip-d-link\.txt:9\)/);
-    assert.match(b!.message, /forwarding is off on flannel\.1, the vxlan overlay device/);
+    expectMessage(a, 'forwardingOff', { key: 'net.ipv4.conf.cni0.forwarding', iface: 'cni0', role: 'the CNI bridge', where: 'node/ip-d-link.txt:9', withheld: '' });
+    expectMessage(b, 'forwardingOff', { iface: 'flannel.1', role: 'the vxlan overlay device' });
     const fix = a!.fixes[0] as CommandFix;
     assert.equal(fix.safe, true);
     assert.equal(scriptOf(fix), 'sysctl -w net.ipv4.conf.cni0.forwarding=1\n# Devices created later copy net.ipv4.conf.default.forwarding: set it to 1 in /etc/sysctl.d too, or keep net.ipv4.ip_forward = 1 there.');

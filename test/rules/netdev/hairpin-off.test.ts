@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 import { readFixture } from '../../helpers/golden';
-import { expectFindings, type NodeFile } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, type NodeFile } from '../../helpers/ruleTester';
 import { mark } from './support';
 
 const RULE = 'netdev/hairpin-off';
@@ -32,7 +32,7 @@ describe(RULE, () => {
     const text = readFixture('bridge-link/flannel-node-bridge-d-link-real.txt');
     const annotated = mark(text, 'hairpin off', 'off', RULE);
     const [r] = expectFindings([RULE], annotated, { path: 'node/bridge-d-link.txt' });
-    assert.match(r!.message, /^Bridge port veth5e6f7a8b of cni0 has hairpin off, while other ports of cni0 have hairpin on \(veth1a2b3c4d, node\/bridge-d-link\.txt:2\)/);
+    expectMessage(r, 'siblingsHairpin', { port: 'veth5e6f7a8b', bridge: 'cni0', sibling: 'veth1a2b3c4d', where: 'node/bridge-d-link.txt:2' });
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.safe, true);
     assert.equal(scriptOf(fix), 'bridge link set dev veth5e6f7a8b hairpin on');
@@ -44,7 +44,7 @@ describe(RULE, () => {
             ^^^ ${RULE}
 `;
     const [r] = expectFindings([RULE], text, { path: 'node/bridge-d-link.txt', node: [FLANNEL_CM] });
-    assert.match(r!.message, /the node's configuration asks for hairpin \(node\/kube-flannel-cfg\.yaml: "hairpinMode": true\)/);
+    expectMessage(r, 'configAsksHairpin', { config: 'node/kube-flannel-cfg.yaml', setting: '"hairpinMode": true' });
     assert.equal(r!.related[0]!.document.path, 'node/kube-flannel-cfg.yaml');
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 import { readFixture } from '../../helpers/golden';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { capturedNode, mark } from './support';
 
 const RULE = 'netdev/overlay-mtu-exceeds-underlay';
@@ -14,8 +14,9 @@ describe(RULE, () => {
     const text = readFixture('ip-link/mtu-mismatch-ip-d-link-real.txt');
     const annotated = mark(mark(text, '3: flannel.1:', '1450', RULE), '9: vxlan.calico:', '1500', RULE);
     const [f, c] = expectFindings([RULE], annotated, opts('mtu-mismatch'));
+    expectMessage(f, 'tooLarge', { kind: 'vxlan', device: 'flannel.1', mtu: 1450, overhead: 50, size: 1500, underlay: 'eth0', underlayMtu: 1460, fits: 1410 });
     assert.match(f!.message, /^vxlan device flannel\.1 has MTU 1450; with 50 bytes of encapsulation \(outer IPv4 20 \+ UDP 8 \+ VXLAN 8 \+ inner Ethernet 14\) its packets are 1500 bytes on eth0 \(the device it is bound to \(`dev`\)\), whose MTU is 1460 \(node\/ip-d-link\.txt:3\)\..* The largest MTU that fits is 1410\.$/);
-    assert.match(c!.message, /vxlan device vxlan\.calico has MTU 1500; .* 1550 bytes on eth0 \(the interface holding its `local` address\), whose MTU is 1460/);
+    expectMessage(c, 'tooLarge', { device: 'vxlan.calico', mtu: 1500, size: 1550, underlay: 'eth0', basis: 'the interface holding its `local` address', underlayMtu: 1460 });
     assert.deepEqual(f!.related.map((r) => [r.document.path, r.document.text.slice(r.span.start, r.span.end)]), [['node/ip-d-link.txt', '1460']]);
   });
 
@@ -38,7 +39,7 @@ describe(RULE, () => {
     wireguard addrgenmode none
 `;
     const [r] = expectFindings([RULE], text, { path: 'node/ip-d-link.txt', node: [{ path: 'node/ip-route.txt', text: 'default via 10.128.0.1 dev ens4 proto dhcp metric 100\n' }] });
-    assert.match(r!.message, /wireguard device flannel-wg has MTU 1420; with 60 bytes .* 1480 bytes on ens4 \(the default route's device\), whose MTU is 1460/);
+    expectMessage(r, 'tooLarge', { kind: 'wireguard', device: 'flannel-wg', mtu: 1420, overhead: 60, size: 1480, underlay: 'ens4', basis: "the default route's device", underlayMtu: 1460 });
   });
 
   it('does not fire on the healthy captured node, without an underlay MTU, or on non-overlay devices', () => {

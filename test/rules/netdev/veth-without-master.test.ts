@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 import { readFixture } from '../../helpers/golden';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { capturedNode, mark } from './support';
 
 const RULE = 'netdev/veth-without-master';
@@ -14,8 +14,8 @@ describe(RULE, () => {
     const text = readFixture('ip-link/mtu-mismatch-ip-d-link-real.txt');
     const annotated = mark(mark(text, '6: veth5e6f7a8b@if2', 'veth5e6f7a8b', RULE), '7: vethdeadbeef@if2', 'vethdeadbeef', RULE);
     const [a, b] = expectFindings([RULE], annotated, opts('mtu-mismatch'));
-    assert.match(a!.message, /^veth veth5e6f7a8b has its peer in another network namespace \(a pod's\) but no master, while this node bridges its pods on cni0 \(1 port, node\/ip-d-link\.txt:9\)/);
-    assert.match(b!.message, /veth vethdeadbeef/);
+    expectMessage(a, 'noMaster', { veth: 'veth5e6f7a8b', bridge: 'cni0', ports: '1 port', where: 'node/ip-d-link.txt:9' });
+    expectMessage(b, 'noMaster', { veth: 'vethdeadbeef' });
     const fix = a!.fixes[0] as CommandFix;
     assert.equal(fix.safe, false);
     assert.match(fix.review!, /if the pod is gone, delete the veth instead \(ip link delete veth5e6f7a8b\)/);
@@ -31,13 +31,13 @@ describe(RULE, () => {
     link/ether 9a:00:00:00:00:0d brd ff:ff:ff:ff:ff:ff link-netnsid 3
 `;
     const [r] = expectFindings([RULE], text, { path: 'node/ip-d-link.txt', node: [] });
-    assert.match(r!.message, /bridges its pods on cbr0 \(0 ports/);
+    expectMessage(r, 'noMaster', { bridge: 'cbr0', ports: '0 ports' });
   });
 
   it('reads ip -j -d link JSON the same way (link_netnsid is the peer-elsewhere evidence)', () => {
     const text = readFixture('ip-link/flannel-node-ip-j-d-link-real.json');
     const [r] = expectFindings([RULE], mark(text, '"ifname":"vethdeadbeef"', 'vethdeadbeef', RULE), { path: 'node/ip-j-d-link.json', kind: 'ip-link', node: [] });
-    assert.match(r!.message, /^veth vethdeadbeef has its peer in another network namespace/);
+    expectMessage(r, 'noMaster', { veth: 'vethdeadbeef' });
   });
 
   it('does not fire without a CNI bridge (calico/cilium nodes route their veths), nor on same-namespace pairs', () => {

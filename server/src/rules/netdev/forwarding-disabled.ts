@@ -19,6 +19,11 @@ export default defineRule({
     reads: 'sysctl',
     uses: ['ip-link', 'ip-addr'],
     fix: 'command',
+    messages: {
+      // {withheld}: why no command is offered (a sentence with a leading space), or nothing.
+      forwardingOff:
+        '{key} = 0: forwarding is off on {iface}, {role} ({where}). The kernel drops packets that arrive on {iface} for another host instead of routing them, so pod traffic entering through it (to other nodes, Services, the outside) stops, even with net.ipv4.ip_forward = 1 (ip_forward only sets every interface once, when written; devices created later take conf.default.forwarding).{withheld}',
+    },
   },
   *check({ document, node }) {
     const known = interfacesOf(node);
@@ -31,16 +36,16 @@ export default defineRule({
       const dev = known.get(iface);
       if (!dev || !isPodNetworkDevice(dev)) continue;
       const role = dev.kind === 'bridge' ? 'the CNI bridge' : dev.kind === 'veth' ? 'a routed pod veth' : `the ${dev.kind} overlay device`;
-      const message = `${key} = 0: forwarding is off on ${iface}, ${role} (${where(dev.document, dev.span.start)}). The kernel drops packets that arrive on ${iface} for another host instead of routing them, so pod traffic entering through it (to other nodes, Services, the outside) stops, even with net.ipv4.ip_forward = 1 (ip_forward only sets every interface once, when written; devices created later take conf.default.forwarding).`;
       const g = guarded([['sysctlKey', key]], () =>
         safeFix(`Turn forwarding on for ${iface}`, [
           run('sysctl', '-w', `${key}=1`),
           note('Devices created later copy net.ipv4.conf.default.forwarding: set it to 1 in /etc/sysctl.d too, or keep net.ipv4.ip_forward = 1 there.'),
         ]),
       );
-      const finding: Finding = {
+      const finding: Finding<'forwardingOff'> = {
         span: e.rawKey.span,
-        message: 'fix' in g ? message : `${message} ${g.withheld}`,
+        messageId: 'forwardingOff',
+        data: { key, iface, role, where: where(dev.document, dev.span.start), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
         related: [{ document: dev.document, span: dev.span, message: `${iface}: ${dev.kind ?? 'interface'}` }],
         ...('fix' in g ? { fixes: [g.fix] } : {}),
       };

@@ -33,6 +33,12 @@ export default defineRule({
     reads: 'bridge-link',
     uses: ['k8s', 'ip-link'],
     fix: 'command',
+    messages: {
+      // {withheld}: why no command is offered (a sentence with a leading space), or nothing.
+      siblingsHairpin:
+        "Bridge port {port} of {bridge} has hairpin off, while other ports of {bridge} have hairpin on ({sibling}, {where}), so the CNI sets it for the pods it creates and this port was set up differently. Without hairpin the bridge never sends a frame back out of the port it came in on: a pod that calls its own Service and is load-balanced to itself (kube-proxy DNATs to the pod's own IP) gets no reply and times out.{withheld}",
+      configAsksHairpin: "Bridge port {port} of {bridge} has hairpin off, while the node's configuration asks for hairpin ({config}: {setting}). Without hairpin the bridge never sends a frame back out of the port it came in on: a pod that calls its own Service and is load-balanced to itself (kube-proxy DNATs to the pod's own IP) gets no reply and times out.{withheld}",
+    },
   },
   *check({ document, node }) {
     const ports = document.model.ports.filter((p) => p.master && p.master.value !== 'docker0');
@@ -44,15 +50,15 @@ export default defineRule({
       if (!sibling && !reliance) continue;
       const bridge = p.master!.value;
       const name = p.name.value;
-      const evidence = sibling
-        ? `other ports of ${bridge} have hairpin on (${sibling.name.value}, ${where(document, sibling.hairpin!.span.start)}), so the CNI sets it for the pods it creates and this port was set up differently`
-        : `the node's configuration asks for hairpin (${reliance!.document.path}: ${reliance!.document.text.slice(reliance!.span.start, reliance!.span.end)})`;
-      const message = `Bridge port ${name} of ${bridge} has hairpin off, while ${evidence}. Without hairpin the bridge never sends a frame back out of the port it came in on: a pod that calls its own Service and is load-balanced to itself (kube-proxy DNATs to the pod's own IP) gets no reply and times out.`;
       const related: Related[] = sibling
         ? [{ document, span: sibling.hairpin!.span, message: `${sibling.name.value}: hairpin on` }]
         : [{ document: reliance!.document, span: reliance!.span, message: 'hairpin asked for here' }];
       const g = guarded([['interface', name]], () => safeFix(`Turn hairpin on for ${name}`, [run('bridge', 'link', 'set', 'dev', name, 'hairpin', 'on')]));
-      const finding: Finding = { span: p.hairpin.span, message: 'fix' in g ? message : `${message} ${g.withheld}`, related, ...('fix' in g ? { fixes: [g.fix] } : {}) };
+      const base = { port: name, bridge, withheld: 'fix' in g ? '' : ` ${g.withheld}` };
+      const words = sibling
+        ? { messageId: 'siblingsHairpin' as const, data: { ...base, sibling: sibling.name.value, where: where(document, sibling.hairpin!.span.start) } }
+        : { messageId: 'configAsksHairpin' as const, data: { ...base, config: reliance!.document.path, setting: reliance!.document.text.slice(reliance!.span.start, reliance!.span.end) } };
+      const finding: Finding<'siblingsHairpin' | 'configAsksHairpin'> = { span: p.hairpin.span, ...words, related, ...('fix' in g ? { fixes: [g.fix] } : {}) };
       yield finding;
     }
   },

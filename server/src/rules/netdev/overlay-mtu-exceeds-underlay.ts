@@ -30,6 +30,11 @@ export default defineRule({
     reads: 'ip-link',
     uses: ['ip-addr', 'ip-route'],
     fix: 'command',
+    messages: {
+      // {withheld}: why no command is offered (a sentence with a leading space), or nothing.
+      tooLarge:
+        '{kind} device {device} has MTU {mtu}; with {overhead} bytes of encapsulation ({note}) its packets are {size} bytes on {underlay} ({basis}), whose MTU is {underlayMtu} ({where}). Full-size pod packets are then fragmented or dropped: small requests work while large responses, TLS handshakes and image pulls stall. The largest MTU that fits is {fits}.{withheld}',
+    },
   },
   *check({ document, node }) {
     const facts = node.facts.links ?? {};
@@ -48,16 +53,29 @@ export default defineRule({
       if (need <= underMtu) continue;
       const fits = underMtu - o.bytes;
       const dev = link.name.value;
-      const message = `${link.kind.value} device ${dev} has MTU ${mtu}; with ${o.bytes} bytes of encapsulation (${o.note}) its packets are ${need} bytes on ${under.iface.name} (${BASIS[under.basis]}), whose MTU is ${underMtu} (${where(under.iface.document, under.iface.span.start)}). Full-size pod packets are then fragmented or dropped: small requests work while large responses, TLS handshakes and image pulls stall. The largest MTU that fits is ${fits}.`;
       const g = guarded([['interface', dev]], () =>
         reviewFix(`Lower the MTU of ${dev} to ${fits}`, `The CNI sets this MTU: it may put it back (flannel derives it from the underlay when flanneld starts; Calico from veth_mtu / FELIX_VXLANMTU), and pods keep their own veth MTU until they are re-created. Fix the CNI setting, then restart it and the pods.`, [
           note(`${dev}: ${mtu} + ${o.bytes} > ${underMtu} (${under.iface.name}); ${fits} fits.`),
           run('ip', 'link', 'set', 'dev', dev, 'mtu', String(fits)),
         ]),
       );
-      const finding: Finding = {
+      const finding: Finding<'tooLarge'> = {
         span: link.mtu.span,
-        message: 'fix' in g ? message : `${message} ${g.withheld}`,
+        messageId: 'tooLarge',
+        data: {
+          kind: link.kind.value,
+          device: dev,
+          mtu,
+          overhead: o.bytes,
+          note: o.note,
+          size: need,
+          underlay: under.iface.name,
+          basis: BASIS[under.basis],
+          underlayMtu: underMtu,
+          where: where(under.iface.document, under.iface.span.start),
+          fits,
+          withheld: 'fix' in g ? '' : ` ${g.withheld}`,
+        },
         related: [{ document: under.iface.document, span: under.iface.link.mtu?.span ?? under.iface.span, message: `underlay ${under.iface.name}: MTU ${underMtu}` }],
         ...('fix' in g ? { fixes: [g.fix] } : {}),
       };

@@ -18,6 +18,11 @@ export default defineRule({
     reads: 'ip-link',
     uses: ['ip-addr', 'ip-route'],
     fix: 'command',
+    messages: {
+      // {ports}: '1 port' / 'N ports'; {withheld}: why no command is offered (a sentence with a leading space), or nothing.
+      noMaster:
+        "veth {veth} has its peer in another network namespace (a pod's) but no master, while this node bridges its pods on {bridge} ({ports}, {where}). Its pod can reach neither other pods nor the node through the bridge. Usually a CNI ADD that failed half-way, or a bridge re-created under running pods (ports are lost when a bridge is deleted).{withheld}",
+    },
   },
   *check({ document, node }) {
     const known = interfacesOf(node);
@@ -39,16 +44,16 @@ export default defineRule({
       if (!peerElsewhere) continue;
       const bridge = pickBridge(bridges, link.mtu?.value);
       const ports = portCount.get(bridge.name) ?? 0;
-      const message = `veth ${name} has its peer in another network namespace (a pod's) but no master, while this node bridges its pods on ${bridge.name} (${ports} port${ports === 1 ? "" : "s"}, ${where(bridge.document, bridge.span.start)}). Its pod can reach neither other pods nor the node through the bridge. Usually a CNI ADD that failed half-way, or a bridge re-created under running pods (ports are lost when a bridge is deleted).`;
       const g = guarded([['interface', name], ['interface', bridge.name]], () =>
         reviewFix(`Attach ${name} to ${bridge.name}`, `The dump cannot prove the veth belongs on ${bridge.name}, nor that its pod still exists: if the pod is gone, delete the veth instead (ip link delete ${name}); if it is running, re-creating the pod lets the CNI set it up completely (addresses, hairpin, routes).`, [
           note(`${name} has no master; pods on this node are ports of ${bridge.name}.`),
           run('ip', 'link', 'set', 'dev', name, 'master', bridge.name),
         ]),
       );
-      const finding: Finding = {
+      const finding: Finding<'noMaster'> = {
         span: link.name.span,
-        message: 'fix' in g ? message : `${message} ${g.withheld}`,
+        messageId: 'noMaster',
+        data: { veth: name, bridge: bridge.name, ports: `${ports} port${ports === 1 ? '' : 's'}`, where: where(bridge.document, bridge.span.start), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
         related: [{ document: bridge.document, span: bridge.span, message: `CNI bridge ${bridge.name}` }],
         ...('fix' in g ? { fixes: [g.fix] } : {}),
       };

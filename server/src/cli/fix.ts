@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { pushAll } from '../core/arrays';
 import type { Report } from '../engine/lint';
 import type { LintedFile } from '../fleet/result';
 import type { Settings } from '../node/settings';
@@ -39,7 +40,7 @@ export function chooseFixes(reports: readonly Report[], unsafe: boolean): { chos
     }
     if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
     chosen.push(fix);
-    taken.push(...fix.edits);
+    pushAll(taken, fix.edits);
   }
   return { chosen, held };
 }
@@ -98,7 +99,7 @@ export function fixCommand(args: CheckArgs, io: CliIO): number {
   for (const node of g.nodes) {
     const r = fixNode(node, g.settingsOf(node), args.unsafe === true, io);
     held += r.held;
-    remaining.push(...r.remaining);
+    pushAll(remaining, r.remaining);
     for (const f of r.files) {
       if (args.dryRun) {
         io.out(createTwoFilesPatch(f.path, f.path, f.original, f.fixed, undefined, undefined, { context: 3 }));

@@ -1,4 +1,5 @@
 import type { KnownKind } from '../formats/kind';
+import { pushAll } from '../core/arrays';
 import type { ParsedDocument } from '../node/document';
 import type { NodeFacts } from '../node/facts';
 import type { NodeSnapshot } from '../node/snapshot';
@@ -50,7 +51,7 @@ interface Inputs {
 
 function inputsOf(meta: RuleMeta, document: ParsedDocument, node: NodeSnapshot): Inputs {
   const documents: ParsedDocument[] = [document];
-  for (const kind of meta.uses ?? []) documents.push(...node.ofKind(kind as KnownKind));
+  for (const kind of meta.uses ?? []) pushAll(documents, node.ofKind(kind as KnownKind));
   return { documents, facts: factsKey(node.facts) };
 }
 

@@ -1,4 +1,5 @@
 import { commentLine, renderCommentedOut, stepLines } from '../core/shell';
+import { pushAll } from '../core/arrays';
 import type { ParsedDocument } from '../node/document';
 import type { CommandFix } from '../rules/rule';
 import type { Report } from './lint';
@@ -34,10 +35,11 @@ export function remediationScript(node: string, results: readonly { document: Pa
         steps++;
         const p = document.lines.positionAt(r.span.start);
         lines.push(commentLine(`${steps}. ${r.ruleId} (${document.path}:${p.line + 1})`), commentLine(`   ${fix.title}`));
-        if (fix.safe) lines.push(...fix.steps.flatMap(stepLines));
+        if (fix.safe) pushAll(lines, fix.steps.flatMap(stepLines));
         else {
           held++;
-          lines.push(commentLine(`   NEEDS REVIEW, not run: ${fix.review ?? 'this fix changes more than the finding proves'}.`), ...renderCommentedOut(fix.steps));
+          lines.push(commentLine(`   NEEDS REVIEW, not run: ${fix.review ?? 'this fix changes more than the finding proves'}.`));
+          pushAll(lines, renderCommentedOut(fix.steps));
         }
         lines.push('');
       }

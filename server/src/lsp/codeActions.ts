@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import { COMMANDS } from '../core/commands';
+import { pushAll } from '../core/arrays';
 import { renderCopyText } from '../core/shell';
 import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
@@ -109,7 +110,7 @@ function fixAll(doc: ParsedDocument, reports: readonly Report[]): CodeAction | u
     const fix = r.fixes.find((f): f is EditFix => f.kind === 'edit' && f.safe);
     if (!fix || fix.edits.some((e) => overlaps(e.span))) continue;
     chosen.push(fix);
-    taken.push(...fix.edits.map((e) => e.span));
+    pushAll(taken, fix.edits.map((e) => e.span));
   }
   if (chosen.length === 0) return undefined;
   return {

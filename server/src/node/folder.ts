@@ -1,4 +1,5 @@
 import { dirname, join, normalize } from 'node:path';
+import { pushAll } from '../core/arrays';
 import { bundleNodes, bundleOf, bundleRootOf, sysdumpAbove } from './bundleNodes';
 import { diskReader, fileEntry, newWalk, resolveEntry, shownJoin, errCode, type FolderReader, type NodeFile, type NodeFolder, type SkipNote } from './entries';
 
@@ -43,7 +44,7 @@ export function listNodes(path: string, reader: FolderReader = diskReader): { no
     }
     const bundle = bundleOf(reader, dir, names);
     if (bundle) {
-      nodes.push(...bundleNodes(w, bundle, dir, shown, names));
+      pushAll(nodes, bundleNodes(w, bundle, dir, shown, names));
       continue;
     }
     const files: NodeFile[] = [];

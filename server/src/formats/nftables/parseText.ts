@@ -1,4 +1,5 @@
 import type { ParseProblem } from '../../core/problem';
+import { pushAll } from '../../core/arrays';
 import type { Located, Span } from '../../core/span';
 import { Lexer, Tk, lexemeValue } from './lexer';
 import {
@@ -420,7 +421,7 @@ class TextParser {
           if (b.table.comment) this.problem('parse/nftables-syntax', 'the table has a second `comment` (nft: "You can only specify this once")', join(w0.span, toks[toks.length - 1]!.span));
           b.table.comment = plain(toks[1]);
         }
-        else if (isKw(w0, 'flags')) b.table.flags.push(...toks.slice(1).map(plain));
+        else if (isKw(w0, 'flags')) pushAll(b.table.flags, toks.slice(1).map(plain));
         else this.problem('parse/nftables-syntax', `\`${w0.value}\` is not a table member (chain, set, map, flowtable, counter, quota, ct helper, …)`, join(w0.span, toks[toks.length - 1]!.span));
         return;
       case 'chain':
@@ -541,7 +542,7 @@ class TextParser {
         return;
       }
       case 'flags':
-        for (const t of rest) if (t.kind === Tk.Word) set.flags.push(...splitCommas(t));
+        for (const t of rest) if (t.kind === Tk.Word) pushAll(set.flags, splitCommas(t));
         return;
       case 'timeout':
         if (rest[0]) set.timeout = plain(rest[0]);
@@ -601,7 +602,7 @@ class TextParser {
       for (const t of toks.slice(1)) if (t.kind === Tk.Word && t.value !== '=') flow.devices.push(plain(t));
       for (const t of toks.slice(1)) if (t.kind === Tk.String) flow.devices.push(plain(t));
     } else if (isKw(w0, 'flags')) {
-      for (const t of toks.slice(1)) if (t.kind === Tk.Word) flow.flags.push(...splitCommas(t));
+      for (const t of toks.slice(1)) if (t.kind === Tk.Word) pushAll(flow.flags, splitCommas(t));
     }
   }
 

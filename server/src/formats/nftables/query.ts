@@ -1,4 +1,5 @@
 import type { Span } from '../../core/span';
+import { pushAll } from '../../core/arrays';
 import type { NftChain, NftElement, NftExpr, NftRule, NftStatement, NftTable, NftVerdict, NftablesModel } from './model';
 
 /**
@@ -31,7 +32,7 @@ export function walkExpr(e: NftExpr, visit: (e: NftExpr) => void): void {
     visit(x);
     switch (x.kind) {
       case 'concat':
-        stack.push(...x.parts);
+        pushAll(stack, x.parts);
         break;
       case 'binop':
         stack.push(x.left, x.right);

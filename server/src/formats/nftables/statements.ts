@@ -1,4 +1,5 @@
 import type { Located, Span } from '../../core/span';
+import { pushAll } from '../../core/arrays';
 import { Tk } from './lexer';
 import type { NftElement, NftExpr, NftStatement, NftVerdict, Token, VerdictName } from './model';
 import { closing, isKw, isPunct, isWord, join, num, plain, type Tok } from './tokens';
@@ -37,6 +38,12 @@ const STATEMENT_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 const OTHER_STATEMENTS: ReadonlySet<string> = new Set(['notrack', 'flow', 'xt', 'tproxy', 'dup', 'fwd', 'synproxy', 'meter', 'last']);
+
+/**
+ * Binary operators one operand may chain (`meta mark & 0xff00 | 0x4000`: real rules use one or
+ * two). Each nests the expression a level deeper, and whatever walks it recurses per level.
+ */
+const MAX_OPERATORS = 64;
 
 const RELATIONAL: ReadonlySet<string> = new Set(['==', '!=', '<', '>', '<=', '>=', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']);
 const BINARY: ReadonlySet<string> = new Set(['&', '|', '^', '/', 'and', 'or', 'xor', '<<', '>>', 'lshift', 'rshift']);
@@ -97,6 +104,8 @@ function spanOfRange(toks: readonly Tok[], from: number, to: number): Span {
 
 class Reader {
   i = 0;
+  /** Reading a hash's input: nft hashes selectors, never a hash, and a nested one would recurse per word. */
+  private inHash = false;
   constructor(
     readonly toks: readonly Tok[],
     readonly report: Report = IGNORE,
@@ -194,10 +203,22 @@ class Reader {
       }
       return { kind: 'numgen', span: spanOfRange(this.toks, from, this.i), mode, ...(mod ? { mod } : {}), ...(offset ? { offset } : {}) };
     }
+    if ((isKw(t, 'jhash') || isKw(t, 'symhash')) && this.inHash) {
+      // `jhash jhash jhash …` would nest a call per word: an inner hash is a stray word, reported where it stands.
+      this.report(t.span, `\`${t.value}\` cannot hash another hash: its input is selectors (\`ip saddr . tcp dport\`)`);
+      this.i++;
+      return { kind: 'value', span: t.span, text: t.value };
+    }
     if (isKw(t, 'jhash') || isKw(t, 'symhash')) {
       const from = this.i;
       this.i++;
-      const input = isKw(this.peek(), 'mod') ? undefined : this.chain(false, true);
+      this.inHash = true;
+      let input: NftExpr | undefined;
+      try {
+        input = isKw(this.peek(), 'mod') ? undefined : this.chain(false, true);
+      } finally {
+        this.inHash = false;
+      }
       let mod: Located<number> | undefined;
       let offset: Located<number> | undefined;
       let seed: Token | undefined;
@@ -224,6 +245,9 @@ class Reader {
     const parts: NftExpr[] = [];
     let cur = this.primary(allowSet);
     if (!cur) return undefined;
+    /** Operators of the current operand: each nests the tree one level deeper (`a & b & c` is `(a & b) & c`). */
+    let operators = 0;
+    let tooDeep = false;
     for (;;) {
       const t = this.peek();
       if (isWord(t) && BINARY.has(t.value) && this.peek(1) && !isStatementWord(this.peek(1))) {
@@ -233,11 +257,17 @@ class Reader {
           this.i--;
           break;
         }
+        if (++operators > MAX_OPERATORS) {
+          if (!tooDeep) this.report(t.span, `more than ${MAX_OPERATORS} operators in one expression: it is kept as opaque words`);
+          tooDeep = true;
+          continue;
+        }
         cur = { kind: 'binop', span: join(cur.span, right.span), left: cur, op: plain(t), right };
         continue;
       }
       if (isKw(t, '.') && this.peek(1) && !isStatementWord(this.peek(1))) {
         this.i++;
+        operators = 0;
         parts.push(cur);
         const next = this.primary(allowSet);
         if (!next) {
@@ -250,6 +280,8 @@ class Reader {
       }
       break;
     }
+    // Walkers of the model (the tracer's, hovers') recurse per level: past the limit the expression is words, not a tree.
+    if (tooDeep) return { kind: 'opaque', span: spanOfRange(this.toks, from, this.i), tokens: this.toks.slice(from, this.i).map(plain) };
     let expr: NftExpr = parts.length ? { kind: 'concat', span: spanOfRange(this.toks, from, this.i), parts: [...parts, cur] } : cur;
     if (!simple && isKw(this.peek(), 'map') && this.peek(1)) {
       this.i++;
@@ -514,7 +546,7 @@ export function readStatements(toks: readonly Tok[], report: Report = IGNORE): N
           r.i++;
           const tokens: Token[] = [];
           while (r.i < toks.length && !isStatementWord(r.peek()) && !startsMatch(toks, r.i)) {
-            if (isPunct(r.peek(), '{') || isPunct(r.peek(), '(')) tokens.push(...r.skipBracket().map(plain));
+            if (isPunct(r.peek(), '{') || isPunct(r.peek(), '(')) pushAll(tokens, r.skipBracket().map(plain));
             else tokens.push(plain(toks[r.i++]!));
           }
           out.push({ kind: 'other', span: span(), keyword: plain(t), tokens });

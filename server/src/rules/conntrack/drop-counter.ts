@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/severity';
+import { pushAll } from '../../core/arrays';
 import { defineRule, type Related } from '../rule';
 import { percent } from '../shared/phrases';
 import { counter, firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
@@ -56,7 +57,7 @@ export default defineRule({
         `${describeTotal(table, 'early_drop', early)}: entries not yet assured were evicted to make room, so the table reached nf_conntrack_max at some point since boot; evicted flows lose their state (their next packets start over or are dropped as INVALID).`,
       );
     } else return;
-    parts.push(...now);
+    pushAll(parts, now);
     const g = growth(model, unexplained > 0 ? 'drop' : 'early_drop');
     if (g) {
       parts.push(describeGrowth(unexplained > 0 ? 'drop' : 'early_drop', g));

@@ -1,4 +1,5 @@
 import { downgrade } from '../../core/severity';
+import { pushAll } from '../../core/arrays';
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import { feature, findInterface } from '../../formats/ethtool';
@@ -185,11 +186,11 @@ function sidecarEdits(text: string, model: K8sModel, workloads: readonly Flannel
     };
     const c = editIn(text, model, containersRef(w), (s, r) => appendToSequence(s, r, sidecar));
     if (!c) return undefined;
-    all.push(...c);
+    pushAll(all, c);
     if (!rootVolume) {
       const v = editIn(text, model, child(w.podSpecRef, 'volumes'), (s, r) => appendToSequence(s, r, { name: volume, hostPath: { path: '/', type: 'Directory' } }));
       if (!v) return undefined;
-      all.push(...v);
+      pushAll(all, v);
     }
   }
   const merged = mergeInsertions(all);

@@ -26,17 +26,6 @@ const WITHOUT_MESSAGE_IDS: readonly string[] = [
   'conntrack/stale-udp-entry',
   'conntrack/syn-sent-unreplied',
   'conntrack/table-near-full',
-  'nftables/foreign-objects-in-kube-proxy-table',
-  'nftables/host-firewall-drops-kube-traffic',
-  'nftables/iptables-incompatible-table',
-  'nftables/large-ruleset',
-  'nftables/leftover-proxy-rules',
-  'nftables/masquerade-without-fully-random',
-  'nftables/mode-prerequisites',
-  'nftables/no-invalid-drop-workaround',
-  'nftables/nodeport-primary-only',
-  'nftables/service-without-endpoints',
-  'nftables/third-party-masquerade-mark',
 ];
 
 const REQUIRED_SECTIONS = ['## Why', '## Examples', '## Fix', '## When to ignore', '## References'];

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, nftFixture } from './fixtures';
 
 const RULE = 'nftables/foreign-objects-in-kube-proxy-table';
@@ -23,7 +23,7 @@ describe(RULE, () => {
 `,
     );
     const [set, chain] = expectFindings([RULE], text, { path: 'node/nft.txt' });
-    assert.match(set!.message, /^set my-allowlist in table ip kube-proxy is not one of kube-proxy's objects/);
+    expectMessage(set, 'foreignObject', { kind: 'set', name: 'my-allowlist', table: 'ip kube-proxy' });
     assert.equal(set!.fixes.length, 0);
     assert.equal(scriptOf(chain!.fixes[0] as CommandFix).split('\n').pop(), 'nft -a list chain ip kube-proxy my-extra-filter');
   });
@@ -57,13 +57,13 @@ describe(RULE, () => {
     // Without handles (nft list without -a): the finding stays, no deletion is offered.
     const [noHandle] = expectFindings([RULE], text.replace(/ # handle \d+/g, ''), { path: 'node/nft.txt' });
     assert.equal(noHandle!.fixes.length, 0);
-    assert.match(noHandle!.message, /no handles \(nft -a\), so no deletion command is offered/);
+    expectMessage(noHandle, 'foreignJump', { withheld: ' The listing has no handles (nft -a), so no deletion command is offered.' });
   });
 
   it('withholds the command for a chain name nft would read as syntax', () => {
     const { reports } = lintText('table ip kube-proxy {\n  chain "x;flush ruleset" {\n  }\n}\n', { path: 'node/nft.txt', only: [RULE] });
     assert.equal(reports.length, 1);
     assert.equal(reports[0]!.fixes.length, 0);
-    assert.match(reports[0]!.message, /No command is offered: "x;flush ruleset" is not an nft table, chain or set name nft reads as one word/);
+    assert.match(String(reports[0]!.data!.withheld), /No command is offered: "x;flush ruleset" is not an nft table, chain or set name nft reads as one word/);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, node, nftFixture } from './fixtures';
 
 const RULE = 'nftables/host-firewall-drops-kube-traffic';
@@ -17,7 +17,7 @@ describe(RULE, () => {
     const r = reports[0]!;
     assert.equal(text.slice(r.span.start, r.span.end), 'reject with icmpx admin-prohibited');
     assert.equal(text.slice(0, r.span.start).split('\n').length, 29, 'the reject of filter_FORWARD (handle 23)');
-    assert.match(r.message, /^Table inet firewalld rejects in chain filter_FORWARD new connections forwarded from pods \(10\.244\.0\.0\/16\)/);
+    expectMessage(r, 'reject', { table: 'inet firewalld', chain: 'filter_FORWARD', traffic: 'new connections forwarded from pods (10.244.0.0/16) to other pods or the outside', podsUnknown: '' });
     assert.match(r.message, /an accept ends only its own chain, a drop or reject in any of them is final/);
     assert.doesNotMatch(r.message, /kube-proxy DNATed to pods/, "firewalld's `ct status dnat accept` lets Service traffic through");
     const fix = r.fixes[0] as CommandFix;
@@ -56,6 +56,7 @@ describe(RULE, () => {
 `,
       { path: 'node/nft.txt', node: NFT_MODE },
     );
+    expectMessage(r, 'policyDrop', { chain: 'forward' });
     assert.match(r!.message, /drops by policy \(chain forward\) new connections forwarded from pods .*, and Service and NodePort connections that kube-proxy DNATed to pods/);
     assert.deepEqual(scriptOf(r!.fixes[0] as CommandFix).split('\n'), ['nft insert rule inet filter forward ct status dnat accept', 'nft insert rule inet filter forward ip saddr 10.244.0.0/16 accept']);
   });

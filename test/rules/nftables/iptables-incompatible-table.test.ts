@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 
 const RULE = 'nftables/iptables-incompatible-table';
 
@@ -19,14 +19,14 @@ iptables-nft-save v1.8.7 (nf_tables): table 'nat' is incompatible, use 'nft' too
 `,
       { path: 'node/iptables-save.txt' },
     );
-    assert.match(r!.message, /^iptables could not read table 'nat'.*This capture lacks the nat table/);
+    expectMessage(r, 'tableUnreadable', { table: 'nat' });
   });
 
   it('fires on the chain form in an iptables -L listing', () => {
     const text = `Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\niptables v1.8.7 (nf_tables): chain 'KUBE-SERVICES' in table 'nat' is incompatible, use 'nft' tool.\n`;
     const reports = lintText(text, { path: 'node/iptables-L.txt', kind: 'iptables', only: [RULE] }).reports.filter((r) => r.ruleId === RULE);
     assert.equal(reports.length, 1);
-    assert.match(reports[0]!.message, /chain 'KUBE-SERVICES' of table 'nat'.*82ccfb48/);
+    expectMessage(reports[0], 'chainUnreadable', { chain: 'KUBE-SERVICES', table: 'nat' });
   });
 
   it('does not fire on a capture without the message', () => {

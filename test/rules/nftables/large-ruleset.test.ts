@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, nftFixture } from './fixtures';
 
 const RULE = 'nftables/large-ruleset';
@@ -19,7 +19,7 @@ describe(RULE, () => {
     const reports = lintText(text, { path: 'node/rules.nft', only: [RULE] }).reports.filter((r) => r.ruleId === RULE);
     assert.equal(reports.length, 1);
     assert.equal(text.slice(reports[0]!.span.start, reports[0]!.span.end), 'service-ips');
-    assert.match(reports[0]!.message, /holds 5000 service-ips elements and 10 endpoint chains.*#135639/);
+    expectMessage(reports[0], 'large', { services: 5000, endpoints: 10 });
     expectFindings([RULE], `add table ip kube-proxy\n             ^^^^^^^^^^ ${RULE}\n` + generated(3, 25000).split('\n').slice(1).join('\n'), { path: 'node/rules.nft' });
   });
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, node } from './fixtures';
 
 const RULE = 'nftables/leftover-proxy-rules';
@@ -36,7 +36,8 @@ const annotated = KUBE_PROXY_TABLE.replace('table ip kube-proxy {\n', `table ip 
 describe(RULE, () => {
   it('fires on table kube-proxy when iptables-mode KUBE-* chains exist in the node', () => {
     const [r] = expectFindings([RULE], annotated, { path: 'node/nft-ruleset.txt', node: node(['iptables-save.txt', IPTABLES_MODE]) });
-    assert.match(r!.message, /kube-proxy runs in nftables mode here \(table ip kube-proxy\), yet the node also has 2 kube-proxy iptables chains .* in node\/iptables-save\.txt/);
+    expectMessage(r, 'leftoverRules', { table: 'ip kube-proxy', these: 'these chains', ipvsNote: '' });
+    assert.match(String(r!.data!.legacy), /^2 kube-proxy iptables chains .* in node\/iptables-save\.txt/);
     assert.deepEqual(r!.related.map((x) => x.document.path), ['node/iptables-save.txt']);
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.safe, false);
@@ -45,7 +46,8 @@ describe(RULE, () => {
 
   it('fires on IPVS virtual servers next to table kube-proxy, and offers ipvsadm --clear for review', () => {
     const [r] = expectFindings([RULE], annotated, { path: 'node/nft-ruleset.txt', node: node(['ipvsadm-Ln.txt', IPVS]) });
-    assert.match(r!.message, /1 IPVS virtual server in node\/ipvsadm-Ln\.txt/);
+    expectMessage(r, 'leftoverRules', { these: 'these virtual servers' });
+    assert.match(String(r!.data!.legacy), /1 IPVS virtual server in node\/ipvsadm-Ln\.txt/);
     assert.match(scriptOf(r!.fixes[0] as CommandFix), /^ipvsadm --clear$/m);
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { applyEdits, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
+import { applyEdits, expectMessage, expectFindings, lintText, onlyEditFix } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, node, nftFixture } from './fixtures';
 
 const RULE = 'nftables/masquerade-without-fully-random';
@@ -14,7 +14,7 @@ describe(RULE, () => {
     const mine = reports.filter((r) => r.ruleId === RULE);
     assert.equal(mine.length, 1);
     assert.equal(doc.text.slice(mine[0]!.span.start, mine[0]!.span.end), 'masquerade');
-    assert.match(mine[0]!.message, /masquerade in nat_POSTROUTING \(table inet firewalld\).*applies to the pod network 10\.244\.0\.0\/16/);
+    expectMessage(mine[0], 'podNetwork', { nat: 'masquerade', chain: 'nat_POSTROUTING', table: 'inet firewalld', pods: '10.244.0.0/16' });
     // A listing is an observation: the rewritten rule is shown for nft replace, never run.
     const fix = mine[0]!.fixes[0] as CommandFix;
     assert.equal(fix.safe, false);

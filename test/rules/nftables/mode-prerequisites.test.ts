@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, node } from './fixtures';
 
 const RULE = 'nftables/mode-prerequisites';
@@ -11,13 +11,13 @@ describe(RULE, () => {
   it('fires when the kernel is older than 5.13 (from uname -r in the node folder)', () => {
     const [r] = expectFindings([RULE], annotated, { path: 'node/nft.txt', node: node(['uname-r.txt', '5.10.0-28-amd64\n']) });
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /runs on kernel 5\.10\.0-28-amd64 \(from node\/uname-r\.txt\), older than 5\.13/);
+    expectMessage(r, 'kernelTooOld', { kernel: '5.10.0-28-amd64', kernelFrom: 'from node/uname-r.txt', minKernel: '5.13' });
   });
 
   it('fires when the nft -j capture was printed by an nft older than 1.0.0', () => {
     const reports = lintText(JSON_OLD_NFT, { path: 'node/nft.json', only: [RULE] }).reports.filter((r) => r.ruleId === RULE);
     assert.equal(reports.length, 1);
-    assert.match(reports[0]!.message, /The host's nft is 0\.9\.8 \(nft -j metainfo in node\/nft\.json\), older than 1\.0\.0/);
+    expectMessage(reports[0], 'nftTooOld', { nft: '0.9.8', path: 'node/nft.json', minNft: '1.0.0' });
   });
 
   it('does not fire on kernel 5.13+, with nft 1.0.0+, without table kube-proxy, or when a kube-proxy config already says nftables (kube-proxy/nftables-prerequisites reports it)', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE, node } from './fixtures';
 
 const RULE = 'nftables/no-invalid-drop-workaround';
@@ -13,8 +13,9 @@ describe(RULE, () => {
   it('fires (warning) on kernel 5.15 with nf_conntrack_tcp_be_liberal = 0, offering the sysctl for review', () => {
     const [r] = expectFindings([RULE], annotated, { path: 'node/nft.txt', node: node(...OLD(0)) });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /kernel 5\.15\.0-91-generic belongs to the 5\.15 series, which never received the fix upstream/);
-    assert.match(r!.message, /nf_conntrack_tcp_be_liberal = 0, so conntrack does not accept those packets either/);
+    expectMessage(r, 'noWorkaround', { table: 'ip kube-proxy' });
+    assert.match(String(r!.data!.evidence), /kernel 5\.15\.0-91-generic belongs to the 5\.15 series, which never received the fix upstream/);
+    assert.match(String(r!.data!.evidence), /nf_conntrack_tcp_be_liberal = 0, so conntrack does not accept those packets either/);
     const fix = r!.fixes[0] as CommandFix;
     assert.equal(fix.safe, false);
     assert.equal(scriptOf(fix).split('\n').slice(1).join('\n'), "sysctl -w net.netfilter.nf_conntrack_tcp_be_liberal=1\nprintf '%s\\n' 'net.netfilter.nf_conntrack_tcp_be_liberal = 1' | tee /etc/sysctl.d/90-tcp-be-liberal.conf >/dev/null");
@@ -23,7 +24,7 @@ describe(RULE, () => {
   it('downgrades to info and says what is unknown when the kernel or the sysctl is missing', () => {
     const [r] = expectFindings([RULE], annotated, { path: 'node/nft.txt' });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Unknown: the kernel version is unknown .*; net\.netfilter\.nf_conntrack_tcp_be_liberal is unknown/);
+    assert.match(String(r!.data!.evidence), /Unknown: the kernel version is unknown .*; net\.netfilter\.nf_conntrack_tcp_be_liberal is unknown/);
   });
 
   it('does not fire on kernel 6.1+, with be_liberal = 1, with kube-proxy tcpBeLiberal, or with an INVALID drop in a forward chain', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import { nftFixture } from './fixtures';
 
 const RULE = 'nftables/service-without-endpoints';
@@ -25,8 +25,9 @@ describe(RULE, () => {
 }
 `,
     );
-    assert.match(reject!.message, /^Service ns6\/svc6:p80 has no ready endpoints: kube-proxy rejects new connections to its ClusterIP .*\(172\.30\.0\.46 \. tcp \. 80\)/);
-    assert.match(drop!.message, /^Service ns2\/svc2:p80 has no ready endpoint on this node: kube-proxy drops traffic to its NodePort \(tcp \. 3001\)/);
+    expectMessage(reject, 'noReadyEndpoints', { service: 'ns6/svc6:p80', element: '172.30.0.46 . tcp . 80' });
+    assert.match(String(reject!.data!.what), /^its ClusterIP/);
+    expectMessage(drop, 'noLocalEndpoint', { service: 'ns2/svc2:p80', what: 'its NodePort', element: 'tcp . 3001' });
     assert.equal(
       scriptOf(reject!.fixes[0] as CommandFix),
       '# Which endpoints does ns6/svc6 have, and are they ready?\nkubectl -n ns6 get endpointslices -l kubernetes.io/service-name=svc6 -o wide\nkubectl -n ns6 describe service svc6',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage } from '../../helpers/ruleTester';
 import { KUBE_PROXY_TABLE } from './fixtures';
 
 const RULE = 'nftables/third-party-masquerade-mark';
@@ -29,8 +29,9 @@ table inet mycni {
 `,
       { path: 'node/nft.txt' },
     );
-    assert.match(test!.message, /FLANNEL-POSTRTG in table ip nat tests mark bit 0x4000.*written by iptables-nft/);
-    assert.match(set!.message, /pre in table inet mycni sets mark bit 0x4000.*makes kube-proxy masquerade traffic it did not choose/);
+    expectMessage(test, 'markBitUsed', { chain: 'FLANNEL-POSTRTG', table: 'ip nat', action: 'tests' });
+    assert.match(String(test!.data!.iptablesNft), /written by iptables-nft/);
+    expectMessage(set, 'markBitUsed', { chain: 'pre', table: 'inet mycni', action: 'sets', effect: 'setting it makes kube-proxy masquerade traffic it did not choose' });
   });
 
   it('does not fire on kube-proxy\'s own chains, on other mark bits, or on an iptables-mode node', () => {

@@ -18,6 +18,13 @@ export default defineRule({
     severity: 'warning',
     reads: 'nftables',
     fix: 'command',
+    messages: {
+      // {withheld}: why no command is offered (a sentence with a leading space), or nothing.
+      foreignJump: "kube-proxy's chain {chain} (table {table}) has a rule that jumps to {target}, which kube-proxy does not write: another component hooked itself into kube-proxy's chains, and kube-proxy drops such rules when it rewrites the chain.{withheld}",
+      foreignGoto: "kube-proxy's chain {chain} (table {table}) has a rule that goes to {target}, which kube-proxy does not write: another component hooked itself into kube-proxy's chains, and kube-proxy drops such rules when it rewrites the chain.{withheld}",
+      foreignObject:
+        '{kind} {name} in table {table} is not one of kube-proxy\'s objects (neither a fixed name nor service-/external-/firewall-/endpoint-/affinity-HASH-…): another component wrote into kube-proxy\'s table. kube-proxy owns this table ("should never make any modifications", pkg/proxy/nftables/README.md) and may delete or conflict with it on any sync. Put these rules into a table of your own and hook them at the priority you need.{withheld}',
+    },
   },
   *check({ document }) {
     for (const t of document.model.tables) {
@@ -40,7 +47,13 @@ export default defineRule({
             const g = deleteRuleFix(`Delete the ${st.verdict.value} to ${st.target.value} from kube-proxy's chain ${c.name.value}`, 'it deletes a rule another component relies on; move that component\'s rules to its own table first', t, r);
             yield {
               span: st.target.span,
-              message: `kube-proxy's chain ${c.name.value} (table ${tableLabel(t)}) has a rule that ${st.verdict.value === 'goto' ? 'goes' : 'jumps'} to ${st.target.value}, which kube-proxy does not write: another component hooked itself into kube-proxy's chains, and kube-proxy drops such rules when it rewrites the chain.${g && 'withheld' in g ? ` ${g.withheld}` : g ? '' : ' The listing has no handles (nft -a), so no deletion command is offered.'}`,
+              messageId: st.verdict.value === 'goto' ? ('foreignGoto' as const) : ('foreignJump' as const),
+              data: {
+                chain: c.name.value,
+                table: tableLabel(t),
+                target: st.target.value,
+                withheld: g && 'withheld' in g ? ` ${g.withheld}` : g ? '' : ' The listing has no handles (nft -a), so no deletion command is offered.',
+              },
               ...(g && 'fix' in g ? { fixes: [g.fix] } : {}),
             };
           }
@@ -67,7 +80,8 @@ export default defineRule({
         }
         yield {
           span: o.span,
-          message: `${o.kind} ${o.name} in table ${tableLabel(t)} is not one of kube-proxy's objects (neither a fixed name nor service-/external-/firewall-/endpoint-/affinity-HASH-…): another component wrote into kube-proxy's table. kube-proxy owns this table ("should never make any modifications", pkg/proxy/nftables/README.md) and may delete or conflict with it on any sync. Put these rules into a table of your own and hook them at the priority you need.${withheld}`,
+          messageId: 'foreignObject',
+          data: { kind: o.kind, name: o.name, table: tableLabel(t), withheld },
           fixes,
         };
       }

@@ -20,6 +20,12 @@ export default defineRule({
     reads: 'nftables',
     uses: ['k8s'],
     fix: 'command',
+    messages: {
+      // {podsUnknown}: 'The pod network is unknown (...). ' or nothing; {withheld}: why no command is offered (leading space) or nothing.
+      policyDrop: 'Table {table} drops by policy (chain {chain}) {traffic}, on the {hook} hook (base chain {base}, priority {priority}). kube-proxy in nftables mode opens no holes in other tables, and its own accepts cannot help: every base chain on a hook runs, in priority order; an accept ends only its own chain, a drop or reject in any of them is final. {podsUnknown}Accept the pod network and DNATed connections in this firewall (firewalld: add the pod CIDR to the trusted zone; keep "ct status dnat accept").{withheld}',
+      reject: 'Table {table} rejects in chain {chain} {traffic}, on the {hook} hook (base chain {base}, priority {priority}). kube-proxy in nftables mode opens no holes in other tables, and its own accepts cannot help: every base chain on a hook runs, in priority order; an accept ends only its own chain, a drop or reject in any of them is final. {podsUnknown}Accept the pod network and DNATed connections in this firewall (firewalld: add the pod CIDR to the trusted zone; keep "ct status dnat accept").{withheld}',
+      drop: 'Table {table} drops in chain {chain} {traffic}, on the {hook} hook (base chain {base}, priority {priority}). kube-proxy in nftables mode opens no holes in other tables, and its own accepts cannot help: every base chain on a hook runs, in priority order; an accept ends only its own chain, a drop or reject in any of them is final. {podsUnknown}Accept the pod network and DNATed connections in this firewall (firewalld: add the pod CIDR to the trusted zone; keep "ct status dnat accept").{withheld}',
+    },
   },
   *check({ document, node }) {
     const mode = nftablesMode(node);
@@ -52,13 +58,19 @@ export default defineRule({
     for (const { outcome: o, table: t, base, what, probes: ps } of seen.values()) {
       const related: Related[] = pods?.related ? [pods.related] : [];
       if (mode.source.kind === 'document') related.push({ document: mode.source.document, span: mode.source.span, message: 'kube-proxy nftables mode' });
-      const message =
-        `Table ${tableLabel(t)} ${o.how === 'policy drop' ? `drops by policy (chain ${o.chain.name.value})` : `${o.how === 'reject' ? 'rejects' : 'drops'} in chain ${o.chain.name.value}`} ${what.join(', and ')}, on the ${ps[0]!.hook} hook (base chain ${base.name.value}, priority ${base.base!.priority.text}). ` +
-        `kube-proxy in nftables mode opens no holes in other tables, and its own accepts cannot help: every base chain on a hook runs, in priority order; an accept ends only its own chain, a drop or reject in any of them is final. ` +
-        `${pods ? '' : 'The pod network is unknown (add the kube-proxy ConfigMap or flannel net-conf.json to the node folder), so only unconditional drops were evaluated. '}` +
-        `Accept the pod network and DNATed connections in this firewall (firewalld: add the pod CIDR to the trusted zone; keep "ct status dnat accept").`;
       const g = fixesFor(t, o, ps, pods?.cidr);
-      yield { span: o.span, message: g && 'withheld' in g ? `${message} ${g.withheld}` : message, related, fixes: g && 'fix' in g ? [g.fix] : [] };
+      const data = {
+        table: tableLabel(t),
+        chain: o.chain.name.value,
+        traffic: what.join(', and '),
+        hook: ps[0]!.hook,
+        base: base.name.value,
+        priority: base.base!.priority.text,
+        podsUnknown: pods ? '' : 'The pod network is unknown (add the kube-proxy ConfigMap or flannel net-conf.json to the node folder), so only unconditional drops were evaluated. ',
+        withheld: g && 'withheld' in g ? ` ${g.withheld}` : '',
+      };
+      const messageId = o.how === 'policy drop' ? 'policyDrop' : o.how === 'reject' ? 'reject' : 'drop';
+      yield { span: o.span, messageId, data, related, fixes: g && 'fix' in g ? [g.fix] : [] };
     }
   },
 });

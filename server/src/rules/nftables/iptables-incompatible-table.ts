@@ -17,6 +17,12 @@ export default defineRule({
     severity: 'warning',
     reads: 'iptables',
     uses: ['nftables'],
+    messages: {
+      tableUnreadable:
+        'iptables could not read table \'{table}\': it holds rules iptables-nft cannot represent, either native nft rules written into iptables-nft\'s table (by a tool using nft directly) or rules written by a newer iptables than the one that made this capture (kubernetes/kubernetes#112477). This capture lacks the {table} table, so nothing about it can be concluded from here. Capture `nft -a list ruleset` of the node, and make every component use the same iptables version (the host\'s and the one in kube-proxy/CNI images).',
+      chainUnreadable:
+        'iptables could not read chain \'{chain}\' of table \'{table}\': it holds rules iptables-nft cannot represent, either native nft rules written into iptables-nft\'s table (by a tool using nft directly) or rules written by a newer iptables than the one that made this capture (kubernetes/kubernetes#112477). This capture lacks the {table} table, so nothing about it can be concluded from here. Capture `nft -a list ruleset` of the node, and make every component use the same iptables version (the host\'s and the one in kube-proxy/CNI images). iptables before 1.8.11 also prints this for a chain that does not exist (netfilter commit 82ccfb48).',
+    },
   },
   *check({ document }) {
     // One substring search first: most dumps never hold the message, and some are hundreds of MB.
@@ -28,7 +34,7 @@ export default defineRule({
       const table = m[2]!;
       yield {
         span: { start: m.index!, end: m.index! + m[0].length },
-        message: `iptables could not read ${chain ? `chain '${chain}' of ` : ''}table '${table}': it holds rules iptables-nft cannot represent, either native nft rules written into iptables-nft's table (by a tool using nft directly) or rules written by a newer iptables than the one that made this capture (kubernetes/kubernetes#112477). This capture lacks the ${table} table, so nothing about it can be concluded from here. Capture \`nft -a list ruleset\` of the node, and make every component use the same iptables version (the host's and the one in kube-proxy/CNI images).${!chain ? '' : ' iptables before 1.8.11 also prints this for a chain that does not exist (netfilter commit 82ccfb48).'}`,
+        ...(chain ? { messageId: 'chainUnreadable' as const, data: { chain, table } } : { messageId: 'tableUnreadable' as const, data: { table } }),
       };
     }
   },

@@ -17,6 +17,10 @@ export default defineRule({
     title: 'kube-proxy nftables table large enough for slow syncs (Services, endpoint chains)',
     severity: 'info',
     reads: 'nftables',
+    messages: {
+      large:
+        'Table {table} holds {services} service-ips elements and {endpoints} endpoint chains. kube-proxy\'s nftables sync time grows with Services × endpoints (13 minutes for 5,000 Services / 250,000 endpoints on kernel 6.1, kubernetes/kubernetes#135639; 40 s to list a table of 44,000 Services, #139513), and a restart needs one full sync in a single transaction. Use kube-proxy 1.31 or later (partial syncs), keep minSyncPeriod at its default or higher, and watch kube-proxy\'s sync duration metrics.',
+    },
   },
   *check({ document }) {
     for (const t of document.model.tables) {
@@ -28,7 +32,8 @@ export default defineRule({
       if (services < SERVICES_HINT && endpoints < ENDPOINT_CHAINS_HINT) continue;
       yield {
         span: serviceIps && services >= SERVICES_HINT ? serviceIps.name.span : t.name.span,
-        message: `Table ${tableLabel(t)} holds ${services} service-ips elements and ${endpoints} endpoint chains. kube-proxy's nftables sync time grows with Services × endpoints (13 minutes for 5,000 Services / 250,000 endpoints on kernel 6.1, kubernetes/kubernetes#135639; 40 s to list a table of 44,000 Services, #139513), and a restart needs one full sync in a single transaction. Use kube-proxy 1.31 or later (partial syncs), keep minSyncPeriod at its default or higher, and watch kube-proxy's sync duration metrics.`,
+        messageId: 'large',
+        data: { table: tableLabel(t), services, endpoints },
       };
     }
   },

@@ -17,6 +17,11 @@ export default defineRule({
     reads: 'nftables',
     uses: ['iptables', 'ipvsadm'],
     fix: 'command',
+    messages: {
+      // {these}: 'these chains' or 'these virtual servers'; {ipvsNote}: how IPVS intercepts Service addresses, or nothing.
+      leftoverRules:
+        'kube-proxy runs in nftables mode here (table {table}), yet the node also has {legacy}. kube-proxy deletes the other modes\' rules when it starts in nftables mode, so {these} are either still written by a second proxy (two DaemonSets, a proxy on the host, an old node image) or left from a mode switch without cleanup: Service traffic may follow stale rules{ipvsNote}.',
+    },
   },
   *check({ document, node }) {
     const view = netfilterView(node.documents);
@@ -36,7 +41,8 @@ export default defineRule({
       ];
       yield {
         span: t.name.span,
-        message: `kube-proxy runs in nftables mode here (table ${tableLabel(t)}), yet the node also has ${view.legacyProxy.map((e) => e.describe).join(' and ')}. kube-proxy deletes the other modes' rules when it starts in nftables mode, so ${chains ? 'these chains' : 'these virtual servers'} are either still written by a second proxy (two DaemonSets, a proxy on the host, an old node image) or left from a mode switch without cleanup: Service traffic may follow stale rules${ipvs ? ' (IPVS intercepts Service addresses bound to kube-ipvs0 before nftables DNAT)' : ''}.`,
+        messageId: 'leftoverRules',
+        data: { table: tableLabel(t), legacy: view.legacyProxy.map((e) => e.describe).join(' and '), these: chains ? 'these chains' : 'these virtual servers', ipvsNote: ipvs ? ' (IPVS intercepts Service addresses bound to kube-ipvs0 before nftables DNAT)' : '' },
         related,
         fixes,
       };

@@ -27,6 +27,13 @@ export default defineRule({
     reads: 'nftables',
     uses: ['k8s', 'iptables', 'sysctl'],
     fix: 'edit',
+    messages: {
+      // {random}: ' It has `random`, ...' when it has, or nothing.
+      podNetwork:
+        '{nat} in {chain} (table {table}) picks source ports without fully-random: two connections NATed at the same moment can get the same port, the second conntrack insert fails and its packet is dropped (1 s+ connect delays, insert_failed in conntrack -S). kube-proxy\'s own masquerade is always fully-random; this rule is another component\'s. It applies to the pod network {pods} ({podsFrom}).{random}',
+      anySource:
+        '{nat} in {chain} (table {table}) picks source ports without fully-random: two connections NATed at the same moment can get the same port, the second conntrack insert fails and its packet is dropped (1 s+ connect delays, insert_failed in conntrack -S). kube-proxy\'s own masquerade is always fully-random; this rule is another component\'s. It matches no source address, so it applies to pod traffic too.{random}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -49,20 +56,18 @@ export default defineRule({
           const scope = podScope(r, pods?.cidr);
           if (scope === 'no') continue;
           let severity: Severity | undefined;
-          const parts = [
-            `${nat.type.value} in ${c.name.value} (table ${tableLabel(t)}) picks source ports without fully-random: two connections NATed at the same moment can get the same port, the second conntrack insert fails and its packet is dropped (1 s+ connect delays, insert_failed in conntrack -S). kube-proxy's own masquerade is always fully-random; this rule is another component's.`,
-          ];
-          if (scope === 'pods') parts.push(`It applies to the pod network ${pods!.cidr} (${pods!.describe}).`);
-          else parts.push('It matches no source address, so it applies to pod traffic too.');
+          let random = '';
           if (flags.includes('random')) {
-            parts.push('It has `random`, which is as good on kernel 5.0 or later; the kernel version is unknown (' + TELL_KERNEL + ').');
+            random = ' It has `random`, which is as good on kernel 5.0 or later; the kernel version is unknown (' + TELL_KERNEL + ').';
             severity = 'hint';
           }
+          const data = { nat: nat.type.value, chain: c.name.value, table: tableLabel(t), random };
+          const words = scope === 'pods' ? { messageId: 'podNetwork' as const, data: { ...data, pods: pods!.cidr, podsFrom: pods!.describe } } : { messageId: 'anySource' as const, data };
           const fixes: Fix[] = [];
           const edit = addFullyRandom(nat);
           if (model.variant === 'script') fixes.push({ kind: 'edit', title: `Add fully-random to this ${nat.type.value}`, edits: [edit], safe: node.facts.vxlanDevice === undefined });
           else fixes.push(replaceNote(t, r, textOf(document, r.span), edit, r.span.start));
-          yield { span: nat.type.span, message: parts.join(' '), ...(severity ? { severity } : {}), fixes };
+          yield { span: nat.type.span, ...words, ...(severity ? { severity } : {}), fixes };
         }
       }
     }

@@ -22,6 +22,12 @@ export default defineRule({
     severity: 'error',
     reads: 'nftables',
     uses: ['sysctl', 'k8s'],
+    messages: {
+      kernelTooOld:
+        'kube-proxy\'s table {table} runs on kernel {kernel} ({kernelFrom}), older than {minKernel}: kube-proxy\'s nftables mode needs nftables features of 5.13 (kube-proxy 1.31 and later refuse to start below it; 1.29–1.30 did not check and fail in ways that are hard to trace). Upgrade the kernel or run kube-proxy in iptables mode.',
+      nftTooOld:
+        'The host\'s nft is {nft} (nft -j metainfo in {path}), older than {minNft}: older nft binaries can corrupt tables written by newer nft (kube-proxy\'s), e.g. when a host firewall service reloads its own rules. Upgrade the nftables package on the host.',
+    },
   },
   *check({ document, node }) {
     const t = document.model.tables.find(isKubeProxyTable);
@@ -29,9 +35,10 @@ export default defineRule({
     const k = node.facts.kernel;
     if (k && compareVersions(k.value, NFTABLES_MODE_MIN_KERNEL) < 0 && !configuredNftables(node)) {
       const related: Related[] = factRelated(k, `kernel ${k.value.text}`);
-      const f: Finding = {
+      const f: Finding<'kernelTooOld'> = {
         span: t.name.span,
-        message: `kube-proxy's table ${tableLabel(t)} runs on kernel ${k.value.text} (${factWhere(k)}), older than ${NFTABLES_MODE_MIN_KERNEL.join('.')}: kube-proxy's nftables mode needs nftables features of 5.13 (kube-proxy 1.31 and later refuse to start below it; 1.29–1.30 did not check and fail in ways that are hard to trace). Upgrade the kernel or run kube-proxy in iptables mode.`,
+        messageId: 'kernelTooOld',
+        data: { table: tableLabel(t), kernel: k.value.text, kernelFrom: factWhere(k), minKernel: NFTABLES_MODE_MIN_KERNEL.join('.') },
         related,
       };
       yield f;
@@ -42,7 +49,8 @@ export default defineRule({
       if (!v || !parsed || compareVersions(parsed, NFTABLES_MODE_MIN_NFT) >= 0) continue;
       yield {
         span: t.name.span,
-        message: `The host's nft is ${v.value} (nft -j metainfo in ${d.path}), older than ${NFTABLES_MODE_MIN_NFT.join('.')}: older nft binaries can corrupt tables written by newer nft (kube-proxy's), e.g. when a host firewall service reloads its own rules. Upgrade the nftables package on the host.`,
+        messageId: 'nftTooOld',
+        data: { nft: v.value, path: d.path, minNft: NFTABLES_MODE_MIN_NFT.join('.') },
         related: [{ document: d, span: v.span, message: `nft ${v.value}` }],
       };
       break;

@@ -24,6 +24,11 @@ export default defineRule({
     reads: 'nftables',
     uses: ['sysctl', 'k8s'],
     fix: 'command',
+    messages: {
+      // {evidence}: the kernel verdict, be_liberal and what is unknown (sentences with a leading space).
+      noWorkaround:
+        'kube-proxy runs in nftables mode (table {table}), which has no INVALID-drop rule (iptables mode drops "ctstate INVALID" in KUBE-FORWARD). On kernels before 6.1 out-of-window TCP packets of Service connections are marked INVALID, skip the reverse NAT, reach the pod and make it answer with a RST: long-lived connections are reset under load.{evidence} Set conntrack.tcpBeLiberal: true in the kube-proxy configuration (1.29+), or net.netfilter.nf_conntrack_tcp_be_liberal = 1 on the node, or upgrade the kernel to 6.1 or later.',
+    },
   },
   *check({ document, node }) {
     const t = document.model.tables.find(isKubeProxyTable);
@@ -47,16 +52,15 @@ export default defineRule({
     if (kernel.verdict === 'unknown') unknown.push(kernel.text);
     if (liberal === undefined) unknown.push(`${BE_LIBERAL} is unknown (add \`sysctl -a\` output to the node folder)`);
     const severity: Severity | undefined = unknown.length ? 'info' : undefined;
-    const parts = [
-      `kube-proxy runs in nftables mode (table ${tableLabel(t)}), which has no INVALID-drop rule (iptables mode drops "ctstate INVALID" in KUBE-FORWARD). On kernels before 6.1 out-of-window TCP packets of Service connections are marked INVALID, skip the reverse NAT, reach the pod and make it answer with a RST: long-lived connections are reset under load.`,
+    const evidence = [
       kernel.verdict === 'affected' ? `${kernel.text}.` : '',
       liberal === 0 ? `${BE_LIBERAL} = 0, so conntrack does not accept those packets either.` : '',
       unknown.length ? `Unknown: ${unknown.join('; ')}.` : '',
-      `Set conntrack.tcpBeLiberal: true in the kube-proxy configuration (1.29+), or ${BE_LIBERAL} = 1 on the node, or upgrade the kernel to 6.1 or later.`,
     ];
     yield {
       span: t.name.span,
-      message: parts.filter(Boolean).join(' '),
+      messageId: 'noWorkaround',
+      data: { table: tableLabel(t), evidence: evidence.filter(Boolean).map((p) => ` ${p}`).join('') },
       ...(severity ? { severity } : {}),
       related,
       fixes: [

@@ -20,6 +20,10 @@ export default defineRule({
     severity: 'warning',
     reads: 'nftables',
     uses: ['k8s', 'sysctl', 'iptables'],
+    messages: {
+      primaryOnly:
+        'kube-proxy in nftables mode accepts NodePorts ({nodePorts} in service-nodeports) only on the addresses of set nodeport-ips in table {table}: {addresses}; never on 127.0.0.1 and not on secondary addresses. But the node relied on more: {reliance}. Clients using localhost:<nodePort> or another node address now fail. Set nodePortAddresses in the kube-proxy configuration (CIDRs of the addresses to serve), and make localhost clients use a node IP (localhost NodePorts in nftables mode need the KubeProxyNFTablesLocalhostNodePorts gate of recent releases, "primary,localhost").',
+    },
   },
   *check({ document, node }) {
     for (const t of document.model.tables) {
@@ -47,7 +51,8 @@ export default defineRule({
       if (reliance.length === 0) continue;
       yield {
         span: ips.name.span,
-        message: `kube-proxy in nftables mode accepts NodePorts (${nodeports.elements.length} in service-nodeports) only on the addresses of set nodeport-ips in table ${tableLabel(t)}: ${addresses.join(', ') || 'none'}; never on 127.0.0.1 and not on secondary addresses. But the node relied on more: ${reliance.map((r) => r.text).join('; ')}. Clients using localhost:<nodePort> or another node address now fail. Set nodePortAddresses in the kube-proxy configuration (CIDRs of the addresses to serve), and make localhost clients use a node IP (localhost NodePorts in nftables mode need the KubeProxyNFTablesLocalhostNodePorts gate of recent releases, "primary,localhost").`,
+        messageId: 'primaryOnly',
+        data: { nodePorts: nodeports.elements.length, table: tableLabel(t), addresses: addresses.join(', ') || 'none', reliance: reliance.map((r) => r.text).join('; ') },
         related: reliance.map((r) => r.related),
       };
     }

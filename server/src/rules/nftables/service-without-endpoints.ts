@@ -24,6 +24,12 @@ export default defineRule({
     severity: 'info',
     reads: 'nftables',
     fix: 'command',
+    messages: {
+      noLocalEndpoint:
+        'Service {service} has no ready endpoint on this node: kube-proxy drops traffic to {what} ({element}) here (map {map}, verdict drop: externalTrafficPolicy Local, or no endpoints at all). Expected on nodes without its pods as long as the load balancer health-checks the Service\'s healthCheckNodePort.',
+      noReadyEndpoints:
+        'Service {service} has no ready endpoints: kube-proxy rejects new connections to {what} ({element}) (map {map}, {verdict}), so clients fail at once with "connection refused". Check the Service\'s selector and the readiness of its pods.',
+    },
   },
   *check({ document }) {
     for (const t of document.model.tables) {
@@ -42,10 +48,9 @@ export default defineRule({
           if (seen.has(key)) continue;
           seen.add(key);
           const target = document.text.slice(el.key.span.start, el.key.span.end);
-          const message = local
-            ? `Service ${comment} has no ready endpoint on this node: kube-proxy drops traffic to ${what} (${target}) here (map ${set.name.value}, verdict drop: externalTrafficPolicy Local, or no endpoints at all). Expected on nodes without its pods as long as the load balancer health-checks the Service's healthCheckNodePort.`
-            : `Service ${comment} has no ready endpoints: kube-proxy rejects new connections to ${what} (${target}) (map ${set.name.value}, ${verdict ?? 'reject'}), so clients fail at once with "connection refused". Check the Service's selector and the readiness of its pods.`;
-          yield { span: el.comment.span, message, fixes: checkFix(sp[1]!, sp[3]!) };
+          const data = { service: el.comment.value, what, element: target, map: set.name.value };
+          const words = local ? { messageId: 'noLocalEndpoint' as const, data } : { messageId: 'noReadyEndpoints' as const, data: { ...data, verdict: verdict ?? 'reject' } };
+          yield { span: el.comment.span, ...words, fixes: checkFix(sp[1]!, sp[3]!) };
         }
       }
     }

@@ -19,6 +19,11 @@ export default defineRule({
     severity: 'warning',
     reads: 'nftables',
     uses: ['k8s'],
+    messages: {
+      // {action}: sets / tests; {effect}: why that breaks; {iptablesNft}: who writes this table when iptables-nft does, or nothing.
+      markBitUsed:
+        '{chain} in table {table} {action} mark bit 0x4000, kube-proxy\'s masquerade mark. In nftables mode ({modeFrom}) kube-proxy sets and clears it inside table kube-proxy and documents it as not part of its API: {effect}. Use a mark bit of your own{iptablesNft}.',
+    },
   },
   *check({ document, node }) {
     const mode = nftablesMode(node);
@@ -37,7 +42,8 @@ export default defineRule({
             if (!use) continue;
             yield {
               span: use,
-              message: `${c.name.value} in table ${tableLabel(t)} ${s.kind === 'set' ? 'sets' : 'tests'} mark bit 0x4000, kube-proxy's masquerade mark. In nftables mode (${mode.source.kind === 'setting' ? 'setting' : `from ${mode.source.document.path}`}) kube-proxy sets and clears it inside table kube-proxy and documents it as not part of its API: ${s.kind === 'set' ? 'setting it makes kube-proxy masquerade traffic it did not choose' : 'the bit may be cleared before this rule runs (kube-proxy clears it in its postrouting chain) or change meaning'}. Use a mark bit of your own${xt ? ' (this table is written by iptables-nft: the component behind it, e.g. flannel, assumes iptables-mode kube-proxy)' : ''}.`,
+              messageId: 'markBitUsed',
+              data: { chain: c.name.value, table: tableLabel(t), action: s.kind === 'set' ? 'sets' : 'tests', modeFrom: mode.source.kind === 'setting' ? 'setting' : `from ${mode.source.document.path}`, effect: s.kind === 'set' ? 'setting it makes kube-proxy masquerade traffic it did not choose' : 'the bit may be cleared before this rule runs (kube-proxy clears it in its postrouting chain) or change meaning', iptablesNft: xt ? ' (this table is written by iptables-nft: the component behind it, e.g. flannel, assumes iptables-mode kube-proxy)' : '' },
             };
           }
         }

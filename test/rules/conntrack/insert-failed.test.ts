@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, splitAnnotated, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, splitAnnotated, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -29,8 +29,7 @@ describe(RULE, () => {
   it('fires as a warning on the first non-zero insert_failed when the kernel is 5.10 or later', () => {
     const [r] = expectFindings([RULE], STATS, { settings: { facts: { kernelVersion: '5.15.0-91-generic' } } });
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^insert_failed = 7 \(sum over 2 CPU rows\): new connections lost the race/);
-    assert.match(r!.message, /The kernel is 5\.10 or later \(kernel 5\.15\.0-91-generic \(from setting kernelVersion\)\): clashes resolved without loss go to clash_resolve/);
+    expectMessage(r, 'racesNewKernel', { counted: 'insert_failed = 7 (sum over 2 CPU rows): new connections', kernel: 'kernel 5.15.0-91-generic (from setting kernelVersion)' });
     // Without evidence for either cause the script covers both races.
     assert.equal(script(r!), BOTH_SCRIPT);
   });
@@ -38,13 +37,13 @@ describe(RULE, () => {
   it('is info before kernel 5.10, where insert_failed also counts resolved clashes', () => {
     const [r] = expectFindings([RULE], STATS, { settings: { facts: { kernelVersion: '4.19.0' } } });
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /Before kernel 5\.10 \(here kernel 4\.19\.0 \(from setting kernelVersion\)\) insert_failed also counts clashes that were resolved without any loss/);
+    expectMessage(r, 'racesOldKernel', { kernel: 'kernel 4.19.0 (from setting kernelVersion)' });
   });
 
   it('with the kernel unknown says so and is downgraded, unless the counters prove 5.10+', () => {
     const [r] = expectFindings([RULE], STATS);
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /The kernel version is unknown: from 5\.10 insert_failed counts real drops only.*set kubeNetlint\.facts\.kernelVersion or add uname -r \/ sysctl -a output to this node folder/);
+    expectMessage(r, 'racesKernelUnknown', { tellKernel: 'set kubeNetlint.facts.kernelVersion or add uname -r / sysctl -a output to this node folder' });
     const [proven] = expectFindings(
       [RULE],
       `cpu=0 found=986 invalid=89035 insert=0 insert_failed=4 drop=4 early_drop=939985 error=1 search_restart=2329761182 clash_resolve=770239427
@@ -52,7 +51,7 @@ describe(RULE, () => {
 `,
     );
     assert.equal(proven!.severity, 'warning');
-    assert.match(proven!.message, /The kernel is 5\.10 or later \(the clash_resolve counter, which kernels print from 5\.10\)/);
+    expectMessage(proven, 'racesNewKernel', { kernel: 'the clash_resolve counter, which kernels print from 5.10' });
   });
 
   it('reads the hex /proc/net/stat/nf_conntrack table', () => {
@@ -75,7 +74,7 @@ describe(RULE, () => {
 cpu=1 found=6028 invalid=14 insert=0 insert_failed=17933 drop=1 chaintoolong=17933
 `,
     );
-    assert.match(r!.message, /insert_failed = 36709 \(sum over 2 CPU rows\), of which chaintoolong = 36707 are insertions refused for over-long hash chains \(see conntrack\/chain-too-long\); the other 2 are new connections/);
+    assert.match(String(r!.data!.counted), /^insert_failed = 36709 \(sum over 2 CPU rows\), of which chaintoolong = 36707 are insertions refused for over-long hash chains \(see conntrack\/chain-too-long\); the other 2 are new connections/);
     assert.equal(r!.severity, 'warning', 'chaintoolong proves a 5.15+ kernel');
   });
 
@@ -94,19 +93,19 @@ cpu=1 found=0 invalid=0 insert=0 insert_failed=0 drop=0
     const grow = lintText(two(3, 9), { settings: { facts: { kernelVersion: '4.19.0' } } }).reports.filter((r) => r.ruleId === RULE);
     assert.equal(grow.length, 1);
     assert.equal(grow[0]!.severity, 'warning');
-    assert.match(grow[0]!.message, /insert_failed grew from 3 to 9 across the 2 snapshots in this file, so it is still happening\./);
+    assert.match(String(grow[0]!.data!.details), /insert_failed grew from 3 to 9 across the 2 snapshots in this file, so it is still happening\./);
     // The finding sits on the newest snapshot (line 3).
     const { doc } = lintText(two(3, 9));
     assert.equal(doc.lines.positionAt(grow[0]!.span.start).line, 2);
     const same = lintText(two(9, 9), { settings: { facts: { kernelVersion: '6.1.0' } } }).reports.filter((r) => r.ruleId === RULE);
     assert.equal(same[0]!.severity, 'info');
-    assert.match(same[0]!.message, /insert_failed did not grow across the 2 snapshots in this file: the count may be historic\./);
+    assert.match(String(same[0]!.data!.details), /insert_failed did not grow across the 2 snapshots in this file: the count may be historic\./);
   });
 
   it('names the DNS race when UDP/53 dominates a conntrack -L dump of the node, with the busiest DNS address as related information', () => {
     const list = Array.from({ length: 8 }, (_, i) => dnsLine(i)).join('\n') + '\ntcp      6 86399 ESTABLISHED src=10.244.1.5 dst=10.96.0.1 sport=51234 dport=443 src=192.168.1.10 dst=10.244.1.5 sport=6443 dport=51234 [ASSURED] mark=0 use=1\n';
     const [r] = expectFindings([RULE], STATS, { node: [{ path: 'node/conntrack-L.txt', text: list }], settings: { facts: { kernelVersion: '5.4.0' } } });
-    assert.match(r!.message, /8 of 9 table entries \(89 %\) are UDP\/53, mostly to 10\.96\.0\.10: the likely cause is the DNS race/);
+    assert.match(String(r!.data!.details), /8 of 9 table entries \(89 %\) are UDP\/53, mostly to 10\.96\.0\.10: the likely cause is the DNS race/);
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.message]),
       [['node/conntrack-L.txt', '8 UDP/53 entries to 10.96.0.10, e.g. this one']],
@@ -123,7 +122,7 @@ cpu=1 found=0 invalid=0 insert=0 insert_failed=0 drop=0
 COMMIT
 `;
     const [r] = expectFindings([RULE], STATS, { node: [{ path: 'node/iptables-save.txt', text: ipt }], settings: { facts: { kernelVersion: '5.15.0' } } });
-    assert.match(r!.message, /1 MASQUERADE\/SNAT rule without --random-fully \(first in POSTROUTING, node\/iptables-save\.txt\) make the SNAT source-port race the likely cause\./);
+    assert.match(String(r!.data!.details), /1 MASQUERADE\/SNAT rule without --random-fully \(first in POSTROUTING, node\/iptables-save\.txt\) make the SNAT source-port race the likely cause\./);
     const rel = r!.related.find((x) => x.document.path === 'node/iptables-save.txt')!;
     assert.equal(rel.message, 'MASQUERADE in POSTROUTING without --random-fully');
     assert.equal(rel.document.text.slice(rel.span.start, rel.span.end), 'MASQUERADE');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -21,7 +21,7 @@ cpu=1 found=387 invalid=3000 ignore=17594 insert=0 insert_failed=0 drop=0 early_
 `,
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /^invalid = 10796 \(sum over 2 CPU rows\) since boot\. INVALID packets are ones conntrack cannot place in a flow/);
+    expectMessage(r, 'highSinceBoot', { counter: 'invalid = 10796 (sum over 2 CPU rows)' });
     assert.match(r!.message, /Some INVALID traffic is normal \(ICMP errors, scans\)\./);
     assert.equal(
       script(r!),
@@ -42,7 +42,7 @@ sysctl -w net.netfilter.nf_conntrack_log_invalid=6
                                      ^^^^^^^^ ${RULE}
 `,
     );
-    assert.match(r!.message, /^invalid = 300 \(sum over 1 CPU row\) is 1\.5 % of found \+ insert \(20000\)\./);
+    expectMessage(r, 'highShare', { counter: 'invalid = 300 (sum over 1 CPU row)', share: '1.5 %', denominator: 20000 });
   });
 
   it('does not fire on small counts or below 1 % of a meaningful denominator', () => {
@@ -61,7 +61,7 @@ sysctl -w net.netfilter.nf_conntrack_log_invalid=6
       },
     ];
     const [r] = lintText('cpu=0 found=0 invalid=25000 insert=0 insert_failed=0 drop=0\n', { node }).reports.filter((x) => x.ruleId === RULE);
-    assert.match(r!.message, /nf_conntrack_tcp_be_liberal is 1 \(node\/sysctl-a\.txt\): only out-of-window RSTs are INVALID there, so look beyond TCP windows\./);
+    assert.match(String(r!.data!.details), /nf_conntrack_tcp_be_liberal is 1 \(node\/sysctl-a\.txt\): only out-of-window RSTs are INVALID there, so look beyond TCP windows\./);
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.message]),
       [
@@ -73,6 +73,6 @@ sysctl -w net.netfilter.nf_conntrack_log_invalid=6
 
   it('says whether the counter grew between two snapshots', () => {
     const [r] = lintText('cpu=0 found=0 invalid=20000\ncpu=0 found=0 invalid=26000\n').reports.filter((x) => x.ruleId === RULE);
-    assert.match(r!.message, /invalid grew from 20000 to 26000 across the 2 snapshots in this file, so it is still happening\./);
+    assert.match(String(r!.data!.details), /invalid grew from 20000 to 26000 across the 2 snapshots in this file, so it is still happening\./);
   });
 });

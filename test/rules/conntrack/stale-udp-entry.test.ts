@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFindings, lintText } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -34,11 +34,13 @@ udp      17 29 src=10.12.0.14 dst=10.15.240.10 sport=43145 dport=53 [UNREPLIED] 
 `,
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(
-      r!.message,
-      /^1 UDP entry to 10\.15\.240\.10:53 has no DNAT and no reply \(the reply would come from 10\.15\.240\.10 itself\), yet 10\.15\.240\.10 is a Service address \(other entries to 10\.15\.240\.10:53 in this file were DNATed to 10\.12\.0\.11\)\./,
-    );
-    assert.match(r!.message, /never reaches the endpoints/);
+    expectMessage(r, 'pinnedToNothing', {
+      entries: '1 UDP entry',
+      have: 'has',
+      destination: '10.15.240.10:53',
+      ip: '10.15.240.10',
+      evidence: 'other entries to 10.15.240.10:53 in this file were DNATed to 10.12.0.11',
+    });
     assert.equal(r!.related.length, 1);
     assert.equal(r!.related[0]!.message, '10.15.240.10:53 DNATed to 10.12.0.11');
     assert.equal(r!.related[0]!.document.text.slice(r!.related[0]!.span.start, r!.related[0]!.span.end), '10.12.0.11');
@@ -62,7 +64,7 @@ udp      17 21 src=10.244.1.7 dst=10.96.0.10 sport=5354 dport=53 [UNREPLIED] src
       { node: [IPTABLES] },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /^2 UDP entries to 10\.96\.0\.10:53 have no DNAT and no reply .* \(KUBE-SERVICES in node\/iptables-save\.txt: "kube-system\/kube-dns:dns cluster IP"\)\./);
+    expectMessage(r, 'pinnedToNothing', { entries: '2 UDP entries', have: 'have', evidence: 'KUBE-SERVICES in node/iptables-save.txt: "kube-system/kube-dns:dns cluster IP"' });
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.message, x.document.text.slice(x.span.start, x.span.end)]),
       [
@@ -82,7 +84,7 @@ udp      17 29 src=10.244.1.6 dst=10.96.7.7 sport=40000 dport=8125 [UNREPLIED] s
       { node: [IPTABLES] },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /The Service has no endpoints right now/);
+    expectMessage(r, 'noEndpointsNow');
     assert.equal(r!.related[0]!.message, '10.96.7.7 has no endpoints (REJECT)');
   });
 

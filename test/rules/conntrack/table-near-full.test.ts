@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectFindings, lintText, splitAnnotated } from '../../helpers/ruleTester';
+import { expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
 import { scriptOf } from '../../helpers/commandFix';
 
@@ -28,7 +28,7 @@ conntrack v1.4.6 (conntrack-tools): 850 flow entries have been shown.
       { node: [sysctl(1000)] },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /850 entries \(from the conntrack -L summary\), 85 % of nf_conntrack_max = 1000 \(node\/sysctl-a\.txt\)/);
+    expectMessage(r, 'nearMax', { measured: '850 entries (from the conntrack -L summary)', share: '85 %', max: 1000, maxFrom: 'node/sysctl-a.txt' });
     assert.match(r!.message, /table full, dropping packet/);
     assert.deepEqual(
       r!.related.map((x) => [x.document.path, x.message]),
@@ -61,7 +61,7 @@ printf '%s\\n' 'options nf_conntrack hashsize=65536' | tee /etc/modprobe.d/nf_co
     );
     // 0x3e800 = 256000 entries.
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /256000 entries \(from the entries column of \/proc\/net\/stat\/nf_conntrack\), 98 % of nf_conntrack_max = 262144/);
+    expectMessage(r, 'nearMax', { measured: '256000 entries (from the entries column of /proc/net/stat/nf_conntrack)', share: '98 %', max: 262144 });
     assert.equal(
       script(r!),
       `# Raise the conntrack table limit now (not kept across reboots) from 262144:
@@ -83,7 +83,7 @@ printf '%s\\n' 'net.netfilter.nf_conntrack_max = 524288' | tee /etc/sysctl.d/90-
       { path: 'node/conntrack-C.txt', node: [{ path: 'node/sysctl-a.txt', text: 'net.nf_conntrack_max = 1000\n' }] },
     );
     assert.equal(r!.severity, 'error');
-    assert.match(r!.message, /996 entries \(from conntrack -C\), 100 % of nf_conntrack_max = 1000/);
+    expectMessage(r, 'nearMax', { measured: '996 entries (from conntrack -C)', share: '100 %', max: 1000 });
   });
 
   it('counts the listed entries when there is no summary, and uses a larger nf_conntrack_count from sysctl -a', () => {
@@ -96,7 +96,7 @@ ${ENTRY}
       { node: [sysctl(1000, 'net.netfilter.nf_conntrack_count = 900\n')] },
     );
     assert.equal(r!.severity, 'warning');
-    assert.match(r!.message, /nf_conntrack_count = 900 \(net\.netfilter\.nf_conntrack_count = 900 in node\/sysctl-a\.txt; this file shows 2 from the 2 entries listed in this file\), 90 %/);
+    expectMessage(r, 'nearMax', { measured: 'nf_conntrack_count = 900 (net.netfilter.nf_conntrack_count = 900 in node/sysctl-a.txt; this file shows 2 from the 2 entries listed in this file)', share: '90 %' });
     assert.deepEqual(
       r!.related.map((x) => x.message),
       ['nf_conntrack_max = 1000', 'nf_conntrack_count = 900'],
@@ -137,8 +137,7 @@ ${ENTRY}
       { path: 'node/conntrack-C.txt' },
     );
     assert.equal(r!.severity, 'info');
-    assert.match(r!.message, /92 % of 131072, the smallest nf_conntrack_max kube-proxy sets/);
-    assert.match(r!.message, /nf_conntrack_max itself is unknown: add sysctl -a output to this node folder/);
+    expectMessage(r, 'nearKubeProxyFloor', { share: '92 %', floor: 131072 });
     assert.match(script(r!), /^sysctl -w net\.netfilter\.nf_conntrack_max=262144$/m);
     // A small table with an unknown limit says nothing.
     expectFindings([RULE], '5000\n', { path: 'node/conntrack-C.txt' });

@@ -38,6 +38,17 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['sysctl'],
     fix: 'command',
+    messages: {
+      // {ratio}: 'nf_conntrack_max / nf_conntrack_buckets = a / b = r'; {growth}: how the counter grew between captures (leading space) or nothing.
+      refusedSmallTable:
+        '{refused}: the kernel (5.15+) refused to insert new entries because their hash chain was too long, and dropped the packet (insert_failed grows with it). {ratio}: the hash table is small for the limit, so chains are long when the table fills.{growth}',
+      refusedRatioFine:
+        '{refused}: the kernel (5.15+) refused to insert new entries because their hash chain was too long, and dropped the packet (insert_failed grows with it). {ratio}: the ratio is not high, so suspect hash-flooding traffic or a table far over its usual size.{growth}',
+      refusedRatioUnknown:
+        '{refused}: the kernel (5.15+) refused to insert new entries because their hash chain was too long, and dropped the packet (insert_failed grows with it). Each entry is hashed twice, so chains grow with nf_conntrack_max / nf_conntrack_buckets; add sysctl -a output to this node folder to see both.{growth}',
+      smallHashTable:
+        '{ratio}: every entry is hashed twice, so with a full table the average hash chain is about {chain} entries long (kube-proxy sizes the table at max/4, the kernel default at max); lookups cost CPU on every packet, and kernels 5.15+ refuse insertions into over-long chains (chaintoolong).',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -54,15 +65,12 @@ export default defineRule({
     const refused = table ? (total(table, 'chaintoolong') ?? 0) : 0;
     if (table && refused > 0) {
       const at = firstNonZero(table, 'chaintoolong')!;
-      const parts = [
-        `${describeTotal(table, 'chaintoolong', refused)}: the kernel (5.15+) refused to insert new entries because their hash chain was too long, and dropped the packet (insert_failed grows with it).`,
-        ratioText
-          ? `${ratioText}: ${ratio! > RATIO ? 'the hash table is small for the limit, so chains are long when the table fills.' : 'the ratio is not high, so suspect hash-flooding traffic or a table far over its usual size.'}`
-          : 'Each entry is hashed twice, so chains grow with nf_conntrack_max / nf_conntrack_buckets; add sysctl -a output to this node folder to see both.',
-      ];
       const g = growth(model, 'chaintoolong');
-      if (g) parts.push(describeGrowth('chaintoolong', g));
-      yield { span: at.value.span, message: parts.join(' '), ...(g && g.last <= g.first ? { severity: 'info' as const } : {}), related, fixes };
+      const data = { refused: describeTotal(table, 'chaintoolong', refused), growth: g ? ` ${describeGrowth('chaintoolong', g)}` : '' };
+      const words = ratioText
+        ? { messageId: ratio! > RATIO ? ('refusedSmallTable' as const) : ('refusedRatioFine' as const), data: { ...data, ratio: ratioText } }
+        : { messageId: 'refusedRatioUnknown' as const, data };
+      yield { span: at.value.span, ...words, ...(g && g.last <= g.first ? { severity: 'info' as const } : {}), related, fixes };
       return;
     }
 
@@ -74,7 +82,8 @@ export default defineRule({
     const span = c?.value.span ?? row?.span ?? last.span;
     yield {
       span,
-      message: `${ratioText}: every entry is hashed twice, so with a full table the average hash chain is about ${Math.round(2 * ratio)} entries long (kube-proxy sizes the table at max/4, the kernel default at max); lookups cost CPU on every packet, and kernels 5.15+ refuse insertions into over-long chains (chaintoolong).`,
+      messageId: 'smallHashTable',
+      data: { ratio: ratioText!, chain: Math.round(2 * ratio) },
       severity: 'info',
       related,
       fixes,

@@ -6,7 +6,7 @@ import type { ConntrackEntry } from '../../formats/conntrack';
 import type { KernelGate } from '../../node/kernelVerdict';
 import { kernelAgainst, kernelRelated, TELL_KERNEL } from '../../node/questions';
 import type { Step } from '../../core/shell';
-import { defineRule, type Related } from '../rule';
+import { defineRule, type FindingMessage, type Related } from '../rule';
 import { note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
 import { firstField, readEntry } from '../../formats/conntrack/query';
@@ -49,6 +49,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['sysctl'],
     fix: 'command',
+    messages: {
+      // {busiest}: ' (the busiest DNS address is A with N entries)' or nothing.
+      lostQueries:
+        '{unreplied} of {total} UDP/53 entries ({share}) were DNATed to a DNS backend and never got a reply{busiest}: DNS queries through the node are being lost, which clients see as 5 s resolver timeouts. On kernels before 5.6 a further known source of 5 s DNS timeouts is the conntrack race between the A and AAAA queries glibc sends in parallel from one socket: both create an entry, one insertion fails and its packet is dropped. That packet leaves no entry behind, so confirm the race with insert_failed in conntrack -S (conntrack/insert-failed). Kernel 4.19 and 5.0 fixed the same-tuple and NAT cases, 5.6 the case where the two queries are DNATed to different DNS pods. Here: {kernel}; {verdict}. Unanswered entries themselves point at lost replies: DNS pods overloaded, or unreachable across nodes (see conntrack/syn-sent-unreplied).',
+      lostQueriesKernelUnknown:
+        '{unreplied} of {total} UDP/53 entries ({share}) were DNATed to a DNS backend and never got a reply{busiest}: DNS queries through the node are being lost, which clients see as 5 s resolver timeouts. On kernels before 5.6 a further known source of 5 s DNS timeouts is the conntrack race between the A and AAAA queries glibc sends in parallel from one socket: both create an entry, one insertion fails and its packet is dropped. That packet leaves no entry behind, so confirm the race with insert_failed in conntrack -S (conntrack/insert-failed). Kernel 4.19 and 5.0 fixed the same-tuple and NAT cases, 5.6 the case where the two queries are DNATed to different DNS pods. The kernel version is unknown (kernels before 5.6 are affected; {tellKernel}). Unanswered entries themselves point at lost replies: DNS pods overloaded, or unreachable across nodes (see conntrack/syn-sent-unreplied).',
+    },
   },
   *check({ document, node }) {
     const { table } = document.model;
@@ -89,25 +96,22 @@ export default defineRule({
     span ??= top?.examples[0]?.key;
     if (!span) return;
 
-    const parts = [
-      `${unreplied} of ${dns.udp} UDP/53 entries (${percent(unreplied, dns.udp)}) were DNATed to a DNS backend and never got a reply${top ? ` (the busiest DNS address is ${top.key} with ${top.count} entries)` : ''}: DNS queries through the node are being lost, which clients see as 5 s resolver timeouts.`,
-      'On kernels before 5.6 a further known source of 5 s DNS timeouts is the conntrack race between the A and AAAA queries glibc sends in parallel from one socket: both create an entry, one insertion fails and its packet is dropped. That packet leaves no entry behind, so confirm the race with insert_failed in conntrack -S (conntrack/insert-failed). Kernel 4.19 and 5.0 fixed the same-tuple and NAT cases, 5.6 the case where the two queries are DNATed to different DNS pods.',
-    ];
+    const data = { unreplied, total: dns.udp, share: percent(unreplied, dns.udp), busiest: top ? ` (the busiest DNS address is ${top.key} with ${top.count} entries)` : '' };
+    let words: FindingMessage<'lostQueries' | 'lostQueriesKernelUnknown'>;
     let severity: Severity = 'warning';
     const related: Related[] = [];
     if (kernel && verdict) {
-      parts.push(`Here: ${describeFact(kernel, (v) => `kernel ${v.text}`)}; ${verdict.reason}.`);
+      words = { messageId: 'lostQueries', data: { ...data, kernel: describeFact(kernel, (v) => `kernel ${v.text}`), verdict: verdict.reason } };
       const k = kernelRelated(node);
       if (k) related.push(k);
       if (verdict.verdict === 'unknown') severity = downgrade(severity);
     } else {
-      parts.push(`The kernel version is unknown (kernels before 5.6 are affected; ${TELL_KERNEL}).`);
+      words = { messageId: 'lostQueriesKernelUnknown', data: { ...data, tellKernel: TELL_KERNEL } };
       severity = downgrade(severity);
     }
-    parts.push('Unanswered entries themselves point at lost replies: DNS pods overloaded, or unreachable across nodes (see conntrack/syn-sent-unreplied).');
     yield {
       span,
-      message: parts.join(' '),
+      ...words,
       severity,
       related,
       fixes: [safeFix('Confirm the race and move DNS off the racy path', DNS_STEPS)],

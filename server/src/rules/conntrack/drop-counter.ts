@@ -13,6 +13,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['sysctl'],
     fix: 'command',
+    messages: {
+      // {details}: races and evictions, the table's fill, and the counters' growth (sentences with a leading space).
+      tableFullDrops:
+        '{counter}: packets were dropped because no conntrack entry could be allocated, i.e. the table was full and nothing could be evicted ("nf_conntrack: table full, dropping packet"); new connections failed.{details}',
+      earlyDrops:
+        '{counter}: entries not yet assured were evicted to make room, so the table reached nf_conntrack_max at some point since boot; evicted flows lose their state (their next packets start over or are dropped as INVALID).{details}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -42,20 +49,17 @@ export default defineRule({
     let severity: Severity;
     const parts: string[] = [];
     let at;
+    let head: { messageId: 'tableFullDrops' | 'earlyDrops'; counter: string };
     if (unexplained > 0) {
       at = table.rows.map((r) => counter(r, 'drop')).find((c) => c && c.value.value > 0)!;
       severity = 'warning';
-      parts.push(
-        `${describeTotal(table, 'drop', drop)}: packets were dropped because no conntrack entry could be allocated, i.e. the table was full and nothing could be evicted ("nf_conntrack: table full, dropping packet"); new connections failed.`,
-      );
+      head = { messageId: 'tableFullDrops', counter: describeTotal(table, 'drop', drop) };
       if (races > 0) parts.push(`Up to ${Math.min(drop, races)} of them may instead be lost insertion races (insert_failed, see conntrack/insert-failed).`);
       if (early > 0) parts.push(`early_drop = ${early}: entries were also evicted to make room.`);
     } else if (early > 0) {
       at = firstNonZero(table, 'early_drop')!;
       severity = 'info';
-      parts.push(
-        `${describeTotal(table, 'early_drop', early)}: entries not yet assured were evicted to make room, so the table reached nf_conntrack_max at some point since boot; evicted flows lose their state (their next packets start over or are dropped as INVALID).`,
-      );
+      head = { messageId: 'earlyDrops', counter: describeTotal(table, 'early_drop', early) };
     } else return;
     pushAll(parts, now);
     const g = growth(model, unexplained > 0 ? 'drop' : 'early_drop');
@@ -63,6 +67,6 @@ export default defineRule({
       parts.push(describeGrowth(unexplained > 0 ? 'drop' : 'early_drop', g));
       if (g.last <= g.first) severity = 'info';
     } else parts.push('The counters count since boot; take a second conntrack -S to see whether they still grow.');
-    yield { span: at.value.span, message: parts.join(' '), severity, related, fixes };
+    yield { span: at.value.span, messageId: head.messageId, data: { counter: head.counter, details: parts.map((p) => ` ${p}`).join('') }, severity, related, fixes };
   },
 });

@@ -4,7 +4,7 @@ import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { targetName } from '../../formats/iptables/query';
 import type { Step } from '../../core/shell';
-import { defineRule, type Related } from '../rule';
+import { defineRule, type FindingMessage, type Related } from '../rule';
 import { note, pipeline, run, safeFix } from '../shared/commands';
 import { TELL_KERNEL } from '../../node/questions';
 import { percent } from '../shared/phrases';
@@ -72,6 +72,15 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['iptables', 'sysctl'],
     fix: 'command',
+    messages: {
+      // {counted}: the counter and, when chaintoolong explains part of it, that part; {details}: growth, DNS and SNAT evidence (sentences with a leading space).
+      racesNewKernel:
+        '{counted} lost the race to insert their conntrack entry and had their packet dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit). The kernel is 5.10 or later ({kernel}): clashes resolved without loss go to clash_resolve, so insert_failed counts real drops.{details}',
+      racesOldKernel:
+        '{counted} lost the race to insert their conntrack entry and had their packet dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit). Before kernel 5.10 (here {kernel}) insert_failed also counts clashes that were resolved without any loss, so the number overstates the drops.{details}',
+      racesKernelUnknown:
+        '{counted} lost the race to insert their conntrack entry and had their packet dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit). The kernel version is unknown: from 5.10 insert_failed counts real drops only, before 5.10 it also counts clashes resolved without loss (and from 5.15 over-long hash chains); {tellKernel}.{details}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -86,22 +95,22 @@ export default defineRule({
     at ??= table.rows.map((r) => counter(r, 'insert_failed')).find((c) => c && c.value.value > 0);
     if (!at) return;
 
-    const lost = 'lost the race to insert their conntrack entry and had their packet dropped (DNS: a 5 s resolver timeout; TCP: a 1 s+ SYN retransmit).';
-    const parts = [
+    const counted =
       chain > 0
-        ? `${describeTotal(table, 'insert_failed', failed)}, of which chaintoolong = ${chain} are insertions refused for over-long hash chains (see conntrack/chain-too-long); the other ${races} are new connections that ${lost}`
-        : `${describeTotal(table, 'insert_failed', failed)}: new connections ${lost}`,
-    ];
+        ? `${describeTotal(table, 'insert_failed', failed)}, of which chaintoolong = ${chain} are insertions refused for over-long hash chains (see conntrack/chain-too-long); the other ${races} are new connections that`
+        : `${describeTotal(table, 'insert_failed', failed)}: new connections`;
+    const parts: string[] = [];
+    let words: FindingMessage<'racesNewKernel' | 'racesOldKernel' | 'racesKernelUnknown'>;
 
     const kernel = kernelAtLeast(node, CLASH_RESOLVE_KERNEL, table);
     let severity: Severity = 'warning';
     if (kernel.answer === 'yes') {
-      parts.push(`The kernel is 5.10 or later (${kernel.evidence}): clashes resolved without loss go to clash_resolve, so insert_failed counts real drops.`);
+      words = { messageId: 'racesNewKernel', data: { counted, kernel: kernel.evidence } };
     } else if (kernel.answer === 'no') {
-      parts.push(`Before kernel 5.10 (here ${kernel.evidence}) insert_failed also counts clashes that were resolved without any loss, so the number overstates the drops.`);
+      words = { messageId: 'racesOldKernel', data: { counted, kernel: kernel.evidence } };
       severity = 'info';
     } else {
-      parts.push(`The kernel version is unknown: from 5.10 insert_failed counts real drops only, before 5.10 it also counts clashes resolved without loss (and from 5.15 over-long hash chains); ${TELL_KERNEL}.`);
+      words = { messageId: 'racesKernelUnknown', data: { counted, tellKernel: TELL_KERNEL } };
       severity = downgrade(severity);
     }
     const g = growth(model, 'insert_failed');
@@ -134,7 +143,8 @@ export default defineRule({
     const unknownCause = !dnsLikely && snat.length === 0;
     yield {
       span: at.value.span,
-      message: parts.join(' '),
+      messageId: words.messageId,
+      data: { ...words.data, details: parts.map((p) => ` ${p}`).join('') },
       severity,
       related,
       fixes: [safeFix('Check whether insert_failed still grows, then remove the race', insertFailedSteps(dnsLikely || unknownCause, snat.length > 0 || unknownCause))],

@@ -30,6 +30,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['sysctl', 'iptables'],
     fix: 'command',
+    messages: {
+      // {details}: growth and be_liberal evidence (sentences with a leading space).
+      highShare:
+        '{counter} is {share} of found + insert ({denominator}). INVALID packets are ones conntrack cannot place in a flow (out-of-window TCP after loss or reordering, retransmissions of flows whose entry expired, bad checksums); kube-proxy drops forwarded INVALID packets so they do not reach pods un-NATed and provoke resets, but legitimate traffic with odd windows then stalls. Some INVALID traffic is normal (ICMP errors, scans).{details}',
+      highSinceBoot:
+        '{counter} since boot. INVALID packets are ones conntrack cannot place in a flow (out-of-window TCP after loss or reordering, retransmissions of flows whose entry expired, bad checksums); kube-proxy drops forwarded INVALID packets so they do not reach pods un-NATed and provoke resets, but legitimate traffic with odd windows then stalls. Some INVALID traffic is normal (ICMP errors, scans).{details}',
+    },
   },
   *check({ document, node }) {
     const { model } = document;
@@ -41,13 +48,8 @@ export default defineRule({
     const byRatio = denominator >= MIN_DENOMINATOR && invalid > RATIO * denominator;
     if (!byRatio && invalid < ABSOLUTE) return;
     const at = firstNonZero(table, 'invalid')!;
-    const parts = [
-      byRatio
-        ? `${describeTotal(table, 'invalid', invalid)} is ${percent(invalid, denominator)} of found + insert (${denominator}).`
-        : `${describeTotal(table, 'invalid', invalid)} since boot.`,
-      'INVALID packets are ones conntrack cannot place in a flow (out-of-window TCP after loss or reordering, retransmissions of flows whose entry expired, bad checksums); kube-proxy drops forwarded INVALID packets so they do not reach pods un-NATed and provoke resets, but legitimate traffic with odd windows then stalls.',
-      'Some INVALID traffic is normal (ICMP errors, scans).',
-    ];
+    const counter = describeTotal(table, 'invalid', invalid);
+    const parts: string[] = [];
     const g = growth(model, 'invalid');
     parts.push(g ? describeGrowth('invalid', g) : 'Compare two conntrack -S snapshots to see how fast it grows.');
     const related: Related[] = [];
@@ -67,7 +69,9 @@ export default defineRule({
     }
     yield {
       span: at.value.span,
-      message: parts.join(' '),
+      ...(byRatio
+        ? { messageId: 'highShare' as const, data: { counter, share: percent(invalid, denominator), denominator, details: parts.map((p) => ` ${p}`).join('') } }
+        : { messageId: 'highSinceBoot' as const, data: { counter, details: parts.map((p) => ` ${p}`).join('') } }),
       related,
       fixes: [safeFix('Log INVALID packets to find their source', INVALID_STEPS)],
     };

@@ -1,7 +1,7 @@
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
 import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
-import { fixOrWithheld, guarded, note, reviewFix, runMayFail } from '../shared/commands';
+import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField } from '../../formats/conntrack/query';
 import { serviceAddresses, type ServiceAddress } from './shared';
 
@@ -36,6 +36,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['iptables'],
     fix: 'command',
+    messages: {
+      // {attempts}/{are}: 'N TCP connection attempts'/'are' or '1 TCP connection attempt'/'is'; {evidence}: why the address is a Service's; {withheld}: why no command is offered (leading space) or nothing.
+      noEndpointsNow:
+        '{attempts} to {destination} {are} stuck in SYN_SENT [UNREPLIED] without DNAT (the reply would come from {ip} itself), yet {ip} is a Service address ({evidence}). The Service has no endpoints right now, so its SYNs are not DNATed; they should be rejected at once (kube-proxy\'s REJECT rule), so an entry that stays points at traffic that does not pass that rule (a load-balancer or external address routed off the node, or a host-network client).{withheld}',
+      stuckWithoutDnat:
+        '{attempts} to {destination} {are} stuck in SYN_SENT [UNREPLIED] without DNAT (the reply would come from {ip} itself), yet {ip} is a Service address ({evidence}). NAT is decided on the first packet of a connection: these SYNs passed before kube-proxy had programmed the Service (a restart, a rule flush, an address routed to the node before its rules existed) or took a path without its DNAT, and the entry keeps every retransmission of the same connection on that path (120 s in SYN_SENT, refreshed by each SYN; clients or NATs that reuse the source port stay stuck longer). Clients see connect timeouts to a Service whose endpoints are fine.{withheld}',
+    },
   },
   *check({ document, node }) {
     const { table } = document.model;
@@ -72,28 +79,21 @@ export default defineRule({
       const where = matches[0]?.document.path ?? '';
       const comment = matches[0] ? ruleComment(matches[0].rule) : undefined;
       const n = group.count;
-      const parts = [
-        `${n} TCP connection attempt${n === 1 ? '' : 's'} to ${addr(ip, port)} ${n === 1 ? 'is' : 'are'} stuck in SYN_SENT [UNREPLIED] without DNAT (the reply would come from ${ip} itself), yet ${ip} is a Service address${
-          matches.length > 0 ? ` (KUBE-SERVICES in ${where}${comment ? `: "${comment}"` : ''})` : ` (other TCP entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'})`
-        }.`,
-      ];
+      const evidence = matches.length > 0 ? `KUBE-SERVICES in ${where}${comment ? `: "${comment}"` : ''}` : `other TCP entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
+      const data = { attempts: `${n} TCP connection attempt${n === 1 ? '' : 's'}`, are: n === 1 ? 'is' : 'are', destination: addr(ip, port), ip, evidence };
       const noEndpointsNow = matches.length > 0 && live.length === 0 && !proof;
-      if (noEndpointsNow) {
-        parts.push('The Service has no endpoints right now, so its SYNs are not DNATed; they should be rejected at once (kube-proxy\'s REJECT rule), so an entry that stays points at traffic that does not pass that rule (a load-balancer or external address routed off the node, or a host-network client).');
-      } else {
-        parts.push(
-          'NAT is decided on the first packet of a connection: these SYNs passed before kube-proxy had programmed the Service (a restart, a rule flush, an address routed to the node before its rules existed) or took a path without its DNAT, and the entry keeps every retransmission of the same connection on that path (120 s in SYN_SENT, refreshed by each SYN; clients or NATs that reuse the source port stay stuck longer). Clients see connect timeouts to a Service whose endpoints are fine.',
-        );
-      }
       const related: Related[] = [];
       for (const s of matches.slice(0, 2)) {
         related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${addr(s.ip, s.port === undefined ? undefined : String(s.port))} here` });
       }
       if (proof) related.push({ document, span: proof.reply?.src?.span ?? proof.span, message: `${addr(ip, port)} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
       for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.key, message: `another SYN_SENT entry to ${ip} without DNAT` });
-      const finding: Finding = {
+      const g = guarded([['ipAddress', ip]], () => staleSynFix(ip, port));
+      const finding: Finding<'noEndpointsNow' | 'stuckWithoutDnat'> = {
         span: first.key,
-        ...fixOrWithheld(guarded([['ipAddress', ip]], () => staleSynFix(ip, port)), parts.join(' ')),
+        messageId: noEndpointsNow ? 'noEndpointsNow' : 'stuckWithoutDnat',
+        data: { ...data, withheld: 'fix' in g ? '' : ` ${g.withheld}` },
+        ...('fix' in g ? { fixes: [g.fix] } : {}),
         ...(noEndpointsNow ? { severity: 'info' as const } : {}),
         related,
       };

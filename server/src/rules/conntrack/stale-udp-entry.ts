@@ -1,7 +1,7 @@
 import type { ConntrackEntry } from '../../formats/conntrack';
 import { ruleComment } from '../../formats/iptables/query';
 import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
-import { fixOrWithheld, guarded, note, reviewFix, runMayFail } from '../shared/commands';
+import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField, readEntry } from '../../formats/conntrack/query';
 import { serviceAddresses, type ServiceAddress } from './shared';
 
@@ -33,6 +33,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['iptables'],
     fix: 'command',
+    messages: {
+      // {entries}/{have}: 'N UDP entries'/'have' or '1 UDP entry'/'has'; {evidence}: why the address is a Service's; {withheld}: why no command is offered (leading space) or nothing.
+      noEndpointsNow:
+        '{entries} to {destination} {have} no DNAT and no reply (the reply would come from {ip} itself), yet {ip} is a Service address ({evidence}). The Service has no endpoints right now (kube-proxy rejects its traffic), which is why the flow was not DNATed; once endpoints appear, this entry keeps the client pinned to nothing for as long as it keeps sending, unless kube-proxy deletes it.{withheld}',
+      pinnedToNothing:
+        '{entries} to {destination} {have} no DNAT and no reply (the reply would come from {ip} itself), yet {ip} is a Service address ({evidence}). The flow was created while the Service had no endpoints (or before kube-proxy programmed its rules); every packet from the same source port refreshes the entry (30 s, 120 s once it is a stream), so this client (DNS, syslog, StatsD) never reaches the endpoints. kube-proxy deletes such entries when endpoints change; entries that survive that point at a kube-proxy bug (k/k#48370; 1.32 reconciler regressions).{withheld}',
+    },
   },
   *check({ document, node }) {
     const { table } = document.model;
@@ -76,11 +83,11 @@ export default defineRule({
 
       const related: Related[] = [];
       const live = matches.filter((s) => !s.noEndpoints);
-      const parts = [
-        `${group.count} UDP ${group.count === 1 ? 'entry' : 'entries'} to ${addr(ip, port)} ${group.count === 1 ? 'has' : 'have'} no DNAT and no reply (the reply would come from ${ip} itself), yet ${ip} is a Service address${
-          matches.length > 0 ? ` (KUBE-SERVICES in ${matches[0]!.document.path}${ruleComment(matches[0]!.rule) ? `: "${ruleComment(matches[0]!.rule)}"` : ''})` : ` (other entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'})`
-        }.`,
-      ];
+      const evidence =
+        matches.length > 0
+          ? `KUBE-SERVICES in ${matches[0]!.document.path}${ruleComment(matches[0]!.rule) ? `: "${ruleComment(matches[0]!.rule)}"` : ''}`
+          : `other entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
+      const data = { entries: `${group.count} UDP ${group.count === 1 ? 'entry' : 'entries'}`, have: group.count === 1 ? 'has' : 'have', destination: addr(ip, port), ip, evidence };
       for (const s of matches.slice(0, 2)) {
         related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${addr(s.ip, s.port)} here` });
       }
@@ -88,19 +95,13 @@ export default defineRule({
       for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.key, message: `another entry to ${ip} without DNAT` });
 
       const noEndpointsNow = matches.length > 0 && live.length === 0 && !proof;
-      if (noEndpointsNow) {
-        parts.push(
-          'The Service has no endpoints right now (kube-proxy rejects its traffic), which is why the flow was not DNATed; once endpoints appear, this entry keeps the client pinned to nothing for as long as it keeps sending, unless kube-proxy deletes it.',
-        );
-      } else {
-        parts.push(
-          'The flow was created while the Service had no endpoints (or before kube-proxy programmed its rules); every packet from the same source port refreshes the entry (30 s, 120 s once it is a stream), so this client (DNS, syslog, StatsD) never reaches the endpoints. kube-proxy deletes such entries when endpoints change; entries that survive that point at a kube-proxy bug (k/k#48370; 1.32 reconciler regressions).',
-        );
-      }
+      const g = guarded([['ipAddress', ip]], () => staleFix(ip));
       // On the Service address (original destination) of the first stale entry.
-      const finding: Finding = {
+      const finding: Finding<'noEndpointsNow' | 'pinnedToNothing'> = {
         span: first.key,
-        ...fixOrWithheld(guarded([['ipAddress', ip]], () => staleFix(ip)), parts.join(' ')),
+        messageId: noEndpointsNow ? 'noEndpointsNow' : 'pinnedToNothing',
+        data: { ...data, withheld: 'fix' in g ? '' : ` ${g.withheld}` },
+        ...('fix' in g ? { fixes: [g.fix] } : {}),
         ...(noEndpointsNow ? { severity: 'info' as const } : {}),
         related,
       };

@@ -4,7 +4,7 @@ import { kernelAgainst, kernelRelated } from '../../node/questions';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import type { Step } from '../../core/shell';
 import { defineRule, type Related } from '../rule';
-import { fixOrWithheld, guarded, note, run, safeFix } from '../shared/commands';
+import { guarded, note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
 import { firstField } from '../../formats/conntrack/query';
 
@@ -42,6 +42,11 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['ethtool', 'iptables', 'sysctl'],
     fix: 'command',
+    messages: {
+      // {destinations}: the pods, their Services and counts; {details}: ungrouped entries and the VXLAN evidence (sentences with a leading space); {withheld}: why no command is offered (leading space) or nothing.
+      unansweredSyns:
+        '{count} TCP connections DNATed to pods are stuck in SYN_SENT [UNREPLIED] ({share} of {tcp} TCP entries): {destinations}. SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes, not of slow applications: the VXLAN checksum bug (ethtool/vxlan-tx-checksum-offload, flannel/vxlan-without-offload-fix), double SNAT of the outer VXLAN packet by an old KUBE-POSTROUTING rule (iptables/kube-postrouting-double-snat, iptables/kube-postrouting-stale-rule), the SNAT port race (iptables/masquerade-without-random-fully), MTU or a firewall.{details} Entries stay 120 s in SYN_SENT (nf_conntrack_tcp_timeout_syn_sent), so a short burst also lingers: take a second snapshot.{withheld}',
+    },
   },
   *check({ document, node }) {
     const { table } = document.model;
@@ -71,10 +76,7 @@ export default defineRule({
       .map((d) => `${d.group.key} (via ${d.service}) x${d.group.count}`)
       .join(', ');
     const more = dnated.length > SHOWN_DESTINATIONS ? ` and ${dnated.length - SHOWN_DESTINATIONS} more pods` : '';
-    const parts = [
-      `${count} TCP connections DNATed to pods are stuck in SYN_SENT [UNREPLIED] (${percent(count, tcp)} of ${tcp} TCP entries): ${perPod}${more}.`,
-      'SYNs that a Service sent to a pod and that were never answered are the conntrack-side fingerprint of packets lost between nodes, not of slow applications: the VXLAN checksum bug (ethtool/vxlan-tx-checksum-offload, flannel/vxlan-without-offload-fix), double SNAT of the outer VXLAN packet by an old KUBE-POSTROUTING rule (iptables/kube-postrouting-double-snat, iptables/kube-postrouting-stale-rule), the SNAT port race (iptables/masquerade-without-random-fully), MTU or a firewall.',
-    ];
+    const parts: string[] = [];
     if (synSent.ungrouped > 0) parts.push(`${synSent.ungrouped} more SYN_SENT entries to further addresses were not grouped.`);
     const related: Related[] = [];
     const vxlan = node.facts.vxlanDevice;
@@ -96,20 +98,26 @@ export default defineRule({
       const k = kernelRelated(node);
       if (k) related.push(k);
     }
-    parts.push('Entries stay 120 s in SYN_SENT (nf_conntrack_tcp_timeout_syn_sent), so a short burst also lingers: take a second snapshot.');
     for (const d of dnated.slice(1, MAX_RELATED + 1)) {
       const ex = d.group.examples[0];
       if (ex) related.push({ document, span: ex.key, message: `${d.group.count} SYN_SENT [UNREPLIED] to pod ${d.group.key} (via ${d.service})` });
     }
     // On the pod address (the reply source) of the first entry of the biggest group.
+    const g = guarded([['ipAddress', top.group.key], ...(vxlan ? [['interface', vxlan.value] as const] : [])], () =>
+      safeFix(`Inspect the unanswered SYNs to ${top.group.key}`, synSentSteps(top.group.key, vxlan?.value)),
+    );
     yield {
       span: first.key,
-      ...fixOrWithheld(
-        guarded([['ipAddress', top.group.key], ...(vxlan ? [['interface', vxlan.value] as const] : [])], () =>
-          safeFix(`Inspect the unanswered SYNs to ${top.group.key}`, synSentSteps(top.group.key, vxlan?.value)),
-        ),
-        parts.join(' '),
-      ),
+      messageId: 'unansweredSyns',
+      data: {
+        count,
+        share: percent(count, tcp),
+        tcp,
+        destinations: `${perPod}${more}`,
+        details: parts.map((p) => ` ${p}`).join(''),
+        withheld: 'fix' in g ? '' : ` ${g.withheld}`,
+      },
+      ...('fix' in g ? { fixes: [g.fix] } : {}),
       related,
     };
   },

@@ -50,6 +50,13 @@ export default defineRule({
     reads: 'conntrack',
     uses: ['sysctl'],
     fix: 'command',
+    messages: {
+      // {measured}: the entry count and where it was read.
+      nearMax:
+        'The conntrack table holds {measured}, {share} of nf_conntrack_max = {max} ({maxFrom}). When the table is full the kernel evicts entries not yet assured (early_drop) and otherwise drops the first packet of every new connection ("nf_conntrack: table full, dropping packet"): new connections and Service/NAT traffic fail while established ones keep working.',
+      nearKubeProxyFloor:
+        'The conntrack table holds {measured}, {share} of {floor}, the smallest nf_conntrack_max kube-proxy sets (max(conntrack.maxPerCore x CPUs, conntrack.min)); without kube-proxy the kernel default is nf_conntrack_buckets (4 x buckets on older kernels), which is sized by RAM. nf_conntrack_max itself is unknown: add sysctl -a output to this node folder. When the table is full the kernel evicts entries not yet assured (early_drop) and otherwise drops the first packet of every new connection ("nf_conntrack: table full, dropping packet"): new connections and Service/NAT traffic fail while established ones keep working.',
+    },
   },
   *check({ document, node }) {
     const count = bestCount(document.model);
@@ -64,16 +71,15 @@ export default defineRule({
     if (max) related.push(sysctlRelated(max, `nf_conntrack_max = ${max.value}`));
     if (live) related.push(sysctlRelated(live, `nf_conntrack_count = ${live.value}`));
     const measured = fromSysctl ? `nf_conntrack_count = ${n} (${where(live)}; this file shows ${count.value} from ${count.what})` : `${n} entries (from ${count.what})`;
-    const full =
-      'When the table is full the kernel evicts entries not yet assured (early_drop) and otherwise drops the first packet of every new connection ("nf_conntrack: table full, dropping packet"): new connections and Service/NAT traffic fail while established ones keep working.';
 
     if (max) {
       const ratio = n / max.value;
       const severity = ratioSeverity(ratio);
       if (!severity) return;
-      const finding: Finding = {
+      const finding: Finding<'nearMax'> = {
         span: count.span,
-        message: `The conntrack table holds ${measured}, ${percent(n, max.value)} of nf_conntrack_max = ${max.value} (${max.document.path}). ${full}`,
+        messageId: 'nearMax',
+        data: { measured, share: percent(n, max.value), max: max.value, maxFrom: max.document.path },
         severity,
         related,
         fixes: [raiseMaxFix(max.value, n, buckets?.value)],
@@ -87,7 +93,8 @@ export default defineRule({
     if (!severity) return;
     yield {
       span: count.span,
-      message: `The conntrack table holds ${measured}, ${percent(n, KUBE_PROXY_CONNTRACK_MIN)} of ${KUBE_PROXY_CONNTRACK_MIN}, the smallest nf_conntrack_max kube-proxy sets (max(conntrack.maxPerCore x CPUs, conntrack.min)); without kube-proxy the kernel default is nf_conntrack_buckets (4 x buckets on older kernels), which is sized by RAM. nf_conntrack_max itself is unknown: add sysctl -a output to this node folder. ${full}`,
+      messageId: 'nearKubeProxyFloor',
+      data: { measured, share: percent(n, KUBE_PROXY_CONNTRACK_MIN), floor: KUBE_PROXY_CONNTRACK_MIN },
       severity: downgrade(severity),
       related,
       fixes: [raiseMaxFix(undefined, n, buckets?.value)],

@@ -9,6 +9,7 @@ import { ruleDocsUrl } from './docs';
 import type { Settings } from '../node/settings';
 import type { NodeSnapshot } from '../node/snapshot';
 import { findSuppressions } from './suppressions';
+import { editLands } from '../formats/paste';
 
 /** A finding after settings and suppressions: what every front end (LSP, CLI) renders. */
 export interface Report {
@@ -77,7 +78,10 @@ export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, setting
   const reports: Report[] = [];
   const reported = new Map<string, number>();
   const overflow = new Map<string, Overflow>();
-  const emit = (ruleId: string, title: string, defaultSeverity: Severity, severity: Severity | undefined, message: string, span: Span, related: readonly Related[], fixes: readonly Fix[], id?: MessageRef): void => {
+  // Rules a terminal broke over lines are read joined: an edit before the break would split them (formats/paste.ts; its note says so).
+  const wrapped = 'wrapped' in document.model ? document.model.wrapped : undefined;
+  const emit = (ruleId: string, title: string, defaultSeverity: Severity, severity: Severity | undefined, message: string, span: Span, related: readonly Related[], allFixes: readonly Fix[], id?: MessageRef): void => {
+    const fixes = wrapped ? allFixes.filter((f) => f.kind !== 'edit' || f.edits.every((e) => editLands(wrapped, e.span.start, e.span.end))) : allFixes;
     const setting = settings.rules[ruleId];
     if (setting === 'off') return;
     if (suppressions.isSuppressed(ruleId, document.lines.positionAt(span.start).line)) return;

@@ -18,7 +18,11 @@ import { forEachLine } from '../core/lines';
  * for an indented line. The one change of text is a line broken by the terminal: its continuation
  * is joined to it by moving the line break to the end of the continuation (`view.text`, same length
  * and same line count as the original), so offsets before the break are exact and offsets in the
- * continuation are early by the length of the moved break (one or two characters).
+ * continuation are early by the length of the moved break (and indentation). A reader that joins
+ * maps its spans back with `remapSpans` (`view.joins` say where): a span inside one physical line
+ * covers exactly its characters, and a span that straddles a break (a word the terminal cut in two)
+ * covers the whole two-line range, break included. An edit there would move the break, so
+ * `editLands` tells which edits keep a wrapped record readable (only ones in its last line).
  */
 
 /** Per physical line: where the tool's text starts (>= 0), or why the line is not read. */
@@ -46,6 +50,32 @@ export interface PasteView {
   readonly elisions: readonly Span[];
   /** One note per cause. */
   readonly notes: readonly ParseProblem[];
+  /** Where `text` differs from the original: the joined pieces, in order (empty when no line was joined). */
+  readonly joins: readonly Join[];
+  /** The records joined from terminal-wrapped lines, in original offsets. */
+  readonly wrapped: readonly WrappedRecord[];
+}
+
+/**
+ * A continuation's text in `view.text` [viewStart, viewEnd) is the original text shifted by
+ * `shift`; the moved breaks follow the last continuation of a record up to `gapEnd`, where the
+ * view is the original again.
+ */
+export interface Join {
+  readonly viewStart: number;
+  readonly viewEnd: number;
+  readonly shift: number;
+  /** Set on a record's last continuation: the end of the moved breaks in the view. */
+  readonly gapEnd?: number;
+}
+
+/** A record read joined: from its first line's start to its last line's end, and where its last line's text starts (original offsets). */
+export interface WrappedRecord {
+  readonly start: number;
+  /** Where the first line's text ends (its break). */
+  readonly firstBreak: number;
+  readonly lastLine: number;
+  readonly end: number;
 }
 
 /** Shell prompts: `$ cmd`, `user@host:~$ cmd`, `[root@node ~]# cmd`, `root@node:/# cmd`, `PS C:\> cmd`, `> cmd` is not one. */
@@ -134,6 +164,8 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
   // Pass 2: lines broken by the terminal, found where the format says a line cannot start a record.
   const startsRecord = options.startsRecord;
   const pieces: string[] = [];
+  const joins: Join[] = [];
+  const wrapped: WrappedRecord[] = [];
   let lastJoinEnd = 0;
   let wrapWidth = 0;
   if (startsRecord) {
@@ -144,7 +176,17 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
       const hEnd = lines[2 * head + 1]!;
       // The head, each continuation's text, then the breaks (and indentation) they followed: the same characters, the same line count.
       pieces.push(text.slice(lastJoinEnd, hEnd));
-      for (const c of conts) pieces.push(text.slice(starts[c]!, lines[2 * c + 1]!));
+      let at = hEnd;
+      for (let i = 0; i < conts.length; i++) {
+        const c = conts[i]!;
+        const piece = text.slice(starts[c]!, lines[2 * c + 1]!);
+        pieces.push(piece);
+        const last = i === conts.length - 1;
+        joins.push({ viewStart: at, viewEnd: at + piece.length, shift: starts[c]! - at, ...(last ? { gapEnd: lines[2 * c + 1]! } : {}) });
+        at += piece.length;
+      }
+      const lastCont = conts[conts.length - 1]!;
+      wrapped.push({ start: lines[2 * head]!, firstBreak: hEnd, lastLine: starts[lastCont]!, end: lines[2 * lastCont + 1]! });
       let prevEnd = hEnd;
       for (const c of conts) {
         pieces.push(text.slice(prevEnd, starts[c]!));
@@ -163,7 +205,8 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
       }
       const content = s + strip.length;
       const end = lines[2 * k + 1]!;
-      const width = k > 0 ? lines[2 * k - 1]! - lines[2 * k - 2]! : 0;
+      // The terminal's width counts the tool's text: a common indentation was added by the quote, after the wrap.
+      const width = k > 0 ? lines[2 * k - 1]! - lines[2 * k - 2]! - strip.length : 0;
       // Only right after a line as long as a terminal (the head or the previous continuation); the continuation may be of any length.
       if (head >= 0 && (TERMINAL_WIDTHS.has(width) || width === wrapWidth) && !startsRecord(text.slice(content, end)) && !startsRecord(text.slice(s, end).trimStart())) {
         if (wrapWidth === 0) wrapWidth = width;
@@ -190,7 +233,7 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
     noise: (t) => `${plural(t.count, 'line', 'lines')} printed by kubectl or the shell around the command's output: not read`,
     fence: (t) => `${plural(t.count, 'markdown code fence', 'markdown code fences')}: not read`,
     elision: (t) => `${plural(t.count, 'elision marker', 'elision markers')} ('...', '[...]', '<snip>'): lines were cut here, so the dump is incomplete (truncated) and findings that need the whole of it are not made`,
-    wrapped: (t) => `${plural(t.count, 'line continues', 'lines continue')} the line before it, broken by a terminal ${wrapWidth} columns wide: read joined`,
+    wrapped: (t) => `${plural(t.count, 'line continues', 'lines continue')} the line before it, broken by a terminal ${wrapWidth} columns wide: read joined (quick fixes that would change a line before a break are not offered: the edit would split the rule)`,
   };
   for (const [cause, t] of tallies) notes.push({ code: options.code, severity: 'info', span: t.first, message: say[cause](t) });
   return {
@@ -198,7 +241,87 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
     starts,
     elisions,
     notes,
+    joins,
+    wrapped,
   };
+}
+
+/**
+ * The original offset of a view offset. `side` decides at a break: a span's end right at the
+ * break stays on the line before it, a span's start there begins on the continuation.
+ */
+export function toOriginal(joins: readonly Join[], offset: number, side: 'start' | 'end'): number {
+  // The last join starting at or before the offset (binary search: a dump may have many).
+  let lo = 0;
+  let hi = joins.length - 1;
+  let k = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (joins[mid]!.viewStart <= offset) {
+      k = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (k < 0) return offset;
+  const j = joins[k]!;
+  if (offset === j.viewStart && side === 'end') {
+    // The end of the piece before: the previous continuation, or the head (exact).
+    const prev = joins[k - 1];
+    return prev && prev.viewEnd === offset ? offset + prev.shift : offset;
+  }
+  if (offset <= j.viewEnd) return offset + j.shift;
+  // Among the moved breaks: the end of the record (no span of a reader starts or ends there).
+  if (j.gapEnd !== undefined && offset < j.gapEnd) return j.viewEnd + j.shift;
+  return offset;
+}
+
+/**
+ * Maps every `{ start, end }` reachable from `roots` (model objects, problems, spans) from view
+ * offsets to original ones, in place, each object once. Walked with an explicit stack (no depth
+ * from the input); `skip` names properties that lead out of the model (a rule's re-reader).
+ */
+export function remapSpans(roots: readonly unknown[], joins: readonly Join[], skip: ReadonlySet<string> = new Set()): void {
+  if (joins.length === 0) return;
+  const seen = new Set<object>();
+  const stack: unknown[] = [...roots];
+  while (stack.length > 0) {
+    const o = stack.pop();
+    if (typeof o !== 'object' || o === null || seen.has(o)) continue;
+    seen.add(o);
+    if (Array.isArray(o)) {
+      for (const v of o) if (typeof v === 'object' && v !== null) stack.push(v);
+      continue;
+    }
+    const r = o as Record<string, unknown>;
+    const start = r['start'];
+    const end = r['end'];
+    if (typeof start === 'number' && typeof end === 'number' && !Object.isFrozen(o)) {
+      const empty = start === end;
+      const s = toOriginal(joins, start, empty ? 'end' : 'start');
+      const e = toOriginal(joins, end, 'end');
+      r['start'] = s;
+      r['end'] = e < s ? s : e;
+    }
+    for (const key of Object.keys(r)) {
+      if (skip.has(key)) continue;
+      const v = r[key];
+      if (typeof v === 'object' && v !== null) stack.push(v);
+    }
+  }
+}
+
+/**
+ * Whether an edit of [start, end) keeps a record read joined: anywhere but in a wrapped record's
+ * lines before its last one (changing their length or text would end the wrap there and leave
+ * the rest of the record a line of its own). An edit that replaces every break of the record
+ * (deleting or rewriting the rule) lands: what it leaves is one line.
+ */
+export function editLands(wrapped: readonly WrappedRecord[], start: number, end: number): boolean {
+  for (const w of wrapped) {
+    if (start <= w.firstBreak && end >= w.lastLine) continue;
+    if (end > w.start && start < w.lastLine) return false;
+  }
+  return true;
 }
 
 /** First characters decoration can start with: `$ % # . [ < ( ' " \` ~ …`, `--` and letters (prompts, tool noise). */

@@ -80,7 +80,7 @@ describe('paste reader (formats/paste.ts)', () => {
       assert.equal(view.text.split('\n').length, text.split('\n').length);
       const r = read(text, IPT);
       assert.deepEqual(r.lines, ['*nat', rule, 'COMMIT']);
-      assert.deepEqual(r.notes, [`${parts.length - 1 === 1 ? '1 line continues' : `${parts.length - 1} lines continue`} the line before it, broken by a terminal ${w} columns wide: read joined`]);
+      assert.deepEqual(r.notes, [`${parts.length - 1 === 1 ? '1 line continues' : `${parts.length - 1} lines continue`} the line before it, broken by a terminal ${w} columns wide: read joined (quick fixes that would change a line before a break are not offered: the edit would split the rule)`]);
       assert.equal([...view.starts].filter((s) => s === CONTINUATION).length, parts.length - 1);
     }
   });

@@ -1,5 +1,6 @@
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
+import type { WrappedRecord } from '../paste';
 
 /**
  * One model for both ways iptables shows its state: the `iptables-save` format (what
@@ -15,6 +16,8 @@ export interface IptablesModel {
   readonly legacyTablesWarning?: Span;
   readonly tables: readonly IptTable[];
   readonly problems: readonly ParseProblem[];
+  /** Rules a terminal broke over several lines, read joined (formats/paste.ts): edits keep to their last line (`editLands`). */
+  readonly wrapped?: readonly WrappedRecord[];
 }
 
 export interface IptablesHeader {

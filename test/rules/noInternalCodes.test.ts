@@ -31,6 +31,18 @@ describe('no internal codes in what users read', () => {
     for (const m of ALL_RULE_META) assert.doesNotMatch(m.title, INTERNAL, m.id);
   });
 
+  it('docs pages (the text users read, in the editor and on GitHub)', () => {
+    let pages = 0;
+    for (const m of ALL_RULE_META) {
+      const file = join(ROOT, 'docs/rules', `${m.id}.md`);
+      if (!existsSync(file)) continue;
+      pages++;
+      const found = INTERNAL.exec(readFileSync(file, 'utf8'));
+      assert.equal(found?.[0], undefined, `docs/rules/${m.id}.md`);
+    }
+    assert.ok(pages > 50, `only ${pages} pages read`);
+  });
+
   it("findings on every rule's docs examples (messages and related information)", () => {
     let linted = 0;
     for (const m of ALL_RULE_META) {

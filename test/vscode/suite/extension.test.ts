@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import {
@@ -23,7 +24,14 @@ import {
 const FIXED_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully';
 const BROKEN_LINE = '-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE';
 const EXAMPLE = 'vxlan-63s-delay';
-const DOCS_URL = `https://github.com/kube-netlint/kube-netlint/blob/main/docs/rules/${RULE}.md`;
+/** The rule's page as shipped with the extension: diagnostics and hovers link there, so it opens offline. */
+const DOCS_PAGE = join('docs', 'rules', `${RULE}.md`);
+
+/** The file a docs link points at, resolved (the extension may be reached through a symlink). */
+function linkedFile(link: string | undefined): string {
+  assert.ok(link?.startsWith('file:'), `a file: link to the shipped page, not ${link}`);
+  return realpathSync(fileURLToPath(link));
+}
 
 interface Api {
   readonly client: { isRunning(): boolean };
@@ -126,7 +134,7 @@ describe(`kube-netlint in VS Code ${vscode.version} (${vscode.env.appName}, ${co
     );
     assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
     assert.equal(d.source, 'kube-netlint');
-    assert.equal(typeof d.code === 'object' ? d.code.target.toString() : undefined, vscode.Uri.parse(DOCS_URL).toString());
+    assert.equal(linkedFile(typeof d.code === 'object' ? d.code.target.toString() : undefined), realpathSync(join(extension.extensionPath, DOCS_PAGE)));
     assert.match(d.message, /without --random-fully/);
     // The node folder holds ethtool -k flannel.1: the rule cites it (the checksum-offload caveat).
     assert.match(d.message, /Caution: this node has a VXLAN device/);
@@ -197,7 +205,7 @@ describe(`kube-netlint in VS Code ${vscode.version} (${vscode.env.appName}, ${co
     const text = hoverText(hovers);
     assert.ok(text.includes(`**${RULE}** — MASQUERADE/SNAT without --random-fully (SNAT source-port race)`), text);
     assert.ok(text.includes(docsSummary(RULE)), `hover shows the first paragraph of docs/rules/${RULE}.md:\n${text}`);
-    assert.ok(text.includes(`[Documentation](${DOCS_URL})`), text);
+    assert.equal(linkedFile(/\[Documentation\]\(([^)]+)\)/.exec(text)?.[1]), realpathSync(join(extension.extensionPath, DOCS_PAGE)), text);
     assert.match(text, /\*\*target `MASQUERADE`\*\*/);
 
     const chainLine = lineIndexOf(node.broken, ':POSTROUTING ACCEPT [9381:563092]');

@@ -29,7 +29,7 @@ const DOCS_PAGE = join('docs', 'rules', `${RULE}.md`);
 
 /** The file a docs link points at, resolved (the extension may be reached through a symlink). */
 function linkedFile(link: string | undefined): string {
-  assert.ok(link?.startsWith('file:'), `a file: link to the shipped page, not ${link}`);
+  if (!link?.startsWith('file:')) assert.fail(`a file: link to the shipped page, not ${link}`);
   return realpathSync(fileURLToPath(link));
 }
 

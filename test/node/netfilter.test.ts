@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from '../../server/src/node/document';
-import { netfilterView } from '../../server/src/node/netfilter';
+import { legacyProxyText, netfilterView } from '../../server/src/node/netfilter';
 import { createSnapshot } from '../../server/src/node/snapshot';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', 'nftables', name), 'utf8');
@@ -27,7 +27,10 @@ describe('node/netfilter: one view over iptables-legacy, iptables-nft and native
     assert.deepEqual(view.tables.map((t) => `${t.source} ${t.name}`), ['iptables-legacy nat', 'iptables-nft mangle']);
     assert.equal(view.legacyTablesUnseen?.document, nftSave);
     assert.equal(view.legacyProxy.length, 1, "kubelet's KUBE-IPTABLES-HINT is not kube-proxy evidence");
-    assert.match(view.legacyProxy[0]!.describe, /^2 kube-proxy iptables chains .* in n\/legacy\.txt$/);
+    assert.match(view.legacyProxy[0]!.describe, /^2 kube-proxy iptables chains \(KUBE-SERVICES, KUBE-SVC-\*, …\)$/);
+    // Messages add the file, by its path in the node folder.
+    assert.equal(legacyProxyText(view.legacyProxy[0]!, { root: 'n' }), `${view.legacyProxy[0]!.describe} in legacy.txt`);
+    assert.equal(legacyProxyText(view.legacyProxy[0]!, {}), `${view.legacyProxy[0]!.describe} in n/legacy.txt`);
   });
 
   it('is built once per document list', () => {

@@ -1,4 +1,4 @@
-import { basename, isAbsolute, relative } from 'node:path';
+import { pathInNode } from '../node/nodePath';
 import type { DocumentKind } from '../formats/kind';
 import { lintDocument, type Report } from '../engine/lint';
 import { SUPPRESSION_DIRECTIVE } from '../engine/suppressions';
@@ -50,6 +50,8 @@ export function lintNode(node: NodeInput, settings: Settings): NodeLint {
     node.name,
     [...documents, ...context].filter((d) => d.kind !== 'unknown'),
     settings.facts,
+    // The folder as the user gave it, in the same spelling as the files' paths: messages name files relative to it.
+    node.name,
   );
   const ruleErrors: string[] = [];
   const results = documents.map((document) => ({
@@ -61,11 +63,8 @@ export function lintNode(node: NodeInput, settings: Settings): NodeLint {
   return { results, snapshot, ruleErrors };
 }
 
-/** The path of a file inside its node folder (its name for the files directly in it). */
-export function pathInNode(nodePath: string, filePath: string): string {
-  const r = relative(nodePath, filePath);
-  return r === '' || r.startsWith('..') || isAbsolute(r) ? basename(filePath) : r.split('\\').join('/');
-}
+/** The path of a file inside its node folder: one function for messages and reports (node/nodePath.ts). */
+export { pathInNode };
 
 export function fleetFacts(facts: NodeFacts): FleetFacts {
   return {

@@ -161,7 +161,7 @@ export class NodeWorkspace {
       const member = open ? this.parseOpen(open) : this.parseDisk(uri, f);
       if (member && member.kind !== 'unknown') members.push(member);
     }
-    const snapshot = this.build(node?.name ?? key, members, overrides);
+    const snapshot = this.build(node?.name ?? key, members, overrides, node?.dir);
     this.snapshots.set(key, { snapshot, overrides, members: uris, folders });
     return snapshot;
   }
@@ -196,9 +196,9 @@ export class NodeWorkspace {
     return true;
   }
 
-  private build(name: string, members: readonly ParsedDocument[], overrides: FactOverrides): NodeSnapshot {
+  private build(name: string, members: readonly ParsedDocument[], overrides: FactOverrides, root?: string): NodeSnapshot {
     this.snapshotsBuilt++;
-    return createSnapshot(name, members, overrides);
+    return createSnapshot(name, members, overrides, root);
   }
 
   /** The node holding a file, as node/folder.ts lists it (links out of it, loops, FIFOs and giants left out). */

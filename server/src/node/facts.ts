@@ -5,12 +5,19 @@ import { kernelRelease } from '../formats/sysctl';
 import type { ParsedDocument } from './document';
 import { deriveLinkFacts, type LinkFacts } from './links';
 import { netfilterView } from './netfilter';
+import { nodePath } from './nodePath';
 import type { FactOverrides } from './settings';
 
 /** Where a fact was learnt: a setting the user made, or a place in one of the node's files. */
 export type FactSource =
   | { readonly kind: 'setting'; readonly name: string }
-  | { readonly kind: 'document'; readonly document: ParsedDocument; readonly span: Span };
+  | {
+      readonly kind: 'document';
+      readonly document: ParsedDocument;
+      readonly span: Span;
+      /** The document's path in the node folder, for messages (node/nodePath.ts; set by deriveFacts when the node has a folder). */
+      readonly where?: string;
+    };
 
 export interface Fact<T> {
   readonly value: T;
@@ -123,7 +130,7 @@ function fromSetting<T>(value: T | undefined, name: string): Fact<T> | undefined
   return value === undefined ? undefined : { value, source: { kind: 'setting', name } };
 }
 
-export function deriveFacts(documents: readonly ParsedDocument[], overrides: FactOverrides): NodeFacts {
+export function deriveFacts(documents: readonly ParsedDocument[], overrides: FactOverrides, root?: string): NodeFacts {
   const facts: MutableFacts = {};
   // Settings win over files: users set them exactly when the dumps are missing or misleading.
   const kernel = fromSetting(overrides.kernelVersion ? parseVersion(overrides.kernelVersion) : undefined, 'kernelVersion');
@@ -138,7 +145,19 @@ export function deriveFacts(documents: readonly ParsedDocument[], overrides: Fac
   const links = deriveLinkFacts(documents);
   if (Object.keys(links).length) facts.links = links;
   kubeProxyModeFromRuleset(documents, facts);
+  if (root !== undefined) placeFacts(facts, root);
   return facts;
+}
+
+/** Gives every fact learnt from a file the file's path in the node folder (what messages cite). */
+function placeFacts(facts: MutableFacts, root: string): void {
+  const all = facts as Record<string, unknown>;
+  for (const [key, f] of Object.entries(all)) {
+    // Link facts are per interface and cite no source in messages.
+    if (key === 'links') continue;
+    const fact = f as Fact<unknown>;
+    if (fact.source.kind === 'document') all[key] = { value: fact.value, source: { ...fact.source, where: nodePath(fact.source.document, { root }) } };
+  }
 }
 
 /**
@@ -154,6 +173,6 @@ function kubeProxyModeFromRuleset(documents: readonly ParsedDocument[], facts: M
 
 /** "kernel 5.4.0-107-generic (from sysctl.txt)" — how a message cites the fact it used. */
 export function describeFact<T>(fact: Fact<T>, show: (v: T) => string): string {
-  const where = fact.source.kind === 'setting' ? `setting ${fact.source.name}` : fact.source.document.path;
+  const where = fact.source.kind === 'setting' ? `setting ${fact.source.name}` : (fact.source.where ?? fact.source.document.path);
   return `${show(fact.value)} (from ${where})`;
 }

@@ -1,6 +1,8 @@
 import type { Span } from '../core/span';
 import type { NftTable } from '../formats/nftables/model';
 import type { ParsedDocument } from './document';
+import { nodePath } from './nodePath';
+import type { NodeSnapshot } from './snapshot';
 
 /**
  * One netfilter view of a node: which tables exist and who writes them, over every dump of the
@@ -33,8 +35,13 @@ export interface LegacyProxyEvidence {
   readonly kind: 'iptables-chains' | 'ipvs-services';
   readonly document: ParsedDocument;
   readonly span: Span;
-  /** "12 KUBE-SVC-* chains and KUBE-SERVICES rules", for messages. */
+  /** "12 kube-proxy iptables chains (…)", for messages: `legacyProxyText` adds the file. */
   readonly describe: string;
+}
+
+/** The evidence as messages cite it: what, and in which file of the node. */
+export function legacyProxyText(e: LegacyProxyEvidence, node: Pick<NodeSnapshot, 'root'>): string {
+  return `${e.describe} in ${nodePath(e.document, node)}`;
 }
 
 export interface NetfilterView {
@@ -111,11 +118,11 @@ export function netfilterView(documents: readonly ParsedDocument[]): NetfilterVi
           }
         }
       }
-      if (first) legacyProxy.push({ kind: 'iptables-chains', document: d, span: first, describe: `${kubeChains} kube-proxy iptables chain${kubeChains === 1 ? '' : 's'} (KUBE-SERVICES, KUBE-SVC-*, …) in ${d.path}` });
+      if (first) legacyProxy.push({ kind: 'iptables-chains', document: d, span: first, describe: `${kubeChains} kube-proxy iptables chain${kubeChains === 1 ? '' : 's'} (KUBE-SERVICES, KUBE-SVC-*, …)` });
     } else if (doc.kind === 'ipvsadm') {
       const d = doc as ParsedDocument<'ipvsadm'>;
       const first = d.model.services[0];
-      if (first) legacyProxy.push({ kind: 'ipvs-services', document: d, span: first.span, describe: `${d.model.services.length} IPVS virtual server${d.model.services.length === 1 ? '' : 's'} in ${d.path}` });
+      if (first) legacyProxy.push({ kind: 'ipvs-services', document: d, span: first.span, describe: `${d.model.services.length} IPVS virtual server${d.model.services.length === 1 ? '' : 's'}` });
     }
   }
   const view: NetfilterView = { tables, kubeProxyTables, legacyProxy, ...(legacyTablesUnseen ? { legacyTablesUnseen } : {}) };

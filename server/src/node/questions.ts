@@ -6,6 +6,7 @@ import type { ParsedDocument } from './document';
 import { describeFact, type Fact } from './facts';
 import { kernelVerdict, type KernelGate, type KernelVerdict } from './kernelVerdict';
 import type { NodeSnapshot } from './snapshot';
+import { nodePath } from './nodePath';
 
 /**
  * Questions rules ask about a node's facts, answered in one place so every rule says the same
@@ -29,7 +30,7 @@ export const TELL_KUBE_PROXY_MODE = 'set kubeNetlint.facts.kubeProxyMode or add 
 
 /** "from sysctl-a.txt" / "setting kubeNetlint.facts.kernelVersion". */
 export function factWhere<T>(fact: Fact<T>): string {
-  return fact.source.kind === 'setting' ? `setting kubeNetlint.facts.${fact.source.name}` : `from ${fact.source.document.path}`;
+  return fact.source.kind === 'setting' ? `setting kubeNetlint.facts.${fact.source.name}` : `from ${fact.source.where ?? fact.source.document.path}`;
 }
 
 /** Related information for a fact learnt from a document (a setting has no place to point at). */
@@ -160,12 +161,12 @@ export function manifestPodNetwork(node: NodeSnapshot, family: 'ipv4' | 'ipv6'):
   for (const doc of node.ofKind('k8s')) {
     for (const fl of flannelConfigs(doc.model)) {
       const n = family === 'ipv6' ? fl.ipv6Network : fl.network;
-      if (n.present && fits(n.value)) return { cidr: n.value, describe: `flannel Network in ${doc.path}`, related: { document: doc, span: n.span, message: `flannel Network ${n.value}` } };
+      if (n.present && fits(n.value)) return { cidr: n.value, describe: `flannel Network in ${nodePath(doc, node)}`, related: { document: doc, span: n.span, message: `flannel Network ${n.value}` } };
     }
     for (const kp of kubeProxyConfigs(doc.model)) {
       const c = kp.clusterCIDR;
       const first = c.present ? c.value.split(',').map((x) => x.trim()).find(fits) : undefined;
-      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${doc.path}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
+      if (c.present && first) return { cidr: first, describe: `kube-proxy clusterCIDR in ${nodePath(doc, node)}`, related: { document: doc, span: c.span, message: `kube-proxy clusterCIDR ${c.value}` } };
     }
   }
   return undefined;

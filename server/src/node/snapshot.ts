@@ -10,15 +10,18 @@ import type { FactOverrides } from './settings';
 export interface NodeSnapshot {
   /** The folder (or other grouping) that makes this a node, for messages. */
   readonly name: string;
+  /** The node's folder in the documents' path space (absent for a node without one): messages name files relative to it (node/nodePath.ts). */
+  readonly root?: string;
   readonly documents: readonly ParsedDocument[];
   readonly facts: NodeFacts;
   ofKind<K extends DocumentKind>(kind: K): ParsedDocument<K>[];
 }
 
-export function createSnapshot(name: string, documents: readonly ParsedDocument[], overrides: FactOverrides): NodeSnapshot {
-  const facts = deriveFacts(documents, overrides);
+export function createSnapshot(name: string, documents: readonly ParsedDocument[], overrides: FactOverrides, root?: string): NodeSnapshot {
+  const facts = deriveFacts(documents, overrides, root);
   return {
     name,
+    ...(root !== undefined ? { root } : {}),
     documents,
     facts,
     ofKind<K extends DocumentKind>(kind: K): ParsedDocument<K>[] {

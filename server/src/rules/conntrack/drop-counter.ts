@@ -4,6 +4,7 @@ import { defineRule, type Related } from '../rule';
 import { percent } from '../shared/phrases';
 import { counter, firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
 import { BUCKETS_KEYS, COUNT_KEYS, describeGrowth, describeTotal, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 export default defineRule({
   meta: {
@@ -42,8 +43,8 @@ export default defineRule({
     if (max) related.push(sysctlRelated(max, `nf_conntrack_max = ${max.value}`));
     if (live) {
       related.push(sysctlRelated(live, `nf_conntrack_count = ${live.value}`));
-      now.push(max ? `The table now holds ${live.value} of ${max.value} entries (${percent(live.value, max.value)}).` : `The table now holds ${live.value} entries (${where(live)}).`);
-    } else if (max) now.push(`nf_conntrack_max is ${max.value} (${max.document.path}).`);
+      now.push(max ? `The table now holds ${live.value} of ${max.value} entries (${percent(live.value, max.value)}).` : `The table now holds ${live.value} entries (${where(live, node)}).`);
+    } else if (max) now.push(`nf_conntrack_max is ${max.value} (${nodePath(max.document, node)}).`);
     const fixes = [raiseMaxFix(max?.value, live?.value, buckets?.value)];
 
     let severity: Severity;

@@ -10,6 +10,7 @@ import { TELL_KERNEL } from '../../node/questions';
 import { percent } from '../shared/phrases';
 import { counter, growth, latestTable, total } from '../../formats/conntrack/query';
 import { describeGrowth, describeTotal, kernelAtLeast, snatWithoutRandomFully } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 /** From 5.10 resolved clashes go to clash_resolve and insert_failed counts real drops only (bc92470413f3). */
 const CLASH_RESOLVE_KERNEL = [5, 10];
@@ -133,7 +134,7 @@ export default defineRule({
     if (snat.length > 0) {
       const first = snat[0]!;
       parts.push(
-        `${snat.length} MASQUERADE/SNAT rule${snat.length === 1 ? '' : 's'} without --random-fully (first in ${first.rule.chain.value}, ${first.document.path}) make the SNAT source-port race ${dnsLikely ? 'another' : 'the likely'} cause.`,
+        `${snat.length} MASQUERADE/SNAT rule${snat.length === 1 ? '' : 's'} without --random-fully (first in ${first.rule.chain.value}, ${nodePath(first.document, node)}) make the SNAT source-port race ${dnsLikely ? 'another' : 'the likely'} cause.`,
       );
       for (const e of snat.slice(0, MAX_RELATED_RULES)) {
         related.push({ document: e.document, span: e.rule.target!.name.span, message: `${targetName(e.rule)} in ${e.rule.chain.value} without --random-fully` });

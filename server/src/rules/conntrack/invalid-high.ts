@@ -5,6 +5,7 @@ import { note, run, safeFix } from '../shared/commands';
 import { percent } from '../shared/phrases';
 import { firstNonZero, growth, latestTable, total } from '../../formats/conntrack/query';
 import { describeGrowth, describeTotal, sysctlNumber, sysctlRelated } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 /** The catalogue's ratio: invalid above 1 % of found + insert ... */
 export const RATIO = 0.01;
@@ -56,7 +57,7 @@ export default defineRule({
     const liberal = sysctlNumber(node, ['net.netfilter.nf_conntrack_tcp_be_liberal']);
     if (liberal) {
       related.push(sysctlRelated(liberal, `nf_conntrack_tcp_be_liberal = ${liberal.value}`));
-      if (liberal.value !== 0) parts.push(`nf_conntrack_tcp_be_liberal is ${liberal.value} (${liberal.document.path}): only out-of-window RSTs are INVALID there, so look beyond TCP windows.`);
+      if (liberal.value !== 0) parts.push(`nf_conntrack_tcp_be_liberal is ${liberal.value} (${nodePath(liberal.document, node)}): only out-of-window RSTs are INVALID there, so look beyond TCP windows.`);
     }
     for (const d of node.ofKind('iptables')) {
       const rule = d.model.tables

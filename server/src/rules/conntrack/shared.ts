@@ -12,6 +12,7 @@ import type { SysctlEntry } from '../../formats/sysctl';
 import type { Step } from '../../core/shell';
 import type { CommandFix, Related } from '../rule';
 import { note, run, safeFix, write } from '../shared/commands';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * What the conntrack rules share: the sysctl values of the node, the kernel version (from facts
@@ -105,7 +106,7 @@ export function sysctlRelated(v: SysctlValue, message: string): Related {
   return { document: v.document, span: v.entry.span, message };
 }
 
-export const where = (v: SysctlValue): string => `${v.entry.key} = ${v.value} in ${v.document.path}`;
+export const where = (v: SysctlValue, node: NodeSnapshot): string => `${v.entry.key} = ${v.value} in ${nodePath(v.document, node)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Table entries

@@ -4,6 +4,7 @@ import { defineRule, type CommandFix, type Finding, type Related } from '../rule
 import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField } from '../../formats/conntrack/query';
 import { serviceAddresses, type ServiceAddress } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * The TCP twin of conntrack/stale-udp-entry: `SYN_SENT [UNREPLIED]` entries to a Service or
@@ -76,7 +77,7 @@ export default defineRule({
       if (matches.length === 0 && !proof) continue;
 
       const live = matches.filter((s) => !s.noEndpoints);
-      const where = matches[0]?.document.path ?? '';
+      const where = matches[0] ? nodePath(matches[0].document, node) : '';
       const comment = matches[0] ? ruleComment(matches[0].rule) : undefined;
       const n = group.count;
       const evidence = matches.length > 0 ? `KUBE-SERVICES in ${where}${comment ? `: "${comment}"` : ''}` : `other TCP entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;

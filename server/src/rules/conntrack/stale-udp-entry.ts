@@ -4,6 +4,7 @@ import { defineRule, type CommandFix, type Finding, type Related } from '../rule
 import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField, readEntry } from '../../formats/conntrack/query';
 import { serviceAddresses, type ServiceAddress } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 const MAX_RELATED_EXAMPLES = 4;
 /** Entries re-parsed at most for in-table proof (rules run on every keystroke). */
@@ -85,7 +86,7 @@ export default defineRule({
       const live = matches.filter((s) => !s.noEndpoints);
       const evidence =
         matches.length > 0
-          ? `KUBE-SERVICES in ${matches[0]!.document.path}${ruleComment(matches[0]!.rule) ? `: "${ruleComment(matches[0]!.rule)}"` : ''}`
+          ? `KUBE-SERVICES in ${nodePath(matches[0]!.document, node)}${ruleComment(matches[0]!.rule) ? `: "${ruleComment(matches[0]!.rule)}"` : ''}`
           : `other entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
       const data = { entries: `${group.count} UDP ${group.count === 1 ? 'entry' : 'entries'}`, have: group.count === 1 ? 'has' : 'have', destination: addr(ip, port), ip, evidence };
       for (const s of matches.slice(0, 2)) {

@@ -6,6 +6,7 @@ import { defineRule, type Finding, type Related } from '../rule';
 import { percent } from '../shared/phrases';
 import { counter, latestTable } from '../../formats/conntrack/query';
 import { BUCKETS_KEYS, COUNT_KEYS, KUBE_PROXY_CONNTRACK_MIN, MAX_KEYS, raiseMaxFix, sysctlNumber, sysctlRelated, where } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 export const WARNING_RATIO = 0.8;
 export const ERROR_RATIO = 0.95;
@@ -70,7 +71,7 @@ export default defineRule({
     const related: Related[] = [];
     if (max) related.push(sysctlRelated(max, `nf_conntrack_max = ${max.value}`));
     if (live) related.push(sysctlRelated(live, `nf_conntrack_count = ${live.value}`));
-    const measured = fromSysctl ? `nf_conntrack_count = ${n} (${where(live)}; this file shows ${count.value} from ${count.what})` : `${n} entries (from ${count.what})`;
+    const measured = fromSysctl ? `nf_conntrack_count = ${n} (${where(live, node)}; this file shows ${count.value} from ${count.what})` : `${n} entries (from ${count.what})`;
 
     if (max) {
       const ratio = n / max.value;
@@ -79,7 +80,7 @@ export default defineRule({
       const finding: Finding<'nearMax'> = {
         span: count.span,
         messageId: 'nearMax',
-        data: { measured, share: percent(n, max.value), max: max.value, maxFrom: max.document.path },
+        data: { measured, share: percent(n, max.value), max: max.value, maxFrom: nodePath(max.document, node) },
         severity,
         related,
         fixes: [raiseMaxFix(max.value, n, buckets?.value)],

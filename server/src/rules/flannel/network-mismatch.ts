@@ -5,6 +5,7 @@ import { targetName } from '../../formats/iptables/query';
 import { defineRule, type Fix, type Related } from '../rule';
 import { cidrContains, parseCidr, type Cidr } from './cidr';
 import { editIn } from './manifest';
+import { nodePath } from '../../node/nodePath';
 
 /** Where kube-proxy's idea of the pod network was read. */
 interface Evidence {
@@ -57,7 +58,7 @@ export default defineRule({
           data: {
             field: family === 4 ? 'Network' : 'IPv6Network',
             network: field.value,
-            evidence: bad.map((e) => `${e.what} ${e.cidr.text} (${e.document.path})`).join(', '),
+            evidence: bad.map((e) => `${e.what} ${e.cidr.text} (${nodePath(e.document, node)})`).join(', '),
             outside: first.configured ? 'clusterCIDR' : 'that CIDR',
           },
           related,

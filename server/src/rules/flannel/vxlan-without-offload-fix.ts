@@ -7,6 +7,7 @@ import { allDocuments, appendToSequence, child, flannelConfigs, type EditValue, 
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { containersRef, editIn, flannelWorkloads, hostGwEdits, k3sBackendEdits, mergeInsertions, normalisePath, overlaps, uniqueName, type FlannelWorkload } from './manifest';
 import { isVxlanDevice, offloadFix, runsOffloadWorkaround, vxlanExposure } from './vxlan';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * NET-VXLAN-001 seen from the manifests: flannel (or k3s' embedded flannel) uses the vxlan
@@ -67,7 +68,7 @@ export default defineRule({
       const observed = observedOffload(node.ofKind('ethtool'), t.device);
       if (observed?.state === 'off') {
         severity = downgrade(severity);
-        parts.push(`This node's ${observed.document.path} shows ${t.device} with TX checksum offload already off (a node-level fix such as the udev rule may be in place); other nodes need it too.`);
+        parts.push(`This node's ${nodePath(observed.document, node)} shows ${t.device} with TX checksum offload already off (a node-level fix such as the udev rule may be in place); other nodes need it too.`);
         related.push({ document: observed.document, span: observed.span, message: `${t.device}: TX checksum offload off on this node` });
       } else if (observed) {
         related.push({ document: observed.document, span: observed.span, message: `${t.device}: TX checksum offload on` });
@@ -84,7 +85,7 @@ export default defineRule({
           sidecar = true;
         }
       } else if (!k3s && elsewhereMissing.length > 0) {
-        parts.push(`The flannel DaemonSet is in ${elsewhereMissing.map(({ d }) => d.path).join(', ')}: the sidecar fix is offered there.`);
+        parts.push(`The flannel DaemonSet is in ${elsewhereMissing.map(({ d }) => nodePath(d, node)).join(', ')}: the sidecar fix is offered there.`);
       }
       const hostGw = t.fl ? hostGwEdits(text, model, t.fl) : t.k3s ? k3sBackendEdits(text, model, t.k3s, 'host-gw') : undefined;
       if (hostGw) {

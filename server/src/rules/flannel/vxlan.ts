@@ -10,6 +10,7 @@ import { guarded, note, run, safeFix, write } from '../shared/commands';
 import { hex } from '../shared/phrases';
 import { VXLAN_CHECKSUM_GATE } from '../shared/kernelGates';
 import { kernelAgainst, TELL_KERNEL } from '../../node/questions';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * What the VXLAN checksum-offload rules (ethtool/vxlan-tx-checksum-offload,
@@ -61,7 +62,7 @@ export function vxlanTriggers(node: NodeSnapshot): { triggers: VxlanTrigger[]; d
         if (targetName(rule) === 'RETURN' && mark?.negated) returned.add(chain);
         const name = targetName(rule);
         if (!name || !SNAT.has(name) || !targetOption(rule, '--random-fully')) continue;
-        const line = `${document.path}:${rule.line + 1}`;
+        const line = `${nodePath(document, node)}:${rule.line + 1}`;
         if (chain === 'KUBE-POSTROUTING') {
           if (returned.has(chain)) continue;
           if (mark && !mark.negated) {
@@ -102,7 +103,7 @@ export function vxlanExposure(node: NodeSnapshot, base: Severity): Exposure {
   const triggerText = first
     ? `It is triggered here by ${first.describe}.`
     : dumps.length > 0
-      ? `No rule in ${dumps.map((d) => d.path).join(', ')} NATs the outer VXLAN packet with --random-fully right now (kube-proxy before 1.16.13/1.17.9/1.18.6/1.19 writes one), so the bug is latent.`
+      ? `No rule in ${dumps.map((d) => nodePath(d, node)).join(', ')} NATs the outer VXLAN packet with --random-fully right now (kube-proxy before 1.16.13/1.17.9/1.18.6/1.19 writes one), so the bug is latent.`
       : 'Add the node\'s iptables-save to this folder to see whether a MASQUERADE --random-fully rule (kube-proxy before 1.16.13/1.17.9/1.18.6/1.19) triggers it.';
   if (!kernel) {
     return { fixed: false, severity: downgrade(base), related, text: `The kernel version is unknown: the bug is fixed in ${FIXED_KERNELS}; ${TELL_KERNEL}. ${triggerText}` };

@@ -10,6 +10,7 @@ import { defineRule, type FindingMessage, type Fix, type Related } from '../rule
 import { factRelated } from '../../node/questions';
 import { insertLinesBefore } from '../shared/edits';
 import { chainAnchor, countersPrefix, iptablesCommand } from './support';
+import { nodePath } from '../../node/nodePath';
 
 const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 /** kube-proxy adds the INVALID drop from about 1.15 (k/k#74840; exact release unconfirmed). */
@@ -50,7 +51,7 @@ export default defineRule({
     for (const doc of node.ofKind('sysctl')) {
       const e = effective(doc.model, BE_LIBERAL);
       if (e?.number === undefined) continue;
-      liberal = { value: e.number, text: `${BE_LIBERAL} = ${e.number} (from ${doc.path})` };
+      liberal = { value: e.number, text: `${BE_LIBERAL} = ${e.number} (from ${nodePath(doc, node)})` };
       related.push({ document: doc, span: e.value.span, message: `${BE_LIBERAL} = ${e.number}` });
       break;
     }

@@ -4,6 +4,8 @@ import type { IptablesModel } from '../../formats/iptables/model';
 import { note, run, safeFix } from '../shared/commands';
 import { defineRule, type Fix, type Related } from '../rule';
 import { factWhere } from '../../node/questions';
+import type { NodeSnapshot } from '../../node/snapshot';
+import { nodePath } from '../../node/nodePath';
 
 const HINT_CHAIN = 'KUBE-IPTABLES-HINT';
 
@@ -34,15 +36,15 @@ export default defineRule({
     const { model } = document;
     const family = model.header?.family ?? 'ipv4';
     const others = node.ofKind('iptables').filter((d) => d !== document && (d.model.header?.family ?? 'ipv4') === family);
-    const hint = hintText([document, ...others]);
+    const hint = hintText([document, ...others], node);
     const fix = commandFix(family === 'ipv6' ? 'ip6tables' : 'iptables');
 
     if (model.legacyTablesWarning) {
       const other = others.find((d) => d.model.header?.backend?.value === 'legacy' && hasRules(d.model));
       yield {
         span: model.legacyTablesWarning,
-        ...(other ? { messageId: 'legacyTablesDumped' as const, data: { legacyDump: other.path, hint: hint.text } } : { messageId: 'legacyTablesPresent' as const, data: { hint: hint.text } }),
-        related: [...(other?.model.header?.backend ? [{ document: other, span: other.model.header.backend.span, message: `legacy dump ${other.path}` }] : []), ...hint.related],
+        ...(other ? { messageId: 'legacyTablesDumped' as const, data: { legacyDump: nodePath(other, node), hint: hint.text } } : { messageId: 'legacyTablesPresent' as const, data: { hint: hint.text } }),
+        related: [...(other?.model.header?.backend ? [{ document: other, span: other.model.header.backend.span, message: `legacy dump ${nodePath(other, node)}` }] : []), ...hint.related],
         fixes: [fix],
       };
       return;
@@ -59,7 +61,7 @@ export default defineRule({
         yield {
           span: backend.span,
           messageId: 'twoBackends',
-          data: { backend: backend.value, otherDump: other.path, otherBackend: other.model.header!.backend!.value, hint: hint.text },
+          data: { backend: backend.value, otherDump: nodePath(other, node), otherBackend: other.model.header!.backend!.value, hint: hint.text },
           related: [{ document: other, span: other.model.header!.backend!.span, message: `${other.model.header!.backend!.value} back end` }, ...hint.related],
           fixes: [fix],
         };
@@ -102,13 +104,13 @@ function hintSpan(model: IptablesModel): Span | undefined {
 }
 
 /** kubelet (≥ 1.24) creates KUBE-IPTABLES-HINT in the back end it uses: say which one that is. */
-function hintText(docs: readonly ParsedDocument<'iptables'>[]): { text: string; related: Related[] } {
+function hintText(docs: readonly ParsedDocument<'iptables'>[], node: NodeSnapshot): { text: string; related: Related[] } {
   for (const d of docs) {
     const span = hintSpan(d.model);
     const b = d.model.header?.backend?.value;
     if (span && b) {
       return {
-        text: ` kubelet advertises the ${b} back end with ${HINT_CHAIN} in ${d.path}; containerised components (kube-proxy, CNI plugins) pick their back end from it, so that is the one to keep.`,
+        text: ` kubelet advertises the ${b} back end with ${HINT_CHAIN} in ${nodePath(d, node)}; containerised components (kube-proxy, CNI plugins) pick their back end from it, so that is the one to keep.`,
         related: [{ document: d, span, message: `${HINT_CHAIN}: kubelet uses ${b}` }],
       };
     }

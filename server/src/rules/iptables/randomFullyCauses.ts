@@ -6,6 +6,7 @@ import type { Fact } from '../../node/facts';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { Related } from '../rule';
 import { iptablesTooOldForRandomFully, masqueradeMark } from './support';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * Who owns a SNAT rule, and so whether it is the SNAT source-port race the seed incidents describe.
@@ -93,7 +94,7 @@ export function insertFailed(node: NodeSnapshot): InsertFailed | undefined {
         total,
         chainTooLong: t.totals.get('chaintoolong') ?? 0,
         related: { document: doc, span: counter.value.span, message: `insert_failed = ${counter.value.value}${t.rows.length > 1 ? ` on this CPU, ${total} on all CPUs` : ''}` },
-        where: doc.path,
+        where: nodePath(doc, node),
       };
     }
   }

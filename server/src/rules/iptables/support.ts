@@ -9,6 +9,7 @@ import type { Related, TextEdit } from '../rule';
 import { deleteLines } from '../shared/edits';
 import { hex } from '../shared/phrases';
 import { tripsGate } from '../../formats/iptables/versionGates';
+import { nodePath } from '../../node/nodePath';
 
 /** test/formats/iptables/modelMemory.test.ts still imports ruleKey from here; its home is formats/iptables/query.ts. */
 export { ruleKey } from '../../formats/iptables/query';
@@ -49,7 +50,7 @@ export function masqueradeMark(model: IptablesModel, node: NodeSnapshot): Masque
           bit: f.value,
           mark,
           hex: hex(mark),
-          describe: `${hex(mark)} (iptables.masqueradeBit ${f.value} in ${doc.path})`,
+          describe: `${hex(mark)} (iptables.masqueradeBit ${f.value} in ${nodePath(doc, node)})`,
           configured: true,
           related: { document: doc, span: f.span, message: `kube-proxy iptables.masqueradeBit: ${f.value}` },
         };

@@ -7,6 +7,7 @@ import { defineRule, type Related } from '../rule';
 import { note, run, safeFix, write } from '../shared/commands';
 import { nodeSysctl } from '../../node/questions';
 import { keepaliveBelow } from '../shared/keepalive';
+import { nodePath } from '../../node/nodePath';
 
 /** ipvsadm / kernel default idle timeout of established TCP entries (s). */
 const IPVS_TCP_DEFAULT = 900;
@@ -45,7 +46,7 @@ export default defineRule({
     const line = [...model.timeouts].reverse().find((t) => t.tcp);
     if (line?.tcp) {
       timeout = line.tcp.value;
-      timeoutFrom = `ipvsadm --timeout in ${document.path}`;
+      timeoutFrom = `ipvsadm --timeout in ${nodePath(document, node)}`;
       span = line.tcp.span;
     } else {
       const ipvsDocs = node.ofKind('ipvsadm');
@@ -58,7 +59,7 @@ export default defineRule({
       const kp = kubeProxyTcpTimeout(node.ofKind('k8s'));
       if (kp) {
         timeout = kp.value;
-        timeoutFrom = `ipvs.tcpTimeout in ${kp.document.path}`;
+        timeoutFrom = `ipvs.tcpTimeout in ${nodePath(kp.document, node)}`;
         related.push({ document: kp.document, span: kp.span, message: `kube-proxy sets the IPVS tcp timeout to ${kp.value} s` });
       } else {
         timeout = IPVS_TCP_DEFAULT;
@@ -74,7 +75,7 @@ export default defineRule({
     const ka = nodeSysctl(node, 'net.ipv4.tcp_keepalive_time');
     if (ka?.entry.number !== undefined) {
       keepalive = ka.entry.number;
-      keepaliveFrom = ka.document.path;
+      keepaliveFrom = nodePath(ka.document, node);
       related.push({ document: ka.document, span: ka.entry.value.span, message: `tcp_keepalive_time = ${keepalive} s` });
     } else {
       if (assumed) return; // neither value was seen: nothing to report

@@ -9,6 +9,7 @@ import { wholeLineSpan } from '../shared/edits';
 import { plural } from '../shared/phrases';
 import { cliAddress, cliService, describeService, displayAddress, hostOf, realServerKey } from '../../formats/ipvsadm/query';
 import { nodeSysctl } from '../../node/questions';
+import { nodePath } from '../../node/nodePath';
 
 /** Variants whose real-server rows show the weight. */
 const WEIGHTED = new Set(['list', 'persistent-conn', 'proc', 'save']);
@@ -59,7 +60,7 @@ export default defineRule({
           if (!c) continue;
           active = c.active;
           inactive = c.inactive;
-          counted = `${plural(active + inactive, 'connection entry', 'connection entries')} (${active} established) in the connection table of ${c.document.path}`;
+          counted = `${plural(active + inactive, 'connection entry', 'connection entries')} (${active} established) in the connection table of ${nodePath(c.document, node)}`;
           related.push({ document: c.document, span: c.firstSeen, message: `IPVS connection entries to ${displayAddress(rs.address)}` });
         }
         const rate = obs.rates.get(key);
@@ -89,7 +90,7 @@ export default defineRule({
             severity = 'warning';
             advice = connReuseAdvice(node);
             parts.push(
-              `With ${reuse.entry.key} = 0 (from ${reuse.document.path}) a new connection whose client port matches an old entry is sent to this server again instead of being rescheduled, so it may never drain, and expire_nodest_conn cannot help.`,
+              `With ${reuse.entry.key} = 0 (from ${nodePath(reuse.document, node)}) a new connection whose client port matches an old entry is sent to this server again instead of being rescheduled, so it may never drain, and expire_nodest_conn cannot help.`,
               advice.sentence,
             );
           }

@@ -45,7 +45,7 @@ export default defineRule({
       const finding: Finding<'forwardingOff'> = {
         span: e.rawKey.span,
         messageId: 'forwardingOff',
-        data: { key, iface, role, where: where(dev.document, dev.span.start), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
+        data: { key, iface, role, where: where(dev.document, dev.span.start, node), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
         related: [{ document: dev.document, span: dev.span, message: `${iface}: ${dev.kind ?? 'interface'}` }],
         ...('fix' in g ? { fixes: [g.fix] } : {}),
       };

@@ -4,6 +4,7 @@ import type { NodeSnapshot } from '../../node/snapshot';
 import { guarded, run, safeFix } from '../shared/commands';
 import { defineRule, type Finding, type Related } from '../rule';
 import { where } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * Where the node says pods rely on hairpin: kubelet `hairpinMode: hairpin-veth` /
@@ -56,8 +57,8 @@ export default defineRule({
       const g = guarded([['interface', name]], () => safeFix(`Turn hairpin on for ${name}`, [run('bridge', 'link', 'set', 'dev', name, 'hairpin', 'on')]));
       const base = { port: name, bridge, withheld: 'fix' in g ? '' : ` ${g.withheld}` };
       const words = sibling
-        ? { messageId: 'siblingsHairpin' as const, data: { ...base, sibling: sibling.name.value, where: where(document, sibling.hairpin!.span.start) } }
-        : { messageId: 'configAsksHairpin' as const, data: { ...base, config: reliance!.document.path, setting: reliance!.document.text.slice(reliance!.span.start, reliance!.span.end) } };
+        ? { messageId: 'siblingsHairpin' as const, data: { ...base, sibling: sibling.name.value, where: where(document, sibling.hairpin!.span.start, node) } }
+        : { messageId: 'configAsksHairpin' as const, data: { ...base, config: nodePath(reliance!.document, node), setting: reliance!.document.text.slice(reliance!.span.start, reliance!.span.end) } };
       const finding: Finding<'siblingsHairpin' | 'configAsksHairpin'> = { span: p.hairpin.span, ...words, related, ...('fix' in g ? { fixes: [g.fix] } : {}) };
       yield finding;
     }

@@ -72,7 +72,7 @@ export default defineRule({
           underlay: under.iface.name,
           basis: BASIS[under.basis],
           underlayMtu: underMtu,
-          where: where(under.iface.document, under.iface.span.start),
+          where: where(under.iface.document, under.iface.span.start, node),
           fits,
           withheld: 'fix' in g ? '' : ` ${g.withheld}`,
         },

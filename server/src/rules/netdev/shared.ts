@@ -2,6 +2,7 @@ import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import type { InterfaceFact } from '../../node/links';
 import { isOverlay } from '../../formats/ip-link';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * Host ends of pod veths that CNIs route instead of bridging (no master by design): Calico
@@ -26,6 +27,6 @@ export function interfacesOf(node: NodeSnapshot): ReadonlyMap<string, InterfaceF
 }
 
 /** `file:line` of a span, for messages. */
-export function where(doc: ParsedDocument, offset: number): string {
-  return `${doc.path}:${doc.lines.positionAt(offset).line + 1}`;
+export function where(doc: ParsedDocument, offset: number, node: NodeSnapshot): string {
+  return `${nodePath(doc, node)}:${doc.lines.positionAt(offset).line + 1}`;
 }

@@ -53,7 +53,7 @@ export default defineRule({
       const finding: Finding<'noMaster'> = {
         span: link.name.span,
         messageId: 'noMaster',
-        data: { veth: name, bridge: bridge.name, ports: `${ports} port${ports === 1 ? '' : 's'}`, where: where(bridge.document, bridge.span.start), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
+        data: { veth: name, bridge: bridge.name, ports: `${ports} port${ports === 1 ? '' : 's'}`, where: where(bridge.document, bridge.span.start, node), withheld: 'fix' in g ? '' : ` ${g.withheld}` },
         related: [{ document: bridge.document, span: bridge.span, message: `CNI bridge ${bridge.name}` }],
         ...('fix' in g ? { fixes: [g.fix] } : {}),
       };

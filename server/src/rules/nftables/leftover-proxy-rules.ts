@@ -1,4 +1,4 @@
-import { isKubeProxyTable, netfilterView } from '../../node/netfilter';
+import { isKubeProxyTable, legacyProxyText, netfilterView } from '../../node/netfilter';
 import { defineRule, type Fix, type Related } from '../rule';
 import { note, reviewFix, run } from '../shared/commands';
 import { tableLabel } from '../../formats/nftables/query';
@@ -42,7 +42,7 @@ export default defineRule({
       yield {
         span: t.name.span,
         messageId: 'leftoverRules',
-        data: { table: tableLabel(t), legacy: view.legacyProxy.map((e) => e.describe).join(' and '), these: chains ? 'these chains' : 'these virtual servers', ipvsNote: ipvs ? ' (IPVS intercepts Service addresses bound to kube-ipvs0 before nftables DNAT)' : '' },
+        data: { table: tableLabel(t), legacy: view.legacyProxy.map((e) => legacyProxyText(e, node)).join(' and '), these: chains ? 'these chains' : 'these virtual servers', ipvsNote: ipvs ? ' (IPVS intercepts Service addresses bound to kube-ipvs0 before nftables DNAT)' : '' },
         related,
         fixes,
       };

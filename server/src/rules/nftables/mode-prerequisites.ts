@@ -7,6 +7,7 @@ import { defineRule, type Finding, type Related } from '../rule';
 import { NFTABLES_MODE_MIN_KERNEL, NFTABLES_MODE_MIN_NFT } from '../shared/kernelGates';
 import { factRelated, factWhere } from '../../node/questions';
 import { tableLabel } from '../../formats/nftables/query';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * The ruleset side of kube-proxy/nftables-prerequisites: the node runs kube-proxy's nftables table
@@ -50,7 +51,7 @@ export default defineRule({
       yield {
         span: t.name.span,
         messageId: 'nftTooOld',
-        data: { nft: v.value, path: d.path, minNft: NFTABLES_MODE_MIN_NFT.join('.') },
+        data: { nft: v.value, path: nodePath(d, node), minNft: NFTABLES_MODE_MIN_NFT.join('.') },
         related: [{ document: d, span: v.span, message: `nft ${v.value}` }],
       };
       break;

@@ -1,8 +1,9 @@
 import { kubeProxyConfigs } from '../../formats/k8s';
 import { effective } from '../../formats/sysctl';
-import { isKubeProxyTable, netfilterView } from '../../node/netfilter';
+import { isKubeProxyTable, legacyProxyText, netfilterView } from '../../node/netfilter';
 import { defineRule, type Related } from '../rule';
 import { tableLabel } from '../../formats/nftables/query';
+import { nodePath } from '../../node/nodePath';
 
 const ROUTE_LOCALNET = 'net.ipv4.conf.all.route_localnet';
 
@@ -38,15 +39,15 @@ export default defineRule({
           // An explicit nodePortAddresses is a decision: the set holds what was asked for.
           if (kp.nodePortAddresses && kp.nodePortAddresses.length > 0) return;
           const l = kp.iptables.localhostNodePorts;
-          if (l.present && l.value === true) reliance.push({ text: `kube-proxy iptables.localhostNodePorts: true (${d.path})`, related: { document: d, span: l.span, message: 'localhostNodePorts: true' } });
+          if (l.present && l.value === true) reliance.push({ text: `kube-proxy iptables.localhostNodePorts: true (${nodePath(d, node)})`, related: { document: d, span: l.span, message: 'localhostNodePorts: true' } });
         }
       }
       for (const d of node.ofKind('sysctl')) {
         const e = effective(d.model, ROUTE_LOCALNET);
-        if (e?.number === 1) reliance.push({ text: `${ROUTE_LOCALNET} = 1 (${d.path}), which iptables-mode kube-proxy sets for NodePorts on 127.0.0.1`, related: { document: d, span: e.value.span, message: `${ROUTE_LOCALNET} = 1` } });
+        if (e?.number === 1) reliance.push({ text: `${ROUTE_LOCALNET} = 1 (${nodePath(d, node)}), which iptables-mode kube-proxy sets for NodePorts on 127.0.0.1`, related: { document: d, span: e.value.span, message: `${ROUTE_LOCALNET} = 1` } });
       }
       for (const e of netfilterView(node.documents).legacyProxy) {
-        if (e.kind === 'iptables-chains') reliance.push({ text: `iptables-mode kube-proxy rules (${e.describe}), which accepted NodePorts on every local address`, related: { document: e.document, span: e.span, message: e.describe } });
+        if (e.kind === 'iptables-chains') reliance.push({ text: `iptables-mode kube-proxy rules (${legacyProxyText(e, node)}), which accepted NodePorts on every local address`, related: { document: e.document, span: e.span, message: e.describe } });
       }
       if (reliance.length === 0) continue;
       yield {

@@ -8,6 +8,7 @@ import { manifestPodNetwork, type PodNetwork } from '../../node/questions';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { guarded, note, reviewFix, run } from '../shared/commands';
 import type { CommandFix } from '../rule';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * Helpers shared by the nftables rules: the node's kube-proxy mode, which tables are kube-proxy's
@@ -65,7 +66,7 @@ export function podNetwork(node: NodeSnapshot): PodNetwork | undefined {
       for (const r of c.rules) {
         const m = r.statements.find((s): s is Extract<NftStatement, { kind: 'match' }> => s.kind === 'match' && selectorText(s.left) === 'ip saddr' && s.op?.value === '!=');
         const v = m?.right?.kind === 'value' ? m.right.text : undefined;
-        if (m && v && IPV4_CIDR.test(v)) return { cidr: v, describe: `kube-proxy's "ip saddr != ${v}" rules in ${document.path}`, related: { document, span: m.span, message: `kube-proxy's pod network ${v}` } };
+        if (m && v && IPV4_CIDR.test(v)) return { cidr: v, describe: `kube-proxy's "ip saddr != ${v}" rules in ${nodePath(document, node)}`, related: { document, span: m.span, message: `kube-proxy's pod network ${v}` } };
       }
     }
   }

@@ -3,6 +3,7 @@ import { walkExpr, tableLabel } from '../../formats/nftables/query';
 import { defineRule } from '../rule';
 import { isIptablesNft, nftablesMode, thirdPartyTables } from './shared';
 import { isKubeProxyTable } from '../../node/netfilter';
+import { nodePath } from '../../node/nodePath';
 
 const KUBE_MARK = 0x4000;
 
@@ -43,7 +44,7 @@ export default defineRule({
             yield {
               span: use,
               messageId: 'markBitUsed',
-              data: { chain: c.name.value, table: tableLabel(t), action: s.kind === 'set' ? 'sets' : 'tests', modeFrom: mode.source.kind === 'setting' ? 'setting' : `from ${mode.source.document.path}`, effect: s.kind === 'set' ? 'setting it makes kube-proxy masquerade traffic it did not choose' : 'the bit may be cleared before this rule runs (kube-proxy clears it in its postrouting chain) or change meaning', iptablesNft: xt ? ' (this table is written by iptables-nft: the component behind it, e.g. flannel, assumes iptables-mode kube-proxy)' : '' },
+              data: { chain: c.name.value, table: tableLabel(t), action: s.kind === 'set' ? 'sets' : 'tests', modeFrom: mode.source.kind === 'setting' ? 'setting' : `from ${nodePath(mode.source.document, node)}`, effect: s.kind === 'set' ? 'setting it makes kube-proxy masquerade traffic it did not choose' : 'the bit may be cleared before this rule runs (kube-proxy clears it in its postrouting chain) or change meaning', iptablesNft: xt ? ' (this table is written by iptables-nft: the component behind it, e.g. flannel, assumes iptables-mode kube-proxy)' : '' },
             };
           }
         }

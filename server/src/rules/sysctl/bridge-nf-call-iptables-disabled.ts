@@ -5,6 +5,7 @@ import { defineRule, type Fix, type Finding } from '../rule';
 import { run, write } from '../shared/commands';
 import { commandFix, documentRole, ipv6Pods, isFullDump, setValueFixes, type SysctlDoc } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
+import { nodePath } from '../../node/nodePath';
 
 const V4 = 'net.bridge.bridge-nf-call-iptables';
 const V6 = 'net.bridge.bridge-nf-call-ip6tables';
@@ -24,16 +25,16 @@ function cniContext(node: NodeSnapshot): CniContext {
   for (const d of node.ofKind('sysctl')) {
     for (const e of d.model.entries) {
       const b = BRIDGE_IFACE.exec(e.key);
-      if (b) return { kind: 'bridge', evidence: `bridge interface ${b[1]} in ${d.path}` };
+      if (b) return { kind: 'bridge', evidence: `bridge interface ${b[1]} in ${nodePath(d, node)}` };
       const r = routed ? null : ROUTED_IFACE.exec(e.key);
-      if (r) routed = `interface ${r[1]} in ${d.path}`;
+      if (r) routed = `interface ${r[1]} in ${nodePath(d, node)}`;
     }
   }
   const f = node.facts;
   for (const ipt of node.ofKind('iptables')) {
     for (const t of ipt.model.tables) {
       const c = t.chains.find((ch) => /^(?:cali-|CILIUM_)/.test(ch.name.value));
-      if (c && !routed) routed = `chain ${c.name.value} in ${ipt.path}`;
+      if (c && !routed) routed = `chain ${c.name.value} in ${nodePath(ipt, node)}`;
     }
   }
   if (routed) return { kind: 'routed', evidence: routed };

@@ -2,6 +2,7 @@ import { kubeProxyConfigs } from '../../formats/k8s';
 import { isComplete, targetName } from '../../formats/iptables/query';
 import { defineRule, type Related } from '../rule';
 import { numberOf } from '../../formats/sysctl/query';
+import { nodePath } from '../../node/nodePath';
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
@@ -38,7 +39,7 @@ export default defineRule({
       // `-m conntrack --ctstate INVALID -j DROP` (the listing prints `ctstate INVALID`): match on the rule text.
       const invalidDrop = fwd.rules.some((r) => targetName(r) === 'DROP' && /\bINVALID\b/.test(ipt.text.slice(r.span.start, r.span.end)));
       if (!invalidDrop) {
-        withoutDrop = ipt.path;
+        withoutDrop = nodePath(ipt, node);
         related.push({ document: ipt, span: fwd.span, message: 'KUBE-FORWARD without the conntrack INVALID drop rule' });
       }
       break;

@@ -4,6 +4,7 @@ import { kubeProxyConfigs } from '../../formats/k8s';
 import { defineRule, type FindingMessage, type Fix, type Related } from '../rule';
 import { cite, documentRole, nodeNumber, relatedEntry, setValueFixes } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
+import { nodePath } from '../../node/nodePath';
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_timeout_established';
 const KEEPALIVE = 'net.ipv4.tcp_keepalive_time';
@@ -22,7 +23,7 @@ function kubeProxyTimeout(node: NodeSnapshot): KubeProxyTimeout | undefined {
   for (const d of node.ofKind('k8s')) {
     for (const kp of kubeProxyConfigs(d.model)) {
       const t = kp.conntrack.tcpEstablishedTimeout;
-      if (t.present && Number.isFinite(t.value)) return { seconds: t.value, raw: t.raw, path: d.path, related: { document: d, span: t.span, message: `kube-proxy conntrack.tcpEstablishedTimeout: ${t.raw}` } };
+      if (t.present && Number.isFinite(t.value)) return { seconds: t.value, raw: t.raw, path: nodePath(d, node), related: { document: d, span: t.span, message: `kube-proxy conntrack.tcpEstablishedTimeout: ${t.raw}` } };
     }
   }
   return undefined;
@@ -66,20 +67,20 @@ export default defineRule({
     let target: number | undefined;
 
     if (keepalive && e.number < keepalive.entry.number) {
-      words = { messageId: 'shorterThanKeepalive', data: { ...value, keepalive: cite(keepalive) } };
+      words = { messageId: 'shorterThanKeepalive', data: { ...value, keepalive: cite(keepalive, node) } };
       if (keepalive.document === document) related.push(relatedEntry(document, keepalive.entry, 'keepalive starts only after this many idle seconds'));
       else related.push(relatedEntry(keepalive.document, keepalive.entry, 'keepalive time on this node'));
       const wanted = kp && kp.seconds > keepalive.entry.number ? kp.seconds : KUBE_PROXY_DEFAULT;
       if (wanted > keepalive.entry.number) target = wanted;
-      else words = { messageId: 'shorterThanKeepaliveLowerIt', data: { ...value, keepalive: cite(keepalive), keepaliveKey: KEEPALIVE } };
+      else words = { messageId: 'shorterThanKeepaliveLowerIt', data: { ...value, keepalive: cite(keepalive, node), keepaliveKey: KEEPALIVE } };
     } else if (kp && kp.seconds === 0 && e.number === KERNEL_DEFAULT) {
       severity = 'info';
-      words = { messageId: 'kernelDefaultLeft', data: { key: KEY, value: KERNEL_DEFAULT, path: kp.path, kubeProxyDefault: KUBE_PROXY_DEFAULT } };
+      words = { messageId: 'kernelDefaultLeft', data: { key: KEY, value: KERNEL_DEFAULT, path: nodePath(kp, node), kubeProxyDefault: KUBE_PROXY_DEFAULT } };
       related.push(kp.related);
       target = KUBE_PROXY_DEFAULT;
     } else if (kp && kp.seconds > 0 && kp.seconds !== e.number) {
       severity = 'info';
-      words = { messageId: file ? 'differsFromKubeProxyInFile' : 'differsFromKubeProxy', data: { ...value, kubeProxy: kp.raw, path: kp.path } };
+      words = { messageId: file ? 'differsFromKubeProxyInFile' : 'differsFromKubeProxy', data: { ...value, kubeProxy: kp.raw, path: nodePath(kp, node) } };
       related.push(kp.related);
       if (!keepalive || kp.seconds > keepalive.entry.number) target = kp.seconds;
     } else return;

@@ -52,7 +52,7 @@ export default defineRule({
 
     const related: Related[] = [];
     const parts: string[] = [];
-    const conntrackText = conntrack ? cite(conntrack) : 'net.ipv4.vs.conntrack = 1 (set by kube-proxy in IPVS mode)';
+    const conntrackText = conntrack ? cite(conntrack, node) : 'net.ipv4.vs.conntrack = 1 (set by kube-proxy in IPVS mode)';
     let words: { messageId: 'kernelUnknown' } | { messageId: 'kernelMaybeFixed' | 'kernelAffected'; kernel: string; reason: string } = { messageId: 'kernelUnknown' };
     if (conntrack && conntrack.document !== document) related.push(relatedEntry(conntrack.document, conntrack.entry, 'IPVS connections are tracked by conntrack'));
     else if (conntrack && conntrack.entry !== reuse) related.push(relatedEntry(document, conntrack.entry, 'IPVS connections are tracked by conntrack'));

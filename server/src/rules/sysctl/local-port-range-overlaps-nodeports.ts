@@ -6,6 +6,7 @@ import { defineRule, type Fix, type Related } from '../rule';
 import { plural, shortList } from '../shared/phrases';
 import { commandFix, documentRole, insertLinesFix, replaceValueFix, type SysctlDoc } from './shared';
 import { valueOf } from '../../formats/sysctl/query';
+import { nodePath } from '../../node/nodePath';
 
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';
@@ -31,7 +32,7 @@ function nodePortRange(node: NodeSnapshot): NodePortRange {
       if (f?.value && m) {
         const lo = Number(m[1]);
         const hi = m[0].includes('+') ? lo + Number(m[2]) - 1 : Number(m[2]);
-        return { range: [lo, hi], source: `--service-node-port-range in ${d.path}`, related: { document: d, span: f.value.span, message: 'NodePort range' } };
+        return { range: [lo, hi], source: `--service-node-port-range in ${nodePath(d, node)}`, related: { document: d, span: f.value.span, message: 'NodePort range' } };
       }
     }
   }
@@ -158,7 +159,7 @@ export default defineRule({
       uncovered: uncovered.map(show).join(', '),
       reservedKey: RESERVED,
       allocated: allocated.length > 0 ? ` Services on this node use ${plural(allocated.length, 'NodePort')} in that range: ${shortList(allocated.map((p) => p.label))}.` : '',
-      reservedFrom: reserved && reserved.doc !== document ? ` ${RESERVED} = ${reserved.value} comes from ${reserved.doc.path}.` : '',
+      reservedFrom: reserved && reserved.doc !== document ? ` ${RESERVED} = ${reserved.value} comes from ${nodePath(reserved.doc, node)}.` : '',
     };
 
     const reservedValue = [reserved?.value.trim(), show(np.range)].filter((x) => x).join(',');

@@ -8,6 +8,7 @@ import { nftablesMode } from '../nftables/shared';
 import { selectorText } from '../../formats/nftables/query';
 import { documentRole, ipvsUsage, replaceValueFix, severityFor } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
+import { nodePath } from '../../node/nodePath';
 
 const KEY = 'net.ipv4.conf.all.route_localnet';
 const LOCALNET = /^127\.0\.0\.0\/(?:8|255\.0\.0\.0)$/;
@@ -35,7 +36,7 @@ interface GuardSearch {
   readonly where?: string;
 }
 
-function searchGuard(iptables: readonly ParsedDocument<'iptables'>[]): GuardSearch {
+function searchGuard(iptables: readonly ParsedDocument<'iptables'>[], node: NodeSnapshot): GuardSearch {
   let filterSeen: ParsedDocument<'iptables'> | undefined;
   const related: Related[] = [];
   for (const doc of iptables) {
@@ -51,7 +52,7 @@ function searchGuard(iptables: readonly ParsedDocument<'iptables'>[]): GuardSear
       related.push({ document: doc, span: fw ? fw.span : filter.span, message: fw ? 'KUBE-FIREWALL has no "block incoming localnet connections" rule' : 'the filter table has no localnet guard rule' });
     }
   }
-  return filterSeen ? { state: 'missing', related, where: filterSeen.path } : { state: 'unknown', related: [] };
+  return filterSeen ? { state: 'missing', related, where: nodePath(filterSeen, node) } : { state: 'unknown', related: [] };
 }
 
 /**
@@ -105,7 +106,7 @@ export default defineRule({
     const e = numberOf(document, KEY);
     if (!e || e.number === 0) return;
     if (nftGuard(node)) return;
-    const guard = searchGuard(node.ofKind('iptables'));
+    const guard = searchGuard(node.ofKind('iptables'), node);
     if (guard.state === 'found') return;
     const usage = ipvsUsage(node);
     const kubeProxy = nftablesMode(node)

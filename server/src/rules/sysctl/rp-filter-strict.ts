@@ -5,6 +5,7 @@ import { defineRule, type Finding, type Fix } from '../rule';
 import { guarded, note, run, safeFix, write } from '../shared/commands';
 import { plural, shortList } from '../shared/phrases';
 import { commandFix, documentRole, insertLinesFix, replaceValueFix, type SysctlDoc } from './shared';
+import { nodePath } from '../../node/nodePath';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 const DEFAULT = 'net.ipv4.conf.default.rp_filter';
@@ -25,15 +26,15 @@ function cni(node: NodeSnapshot): Cni {
       const m = IFACE.exec(e.key) ?? /^net\.ipv4\.conf\.([^.]+)\./.exec(e.key);
       const name = m?.[1];
       if (!name) continue;
-      if (name.startsWith('cali')) return { kind: 'calico', evidence: `Calico interface ${name} in ${d.path}` };
-      if (/^(?:lxc|cilium_)/.test(name)) return { kind: 'cilium', evidence: `Cilium interface ${name} in ${d.path}` };
+      if (name.startsWith('cali')) return { kind: 'calico', evidence: `Calico interface ${name} in ${nodePath(d, node)}` };
+      if (/^(?:lxc|cilium_)/.test(name)) return { kind: 'cilium', evidence: `Cilium interface ${name} in ${nodePath(d, node)}` };
     }
   }
   for (const ipt of node.ofKind('iptables')) {
     for (const t of ipt.model.tables) {
       for (const c of t.chains) {
-        if (c.name.value.startsWith('cali-')) return { kind: 'calico', evidence: `Calico chain ${c.name.value} in ${ipt.path}` };
-        if (c.name.value.startsWith('CILIUM_')) return { kind: 'cilium', evidence: `Cilium chain ${c.name.value} in ${ipt.path}` };
+        if (c.name.value.startsWith('cali-')) return { kind: 'calico', evidence: `Calico chain ${c.name.value} in ${nodePath(ipt, node)}` };
+        if (c.name.value.startsWith('CILIUM_')) return { kind: 'cilium', evidence: `Cilium chain ${c.name.value} in ${nodePath(ipt, node)}` };
       }
     }
   }

@@ -10,6 +10,7 @@ import type { Step } from '../../core/shell';
 import type { CommandFix, EditFix, Fix, Related } from '../rule';
 import { note, reviewFix, run, safeFix, write } from '../shared/commands';
 import { appendLines, insertLinesAfterOffset } from '../shared/edits';
+import { nodePath } from '../../node/nodePath';
 
 /**
  * Helpers shared by the sysctl rules: what kind of sysctl document this is (a file users
@@ -87,8 +88,8 @@ export function nodeNumber(doc: SysctlDoc, node: NodeSnapshot, key: string): Nod
 }
 
 /** `net.ipv4.tcp_keepalive_time = 7200 (from sysctl-a.txt)`. */
-export function cite(v: NodeValue): string {
-  return `${v.entry.key} = ${v.entry.value.value} (from ${v.document.path})`;
+export function cite(v: NodeValue, node: NodeSnapshot): string {
+  return `${v.entry.key} = ${v.entry.value.value} (from ${nodePath(v.document, node)})`;
 }
 
 export function relatedEntry(document: SysctlDoc, entry: SysctlEntry, message: string): Related {
@@ -192,7 +193,7 @@ export function ipvsUsage(node: NodeSnapshot): IpvsUsage {
   }
   if (withServices) {
     const svc = withServices.model.services[0]!;
-    evidence.push(`${withServices.model.services.length} IPVS virtual service${withServices.model.services.length === 1 ? '' : 's'} in ${withServices.path}`);
+    evidence.push(`${withServices.model.services.length} IPVS virtual service${withServices.model.services.length === 1 ? '' : 's'} in ${nodePath(withServices, node)}`);
     related.push({ document: withServices, span: svc.span, message: 'IPVS virtual services on this node' });
   }
   let usage: IpvsUsage;
@@ -214,18 +215,18 @@ export function kubernetesEvidence(doc: SysctlDoc, node: NodeSnapshot): string |
   const f = node.facts;
   if (f.kubeProxyMode) return `kube-proxy mode ${describeFact(f.kubeProxyMode, (v) => v)}`;
   if (f.kubeProxyVersion) return `kube-proxy ${describeFact(f.kubeProxyVersion, (v) => v.text)}`;
-  if (f.flannelBackend?.source.kind === 'document') return `flannel configuration in ${f.flannelBackend.source.document.path}`;
+  if (f.flannelBackend?.source.kind === 'document') return `flannel configuration in ${nodePath(f.flannelBackend.source.document, node)}`;
   if (f.vxlanDevice) return `VXLAN device ${describeFact(f.vxlanDevice, (v) => v)}`;
   const ipvs = node.ofKind('ipvsadm').find((d) => d.model.services.length > 0);
-  if (ipvs) return `IPVS virtual services in ${ipvs.path}`;
+  if (ipvs) return `IPVS virtual services in ${nodePath(ipvs, node)}`;
   for (const ipt of node.ofKind('iptables')) {
     for (const t of ipt.model.tables) {
       const c = t.chains.find((ch) => /^(?:KUBE-|FLANNEL-|cali-|CILIUM_)/.test(ch.name.value));
-      if (c) return `chain ${c.name.value} in ${ipt.path}`;
+      if (c) return `chain ${c.name.value} in ${nodePath(ipt, node)}`;
     }
   }
   const manifest = node.ofKind('k8s').find((d) => d.model.documents.length > 0);
-  if (manifest) return `Kubernetes manifests in ${manifest.path}`;
+  if (manifest) return `Kubernetes manifests in ${nodePath(manifest, node)}`;
   for (const e of doc.model.entries) {
     if (e.key.startsWith('net.bridge.bridge-nf-call-')) return `net.bridge.bridge-nf-call-* settings (br_netfilter, which Kubernetes bridge CNIs need) in this file`;
     if (e.key.startsWith('net.ipv4.vs.')) return `IPVS settings (${e.key}) in this file`;
@@ -239,15 +240,15 @@ export function kubernetesEvidence(doc: SysctlDoc, node: NodeSnapshot): string |
 export function ipv6Pods(node: NodeSnapshot): string | undefined {
   for (const d of node.ofKind('k8s')) {
     for (const fl of flannelConfigs(d.model)) {
-      if (fl.ipv6Network.present && fl.ipv6Network.value) return `flannel IPv6Network ${fl.ipv6Network.value} in ${d.path}`;
-      if (fl.enableIPv6.present && fl.enableIPv6.value) return `flannel EnableIPv6 in ${d.path}`;
+      if (fl.ipv6Network.present && fl.ipv6Network.value) return `flannel IPv6Network ${fl.ipv6Network.value} in ${nodePath(d, node)}`;
+      if (fl.enableIPv6.present && fl.enableIPv6.value) return `flannel EnableIPv6 in ${nodePath(d, node)}`;
     }
     for (const kp of kubeProxyConfigs(d.model)) {
-      if (kp.clusterCIDR.present && kp.clusterCIDR.value.includes(':')) return `kube-proxy clusterCIDR ${kp.clusterCIDR.value} in ${d.path}`;
+      if (kp.clusterCIDR.present && kp.clusterCIDR.value.includes(':')) return `kube-proxy clusterCIDR ${kp.clusterCIDR.value} in ${nodePath(d, node)}`;
     }
     for (const doc of allDocuments(d.model)) {
       const k3s = doc.k3s;
-      if (k3s?.clusterCidr.present && k3s.clusterCidr.value.includes(':')) return `k3s cluster-cidr ${k3s.clusterCidr.value} in ${d.path}`;
+      if (k3s?.clusterCidr.present && k3s.clusterCidr.value.includes(':')) return `k3s cluster-cidr ${k3s.clusterCidr.value} in ${nodePath(d, node)}`;
     }
   }
   return undefined;

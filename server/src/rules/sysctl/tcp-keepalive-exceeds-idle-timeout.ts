@@ -5,6 +5,7 @@ import { factRelated } from '../../node/questions';
 import { setValueFixes } from './shared';
 import { numberOf } from '../../formats/sysctl/query';
 import { RECOMMENDED_KEEPALIVE_SECONDS } from '../shared/keepalive';
+import { nodePath } from '../../node/nodePath';
 
 const KEY = 'net.ipv4.tcp_keepalive_time';
 const INTVL = 'net.ipv4.tcp_keepalive_intvl';
@@ -52,18 +53,18 @@ function cloudContext(node: NodeSnapshot): CloudContext | undefined {
   for (const d of node.ofKind('k8s')) {
     for (const doc of allDocuments(d.model)) {
       if (doc.kind?.value === 'BackendConfig' && doc.apiVersion?.value.startsWith('cloud.google.com/')) {
-        return { cloud: 'gcp', evidence: `a GKE BackendConfig in ${d.path}`, related: [{ document: d, span: doc.kind.span, message: 'GKE BackendConfig' }] };
+        return { cloud: 'gcp', evidence: `a GKE BackendConfig in ${nodePath(d, node)}`, related: [{ document: d, span: doc.kind.span, message: 'GKE BackendConfig' }] };
       }
       for (const a of doc.metadata?.annotations ?? []) {
         for (const [re, cloud] of ANNOTATION_CLOUD) {
-          if (re.test(a.key.value)) return { cloud, evidence: `annotation ${a.key.value} in ${d.path}`, related: [{ document: d, span: a.key.span, message: `${cloud.toUpperCase()} annotation` }] };
+          if (re.test(a.key.value)) return { cloud, evidence: `annotation ${a.key.value} in ${nodePath(d, node)}`, related: [{ document: d, span: a.key.span, message: `${cloud.toUpperCase()} annotation` }] };
         }
       }
     }
     for (const c of containers(d.model)) {
       if (c.role !== 'kube-proxy' || !c.image?.registry) continue;
       for (const [re, cloud] of IMAGE_CLOUD) {
-        if (re.test(c.image.registry)) return { cloud, evidence: `kube-proxy image from ${c.image.registry} in ${d.path}`, related: [{ document: d, span: c.image.span, message: `${cloud.toUpperCase()} kube-proxy image` }] };
+        if (re.test(c.image.registry)) return { cloud, evidence: `kube-proxy image from ${c.image.registry} in ${nodePath(d, node)}`, related: [{ document: d, span: c.image.span, message: `${cloud.toUpperCase()} kube-proxy image` }] };
       }
     }
   }

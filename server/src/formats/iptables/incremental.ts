@@ -1,12 +1,12 @@
 import type { ParseProblem } from '../../core/problem';
 import { SKEW_CODE, skewSignature } from './skew';
 import type { Span } from '../../core/span';
-import type { IptBasicMatch, IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
+import type { IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
 import { MAX_PROBLEMS, parseIptablesSave } from './parseSave';
 import { DumpLines, TableLines } from './reread';
 import { RuleReader, type Chains } from './rule';
-import { SaveCounters, SaveRule, type SaveMatch, type SaveOption, type SaveTarget } from './saveModel';
-import { TokenBuffer, tokenizeRange, type Fields, type SaveToken } from './tokenize';
+import { RuleStore, SaveCounters, SaveRule, type SaveMatch, type SaveOption } from './saveModel';
+import { TokenBuffer, tokenizeRange, type SaveToken } from './tokenize';
 
 /**
  * Re-reading an edited `iptables-save` dump line by line instead of parsing it again.
@@ -263,6 +263,8 @@ function readRuleLines(
 ): { rules: ReadRule[]; problems: ParseProblem[] } | undefined {
   const problems: ParseProblem[] = [];
   const reader = new RuleReader(problems, family);
+  // The lines' rules get a store of their own (the table's other rules keep theirs).
+  const store = new RuleStore(origin, table);
   const buf = new TokenBuffer();
   const rules: ReadRule[] = [];
   let start = from;
@@ -298,9 +300,7 @@ function readRuleLines(
         const declared = chains.get(chainTok.value);
         const chain = declared && declared.order < chainsSeen ? declared : undefined;
         if (chain) chainTok.value = chain.name.value;
-        const target = reader.target;
-        if (target && target.options.length > 0) target.opts = undefined;
-        rules.push({ rule: new SaveRule(origin, table, chainTok, reader.counters, reader, target, number, at, ruleEnd, bodyStart, end, chainsSeen), chain });
+        rules.push({ rule: store.add(chainTok, reader, number, at, ruleEnd, bodyStart, end, chainsSeen), chain });
         if (!chain)
           problems.push({
             code: 'parse/iptables-undeclared-chain',
@@ -313,6 +313,7 @@ function readRuleLines(
     start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     number++;
   }
+  store.trim();
   return { rules, problems };
 }
 
@@ -335,36 +336,10 @@ class Shift {
     w.end += this.by;
   }
 
-  basic(b: IptBasicMatch | undefined): IptBasicMatch | undefined {
-    if (!b) return b;
-    this.offsets(b.value as SaveToken);
-    // Plain span objects may be held by earlier findings: replaced, never changed.
-    return b.negation ? { ...b, negation: this.span(b.negation) } : b;
-  }
-
   rule(r: IptRule): void {
     const s = r as SaveRule;
-    const n = s as Writable<SaveRule>;
-    n.start += this.by;
-    n.end += this.by;
-    n.bodyStart += this.by;
-    n.bodyEnd += this.by;
-    n.line += this.lines;
-    const w = s as Fields<SaveRule>;
-    this.offsets(s.chain);
-    this.offsets(s.counters as SaveCounters | undefined);
-    w.source = this.basic(s.source);
-    w.destination = this.basic(s.destination);
-    w.inInterface = this.basic(s.inInterface);
-    w.outInterface = this.basic(s.outInterface);
-    w.protocol = this.basic(s.protocol);
-    const f = s.fragment;
-    if (f) w.fragment = f.negation ? { ...f, span: this.span(f.span), negation: this.span(f.negation) } : { ...f, span: this.span(f.span) };
-    const t: SaveTarget | undefined = s.target;
-    if (t) {
-      this.offsets(t);
-      this.offsets(t.name);
-    }
+    // The rule's own numbers are a row of its store: offsets, line, basic matches, counters, fragment.
+    s.store.shift(s.row, this.by, this.lines);
     // Details already read (about 5,000 rules after a lint of the 75k dump) are moved too: reading
     // them again would cost the next lint more than the whole update. Their tokens are their own
     // (the details come from a second reading of the line), and the target's options are the
@@ -411,7 +386,7 @@ class Shift {
 }
 
 function setOrigin(r: IptRule, origin: TableLines): void {
-  (r as Writable<SaveRule>).origin = origin;
+  (r as SaveRule).store.origin = origin;
 }
 
 /** The chains of a table by name (their declaration order is `order`), built once per chains array. */
@@ -443,7 +418,7 @@ function firstAtOrAfter(items: readonly IptRule[], offset: number): number {
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((items[mid] as SaveRule).start < offset) lo = mid + 1;
+    if ((items[mid] as SaveRule).lineStart < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -112,15 +112,16 @@ export interface IptRule {
   readonly chain: Token;
   /** `-A` (save) or `append`-equivalent in a listing; `-I`, `-D`, `-R` appear in hand-written files. */
   readonly command: Token;
-  readonly counters?: Counters;
-  readonly source?: IptBasicMatch;
-  readonly destination?: IptBasicMatch;
-  readonly inInterface?: IptBasicMatch;
-  readonly outInterface?: IptBasicMatch;
-  readonly protocol?: IptBasicMatch;
-  readonly fragment?: { readonly span: Span; readonly negation?: Span };
+  // Optional values may also be present as undefined (the save model answers them from getters).
+  readonly counters?: Counters | undefined;
+  readonly source?: IptBasicMatch | undefined;
+  readonly destination?: IptBasicMatch | undefined;
+  readonly inInterface?: IptBasicMatch | undefined;
+  readonly outInterface?: IptBasicMatch | undefined;
+  readonly protocol?: IptBasicMatch | undefined;
+  readonly fragment?: { readonly span: Span; readonly negation?: Span } | undefined;
   readonly matches: readonly IptMatch[];
-  readonly target?: IptTarget;
+  readonly target?: IptTarget | undefined;
   /** The whole line (without its line break). */
   readonly span: Span;
   /** Zero-based line number, for suppressions and messages. */

@@ -4,9 +4,9 @@ import { isBuiltinChain, type Counters, type IptChain, type IptRule, type IptTab
 import { DumpLines, TableLines } from './reread';
 import { bomLength, bomProblem } from '../../core/bom';
 import { RuleReader } from './rule';
-import { SaveCounters, SaveRule } from './saveModel';
+import { RuleStore, SaveCounters, SaveRule } from './saveModel';
 import { SaveToken, TokenBuffer, spanOf, tokenizeRange, type Fields } from './tokenize';
-import { BLANK, ELISION, readPaste, remapSpans, type Join, type PasteView } from '../paste';
+import { BLANK, ELISION, readPaste, remapSpans, toOriginal, type Join, type PasteView } from '../paste';
 import { SkewTally, skewSignature } from './skew';
 import { guessTable, isFragmentLine, lineWords, type TableName } from './fragment';
 import { targetSpec } from './extensions/index';
@@ -61,8 +61,8 @@ interface OpenTable {
   /** The same chains in declaration order (`SaveChain.order` indexes it). */
   declared: SaveChain[];
   rules: IptRule[];
-  /** Reads this table's rules again for their details. */
-  lines: TableLines;
+  /** This table's rules (columns), which read their lines again for their details. */
+  store: RuleStore;
 }
 
 /** Splits `s` at blanks like strtok(" \t"): words with their offsets in `s`. */
@@ -108,8 +108,8 @@ export function parseIptablesSave(text: string): IptablesModel {
   return new SaveParser(view ? view.text : text, view).parse();
 }
 
-/** Properties that lead from a model rule out of the model (to the re-reader). */
-const NOT_MODEL: ReadonlySet<string> = new Set(['origin']);
+/** Properties that lead from a model rule out of the model (to the re-reader; its columns are remapped by `RuleStore.remap`). */
+const NOT_MODEL: ReadonlySet<string> = new Set(['origin', 'store']);
 
 /** Whether a rule's view range [start, end) holds joined text (joins are sorted and disjoint: only the last one starting before `end` can). */
 function holdsJoin(joins: readonly Join[], start: number, end: number): boolean {
@@ -173,6 +173,7 @@ class SaveParser {
   close(commit: Span | undefined, open: OpenTable | undefined = this.open): void {
     if (!open) return;
     const chains = [...open.chains.values()];
+    open.store.trim();
     // Rule lists grown by push keep spare capacity: the model keeps exact copies.
     for (const c of chains) if (c.rules.length > 1) c.rules = c.rules.slice();
     this.tables.push({
@@ -272,7 +273,15 @@ class SaveParser {
     if (joins.length > 0) {
       // Offsets in a joined rule's continuation are view offsets: its details are read now (they
       // would be re-read from the view later) and every span goes back to the original text.
-      for (const t of this.tables) for (const r of t.rules) if (r instanceof SaveRule && holdsJoin(joins, r.start, r.end)) r.details();
+      const stores = new Set<RuleStore>();
+      for (const t of this.tables)
+        for (const r of t.rules) {
+          if (!(r instanceof SaveRule)) continue;
+          stores.add(r.store);
+          if (holdsJoin(joins, r.lineStart, r.lineEnd)) r.store.pin(r);
+        }
+      // The rules' own columns (the walk below skips the stores), then every other span object.
+      for (const s of stores) s.remap((offset, side) => toOriginal(joins, offset, side));
       remapSpans([this.header, this.legacyTablesWarning, this.tables, this.problems], joins, NOT_MODEL);
     }
     for (const n of this.paste?.notes ?? []) this.problems.push(n);
@@ -348,7 +357,7 @@ class SaveParser {
       if (!w) this.syntax(`'${trimmed}' does not name a table: write '*filter', '*nat', '*mangle', '*raw' or '*security'`, trimmedSpan);
       else if (!KNOWN_TABLES.has(name)) this.syntax(`unknown table '${name}' (iptables knows filter, nat, mangle, raw, security)`, nameSpan);
       const chains = new Map<string, SaveChain>();
-      this.open = { name: { value: name, span: nameSpan }, inferred: false, elided: false, span: trimmedSpan, chains, declared: [], rules: [], lines: new TableLines(this.lines, name, chains) };
+      this.open = { name: { value: name, span: nameSpan }, inferred: false, elided: false, span: trimmedSpan, chains, declared: [], rules: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
       return;
     }
     if (c === 67 /* C */ && text.startsWith('COMMIT', at)) {
@@ -414,10 +423,8 @@ class SaveParser {
         declare(table, implicit);
         this.chainOf(table, chainTok.value);
       }
-      // Target options are read with the rule's other details on first access (none: nothing to read).
-      const target = reader.target;
-      if (target && target.options.length > 0) target.opts = undefined;
-      const rule = new SaveRule(table.lines, table.name.value, chainTok, reader.counters, reader, target, number, at, ruleEnd, bodyStart, end, chains.size);
+      // Target options are read with the rule's other details on first access (saveModel.ts).
+      const rule = table.store.add(chainTok, reader, number, at, ruleEnd, bodyStart, end, chains.size);
       table.rules.push(rule);
       const owner = chain ?? (table.inferred ? chains.get(chainTok.value) : undefined);
       if (owner) {
@@ -462,7 +469,7 @@ class SaveParser {
     if (!t) {
       const chains = new Map<string, SaveChain>();
       const span = { start: at, end };
-      t = { name: { value: name, span }, inferred: true, elided: false, span, chains, declared: [], rules: [], lines: new TableLines(this.lines, name, chains) };
+      t = { name: { value: name, span }, inferred: true, elided: false, span, chains, declared: [], rules: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
       this.fragments.set(name, t);
     }
     this.lastFragment = t;

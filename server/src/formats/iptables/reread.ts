@@ -16,7 +16,7 @@ export class DumpLines {
   private readonly tokens = new TokenBuffer();
 
   constructor(
-    private readonly text: string,
+    readonly text: string,
     private readonly family: Family,
   ) {}
 
@@ -25,7 +25,7 @@ export class DumpLines {
     const buf = this.tokens;
     const quote = tokenizeRange(this.text, rule.bodyStart, rule.bodyEnd, 0, buf);
     const last = quote >= 0 ? buf.tokens[buf.n - 1] : undefined;
-    reader.read(buf.tokens, buf.n, table, chains, rule.chainsSeen, rule.line, rule.start, rule.end, rule.counters, last);
+    reader.read(buf.tokens, buf.n, table, chains, rule.chainsSeen, rule.line, rule.lineStart, rule.lineEnd, rule.counters, last);
     this.scratch.length = 0;
     return reader.details();
   }
@@ -38,6 +38,10 @@ export class TableLines implements RuleOrigin {
     private readonly table: string,
     private readonly chains: Chains,
   ) {}
+
+  get text(): string {
+    return this.dump.text;
+  }
 
   details(rule: SaveRule): RuleDetails {
     return this.dump.details(rule, this.table, this.chains);

@@ -1,6 +1,7 @@
 import type { ParseProblem } from '../core/problem';
 import type { Span } from '../core/span';
 import { forEachLine } from '../core/lines';
+import { pushAll } from '../core/arrays';
 
 /**
  * What a paste adds around a tool's output, read once for every line-oriented format
@@ -102,11 +103,72 @@ const FENCE = /^(?:```|~~~)[\w+-]*\s*$/;
 /** Widths terminals wrap at; a line of one of these lengths followed by a non-record line was broken there. */
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 240]);
 
-type Cause = 'prompt' | 'noise' | 'elision' | 'fence' | 'wrapped';
+/** Why a line is not the tool's text. */
+export type PasteCause = 'prompt' | 'noise' | 'elision' | 'fence' | 'wrapped';
+type Cause = PasteCause;
 
 interface Tally {
   count: number;
   first: Span;
+}
+
+/**
+ * The notes of a paste, one per cause, for readers that meet decoration line by line (conntrack,
+ * whose big files are read in chunks and never whole): `add` each decoration line and each
+ * indented line, `notes` at the end. `readPaste` says the same things in the same words.
+ */
+export class PasteTally {
+  private readonly tallies = new Map<Cause, Tally>();
+  private indented = 0;
+  private indentSpan: Span | undefined;
+  private indentText = '';
+  /** The width a terminal broke lines at (for the note on joined lines). */
+  wrapWidth = 0;
+
+  add(cause: Cause, span: Span): void {
+    const t = this.tallies.get(cause);
+    if (t) t.count++;
+    else this.tallies.set(cause, { count: 1, first: span });
+  }
+
+  /** A line read after its indentation `indent` (span: the indentation of the first such line). */
+  indent(span: Span, indent: string): void {
+    if (this.indented++ === 0) {
+      this.indentSpan = span;
+      this.indentText = indent;
+    } else if (this.indentText.length > 0 && !indent.startsWith(this.indentText)) this.indentText = commonPrefix(this.indentText, indent);
+  }
+
+  get empty(): boolean {
+    return this.tallies.size === 0 && this.indented === 0;
+  }
+
+  notes(code: `parse/${string}`): ParseProblem[] {
+    const notes: ParseProblem[] = [];
+    if (this.indented > 0 && this.indentSpan) {
+      notes.push({ code, severity: 'info', span: this.indentSpan, message: `${plural(this.indented, 'line is', 'lines are')} indented by ${describeIndent(this.indentText || ' ')} (as in a quoted paste): read as if not` });
+    }
+    const wrapWidth = this.wrapWidth;
+    const say: Record<Cause, (t: Tally) => string> = {
+      prompt: (t) => `${plural(t.count, 'shell prompt line', 'shell prompt lines')} (the command that was run, not its output): not read`,
+      noise: (t) => `${plural(t.count, 'line', 'lines')} printed by kubectl or the shell around the command's output: not read`,
+      fence: (t) => `${plural(t.count, 'markdown code fence', 'markdown code fences')}: not read`,
+      elision: (t) => `${plural(t.count, 'elision marker', 'elision markers')} ('...', '[...]', '<snip>'): lines were cut here, so the dump is incomplete (truncated) and findings that need the whole of it are not made`,
+      wrapped: (t) => `${plural(t.count, 'line continues', 'lines continue')} the line before it, broken by a terminal ${wrapWidth} columns wide: read joined (quick fixes that would change a line before a break are not offered: the edit would split the rule)`,
+    };
+    for (const [cause, t] of this.tallies) notes.push({ code, severity: 'info', span: t.first, message: say[cause](t) });
+    return notes;
+  }
+}
+
+/**
+ * The decoration cause of one line (its text from the first non-blank character, any length), or
+ * undefined when it may be the tool's own. `ownLine` as in PasteOptions.
+ */
+export function decorationOf(line: string, ownLine?: (line: string) => boolean): PasteCause | undefined {
+  if (line.length === 0 || !mayDecorate(line, 0, line.length)) return undefined;
+  const head = line.slice(0, 200).trimEnd();
+  return ownLine?.(head) ? undefined : decoration(head, line.length <= 200);
 }
 
 /**
@@ -117,13 +179,9 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
   const lines = splitLines(text);
   const n = lines.length / 2;
   const starts = new Int32Array(n);
-  const tallies = new Map<Cause, Tally>();
+  const paste = new PasteTally();
   const elisions: Span[] = [];
-  const tally = (cause: Cause, span: Span): void => {
-    const t = tallies.get(cause);
-    if (t) t.count++;
-    else tallies.set(cause, { count: 1, first: span });
-  };
+  const tally = (cause: Cause, span: Span): void => paste.add(cause, span);
   // Pass 1: decoration lines, and the indentation common to every other non-blank line.
   let indent: string | undefined;
   let indented = 0;
@@ -167,7 +225,6 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
   const joins: Join[] = [];
   const wrapped: WrappedRecord[] = [];
   let lastJoinEnd = 0;
-  let wrapWidth = 0;
   if (startsRecord) {
     let head = -1;
     let conts: number[] = [];
@@ -208,8 +265,8 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
       // The terminal's width counts the tool's text: a common indentation was added by the quote, after the wrap.
       const width = k > 0 ? lines[2 * k - 1]! - lines[2 * k - 2]! - strip.length : 0;
       // Only right after a line as long as a terminal (the head or the previous continuation); the continuation may be of any length.
-      if (head >= 0 && (TERMINAL_WIDTHS.has(width) || width === wrapWidth) && !startsRecord(text.slice(content, end)) && !startsRecord(text.slice(s, end).trimStart())) {
-        if (wrapWidth === 0) wrapWidth = width;
+      if (head >= 0 && (TERMINAL_WIDTHS.has(width) || width === paste.wrapWidth) && !startsRecord(text.slice(content, end)) && !startsRecord(text.slice(s, end).trimStart())) {
+        if (paste.wrapWidth === 0) paste.wrapWidth = width;
         starts[k] = content; // its text is joined from here
         conts.push(k);
         tally('wrapped', { start: content, end });
@@ -228,14 +285,7 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
     const first = firstContent(starts, lines, strip.length);
     notes.push({ code: options.code, severity: 'info', span: first, message: `${plural(indented, 'line is', 'lines are')} indented by ${describeIndent(strip)} (as in a quoted paste): read as if not` });
   }
-  const say: Record<Cause, (t: Tally) => string> = {
-    prompt: (t) => `${plural(t.count, 'shell prompt line', 'shell prompt lines')} (the command that was run, not its output): not read`,
-    noise: (t) => `${plural(t.count, 'line', 'lines')} printed by kubectl or the shell around the command's output: not read`,
-    fence: (t) => `${plural(t.count, 'markdown code fence', 'markdown code fences')}: not read`,
-    elision: (t) => `${plural(t.count, 'elision marker', 'elision markers')} ('...', '[...]', '<snip>'): lines were cut here, so the dump is incomplete (truncated) and findings that need the whole of it are not made`,
-    wrapped: (t) => `${plural(t.count, 'line continues', 'lines continue')} the line before it, broken by a terminal ${wrapWidth} columns wide: read joined (quick fixes that would change a line before a break are not offered: the edit would split the rule)`,
-  };
-  for (const [cause, t] of tallies) notes.push({ code: options.code, severity: 'info', span: t.first, message: say[cause](t) });
+  pushAll(notes, paste.notes(options.code));
   return {
     text: pieces.length > 0 ? pieces.join('') + text.slice(lastJoinEnd) : text,
     starts,
@@ -348,6 +398,38 @@ function decoration(line: string, whole: boolean): Cause | undefined {
   if (PROMPT.test(line) || ROOT_PROMPT.test(line)) return 'prompt';
   for (const re of TOOL_NOISE) if (re.test(line)) return 'noise';
   return undefined;
+}
+
+/**
+ * Truncation, reported the same way in every format: one note per file, severity info, whose
+ * message says "truncated", at the first place the cut shows, however many rows it left short
+ * (a terminal that chops every row says it once, with the count). Each format keeps its own code
+ * (`parse/<format>-truncated`: iptables (save and listing), ipvsadm, conntrack, sysctl, ethtool,
+ * nftables), so suppressions and docs pages stay per format. Problems of that code with an
+ * explicit warning or error are another cause (ipvsadm itself cuts host names at 28 characters)
+ * and stay as they are. Works in place; the order of the other problems is kept.
+ */
+export function foldTruncated(problems: ParseProblem[], code: `parse/${string}`): void {
+  let first = -1;
+  let more = 0;
+  let w = 0;
+  for (let i = 0; i < problems.length; i++) {
+    const p = problems[i]!;
+    if (p.code === code && (p.severity === undefined || p.severity === 'info' || p.severity === 'hint')) {
+      if (first < 0) first = w;
+      else {
+        more++;
+        continue;
+      }
+    }
+    problems[w++] = p;
+  }
+  problems.length = w;
+  if (first < 0) return;
+  const p = problems[first]!;
+  const said = /truncated/i.test(p.message) ? p.message : `${p.message} (the paste is truncated)`;
+  const message = more > 0 ? `${said}; ${more.toLocaleString('en-US')} more ${more === 1 ? 'place is' : 'places are'} cut short the same way` : said;
+  problems[first] = { ...p, message, severity: 'info' };
 }
 
 /**

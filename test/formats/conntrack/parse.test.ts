@@ -160,13 +160,16 @@ describe('conntrack parser: table entries', () => {
     assert.equal(m.table.incomplete, 1);
     assert.equal(m.table.dns.tcp, 5);
     assert.equal(m.elisions.length, 1);
-    const [start, end] = m.problems;
+    // Cut at both ends: one truncation note (info) at the first cut, counting the other; the '...' is the paste layer's note.
+    const [start, elided] = m.problems;
+    assert.equal(m.problems.length, 2);
     assert.equal(start?.code, 'parse/conntrack-truncated');
-    assert.match(start!.message, /read as tcp/);
+    assert.equal(start?.severity, 'info');
+    assert.match(start!.message, /read as tcp\) \(the paste is truncated\); 1 more place is cut short the same way$/);
     assert.equal(at(text, start!.span), '6');
     assert.equal(m.table.sample[0]!.protocolInferred, true);
-    assert.equal(end?.code, 'parse/conntrack-truncated');
-    assert.equal(at(text, end!.span), 'tcp      6 5');
+    assert.equal(elided?.code, 'parse/paste');
+    assert.match(elided!.message, /^1 elision marker/);
 
     const cut = readFixture('conntrack/coco-issue-2015-L-vxlan-unreplied-summary-first-TRUNCATED.txt');
     const c = parseConntrack(cut);

@@ -19,6 +19,8 @@ import {
 } from './model';
 import * as scan from './scan';
 import { StatsCollector, isCounterLine, isHexRow, isLegacyCounter, isProcHeader } from './stats';
+import { decorationOf, foldTruncated, PasteTally } from '../paste';
+import { pushAll } from '../../core/arrays';
 
 // Module-local copies of the hot-path bindings: one lookup at load time instead of one per call
 // (CommonJS output reads imported bindings through property getters).
@@ -135,6 +137,8 @@ export class ConntrackReader implements LineSink {
   private eventsTotal = 0;
   private reportedXml = false;
   private reportedSave = false;
+  /** How the text was pasted (prompts, kubectl noise, fences, elisions): one note per cause (formats/paste.ts). */
+  private readonly paste = new PasteTally();
 
   /** `detach`: see the class comment (the chunk driver sets it; the whole-text driver does not need it). */
   constructor(readonly detach = false) {
@@ -177,6 +181,7 @@ export class ConntrackReader implements LineSink {
     while (s < e && isBlank(text.charCodeAt(s))) s++;
     while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
     if (s >= e) return;
+    // Leading blanks are read over without a note: conntrack itself pads event lines (`    [NEW] tcp ...`).
     const t = this.t;
     tokenize(text, s, e, t);
     if (t.firstSrc >= 0) {
@@ -306,14 +311,20 @@ export class ConntrackReader implements LineSink {
       }
       return;
     }
-    if (isElision(text, s, e)) {
-      if (this.elisions.length < MAX_LIST) {
-        this.elisions.push({ start: b + s, end: b + e });
-        this.retain = true;
-      }
+    const cause = decorationOf(text.slice(s, Math.min(e, s + 201))) ?? (isElision(text, s, e) ? 'elision' : undefined);
+    if (cause) {
+      // Paste decoration: one note per cause at the end; an elision is also kept in the model (the table is partial).
+      this.paste.add(cause, { start: b + s, end: b + e });
+      this.retain = true;
+      if (cause === 'elision' && this.elisions.length < MAX_LIST) this.elisions.push({ start: b + s, end: b + e });
       return;
     }
-    if (c0 === 35 /* # */ || c0 === 36 /* $ */) return; // a comment or a shell prompt line
+    if (c0 === 35 /* # */) return; // a comment
+    if (c0 === 36 /* $ */) {
+      this.paste.add('prompt', { start: b + s, end: b + e });
+      this.retain = true;
+      return;
+    }
     const stats = this.stats;
     stats.text = text;
     stats.base = b;
@@ -360,7 +371,12 @@ export class ConntrackReader implements LineSink {
       this.report('parse/conntrack-truncated', 'this entry is cut off before its addresses (src=, dst=)', s, e);
       return;
     }
-    if (PROMPT.test(text.slice(s, Math.min(e, s + 200)))) return; // `root@node:~# conntrack -L`
+    if (PROMPT.test(text.slice(s, Math.min(e, s + 200)))) {
+      // `root@node:~# conntrack -L` in a spelling the paste layer does not know.
+      this.paste.add('prompt', { start: b + s, end: b + e });
+      this.retain = true;
+      return;
+    }
     const shown = text.slice(s, Math.min(e, s + 40));
     this.report(
       'parse/conntrack-syntax',
@@ -373,6 +389,8 @@ export class ConntrackReader implements LineSink {
   /** The model of everything read. */
   finish(): ConntrackModel {
     const problems = this.problems;
+    foldTruncated(problems, 'parse/conntrack-truncated');
+    pushAll(problems, this.paste.notes('parse/paste'));
     if (this.suppressed > 0 && this.firstSuppressed) {
       problems.push({
         code: 'parse/conntrack-syntax',

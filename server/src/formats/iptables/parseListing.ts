@@ -1,5 +1,6 @@
 import { bomLength, bomProblem } from '../../core/bom';
-import { forEachLine } from '../../core/lines';
+import { forEachLine, type Line } from '../../core/lines';
+import { foldTruncated, forEachPasteLine, readPaste } from '../paste';
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
 import { isBuiltinChain, type IptBasicMatch, type IptRule, type IptTarget, type Token } from './model';
@@ -48,7 +49,15 @@ interface Segment {
   readonly names: Set<string>;
   lastHook: number;
   sawUserChain: boolean;
+  /** Lines were cut out of it (an elision marker in the paste): not the whole table. */
+  elided: boolean;
 }
+
+/**
+ * A pasted `iptables -L` command line is the listing's own: it says which table follows (`-t nat`).
+ * The paste layer leaves such a prompt line to the reader instead of setting it aside.
+ */
+const isListCommand = (line: string): boolean => line.includes('tables') && readCommand(line, 0, line.length, 0) !== undefined;
 
 /**
  * Parses `iptables [-t T] -L -n [-v] [-x] [--line-numbers]` output (also ip6tables, legacy and
@@ -88,6 +97,13 @@ export function parseIptablesListing(text: string): IptablesListingModel {
     }
   };
 
+  // A row cut short (the paste ends mid-row, or a terminal chopped it): one truncation note per file at the end (paste.ts foldTruncated).
+  // Its table is then not whole (rules that need a complete table stay silent on it).
+  const cut = (message: string, s: Span): void => {
+    seg.elided = true;
+    if (problems.length < MAX_PROBLEMS) problems.push({ code: 'parse/iptables-truncated', message, span: s, severity: 'info' });
+  };
+
   const close = (): void => {
     if (seg.chains.length > 0) tables.push(buildTable(seg));
     chain = undefined;
@@ -95,7 +111,10 @@ export function parseIptablesListing(text: string): IptablesListingModel {
 
   const bom = bomLength(text);
   if (bom > 0) problems.push(bomProblem(CODE, 'iptables never prints one, so this listing went through an editor', 'info'));
-  forEachLine(text, ({ text: line, start, number }) => {
+  // Prompts, kubectl noise, fences and a quote's indentation are read around by the shared paste
+  // layer (one note per cause); an elision marker cuts the table it is in.
+  const paste = readPaste(text, { code: 'parse/paste', ownLine: isListCommand });
+  const visit = ({ text: line, start, number }: Line): boolean | void => {
     const total = problems.length + unlisted;
     if (total === seenTotal) clean++;
     seenTotal = total;
@@ -162,19 +181,30 @@ export function parseIptablesListing(text: string): IptablesListingModel {
       return;
     }
     const layout = chain.layout ?? lastLayout ?? guessLayout(line, lead);
-    const rule = readRule(text, line, lead, end, start, number, layout, chain, problem);
+    const rule = readRule(text, line, lead, end, start, number, layout, chain, problem, cut);
     if (rule) chain.rules.push(rule);
-  }, bom);
+  };
+  if (!paste) forEachLine(text, visit, bom);
+  else
+    forEachPasteLine(
+      paste,
+      (l) => (l.start < bom ? visit({ ...l, text: l.text.slice(bom - l.start), start: bom }) : visit(l)),
+      () => {
+        seg.elided = true;
+      },
+    );
   if (unlisted > 0 && firstUnlisted) {
     // Read to the end (or one last row of 100,000 bad options went over): one note counts the rest.
     problems.push({ code: CODE, message: `${unlisted.toLocaleString('en-US')} more problems like the ones above are not listed (only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are), from here on; the rest of the listing was read`, span: firstUnlisted, severity: 'info' });
   }
   close();
+  foldTruncated(problems, 'parse/iptables-truncated');
+  if (paste) pushAll(problems, paste.notes);
   return { variant: 'listing', ...(legacyTablesWarning ? { legacyTablesWarning } : {}), tables, problems };
 }
 
 function newSegment(command: Segment['command']): Segment {
-  return { ...(command ? { command } : {}), chains: [], names: new Set(), lastHook: -1, sawUserChain: false };
+  return { ...(command ? { command } : {}), chains: [], names: new Set(), lastHook: -1, sawUserChain: false, elided: false };
 }
 
 function buildTable(seg: Segment): ListingTable {
@@ -205,7 +235,7 @@ function buildTable(seg: Segment): ListingTable {
   // The listing never names the table: the name token is an empty span at the first Chain line
   // unless a pasted command line (`-t nat`) named it.
   const tableName = seg.command?.table ?? { value: name, span: { start: first.span.start, end: first.span.start } };
-  return { name: { value: name, span: tableName.span }, span: first.span, chains, rules, inference };
+  return { name: { value: name, span: tableName.span }, span: first.span, chains, rules, inference, ...(seg.elided ? { complete: false } : {}) };
 }
 
 /** `iptables -t nat -L -n -v` (any prompt before it): which table the following chains are. */
@@ -312,12 +342,13 @@ function readRule(
   layout: Layout,
   chain: ChainDraft,
   problem: (message: string, s: Span) => void,
+  cut: (message: string, s: Span) => void,
 ): RuleDraft | undefined {
   const rowSpan = { start: base + lead, end: base + end };
   const r = readRow(line.slice(0, end), lead, layout);
   const abs = (c: Cell): Token => ({ value: c.text, span: { start: base + c.start, end: base + c.end } });
   if (!r.ok) {
-    problem(r.message, r.at ? abs(r.at).span : rowSpan);
+    (r.cut ? cut : problem)(r.message, r.at ? abs(r.at).span : rowSpan);
     return undefined;
   }
   const c = r.cells;
@@ -343,7 +374,7 @@ function readRule(
   const words = scanWords(line.slice(0, end), c.textStart, base);
   const phrases = parsePhrases(text, words, c.target?.text);
   for (const w of phrases.unterminated) {
-    problem(
+    cut(
       w.kind === 'comment'
         ? `this comment is not closed by ' */': the row looks cut short (truncated paste?)`
         : `this quoted text is not closed by '"': the row looks cut short (truncated paste?)`,

@@ -19,6 +19,7 @@ import {
 } from './model';
 import { finishConn, newConnState, type ConnState } from './connectionTable';
 import type { Tok } from './tokens';
+import { foldTruncated } from '../paste';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type SvcState = Omit<Mutable<IpvsService>, 'realServers'> & { realServers: IpvsRealServer[] };
@@ -196,6 +197,8 @@ export class IpvsReader {
 
   finish(): IpvsadmModel {
     this.close();
+    // Rows cut short by a cut paste: one truncation note per file, as in every format (paste.ts).
+    foldTruncated(this.problems, 'parse/ipvsadm-truncated');
     if (this.skipped) {
       this.problems.push({
         code: 'parse/ipvsadm-limit',

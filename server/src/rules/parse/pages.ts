@@ -285,9 +285,9 @@ export const PARSE_PAGES: readonly ParseRulePage[] = [
   {
     id: 'parse/ipvsadm-truncated',
     title: 'ipvsadm row or name cut off',
-    severity: 'warning',
+    severity: 'info',
     reads: 'ipvsadm',
-    summary: 'A row misses columns (the paste was cut), or a host name was cut to 28 characters by `ipvsadm` itself (it truncates names when run without `-n`, so the port may be wrong).',
+    summary: 'A row misses columns (the paste was cut: one note per file, at the first cut row, with the count of the others), or a host name was cut to 28 characters by `ipvsadm` itself (it truncates names when run without `-n`, so the port may be wrong: a warning on each such name).',
     why: 'Without `-n`, `ipvsadm` prints resolved names cut to 28 characters; `svc.example.com:50` may really be port 5001. Missing columns leave weights or counters unknown.',
     fires: 'TCP  ip-10-0-62-121.ec2.internal: rr',
     passes: 'TCP  10.0.62.121:443 rr   (from ipvsadm -Ln)',

@@ -39,7 +39,8 @@ export interface RowCells {
   readonly textStart: number;
 }
 
-export type RowRead = { readonly ok: true; readonly cells: RowCells } | { readonly ok: false; readonly message: string; readonly at?: Cell };
+/** A row that could not be read; `cut` when it ends where a column should follow (a cut paste). */
+export type RowRead = { readonly ok: true; readonly cells: RowCells } | { readonly ok: false; readonly message: string; readonly at?: Cell; readonly cut?: boolean };
 
 export const COUNTER = /^(\d+)([KMGT]?)$/;
 const OPT = /^[-!][-f]$/;
@@ -98,6 +99,7 @@ export function readRow(line: string, lead: number, layout: Layout): RowRead {
   };
   const cut = (what: string): RowRead => ({
     ok: false,
+    ...(last ? { cut: true } : {}),
     message: last
       ? `this rule row ends after '${last.text}' where the ${what} column should follow (truncated paste?)`
       : `this rule row is empty where the ${what} column should be`,

@@ -1,13 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIptablesSave } from '../../server/src/formats/iptables/parseSave';
 import type { IptablesModel } from '../../server/src/formats/iptables/model';
-import { parseIpv4 } from '../../server/src/trace/ip';
-import { parseRoute } from '../../server/src/trace/environment';
 import type { TraceResult } from '../../server/src/trace/result';
-import { cleanupLeftovers, conntrackDump, countersDump, create, destroy, load, sendSynFin, sendUdp, sh, type Namespaces } from './kernel';
+import { conntrackDump, countersDump, load, sendSynFin, sendUdp, sh, type Namespaces } from './kernel';
+import { assertSameRules, connections, lineOfOffset, namespacesForSuite, NODE_TRACE, sorted, type Connection } from './netns';
 import { NODE_DUMP } from './nodeDump';
-import { traceFiles, type TraceOptions } from './helpers';
+import { traceFiles } from './helpers';
 
 /**
  * The trace against the real kernel. NODE_DUMP is loaded with iptables-restore into a throwaway
@@ -22,10 +21,6 @@ import { traceFiles, type TraceOptions } from './helpers';
  */
 
 const FILE = 'iptables-save.txt';
-const TRACE: TraceOptions = {
-  local: [parseIpv4('172.18.0.2')!, parseIpv4('10.244.0.1')!],
-  routes: ['10.244.0.0/24=cni0', '10.244.0.0/16=flannel.1', '0.0.0.0/0=eth0'].map((r) => parseRoute(r)!),
-};
 
 /** `table chain #index` of each rule and `table chain policy` of each built-in chain, by one-based line. */
 function keysByLine(model: IptablesModel): Map<number, string> {
@@ -38,8 +33,6 @@ function keysByLine(model: IptablesModel): Map<number, string> {
   }
   return out;
 }
-
-const lineOfOffset = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
 
 /** What moved in the kernel: key → packets, from `iptables-save -c`. */
 function moved(save: string): Map<string, number> {
@@ -64,67 +57,24 @@ function traced(...results: TraceResult[]): Set<string> {
   return out;
 }
 
-interface Connection {
-  readonly orig: string;
-  readonly reply: { readonly src: string; readonly dst: string };
-}
-
-/** conntrack -L entries for packets with this original destination port. */
-function connections(text: string, dport: number): Connection[] {
-  const out: Connection[] = [];
-  for (const line of text.split('\n')) {
-    const src = [...line.matchAll(/src=(\S+)/g)].map((m) => m[1]!);
-    const dst = [...line.matchAll(/dst=(\S+)/g)].map((m) => m[1]!);
-    const sp = [...line.matchAll(/sport=(\d+)/g)].map((m) => m[1]!);
-    const dp = [...line.matchAll(/dport=(\d+)/g)].map((m) => m[1]!);
-    if (src.length < 2 || Number(dp[0]) !== dport) continue;
-    out.push({ orig: `${src[0]}:${sp[0]} -> ${dst[0]}:${dp[0]}`, reply: { src: `${src[1]}:${sp[1]}`, dst: dst[1]! } });
-  }
-  return out;
-}
-
-const sorted = (s: Iterable<string>): string[] => [...s].sort();
 const rows: string[] = [];
 
 describe('trace against the kernel (network namespaces)', () => {
-  let ns: Namespaces | undefined;
-  // Synchronous last resort: the namespaces go even if the runner is interrupted between hooks.
-  const onExit = (): void => {
-    if (ns) destroy(ns);
-  };
-
-  before(() => {
-    cleanupLeftovers();
-    process.on('exit', onExit);
-    ns = create();
-  });
-
-  after(() => {
-    try {
-      if (ns) destroy(ns);
-      ns = undefined;
-    } finally {
-      process.off('exit', onExit);
-      process.stdout.write(`\nkernel comparison (case | kernel | trace)\n${rows.join('\n')}\n`);
-    }
-  });
+  const namespaces = namespacesForSuite('kernel comparison (case | kernel | trace)', rows);
 
   /** Loads the dump, runs `send`, and returns what moved and what conntrack recorded. */
   function observe(send: (ns: Namespaces) => void, dport: number): { moved: Map<string, number>; conns: Connection[] } {
-    load(ns!, NODE_DUMP);
-    send(ns!);
-    return { moved: moved(countersDump(ns!)), conns: connections(conntrackDump(ns!), dport) };
-  }
-
-  function sameRules(kernel: Map<string, number>, expected: Set<string>): void {
-    assert.deepEqual(sorted(kernel.keys()), sorted(expected), 'the rules whose counters moved are the rules the trace steps through');
+    const ns = namespaces();
+    load(ns, NODE_DUMP);
+    send(ns);
+    return { moved: moved(countersDump(ns)), conns: connections(conntrackDump(ns), dport) };
   }
 
   it('ClusterIP with three endpoints: every endpoint the kernel chose is a traced path, and every traced path was chosen', () => {
     const N = 45;
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:41000 -> 10.96.0.10:53', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:41000 -> 10.96.0.10:53', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 41000, '10.96.0.10', 53, N), 53);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(k.conns.length, N);
     const chosen = new Set(k.conns.map((c) => c.reply.src));
     assert.deepEqual(sorted(chosen), sorted(r.paths.map((p) => p.dnat!)));
@@ -136,9 +86,9 @@ describe('trace against the kernel (network namespaces)', () => {
   });
 
   it('NodePort from outside: KUBE-NODEPORTS, DNAT to the endpoint, masquerade to the pod-side address', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 172.18.0.1:42000 -> 172.18.0.2:30080', { ...TRACE, from: 'external', inIface: 'eth0' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 172.18.0.1:42000 -> 172.18.0.2:30080', { ...NODE_TRACE, from: 'external', inIface: 'eth0' });
     const k = observe((n) => sendUdp(n.ext, '172.18.0.1', 42000, '172.18.0.2', 30080, 3), 30080);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.ok([...k.moved.values()].every((n) => n === 3));
     assert.equal(r.paths.length, 1);
     assert.deepEqual(sorted(new Set(k.conns.map((c) => c.reply.src))), [r.paths[0]!.dnat]);
@@ -148,37 +98,37 @@ describe('trace against the kernel (network namespaces)', () => {
   });
 
   it('Service without endpoints: REJECT in filter KUBE-SERVICES', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:43000 -> 10.96.0.50:80', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:43000 -> 10.96.0.50:80', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 43000, '10.96.0.50', 80, 3), 80);
     assert.equal(r.verdict, 'REJECT');
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.ok([...k.moved.values()].every((n) => n === 3));
     assert.equal(k.conns.length, 0, 'a rejected packet leaves no connection');
     rows.push(`Service without endpoints | REJECT rule counted 3 times, no conntrack entry | REJECT (${r.paths[0]!.steps.at(-1)!.action})`);
   });
 
   it('pod to an external address: flannel masquerades it to the node address', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:44000 -> 192.0.2.10:9', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:44000 -> 192.0.2.10:9', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 44000, '192.0.2.10', 9, 3), 9);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths[0]!.snat, 'masquerade');
     assert.ok(k.conns.length === 3 && k.conns.every((c) => c.reply.dst === '172.18.0.2' && c.reply.src === '192.0.2.10:9'));
     rows.push(`pod to external | SNAT to ${k.conns[0]!.reply.dst} (eth0), no DNAT | SNAT ${r.paths[0]!.snat} out ${'eth0'}, DNAT ${r.paths[0]!.dnat}`);
   });
 
   it('pod to a pod on another node: flannel RETURNs it from masquerading', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:45000 -> 10.244.1.9:9', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 10.244.0.5:45000 -> 10.244.1.9:9', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 45000, '10.244.1.9', 9, 3), 9);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths[0]!.snat, null);
     assert.ok(k.conns.length === 3 && k.conns.every((c) => c.reply.dst === '10.244.0.5'));
     rows.push(`pod to pod (other node) | no SNAT, FLANNEL-POSTRTG RETURN counted | no SNAT, RETURN at FLANNEL-POSTRTG`);
   });
 
   it('node to a ClusterIP: KUBE-MARK-MASQ marks it and KUBE-POSTROUTING masquerades it', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 172.18.0.2:46000 -> 10.96.0.20:80', { ...TRACE, from: 'host' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'udp 172.18.0.2:46000 -> 10.96.0.20:80', { ...NODE_TRACE, from: 'host' });
     const k = observe((n) => sendUdp(n.node, '172.18.0.2', 46000, '10.96.0.20', 80, 3), 80);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths[0]!.dnat, '10.244.0.30:8080');
     assert.equal(r.paths[0]!.snat, 'masquerade');
     assert.ok(k.conns.length === 3 && k.conns.every((c) => c.reply.src === '10.244.0.30:8080' && c.reply.dst === '10.244.0.1'));
@@ -186,16 +136,16 @@ describe('trace against the kernel (network namespaces)', () => {
   });
 
   it('an INVALID packet (TCP SYN+FIN): dropped by KUBE-FORWARD, no nat chain runs', () => {
-    const r = traceFiles({ [FILE]: NODE_DUMP }, 'tcp 10.244.0.5:47000 -> 192.0.2.10:80', { ...TRACE, from: 'pod', inIface: 'cni0', ctstate: 'INVALID' });
+    const r = traceFiles({ [FILE]: NODE_DUMP }, 'tcp 10.244.0.5:47000 -> 192.0.2.10:80', { ...NODE_TRACE, from: 'pod', inIface: 'cni0', ctstate: 'INVALID' });
     const k = observe((n) => sendSynFin(n.pod, '10.244.0.5', 47000, '192.0.2.10', 80), 80);
     assert.equal(r.verdict, 'DROP');
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(k.conns.length, 0);
     rows.push(`INVALID (SYN+FIN) | KUBE-FORWARD INVALID DROP counted, no conntrack entry | DROP at ${r.paths[0]!.steps.filter((s) => s.kind === 'rule').at(-1)!.chain}`);
   });
 
   it('this kernel has no IPVS (so IPVS is covered against an ipvsadm dump in walk.test.ts)', () => {
-    const r = sh(['ip', 'netns', 'exec', ns!.node, 'ipvsadm', '-Ln']);
+    const r = sh(['ip', 'netns', 'exec', namespaces().node, 'ipvsadm', '-Ln']);
     assert.notEqual(r.status, 0, 'if ipvsadm works here, add an IPVS case to this file');
   });
 });

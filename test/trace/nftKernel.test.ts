@@ -1,13 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNftables } from '../../server/src/formats/nftables';
 import type { NftablesModel } from '../../server/src/formats/nftables/model';
-import { parseIpv4 } from '../../server/src/trace/ip';
-import { parseRoute } from '../../server/src/trace/environment';
 import type { TraceResult } from '../../server/src/trace/result';
-import { cleanupLeftovers, conntrackDump, create, destroy, inNs, sendUdp, sh, type Namespaces } from './kernel';
+import { conntrackDump, inNs, sendUdp, sh, type Namespaces } from './kernel';
+import { assertSameRules, connections, lineOfOffset, namespacesForSuite, NODE_TRACE, sorted, type Connection } from './netns';
 import { NFT_NODE_DUMP } from './nftNodeDump';
-import { traceFiles, type TraceOptions } from './helpers';
+import { traceFiles } from './helpers';
 
 /**
  * The nftables walker against the real kernel, as kernel.test.ts does for iptables: the
@@ -18,10 +17,6 @@ import { traceFiles, type TraceOptions } from './helpers';
  */
 
 const FILE = 'nft-list-ruleset.nft';
-const TRACE: TraceOptions = {
-  local: [parseIpv4('172.18.0.2')!, parseIpv4('10.244.0.1')!],
-  routes: ['10.244.0.0/24=cni0', '10.244.0.0/16=flannel.1', '0.0.0.0/0=eth0'].map((r) => parseRoute(r)!),
-};
 
 /** `chain #index` of every rule of a model, by rule; the same keys for our text and the kernel's listing. */
 function ruleKeys(model: NftablesModel): { key: string; packets: number | undefined; start: number }[] {
@@ -37,8 +32,6 @@ function ruleKeys(model: NftablesModel): { key: string; packets: number | undefi
   return out;
 }
 
-const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
-
 /** What moved in the kernel: rule key → packets. */
 function moved(listing: string): Map<string, number> {
   const m = parseNftables(listing);
@@ -48,76 +41,36 @@ function moved(listing: string): Map<string, number> {
 
 /** Every rule step of every path, as keys. */
 function traced(...results: TraceResult[]): Set<string> {
-  const byLine = new Map(ruleKeys(parseNftables(NFT_NODE_DUMP)).map((r) => [lineOf(NFT_NODE_DUMP, r.start), r.key]));
+  const byLine = new Map(ruleKeys(parseNftables(NFT_NODE_DUMP)).map((r) => [lineOfOffset(NFT_NODE_DUMP, r.start), r.key]));
   const out = new Set<string>();
   for (const r of results) for (const p of r.paths) for (const s of p.steps) if (s.kind === 'rule' && s.file === FILE) out.add(byLine.get(s.line!) ?? `? line ${s.line}`);
   return out;
 }
 
-interface Connection {
-  readonly reply: { readonly src: string; readonly dst: string };
-}
-
-function connections(text: string, dport: number): Connection[] {
-  const out: Connection[] = [];
-  for (const line of text.split('\n')) {
-    const src = [...line.matchAll(/src=(\S+)/g)].map((m) => m[1]!);
-    const dst = [...line.matchAll(/dst=(\S+)/g)].map((m) => m[1]!);
-    const sp = [...line.matchAll(/sport=(\d+)/g)].map((m) => m[1]!);
-    const dp = [...line.matchAll(/dport=(\d+)/g)].map((m) => m[1]!);
-    if (src.length < 2 || Number(dp[0]) !== dport) continue;
-    out.push({ reply: { src: `${src[1]}:${sp[1]}`, dst: dst[1]! } });
-  }
-  return out;
-}
-
-const sorted = (s: Iterable<string>): string[] => [...s].sort();
 const rows: string[] = [];
 
 describe('nftables trace against the kernel (network namespaces)', () => {
-  let ns: Namespaces | undefined;
-  const onExit = (): void => {
-    if (ns) destroy(ns);
-  };
-
-  before(() => {
-    cleanupLeftovers();
-    process.on('exit', onExit);
-    ns = create();
-  });
-
-  after(() => {
-    try {
-      if (ns) destroy(ns);
-      ns = undefined;
-    } finally {
-      process.off('exit', onExit);
-      process.stdout.write(`\nnftables kernel comparison (case | kernel | trace)\n${rows.join('\n')}\n`);
-    }
-  });
+  const namespaces = namespacesForSuite('nftables kernel comparison (case | kernel | trace)', rows);
 
   /** Loads the ruleset (counters at zero, no connections), runs `send`, returns what moved and conntrack's NAT. */
   function observe(send: (ns: Namespaces) => void, dport: number): { moved: Map<string, number>; conns: Connection[] } {
-    const flush = sh(inNs(ns!.node, 'nft', 'flush', 'ruleset'));
+    const ns = namespaces();
+    const flush = sh(inNs(ns.node, 'nft', 'flush', 'ruleset'));
     assert.equal(flush.status, 0, flush.stderr);
-    const load = sh(inNs(ns!.node, 'nft', '-f', '-'), NFT_NODE_DUMP);
+    const load = sh(inNs(ns.node, 'nft', '-f', '-'), NFT_NODE_DUMP);
     assert.equal(load.status, 0, `nft -f: ${load.stderr}`);
-    sh(inNs(ns!.node, 'conntrack', '-F'));
-    send(ns!);
-    const listing = sh(inNs(ns!.node, 'nft', 'list', 'ruleset'));
+    sh(inNs(ns.node, 'conntrack', '-F'));
+    send(ns);
+    const listing = sh(inNs(ns.node, 'nft', 'list', 'ruleset'));
     assert.equal(listing.status, 0, listing.stderr);
-    return { moved: moved(listing.stdout), conns: connections(conntrackDump(ns!), dport) };
-  }
-
-  function sameRules(kernel: Map<string, number>, expected: Set<string>): void {
-    assert.deepEqual(sorted(kernel.keys()), sorted(expected), 'the rules whose counters moved are the rules the trace steps through');
+    return { moved: moved(listing.stdout), conns: connections(conntrackDump(ns), dport) };
   }
 
   it('ClusterIP with three endpoints (numgen random mod 3 vmap): every endpoint chosen is a traced path, and every path was chosen', () => {
     const N = 45;
-    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:41000 -> 10.96.0.10:53', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:41000 -> 10.96.0.10:53', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 41000, '10.96.0.10', 53, N), 53);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths.length, 3);
     for (const p of r.paths) assert.ok(Math.abs(p.probability - 1 / 3) < 1e-9);
     assert.equal(k.conns.length, N);
@@ -129,10 +82,10 @@ describe('nftables trace against the kernel (network namespaces)', () => {
   });
 
   it('Service without endpoints: the no-endpoint-services verdict map sends it to reject-chain', () => {
-    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:43000 -> 10.96.0.50:80', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:43000 -> 10.96.0.50:80', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 43000, '10.96.0.50', 80, 3), 80);
     assert.equal(r.verdict, 'REJECT');
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.ok([...k.moved.values()].every((n) => n === 3));
     assert.equal(k.moved.get('reject-chain #1'), 3);
     assert.equal(k.conns.length, 0, 'a rejected packet leaves no connection');
@@ -140,9 +93,9 @@ describe('nftables trace against the kernel (network namespaces)', () => {
   });
 
   it('node to a ClusterIP: mark-for-masquerade marks it, masquerading masquerades it to the pod-side address', () => {
-    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 172.18.0.2:46000 -> 10.96.0.20:80', { ...TRACE, from: 'host' });
+    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 172.18.0.2:46000 -> 10.96.0.20:80', { ...NODE_TRACE, from: 'host' });
     const k = observe((n) => sendUdp(n.node, '172.18.0.2', 46000, '10.96.0.20', 80, 3), 80);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths.length, 1);
     assert.equal(r.paths[0]!.dnat, '10.244.0.30:8080');
     assert.equal(r.paths[0]!.snat, 'masquerade');
@@ -152,9 +105,9 @@ describe('nftables trace against the kernel (network namespaces)', () => {
   });
 
   it('pod to a pod on another node: no Service, masquerading returns (mark not set)', () => {
-    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:45000 -> 10.244.1.9:9', { ...TRACE, from: 'pod', inIface: 'cni0' });
+    const r = traceFiles({ [FILE]: NFT_NODE_DUMP }, 'udp 10.244.0.5:45000 -> 10.244.1.9:9', { ...NODE_TRACE, from: 'pod', inIface: 'cni0' });
     const k = observe((n) => sendUdp(n.pod, '10.244.0.5', 45000, '10.244.1.9', 9, 3), 9);
-    sameRules(k.moved, traced(r));
+    assertSameRules(k.moved, traced(r));
     assert.equal(r.paths[0]!.snat, null);
     assert.equal(r.paths[0]!.dnat, null);
     assert.ok(k.conns.length === 3 && k.conns.every((c) => c.reply.dst === '10.244.0.5' && c.reply.src === '10.244.1.9:9'));

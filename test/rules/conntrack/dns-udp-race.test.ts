@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
-import type { CommandFix } from '../../../server/src/rules/rule';
-import { scriptOf } from '../../helpers/commandFix';
+import { commandScriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/dns-udp-race';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
+const script = commandScriptOf;
 
 /** A query from a pod to kube-dns, DNATed to a CoreDNS pod, unanswered (or answered). */
 const query = (port: number, replied = false): string =>

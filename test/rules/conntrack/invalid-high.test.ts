@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
-import type { CommandFix } from '../../../server/src/rules/rule';
-import { scriptOf } from '../../helpers/commandFix';
+import { commandScriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/invalid-high';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
+const script = commandScriptOf;
 
 const PROC_HEADER = 'entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart';
 

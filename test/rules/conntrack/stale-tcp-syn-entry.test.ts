@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
 import type { CommandFix } from '../../../server/src/rules/rule';
-import { scriptOf } from '../../helpers/commandFix';
+import { commandScriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/stale-tcp-syn-entry';
 const SIBLING = 'conntrack/syn-sent-unreplied';
-const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
+const script = commandScriptOf;
 
 const IPTABLES = {
   path: 'node/iptables-save.txt',

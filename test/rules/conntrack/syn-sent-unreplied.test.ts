@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectFindings, expectMessage, lintText } from '../../helpers/ruleTester';
-import type { CommandFix } from '../../../server/src/rules/rule';
-import { scriptOf } from '../../helpers/commandFix';
+import { commandScriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/syn-sent-unreplied';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
+const script = commandScriptOf;
 
 /** A connection attempt from a pod to a ClusterIP, DNATed to `pod`, never answered. */
 const syn = (port: number, pod: string, service = '10.96.0.20'): string =>

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectFindings, expectMessage, lintText, splitAnnotated } from '../../helpers/ruleTester';
-import type { CommandFix } from '../../../server/src/rules/rule';
-import { scriptOf } from '../../helpers/commandFix';
+import { commandScriptOf } from '../../helpers/commandFix';
 
 const RULE = 'conntrack/table-near-full';
 
@@ -15,7 +14,7 @@ const sysctl = (max: number, extra = ''): { path: string; text: string } => ({
 
 const ENTRY = 'tcp      6 86399 ESTABLISHED src=10.244.1.5 dst=10.96.0.1 sport=51234 dport=443 src=192.168.1.10 dst=10.244.1.5 sport=6443 dport=51234 [ASSURED] mark=0 use=1';
 
-const script = (r: { fixes: readonly { kind: string }[] }): string => scriptOf(r.fixes.find((f) => f.kind === 'command') as CommandFix);
+const script = commandScriptOf;
 
 describe(RULE, () => {
   it('fires as a warning at 80 % of nf_conntrack_max, on the summary count, with the sysctl line as related information', () => {

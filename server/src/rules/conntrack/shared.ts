@@ -3,9 +3,9 @@ import { describeKernel, kernelAtLeast as kernelAtLeastFact, kernelRelated, type
 import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
-import type { ConntrackStatsTable } from '../../formats/conntrack';
-import { total, type Growth } from '../../formats/conntrack/query';
-import { matchOption, targetName, targetOption } from '../../formats/iptables/query';
+import type { ConntrackEntry, ConntrackEntryGroup, ConntrackStatsTable } from '../../formats/conntrack';
+import { firstField, total, type Growth } from '../../formats/conntrack/query';
+import { matchOption, ruleComment, targetName, targetOption } from '../../formats/iptables/query';
 import type { IptRule } from '../../formats/iptables/model';
 import { effective } from '../../formats/sysctl';
 import type { SysctlEntry } from '../../formats/sysctl';
@@ -110,6 +110,93 @@ export const where = (v: SysctlValue, node: NodeSnapshot): string => `${v.entry.
 
 // ---------------------------------------------------------------------------------------------
 // Table entries
+
+/** Other entries of a group named in related information, at most. */
+const MAX_RELATED_EXAMPLES = 4;
+
+/** `10.96.0.10:53` when the port is known. */
+export const hostPort = (ip: string, port: number | undefined): string => (port !== undefined ? `${ip}:${port}` : ip);
+
+/**
+ * DNATed complete `protocol` entries by original `ip:port`, the first of each: without an iptables
+ * dump the table itself proves an address is a Service when other entries to it WERE DNATed.
+ */
+export function dnatedByDestination(protocol: 'tcp' | 'udp', entries: Iterable<ConntrackEntry | undefined>): Map<string, ConntrackEntry> {
+  const out = new Map<string, ConntrackEntry>();
+  for (const e of entries) {
+    if (e?.complete && e.dnat && e.protocol.value === protocol && e.original.dst) {
+      const k = hostPort(e.original.dst.value, e.original.dport?.value);
+      if (!out.has(k)) out.set(k, e);
+    }
+  }
+  return out;
+}
+
+/** Service addresses kube-proxy DNATs (KUBE-SERVICES -d IP/32 rules), by address. */
+export function servicesByIp(node: NodeSnapshot): Map<string, ServiceAddress[]> {
+  const out = new Map<string, ServiceAddress[]>();
+  for (const s of serviceAddresses(node)) {
+    const list = out.get(s.ip);
+    if (list) list.push(s);
+    else out.set(s.ip, [s]);
+  }
+  return out;
+}
+
+/** A group of entries to a Service address whose reply shows no DNAT, with why the address is a Service's. */
+export interface UndnatedServiceEntries {
+  readonly ip: string;
+  readonly port: number | undefined;
+  /** `{ip}` or `{ip}:{port}`. */
+  readonly destination: string;
+  /** Why the address is a Service's, for messages: the KUBE-SERVICES rule or a DNATed entry. */
+  readonly evidence: string;
+  /** The Service has no endpoints now: only its "no endpoints" rules name it and no entry to it was DNATed. */
+  readonly noEndpointsNow: boolean;
+  readonly related: Related[];
+}
+
+export interface UndnatedServiceQuery {
+  readonly document: ParsedDocument<'conntrack'>;
+  readonly node: NodeSnapshot;
+  readonly protocol: 'tcp' | 'udp';
+  readonly services: ReadonlyMap<string, readonly ServiceAddress[]>;
+  readonly dnated: ReadonlyMap<string, ConntrackEntry>;
+  /** How evidence names other DNATed entries: `other {entries} to 10.96.0.1:443 in this file were DNATed`. */
+  readonly entries: string;
+  /** How related names the group's other examples: `another {example} to 10.96.0.1 without DNAT`. */
+  readonly example: string;
+}
+
+/**
+ * The group (keyed by original destination address) when that address is a Service's, proven by a
+ * KUBE-SERVICES rule for its protocol and port or by a DNATed entry to the same address and port.
+ */
+export function undnatedServiceEntries(q: UndnatedServiceQuery, group: ConntrackEntryGroup): UndnatedServiceEntries | undefined {
+  const first = group.examples[0];
+  if (!first) return undefined;
+  const portText = firstField(q.document.text, first.span, 'dport');
+  const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : undefined;
+  const ip = group.key;
+  const destination = hostPort(ip, port);
+  const matches = (q.services.get(ip) ?? []).filter((s) => (s.protocol === undefined || s.protocol === q.protocol) && (s.port === undefined || port === undefined || s.port === port));
+  const proof = q.dnated.get(destination);
+  if (matches.length === 0 && !proof) return undefined;
+
+  const [rule] = matches;
+  const comment = rule ? ruleComment(rule.rule) : undefined;
+  const evidence = rule
+    ? `KUBE-SERVICES in ${nodePath(rule.document, q.node)}${comment ? `: "${comment}"` : ''}`
+    : `other ${q.entries} to ${destination} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
+  const related: Related[] = [];
+  for (const s of matches.slice(0, 2)) {
+    related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${hostPort(s.ip, s.port)} here` });
+  }
+  if (proof) related.push({ document: q.document, span: proof.reply?.src?.span ?? proof.span, message: `${destination} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
+  for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document: q.document, span: ex.key, message: `another ${q.example} to ${ip} without DNAT` });
+  const noEndpointsNow = matches.length > 0 && matches.every((s) => s.noEndpoints) && !proof;
+  return { ip, port, destination, evidence, noEndpointsNow, related };
+}
 
 // ---------------------------------------------------------------------------------------------
 // iptables evidence

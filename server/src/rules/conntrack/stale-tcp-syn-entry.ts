@@ -1,10 +1,7 @@
-import type { ConntrackEntry } from '../../formats/conntrack';
-import { ruleComment } from '../../formats/iptables/query';
-import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
+import { defineRule, type CommandFix, type Finding } from '../rule';
 import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
 import { firstField } from '../../formats/conntrack/query';
-import { serviceAddresses, type ServiceAddress } from './shared';
-import { nodePath } from '../../node/nodePath';
+import { dnatedByDestination, servicesByIp, undnatedServiceEntries } from './shared';
 
 /**
  * The TCP twin of conntrack/stale-udp-entry: `SYN_SENT [UNREPLIED]` entries to a Service or
@@ -12,8 +9,6 @@ import { nodePath } from '../../node/nodePath';
  * syn-sent-unreplied covers the DNATed ones (SYNs lost on the way to a pod); these never reached
  * kube-proxy's DNAT at all.
  */
-const MAX_RELATED_EXAMPLES = 4;
-
 export const STALE_SYN_REVIEW =
   'it deletes the TCP connection attempts to this address that are still in SYN_SENT (clients retry with a new entry, which kube-proxy then DNATs), and the dump is a snapshot: check first that they are still there (conntrack -L -p tcp --state SYN_SENT --orig-dst ADDRESS)';
 
@@ -26,8 +21,6 @@ export function staleSynFix(ip: string, port: string | undefined): CommandFix {
     note('If new ones keep appearing, check that kube-proxy has programmed this Service (its KUBE-SERVICES rule) and that the client does not reuse its source port.'),
   ]);
 }
-
-const addr = (ip: string, port: string | undefined): string => (port !== undefined ? `${ip}:${port}` : ip);
 
 export default defineRule({
   meta: {
@@ -49,47 +42,18 @@ export default defineRule({
     const { table } = document.model;
     const synSent = table.synSentUnreplied;
     if (synSent.total === 0) return;
-    const services = new Map<string, ServiceAddress[]>();
-    for (const s of serviceAddresses(node)) {
-      const list = services.get(s.ip);
-      if (list) list.push(s);
-      else services.set(s.ip, [s]);
-    }
     // Without an iptables dump the table itself can prove an address is a Service: other TCP entries to it WERE DNATed.
-    const dnated = new Map<string, ConntrackEntry>();
-    for (const e of table.sample) {
-      if (e.complete && e.dnat && e.protocol.value === 'tcp' && e.original.dst) {
-        const k = addr(e.original.dst.value, e.original.dport?.value === undefined ? undefined : String(e.original.dport.value));
-        if (!dnated.has(k)) dnated.set(k, e);
-      }
-    }
+    const q = { document, node, protocol: 'tcp', services: servicesByIp(node), dnated: dnatedByDestination('tcp', table.sample), entries: 'TCP entries', example: 'SYN_SENT entry' } as const;
     for (const group of synSent.groups) {
       const first = group.examples[0];
-      if (!first) continue;
       // Groups are keyed by the reply source: equal to the original destination means no DNAT.
-      const dst = firstField(document.text, first.span, 'dst');
-      if (dst !== group.key) continue;
-      const portText = firstField(document.text, first.span, 'dport');
-      const port = portText !== undefined && /^\d+$/.test(portText) ? portText : undefined;
-      const ip = group.key;
-      const matches = (services.get(ip) ?? []).filter((s) => (s.protocol === undefined || s.protocol === 'tcp') && (s.port === undefined || port === undefined || s.port === Number(port)));
-      const proof = dnated.get(addr(ip, port));
-      if (matches.length === 0 && !proof) continue;
-
-      const live = matches.filter((s) => !s.noEndpoints);
-      const where = matches[0] ? nodePath(matches[0].document, node) : '';
-      const comment = matches[0] ? ruleComment(matches[0].rule) : undefined;
+      if (!first || firstField(document.text, first.span, 'dst') !== group.key) continue;
+      const found = undnatedServiceEntries(q, group);
+      if (!found) continue;
+      const { ip, port, destination, evidence, noEndpointsNow, related } = found;
       const n = group.count;
-      const evidence = matches.length > 0 ? `KUBE-SERVICES in ${where}${comment ? `: "${comment}"` : ''}` : `other TCP entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
-      const data = { attempts: `${n} TCP connection attempt${n === 1 ? '' : 's'}`, are: n === 1 ? 'is' : 'are', destination: addr(ip, port), ip, evidence };
-      const noEndpointsNow = matches.length > 0 && live.length === 0 && !proof;
-      const related: Related[] = [];
-      for (const s of matches.slice(0, 2)) {
-        related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${addr(s.ip, s.port === undefined ? undefined : String(s.port))} here` });
-      }
-      if (proof) related.push({ document, span: proof.reply?.src?.span ?? proof.span, message: `${addr(ip, port)} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
-      for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.key, message: `another SYN_SENT entry to ${ip} without DNAT` });
-      const g = guarded([['ipAddress', ip]], () => staleSynFix(ip, port));
+      const data = { attempts: `${n} TCP connection attempt${n === 1 ? '' : 's'}`, are: n === 1 ? 'is' : 'are', destination, ip, evidence };
+      const g = guarded([['ipAddress', ip]], () => staleSynFix(ip, port === undefined ? undefined : String(port)));
       const finding: Finding<'noEndpointsNow' | 'stuckWithoutDnat'> = {
         span: first.key,
         messageId: noEndpointsNow ? 'noEndpointsNow' : 'stuckWithoutDnat',

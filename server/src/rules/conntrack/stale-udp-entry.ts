@@ -1,12 +1,8 @@
-import type { ConntrackEntry } from '../../formats/conntrack';
-import { ruleComment } from '../../formats/iptables/query';
-import { defineRule, type CommandFix, type Finding, type Related } from '../rule';
+import { defineRule, type CommandFix, type Finding } from '../rule';
 import { guarded, note, reviewFix, runMayFail } from '../shared/commands';
-import { firstField, readEntry } from '../../formats/conntrack/query';
-import { serviceAddresses, type ServiceAddress } from './shared';
-import { nodePath } from '../../node/nodePath';
+import { readEntry } from '../../formats/conntrack/query';
+import { dnatedByDestination, servicesByIp, undnatedServiceEntries } from './shared';
 
-const MAX_RELATED_EXAMPLES = 4;
 /** Entries re-parsed at most for in-table proof (rules run on every keystroke). */
 const PARSE_BUDGET = 50;
 
@@ -22,9 +18,6 @@ export function staleFix(ip: string): CommandFix {
     note('If such entries keep coming back, upgrade kube-proxy or restart it on this node (a restart clears them).'),
   ]);
 }
-
-/** `10.96.0.10:53` when the port is known. */
-const addr = (ip: string, port: number | undefined): string => (port !== undefined ? `${ip}:${port}` : ip);
 
 export default defineRule({
   meta: {
@@ -47,55 +40,20 @@ export default defineRule({
     const stale = table.udpUnrepliedNoDnat;
     if (stale.total === 0) return;
 
-    // Service addresses kube-proxy DNATs (KUBE-SERVICES -d IP/32 rules), by address.
-    const services = new Map<string, ServiceAddress[]>();
-    for (const s of serviceAddresses(node)) {
-      const list = services.get(s.ip);
-      if (list) list.push(s);
-      else services.set(s.ip, [s]);
-    }
     // Without an iptables dump, the table itself can prove an address is a Service: other UDP
-    // entries to the same address and port WERE DNATed. Bounded: the parsed sample and DNS examples.
-    const dnated = new Map<string, ConntrackEntry>();
-    const note = (e: ConntrackEntry | undefined): void => {
-      if (e?.complete && e.dnat && e.protocol.value === 'udp' && e.original.dst) {
-        const k = addr(e.original.dst.value, e.original.dport?.value);
-        if (!dnated.has(k)) dnated.set(k, e);
-      }
-    };
-    for (const e of table.sample) note(e);
-    // DNS destinations that also have stale entries: their examples may show the DNATed flows.
+    // entries to the same address and port WERE DNATed. Bounded: the parsed sample and DNS examples
+    // of destinations that also have stale entries (their examples may show the DNATed flows).
     const staleKeys = new Set(stale.groups.map((g) => g.key));
-    let budget = PARSE_BUDGET;
-    for (const g of table.dns.udpByDst.groups) {
-      if (!staleKeys.has(g.key)) continue;
-      for (const ex of g.examples) if (budget-- > 0) note(readEntry(document, ex));
-    }
+    const dnsExamples = table.dns.udpByDst.groups.filter((g) => staleKeys.has(g.key)).flatMap((g) => g.examples).slice(0, PARSE_BUDGET);
+    const dnated = dnatedByDestination('udp', [...table.sample, ...dnsExamples.map((ex) => readEntry(document, ex))]);
+    const q = { document, node, protocol: 'udp', services: servicesByIp(node), dnated, entries: 'entries', example: 'entry' } as const;
 
     for (const group of stale.groups) {
       const first = group.examples[0];
-      if (!first) continue;
-      const portText = firstField(document.text, first.span, 'dport');
-      const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : undefined;
-      const ip = group.key;
-      const matches = (services.get(ip) ?? []).filter((s) => (s.protocol === undefined || s.protocol === 'udp') && (s.port === undefined || port === undefined || s.port === port));
-      const proof = dnated.get(addr(ip, port));
-      if (matches.length === 0 && !proof) continue;
-
-      const related: Related[] = [];
-      const live = matches.filter((s) => !s.noEndpoints);
-      const evidence =
-        matches.length > 0
-          ? `KUBE-SERVICES in ${nodePath(matches[0]!.document, node)}${ruleComment(matches[0]!.rule) ? `: "${ruleComment(matches[0]!.rule)}"` : ''}`
-          : `other entries to ${addr(ip, port)} in this file were DNATed to ${proof!.reply?.src?.value ?? 'a pod'}`;
-      const data = { entries: `${group.count} UDP ${group.count === 1 ? 'entry' : 'entries'}`, have: group.count === 1 ? 'has' : 'have', destination: addr(ip, port), ip, evidence };
-      for (const s of matches.slice(0, 2)) {
-        related.push({ document: s.document, span: s.span, message: s.noEndpoints ? `${s.ip} has no endpoints (${s.rule.target?.name.value ?? 'rule'})` : `kube-proxy DNATs ${addr(s.ip, s.port)} here` });
-      }
-      if (proof) related.push({ document, span: proof.reply?.src?.span ?? proof.span, message: `${addr(ip, port)} DNATed to ${proof.reply?.src?.value ?? 'a pod'}` });
-      for (const ex of group.examples.slice(1, MAX_RELATED_EXAMPLES + 1)) related.push({ document, span: ex.key, message: `another entry to ${ip} without DNAT` });
-
-      const noEndpointsNow = matches.length > 0 && live.length === 0 && !proof;
+      const found = first && undnatedServiceEntries(q, group);
+      if (!first || !found) continue;
+      const { ip, destination, evidence, noEndpointsNow, related } = found;
+      const data = { entries: `${group.count} UDP ${group.count === 1 ? 'entry' : 'entries'}`, have: group.count === 1 ? 'has' : 'have', destination, ip, evidence };
       const g = guarded([['ipAddress', ip]], () => staleFix(ip));
       // On the Service address (original destination) of the first stale entry.
       const finding: Finding<'noEndpointsNow' | 'pinnedToNothing'> = {

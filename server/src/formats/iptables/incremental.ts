@@ -23,8 +23,10 @@ import { TokenBuffer, tokenizeRange, type SaveToken } from './tokenize';
  * the reference, and test/engine/incrementalEquivalence.test.ts checks on random edit sequences
  * over the fixtures that both agree.
  *
- * The previous model is consumed: its rules, chains and tokens are moved in place (about 300,000
- * numbers on a 75,000-line dump, a millisecond), so it must not be read after the update.
+ * The previous model is consumed: its rules' rows (saveModel.ts `RuleStore`: a rule's offsets are
+ * numbers in its store's columns, its tokens are made on access), its chains and the details still
+ * kept are moved in place (about 300,000 numbers on a 75,000-line dump, a millisecond), and the
+ * edited lines' rules get a store of their own; so it must not be read after the update.
  */
 
 /** One edit of the text: old[start, oldEnd) became new[start, newEnd). */
@@ -340,7 +342,7 @@ class Shift {
     const s = r as SaveRule;
     // The rule's own numbers are a row of its store: offsets, line, basic matches, counters, fragment.
     s.store.shift(s.row, this.by, this.lines);
-    // Details already read (about 5,000 rules after a lint of the 75k dump) are moved too: reading
+    // Details still kept (at most KEPT_DETAILS per store, saveModel.ts) are moved too: reading
     // them again would cost the next lint more than the whole update. Their tokens are their own
     // (the details come from a second reading of the line), and the target's options are the
     // details' `targetOptions` array.

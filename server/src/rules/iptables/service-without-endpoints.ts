@@ -1,7 +1,7 @@
 import type { IptRule } from '../../formats/iptables/model';
 import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
-import { guarded, note, run, safeFix } from '../shared/commands';
-import { defineRule, type Fix, type Related } from '../rule';
+import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
+import { defineRule, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
 import { nftablesMode } from '../nftables/shared';
 
@@ -66,7 +66,7 @@ export default defineRule({
       const words = local
         ? { messageId: 'noLocalEndpoint' as const, data: { service: portName, destination: where } }
         : { messageId: 'noReadyEndpoints' as const, data: { service: portName, destination: where, action: target === 'REJECT' ? 'rejects' : 'drops' } };
-      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, ...words, related, fixes: checkFix(sp.namespace, sp.name, local) };
+      yield { span: matchOption(rule, 'comment', '--comment')!.values[0]!.span, ...words, related, fixes: serviceEndpointsFix(sp.namespace, sp.name, local) };
     }
 
     const nat = table(model, 'nat');
@@ -100,7 +100,7 @@ export default defineRule({
         span: chainAnchor(nat, chain)!,
         messageId: 'noEndpointChains',
         data: { service: portName, chain },
-        fixes: checkFix(sp.namespace, sp.name, false),
+        fixes: serviceEndpointsFix(sp.namespace, sp.name, false),
       };
     }
   },
@@ -111,25 +111,4 @@ function describeDestination(rule: IptRule): string {
   const port = matchOption(rule, rule.protocol?.value.value ?? 'tcp', '--dport')?.values[0]?.value;
   if (d && !d.negation) return `${d.value.value.replace(/\/(?:32|128)$/, '')}${port ? ` port ${port}` : ''}`;
   return port ? `its port ${port}` : 'it';
-}
-
-/** Read-only kubectl queries; namespace and name come from a kube-proxy comment in the dump. */
-function checkFix(namespace: string, name: string, local: boolean): Fix[] {
-  const g = guarded(
-    [
-      ['k8sName', namespace],
-      ['k8sName', name],
-    ],
-    () =>
-      safeFix(`Show the endpoints of Service ${namespace}/${name}`, [
-        note(`Which endpoints does ${namespace}/${name} have, and are they ready?`),
-        run('kubectl', '-n', namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`, '-o', 'wide'),
-        run('kubectl', '-n', namespace, 'describe', 'service', name),
-        ...(local
-          ? [note('For externalTrafficPolicy: Local, the load balancer should health-check this port on every node:'), run('kubectl', '-n', namespace, 'get', 'service', name, '-o', 'jsonpath={.spec.healthCheckNodePort}')]
-          : []),
-      ]),
-  );
-  // A comment that is no Kubernetes name is not from kube-proxy: no query is offered for it.
-  return 'fix' in g ? [g.fix] : [];
 }

@@ -1,7 +1,7 @@
 import type { NftElement } from '../../formats/nftables/model';
 import { isKubeProxyTable } from '../../node/netfilter';
-import { guarded, note, run, safeFix } from '../shared/commands';
-import { defineRule, type Fix } from '../rule';
+import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
+import { defineRule } from '../rule';
 
 /** kube-proxy's element comment: `ns/svc:port` (proxier.go writes the ServicePortName). */
 const SERVICE_PORT = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?::(\S*))?$/;
@@ -50,7 +50,7 @@ export default defineRule({
           const target = document.text.slice(el.key.span.start, el.key.span.end);
           const data = { service: el.comment.value, what, element: target, map: set.name.value };
           const words = local ? { messageId: 'noLocalEndpoint' as const, data } : { messageId: 'noReadyEndpoints' as const, data: { ...data, verdict: verdict ?? 'reject' } };
-          yield { span: el.comment.span, ...words, fixes: checkFix(sp[1]!, sp[3]!) };
+          yield { span: el.comment.span, ...words, fixes: serviceEndpointsFix(sp[1]!, sp[3]!) };
         }
       }
     }
@@ -60,21 +60,4 @@ export default defineRule({
 function verdictOf(el: NftElement): string | undefined {
   if (el.verdict) return el.verdict.target ? `${el.verdict.verdict.value} ${el.verdict.target.value}` : el.verdict.verdict.value;
   return undefined;
-}
-
-/** Read-only kubectl queries; namespace and name come from the element comment. */
-function checkFix(namespace: string, name: string): Fix[] {
-  const g = guarded(
-    [
-      ['k8sName', namespace],
-      ['k8sName', name],
-    ],
-    () =>
-      safeFix(`Show the endpoints of Service ${namespace}/${name}`, [
-        note(`Which endpoints does ${namespace}/${name} have, and are they ready?`),
-        run('kubectl', '-n', namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`, '-o', 'wide'),
-        run('kubectl', '-n', namespace, 'describe', 'service', name),
-      ]),
-  );
-  return 'fix' in g ? [g.fix] : [];
 }

@@ -8,6 +8,7 @@ import { isKnownKind } from '../../server/src/formats/kind';
 import { NodeWorkspace } from '../../server/src/lsp/nodeWorkspace';
 import { KIND_BY_PATH, PATH_KIND_ROWS, kindByPath } from '../../server/src/node/bundles';
 import { listNodes, nodeOfFile } from '../../server/src/node/folder';
+import { SOS_READ_FILES } from '../helpers/bundleFixtures';
 
 /**
  * Support bundles read as nodes: a sosreport is one node, a Cilium sysdump one node per bugtool
@@ -112,26 +113,7 @@ describe('node/folder.ts on bundles', () => {
     assert.equal(sos.length, 1, 'one node for the whole report, not one per folder');
     assert.deepEqual(
       sos[0]!.files.map((f) => `${relative(SOS, f.file)} ${f.kind}`),
-      [
-        'etc/sysctl.conf sysctl',
-        'etc/sysctl.d/99-kubernetes-cri.conf sysctl',
-        'sos_commands/conntrack/conntrack_-L_-o_extended conntrack',
-        'sos_commands/conntrack/conntrack_-S conntrack',
-        'sos_commands/firewall_tables/iptables_-t_nat_-nvL iptables',
-        'sos_commands/firewall_tables/iptables_-vnxL iptables',
-        'sos_commands/firewall_tables/nft_-a_list_ruleset nftables',
-        'sos_commands/ipvs/ipvsadm_-Ln_--timeout ipvsadm',
-        'sos_commands/kernel/sysctl_-a sysctl',
-        'sos_commands/kernel/uname_-a sysctl',
-        'sos_commands/kubernetes/cluster-info/kube-system/kubectl_get_-o_json_--namespace_kube-system_configmaps k8s',
-        'sos_commands/networking/bridge_-s_-s_-d_link_show bridge-link',
-        'sos_commands/networking/ethtool_-k_flannel.1 ethtool',
-        'sos_commands/networking/ip_-4_rule_list ip-rule',
-        'sos_commands/networking/ip_-d_address ip-addr',
-        'sos_commands/networking/ip_-s_-d_link ip-link',
-        'sos_commands/networking/ip_route_show_table_all ip-route',
-        'var/lib/kubelet/config.yaml k8s',
-      ],
+      SOS_READ_FILES,
     );
     // manifest.json, sos.log, version.txt, the `uname` and `lsmod` links, lsmod, netstat, the secrets list, proc/, namespaces/.
     const sosNotes = notes.filter((n) => n.path.startsWith(SOS));

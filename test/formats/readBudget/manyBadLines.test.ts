@@ -52,7 +52,8 @@ describe('line readers read a real dump with more than 1,000 bad lines to the en
     const text = interleave(
       'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination',
       (i) => `ACCEPT     tcp  --  10.${(i >> 8) & 255}.${i & 255}.1        0.0.0.0/0`,
-      () => 'ACCEPT     all',
+      // A row that does not read (not one cut short: those are one truncation note).
+      () => 'ACCEPT     all  ??  0.0.0.0/0            0.0.0.0/0',
     );
     const m = parseIptablesListing(text);
     assert.equal(m.tables[0]!.rules.length, GOOD);

@@ -19,7 +19,7 @@ import {
 } from './model';
 import * as scan from './scan';
 import { StatsCollector, isCounterLine, isHexRow, isLegacyCounter, isProcHeader } from './stats';
-import { decorationOf, foldTruncated, PasteTally } from '../paste';
+import { cutLine, decorationOf, foldTruncated, PasteTally } from '../paste';
 import { pushAll } from '../../core/arrays';
 
 // Module-local copies of the hot-path bindings: one lookup at load time instead of one per call
@@ -139,6 +139,10 @@ export class ConntrackReader implements LineSink {
   private reportedSave = false;
   /** How the text was pasted (prompts, kubectl noise, fences, elisions): one note per cause (formats/paste.ts). */
   private readonly paste = new PasteTally();
+  /** The last line read ends the input without a line break; its problems start at `lastLineProblems`, it ends at `lastLineEnd`. */
+  private unterminated = false;
+  private lastLineProblems = 0;
+  private lastLineEnd = 0;
 
   /** `detach`: see the class comment (the chunk driver sets it; the whole-text driver does not need it). */
   constructor(readonly detach = false) {
@@ -176,11 +180,15 @@ export class ConntrackReader implements LineSink {
 
   /** Reads text[start, end), one line without its line break; `line` is its zero-based number. */
   line(text: string, start: number, end: number, line: number): void {
+    // Only the final line of the input can end at the end of the text (a chunk's unfinished line waits for the next).
+    this.unterminated = end >= text.length && end > start;
+    this.lastLineProblems = this.problems.length;
     let s = start;
     let e = end;
     while (s < e && isBlank(text.charCodeAt(s))) s++;
     while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
     if (s >= e) return;
+    this.lastLineEnd = this.base + e;
     // Leading blanks are read over without a note: conntrack itself pads event lines (`    [NEW] tcp ...`).
     const t = this.t;
     tokenize(text, s, e, t);
@@ -389,7 +397,10 @@ export class ConntrackReader implements LineSink {
   /** The model of everything read. */
   finish(): ConntrackModel {
     const problems = this.problems;
-    foldTruncated(problems, 'parse/conntrack-truncated');
+    // A paste cut inside its last line: its problems are the one truncation note (paste.ts).
+    const from = this.lastLineProblems;
+    if (this.unterminated) cutLine(problems, 'parse/conntrack-truncated', (p, i) => i >= from && p.span.end >= this.lastLineEnd && (p.code === 'parse/conntrack-syntax' || p.code === 'parse/conntrack-bad-value'));
+    else foldTruncated(problems, 'parse/conntrack-truncated');
     pushAll(problems, this.paste.notes('parse/paste'));
     if (this.suppressed > 0 && this.firstSuppressed) {
       problems.push({

@@ -1,6 +1,8 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
 import { bomLength, bomProblem } from '../../core/bom';
-import { forEachLine } from '../../core/lines';
+import { forEachLine, type Line } from '../../core/lines';
+import { pushAll } from '../../core/arrays';
+import { cutAtEnd, forEachPasteLine, readPaste } from '../paste';
 import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
 import type { Located } from '../../core/span';
@@ -32,6 +34,9 @@ interface OpenBlock {
  * Parses `ethtool -k` / `--show-offload` output (one or many interfaces, any ethtool version since
  * the 2.6 era) and `ethtool -K` `Actual changes:` reports. Total and linear.
  */
+/** The start of a feature line: a name, or a name and the beginning of its state or annotation. */
+const CUT_FEATURE = /^[a-z][a-z0-9 _-]*(?::(?:\s+(?:o|of|on|off)?(?:\s+\[[a-z ]*)?)?)?$/;
+
 export function parseEthtool(text: string): EthtoolModel {
   const interfaces: EthtoolInterface[] = [];
   const changes: EthtoolChanges[] = [];
@@ -41,6 +46,8 @@ export function parseEthtool(text: string): EthtoolModel {
   const report = (p: ParseProblem): void => budget.report(p);
   let open: OpenBlock | undefined;
   let lastCommand: EthtoolNote | undefined;
+  // The last line with text, and how many problems were reported before it (a cut paste ends mid-line).
+  let last: { readonly content: string; readonly span: { start: number; end: number }; readonly before: number } | undefined;
 
   const startBlock = (kind: 'interface' | 'changes', baseIndent: number): OpenBlock => {
     open = { kind, features: [], seen: new Map(), baseIndent };
@@ -49,7 +56,11 @@ export function parseEthtool(text: string): EthtoolModel {
 
   const bom = bomLength(text);
   if (bom > 0) report(bomProblem('parse/ethtool-stray-line', 'ethtool never prints one, so this output went through an editor', 'info'));
-  forEachLine(text, ({ text: line, start, number }) => {
+  // The shared paste layer reads around kubectl noise, fences, elisions, other prompts and a quote's
+  // indentation (one note per cause); the lines ethtool's own notes are made of stay this reader's:
+  // an `ethtool -k IFACE` / `-K` command line names the interface of a block without a header.
+  const paste = readPaste(text, { code: 'parse/paste', ownLine: (l) => readNote(l, 0, 0) !== undefined });
+  const visit = ({ text: line, start, number }: Line): boolean | void => {
     if (budget.exhausted(number, { start, end: start + line.length })) return false;
     const lead = leadingBlanks(line);
     const end = endWithoutTrailingBlanks(line);
@@ -57,6 +68,7 @@ export function parseEthtool(text: string): EthtoolModel {
     const content = line.slice(lead, end);
     const at = start + lead;
     const span = { start: at, end: at + content.length };
+    last = { content, span, before: budget.problems.length };
 
     for (const h of HEADERS) {
       if (!content.startsWith(h.prefix)) continue;
@@ -129,9 +141,23 @@ export function parseEthtool(text: string): EthtoolModel {
     block.seen.set(feature.canonical, feature);
     budget.item();
     block.features.push(feature);
-  }, bom);
-
-  return { interfaces, changes, notes, problems: budget.finish() };
+  };
+  if (!paste) forEachLine(text, visit, bom);
+  else forEachPasteLine(paste, (l) => (l.start < bom ? visit({ ...l, text: l.text.slice(bom - l.start), start: bom }) : visit(l)));
+  // A feature line cut at the end of the text (`tx-checksum`, no line break) is where the copy
+  // stopped: one truncation note (info), as every format says it, instead of its stray-line note.
+  if (last && !/[\r\n]$/.test(text) && CUT_FEATURE.test(last.content)) {
+    const at = last;
+    const cut = budget.problems.findIndex((p, i) => i >= at.before && p.span.end >= at.span.end);
+    if (cut >= 0) {
+      budget.problems.splice(cut, 1);
+      report({ code: 'parse/ethtool-truncated', severity: 'info', span: at.span, message: `'${clip(at.content)}' is the start of a feature line and the text ends there, without a line break: the paste is truncated here` });
+    }
+  }
+  const problems = budget.finish();
+  cutAtEnd(text, problems, 'parse/ethtool-truncated', ['parse/ethtool-syntax', 'parse/ethtool-stray-line']);
+  if (paste) pushAll(problems, paste.notes);
+  return { interfaces, changes, notes, problems };
 }
 
 /** Feature names compare with spaces turned into `-` (old ethtool printed `tcp segmentation offload`). */

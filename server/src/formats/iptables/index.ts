@@ -2,6 +2,8 @@ import { headLines } from '../../core/lines';
 import type { IptablesModel } from './model';
 import { parseIptablesListing } from './parseListing';
 import { parseIptablesSave } from './parseSave';
+import type { ParseProblem } from '../../core/problem';
+import { cutAtEnd } from '../paste';
 
 export type { IptablesModel } from './model';
 
@@ -11,5 +13,8 @@ const LISTING_HEAD = /^(?:Chain \S+ \((?:policy|\d+ references)|(?:num\s+)?(?:pk
 export function parseIptables(text: string): IptablesModel {
   const head = headLines(text, 40);
   const listing = head.some((l) => LISTING_HEAD.test(l)) && !head.some((l) => /^\*[a-z]+$/.test(l));
-  return listing ? parseIptablesListing(text) : parseIptablesSave(text);
+  const model = listing ? parseIptablesListing(text) : parseIptablesSave(text);
+  // A paste cut inside its last line: one truncation note (paste.ts), in both variants.
+  cutAtEnd(text, model.problems as ParseProblem[], 'parse/iptables-truncated', ['parse/iptables-syntax', 'parse/iptables-listing', 'parse/iptables-unterminated-quote', 'parse/iptables-undeclared-chain']);
+  return model;
 }

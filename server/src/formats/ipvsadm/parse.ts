@@ -1,4 +1,7 @@
 import { forEachLine, type Line } from '../../core/lines';
+import type { ParseProblem } from '../../core/problem';
+import { pushAll } from '../../core/arrays';
+import { cutAtEnd, forEachPasteLine, readPaste } from '../paste';
 import type { Span } from '../../core/span';
 import { connHeader, connRow, EXPIRE, procConnRow } from './connections';
 import { daemonLine } from './daemon';
@@ -23,8 +26,26 @@ import { clip, isElision, tokenize } from './tokens';
  */
 export function parseIpvsadm(text: string): IpvsadmModel {
   const r = new IpvsReader(text);
-  forEachLine(text, (l) => readLine(r, l));
-  return r.finish();
+  // The shared paste layer reads around kubectl noise, fences, a quote's indentation and prompts of
+  // other commands (one note per cause). A prompt running ipvsadm (or cat/watch of /proc/net/ip_vs*)
+  // stays this reader's: it tells which variant follows. Elisions keep their own handling (rows after
+  // one are orphans, parse/ipvsadm-elided, one note per file).
+  const paste = readPaste(text, { code: 'parse/paste', ownLine, ownElisions: true, ownIndent: (l) => PROC_STATS_HEADER.test(l) });
+  if (!paste) forEachLine(text, (l) => readLine(r, l));
+  else forEachPasteLine(paste, (l) => readLine(r, l), (span) => elision(r, span));
+  const model = r.finish();
+  cutAtEnd(text, model.problems as ParseProblem[], 'parse/ipvsadm-truncated', ['parse/ipvsadm-syntax', 'parse/ipvsadm-bad-value']);
+  if (paste) pushAll(model.problems as ParseProblem[], paste.notes);
+  return model;
+}
+
+/** /proc/net/ip_vs_stats, which the kernel prints indented (`   Total Incoming Outgoing ...`). */
+const PROC_STATS_HEADER = /^(?:Total\s+Incoming|Conns\s+Packets|Conns\/s)\b/;
+
+/** A prompt line whose command is what the reader learns the variant from. */
+const OWN_COMMAND = /(?:^|[\s#$>])(?:sudo\s+)?(?:ipvsadm|cat|watch)\b/;
+function ownLine(line: string): boolean {
+  return OWN_COMMAND.test(line);
 }
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP', 'FWM']);

@@ -19,7 +19,7 @@ import {
 } from './model';
 import { finishConn, newConnState, type ConnState } from './connectionTable';
 import type { Tok } from './tokens';
-import { foldTruncated } from '../paste';
+import { foldPerFile, foldTruncated } from '../paste';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type SvcState = Omit<Mutable<IpvsService>, 'realServers'> & { realServers: IpvsRealServer[] };
@@ -199,6 +199,8 @@ export class IpvsReader {
     this.close();
     // Rows cut short by a cut paste: one truncation note per file, as in every format (paste.ts).
     foldTruncated(this.problems, 'parse/ipvsadm-truncated');
+    // Elision markers: one note per file too (the rows after each are still reported as orphans where they are).
+    foldPerFile(this.problems, 'parse/ipvsadm-elided', (m) => m, (n) => `${n} more elision ${n === '1' ? 'marker' : 'markers'} below`);
     if (this.skipped) {
       this.problems.push({
         code: 'parse/ipvsadm-limit',

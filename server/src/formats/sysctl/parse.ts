@@ -1,5 +1,5 @@
 import { clip, endWithoutTrailingBlanks, hasControl, isBlank, leadingBlanks } from '../../core/chars';
-import { forEachReadLine } from '../paste';
+import { cutAtEnd, forEachReadLine } from '../paste';
 import { bomLength, bomProblem } from '../../core/bom';
 import { ReadBudget } from '../../core/readBudget';
 import type { ParseProblem } from '../../core/problem';
@@ -183,7 +183,10 @@ export function parseSysctl(text: string): SysctlModel {
   });
 
   reportDuplicates(entries, report);
-  return { entries, exclusions, comments, notes, problems: [...budget.finish(), ...pasteNotes] };
+  const problems = budget.finish();
+  // A paste cut inside its last line (`net.ipv4.tcp_kee`, no line break): one truncation note (paste.ts).
+  cutAtEnd(text, problems, 'parse/sysctl-truncated', ['parse/sysctl-syntax']);
+  return { entries, exclusions, comments, notes, problems: [...problems, ...pasteNotes] };
 }
 
 /**

@@ -34,11 +34,11 @@ export const PASTE_PARSE_PAGES: readonly ParseRulePage[] = [
   },
   {
     id: 'parse/iptables-truncated',
-    title: 'iptables-save table cut off before COMMIT',
+    title: 'iptables dump cut off (no COMMIT, or a row cut mid-line)',
     severity: 'info',
     reads: 'iptables',
     summary:
-      'A table of an `iptables-save` dump ends without its `COMMIT` line: the paste or file was cut. What is there is read and checked; findings that need the whole table (a missing chain, rule or endpoint) are not made for it, because the rest may be below the cut.',
+      'A table of an `iptables-save` dump ends without its `COMMIT` line, the text ends inside a line, or rows of an `iptables -L` listing stop before their columns end: the paste or file was cut. Reported once per file (at the first cut, with the count of the others), as info, as every format reports truncation. What is there is read and checked; findings that need the whole table (a missing chain, rule or endpoint) are not made for it, because the rest may be below the cut.',
     why: 'Every table iptables-save writes ends with COMMIT. Without it, `iptables-restore` would reject the file as it is, and a rule that looks for the absence of something (no ACCEPT for pod traffic after a FORWARD DROP policy) would see only the part above the cut: the truncation, not the node, would be reported.',
     fires: '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j KUBE-FORWARD\n(end of paste)',
     passes: '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j KUBE-FORWARD\nCOMMIT',

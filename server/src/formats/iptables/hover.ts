@@ -1,4 +1,4 @@
-import { contains } from '../../core/span';
+import { contains, type Span } from '../../core/span';
 import type { TokenHover } from '../features';
 import { BACKENDS, chainDoc, OPTIONS, TABLES, TARGETS, TOOLS } from './glossary';
 import type { IptablesHeader, IptablesModel, IptRule, IptTable, Token } from './model';
@@ -60,6 +60,24 @@ function headerHover(h: IptablesHeader, offset: number): TokenHover | undefined 
 }
 
 /** Explains the token under `offset`: header, table, chain, option, target. Undefined off any known token. */
+/**
+ * The effective share of new connections that a kube-proxy endpoint rule sends to its endpoint:
+ * rule i jumps with probability p_i of what reaches it, so it gets p_i · Π_{j<i}(1 − p_j).
+ */
+function probabilityHover(rule: IptRule, table: IptTable, span: Span): TokenHover | undefined {
+  const shares = endpointShares(table, rule.chain.value);
+  const k = shares.findIndex((e) => e.rule === rule);
+  if (k < 0) return undefined;
+  const e = shares[k]!;
+  const p = rule.matches.flatMap((m) => m.options).find((o) => o.name.value === '--probability')?.values[0]?.value ?? '1';
+  const to = e.destination ? ` (${e.destination})` : '';
+  const left = shares.slice(0, k).reduce((n, x) => n - x.share, 1);
+  return {
+    span,
+    markdown: `**\`--probability ${p}\`**: of the new connections that reach this rule, ${p} jump to ${e.chain}${to}. ${k === 0 ? 'It is the first endpoint rule, so this endpoint' : `The ${k} endpoint rule${k === 1 ? '' : 's'} above it ${k === 1 ? 'takes' : 'take'} ${formatShare(1 - left)} first, so this endpoint`} gets **${formatShare(e.share)}** of the Service's new connections (endpoint ${k + 1} of ${shares.length}).`,
+  };
+}
+
 export function iptablesHover(model: IptablesModel, offset: number): TokenHover | undefined {
   if (model.header && contains(model.header.span, offset)) return headerHover(model.header, offset);
   if (model.legacyTablesWarning && contains(model.legacyTablesWarning, offset)) {
@@ -92,6 +110,11 @@ export function iptablesHover(model: IptablesModel, offset: number): TokenHover 
   }
   const options = [...rule.matches.flatMap((m) => m.options), ...(target?.options ?? [])];
   for (const o of options) {
+    // `--probability 0.33333` is conditional on the rules above it not having jumped: say the share it gives (the inlay notes' sum).
+    if (o.name.value === '--probability' && (contains(o.name.span, offset) || o.values.some((v) => contains(v.span, offset)))) {
+      const hover = probabilityHover(rule, table, o.span);
+      if (hover) return hover;
+    }
     if (contains(o.name.span, offset)) {
       const d = OPTIONS[o.name.value];
       if (d) return { span: o.name.span, markdown: `**\`${o.name.value}\`**\n\n${d}` };

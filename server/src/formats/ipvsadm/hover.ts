@@ -1,6 +1,6 @@
 import { contains, type Span } from '../../core/span';
 import type { OutlineNode, TokenHover } from '../features';
-import { COLUMNS, FORWARD, PROTOCOLS, SCHEDULERS } from './glossary';
+import { COLUMNS, FORWARD, HEADERS, PROTOCOLS, SCHEDULERS } from './glossary';
 import type { IpvsadmModel, IpvsRealServer, IpvsService } from './model';
 
 function serviceName(s: IpvsService): string {
@@ -36,7 +36,33 @@ function realServerHover(r: IpvsRealServer, s: IpvsService | undefined, offset: 
   return undefined;
 }
 
-export function ipvsadmHover(model: IpvsadmModel, offset: number): TokenHover | undefined {
+/** Lines that are column headers: `Prot LocalAddress:Port ...`, `  -> RemoteAddress:Port ...`, `Timeout (tcp tcpfin udp): ...`, `pro expire state ...`. */
+const HEADER_LINE = /^\s*(?:Prot\s+LocalAddress:Port|->\s+RemoteAddress:Port|Timeout\s+\(tcp|pro\s+expire\s+state)/;
+
+/** The column header word under the cursor, explained (headers are not in the model: read from the line). */
+function headerHover(text: string, offset: number): TokenHover | undefined {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  let lineEnd = lineStart;
+  while (lineEnd < text.length && lineEnd - lineStart < 400 && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+  const line = text.slice(lineStart, lineEnd);
+  if (!HEADER_LINE.test(line)) return undefined;
+  const at = offset - lineStart;
+  let s = at;
+  let e = at;
+  while (s > 0 && !/\s/.test(line[s - 1]!)) s--;
+  while (e < line.length && !/\s/.test(line[e]!)) e++;
+  const raw = line.slice(s, e);
+  // `(tcp` and `udp):` of the timeout line, `Timeout` itself.
+  const lead = raw.length - raw.replace(/^[(]+/, '').length;
+  const word = raw.replace(/^[(]+/, '').replace(/[):]+$/, '');
+  const d = HEADERS[word];
+  if (!d || word.length === 0) return undefined;
+  return { span: { start: lineStart + s + lead, end: lineStart + s + lead + word.length }, markdown: `**${word}** — ${d}` };
+}
+
+export function ipvsadmHover(model: IpvsadmModel, offset: number, text?: string): TokenHover | undefined {
+  const header = text === undefined ? undefined : headerHover(text, offset);
+  if (header) return header;
   if (model.version && contains(model.version.span, offset)) {
     return { span: model.version.span, markdown: `**IPVS ${model.version.version.value.text}**${model.version.tableSize ? `, connection hash table of ${model.version.tableSize.value} buckets (ip_vs_conn_tab_bits; not a limit on connections)` : ''}.` };
   }

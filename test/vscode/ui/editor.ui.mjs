@@ -252,6 +252,14 @@ async function main() {
     assert.match(hoverText, /masquerade-without-random-fully/);
     assert.match(hoverText, /MASQUERADE\/SNAT without --random-fully/);
     assert.match(hoverText, /target MASQUERADE/);
+    // The hover cites the node's other files by their path in the node folder, never the workspace's absolute path.
+    assert.match(hoverText, /ethtool-k-flannel\.1\.txt/);
+    assert.ok(!hoverText.includes(dirs.workspace), `the hover shows the absolute path ${dirs.workspace}`);
+    // The widget fades in: the picture (the README's hero) is taken once it is opaque and no animation runs.
+    await page.waitForFunction(() => {
+      const widget = document.querySelector('.monaco-hover:not(.hidden)');
+      return widget !== null && getComputedStyle(widget).opacity === '1' && widget.getAnimations({ subtree: true }).every((a) => a.playState !== 'running');
+    }, undefined, { timeout: 5_000 });
     await shot(page, '2-hover');
 
     // 3. Ctrl+. on the token: the quick-fix menu lists the fix; apply it.

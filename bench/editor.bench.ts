@@ -22,33 +22,19 @@
  * Stdout: one JSON line per figure; stderr: details and a table. Exit 1 when a target is missed
  * (unless --no-fail), 2 on an error.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  DefinitionRequest,
-  DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  ExitNotification,
-  HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  ReferencesRequest,
-  ShutdownRequest,
-  type LogMessageParams,
-} from 'vscode-languageserver-protocol/node';
+import { existsSync } from 'node:fs';
+import { DefinitionRequest, HoverRequest, ReferencesRequest, type LogMessageParams } from 'vscode-languageserver-protocol/node';
 import { isKind, parseDocument, type ParsedDocument } from '../server/src/node/document';
 import { lintDocument, type Report } from '../server/src/engine/lint';
 import { DEFAULT_SETTINGS } from '../server/src/node/settings';
 import { createSnapshot } from '../server/src/node/snapshot';
 import { definition, references } from '../server/src/lsp/features';
 import { hover } from '../server/src/lsp/hover';
-import { SERVER_JS, TestClient } from '../test/helpers/lspClient';
-import { onCleanup } from './lib/cleanup';
+import { SERVER_JS } from '../test/helpers/lspClient';
 import { kubeProxyDump, type Dump } from './lib/dump';
+import { openRuns, warmRounds, withServer } from './lib/lspServer';
 import { middleJumpTarget, middleServiceChain, samplePositions, type CursorPosition } from './lib/positions';
-import { finish, log, timeResult, type BenchResult } from './lib/report';
+import { finish, fmtMs, log, timeResult, type BenchResult } from './lib/report';
 import { distribution, median, nowMs, rng, round, roundedDistribution, shuffled, timed } from './lib/stats';
 
 const BUDGET_MS = 10;
@@ -67,7 +53,6 @@ function parseDump(dump: Dump): ParsedDocument<'iptables'> {
   return doc;
 }
 
-const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const dist = (d: { p50: number; p95: number; max: number }): string => `p50 ${fmtMs(d.p50)} / p95 ${fmtMs(d.p95)} / max ${fmtMs(d.max)} ms`;
 
 /** Latency result against the 10 ms budget; gated on p95 when `gated`. */
@@ -196,111 +181,55 @@ function inProcess(dump: Dump): InProcess {
 
 async function throughServer(dump: Dump, doc: ParsedDocument<'iptables'>, positions: readonly CursorPosition[]): Promise<BenchResult[]> {
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
-  const dir = mkdtempSync(join(tmpdir(), 'kube-netlint-editor-bench-'));
-  const client = new TestClient();
-  const cleanup = onCleanup(() => {
-    client.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
   const serverLog: string[] = [];
-  try {
-    const c = client.connection;
-    c.onNotification('window/logMessage', (p: LogMessageParams) => {
-      serverLog.push(p.message);
-    });
-    await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
-    await c.sendNotification(InitializedNotification.type, {});
-    const hoverAt = doc.lines.positionAt(middleServiceChain(doc.model));
-    const defAt = doc.lines.positionAt(middleJumpTarget(doc.model));
-    const openMs: number[] = [];
-    const cold: Record<'hover' | 'definition', number[]> = { hover: [], definition: [] };
-    let uri = '';
-    let findings = 0;
-    for (let k = 0; k <= RUNS; k++) {
-      // A folder of its own per run: the server reads the open file's folder for node facts.
-      const folder = join(dir, `node-${k}`);
-      mkdirSync(folder);
-      const file = join(folder, 'iptables-save');
-      writeFileSync(file, dump.text);
-      if (uri) await c.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-      uri = pathToFileURL(file).href;
-      const t0 = nowMs();
-      await c.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'iptables', version: 1, text: dump.text } });
-      const diags = await client.waitForDiagnostics(uri, (p) => p.version === 1, DIAGNOSTICS_TIMEOUT_MS);
-      const open = nowMs() - t0;
-      findings = diags.diagnostics.length;
-      const textDocument = { uri };
-      const firstHover = async (): Promise<number> => {
-        const t = nowMs();
-        const h = await c.sendRequest(HoverRequest.type, { textDocument, position: hoverAt });
-        if (!h) throw new Error('the server gave no hover at the service chain');
-        return nowMs() - t;
-      };
-      const firstDefinition = async (): Promise<number> => {
-        const t = nowMs();
-        const d = await c.sendRequest(DefinitionRequest.type, { textDocument, position: defAt });
-        if (!d || (Array.isArray(d) && d.length === 0)) throw new Error('the server gave no definition at the jump target');
-        return nowMs() - t;
-      };
-      let h: number;
-      let def: number;
-      if (k % 2 === 0) {
-        h = await firstHover();
-        def = await firstDefinition();
-      } else {
-        def = await firstDefinition();
-        h = await firstHover();
-      }
-      log(`lsp ${k === 0 ? 'warm-up' : `run ${k}`}: didOpen -> diagnostics ${fmtMs(open)} ms (${findings} diagnostics), first hover ${fmtMs(h)} ms, first definition ${fmtMs(def)} ms`);
-      if (k > 0) {
-        openMs.push(open);
-        cold.hover.push(h);
-        cold.definition.push(def);
-      }
-    }
-    const sample = positions.slice(0, LSP_POSITIONS);
-    const rounds: Record<Op, number[][]> = { hover: [], definition: [], references: [] };
-    for (let k = 0; k <= ROUNDS; k++) {
-      const round_: Record<Op, number[]> = { hover: [], definition: [], references: [] };
-      const order = shuffled(sample, rng(0x7f4a + k));
-      for (let i = 0; i < order.length; i++) {
-        const params = { textDocument: { uri }, position: doc.lines.positionAt(order[i]!.offset) };
-        for (let j = 0; j < OPS.length; j++) {
-          const op = OPS[(i + j) % OPS.length]!;
-          const t0 = nowMs();
-          if (op === 'hover') await c.sendRequest(HoverRequest.type, params);
-          else if (op === 'definition') await c.sendRequest(DefinitionRequest.type, params);
-          else await c.sendRequest(ReferencesRequest.type, { ...params, context: { includeDeclaration: true } });
-          if (k > 0) round_[op].push(nowMs() - t0);
-        }
-      }
-      if (k > 0) for (const op of OPS) rounds[op].push(round_[op]);
-    }
-    for (const op of OPS) log(`lsp warm ${op}: ${dist(roundedDistribution(rounds[op]))}`);
-    await c.sendRequest(ShutdownRequest.type);
-    await c.sendNotification(ExitNotification.type);
-    await client.exited().catch(() => undefined);
-    const lintLines = serverLog.filter((m) => /^linted .* in \d+ ms/.test(m));
-    const serverLintMs = lintLines.map((m) => Number(/ in (\d+) ms/.exec(m)?.[1] ?? NaN)).slice(1);
-    const common = { lines: dump.lines, dump: dump.generator, server: 'node dist/server.js --stdio' };
-    return [
-      timeResult('lsp: didOpen -> diagnostics, 75k-line dump', median(openMs), BUDGET_MS, null, {
-        ...common,
-        runs: openMs.map((x) => round(x)),
-        diagnostics: findings,
-        serverLintMs: serverLintMs.length ? median(serverLintMs) : null,
-        textMB: round(dump.text.length / 1e6, 1),
-      }),
-      latency('lsp: hover round-trip p95, 75k-line dump', rounds.hover, true, { ...common, positions: sample.length, coldMs: round(median(cold.hover)), coldRuns: cold.hover.map((x) => round(x)) }),
-      latency('lsp: definition round-trip p95, 75k-line dump', rounds.definition, true, { ...common, positions: sample.length, coldMs: round(median(cold.definition)), coldRuns: cold.definition.map((x) => round(x)) }),
-      latency('lsp: references round-trip p95, 75k-line dump', rounds.references, false, { ...common, positions: sample.length }),
-    ];
-  } catch (e) {
-    if (client.stderr.length) log(`server stderr:\n${client.stderr.join('').slice(-4000)}`);
-    throw e;
-  } finally {
-    cleanup();
-  }
+  const sample = positions.slice(0, LSP_POSITIONS);
+  const { open, rounds } = await withServer(
+    'kube-netlint-editor-bench-',
+    async (server) => {
+      const c = server.connection;
+      const open = await openRuns(server, {
+        runs: RUNS,
+        fileName: 'iptables-save',
+        languageId: 'iptables',
+        text: dump.text,
+        diagnosticsTimeoutMs: DIAGNOSTICS_TIMEOUT_MS,
+        hoverAt: doc.lines.positionAt(middleServiceChain(doc.model)),
+        defAt: doc.lines.positionAt(middleJumpTarget(doc.model)),
+        hoverWhat: 'the service chain',
+        defWhat: 'the jump target',
+      });
+      const rounds = await warmRounds(OPS, sample, ROUNDS, 0x7f4a, async (op, pos) => {
+        const params = { textDocument: { uri: open.uri }, position: doc.lines.positionAt(pos.offset) };
+        if (op === 'hover') await c.sendRequest(HoverRequest.type, params);
+        else if (op === 'definition') await c.sendRequest(DefinitionRequest.type, params);
+        else await c.sendRequest(ReferencesRequest.type, { ...params, context: { includeDeclaration: true } });
+        return true;
+      });
+      for (const op of OPS) log(`lsp warm ${op}: ${dist(roundedDistribution(rounds[op]))}`);
+      return { open, rounds };
+    },
+    (c) => {
+      c.onNotification('window/logMessage', (p: LogMessageParams) => {
+        serverLog.push(p.message);
+      });
+    },
+  );
+  const { openMs, cold } = open;
+  const lintLines = serverLog.filter((m) => /^linted .* in \d+ ms/.test(m));
+  const serverLintMs = lintLines.map((m) => Number(/ in (\d+) ms/.exec(m)?.[1] ?? NaN)).slice(1);
+  const common = { lines: dump.lines, dump: dump.generator, server: 'node dist/server.js --stdio' };
+  return [
+    timeResult('lsp: didOpen -> diagnostics, 75k-line dump', median(openMs), BUDGET_MS, null, {
+      ...common,
+      runs: openMs.map((x) => round(x)),
+      diagnostics: open.diagnostics,
+      serverLintMs: serverLintMs.length ? median(serverLintMs) : null,
+      textMB: round(dump.text.length / 1e6, 1),
+    }),
+    latency('lsp: hover round-trip p95, 75k-line dump', rounds.hover, true, { ...common, positions: sample.length, coldMs: round(median(cold.hover)), coldRuns: cold.hover.map((x) => round(x)) }),
+    latency('lsp: definition round-trip p95, 75k-line dump', rounds.definition, true, { ...common, positions: sample.length, coldMs: round(median(cold.definition)), coldRuns: cold.definition.map((x) => round(x)) }),
+    latency('lsp: references round-trip p95, 75k-line dump', rounds.references, false, { ...common, positions: sample.length }),
+  ];
 }
 
 async function main(): Promise<void> {

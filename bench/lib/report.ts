@@ -81,6 +81,9 @@ export function finish(title: string, results: readonly BenchResult[]): void {
   }
 }
 
+/** Milliseconds for a log line: three significant figures at most, two decimals below 10 ms. */
+export const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
 /** Logs a detail line on stderr (stdout carries only JSON lines). */
 export function log(msg: string): void {
   process.stderr.write(`${msg}\n`);

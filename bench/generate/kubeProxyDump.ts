@@ -9,21 +9,11 @@
  * Deterministic (xorshift32), so every run produces the same text.
  */
 
+import { kubeHash, kubeRandom, NAMESPACES } from './kubeNames';
+
 export function kubeProxyDump(services = 5000): string {
-  let seed = 0x9e3779b9;
-  const rnd = (n: number): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) % n;
-  };
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const hash = (): string => {
-    let s = '';
-    for (let k = 0; k < 16; k++) s += alphabet[rnd(32)];
-    return s;
-  };
-  const nsNames = ['default', 'kube-system', 'monitoring', 'payments', 'checkout', 'search', 'ingress-nginx', 'logging'];
+  const rnd = kubeRandom();
+  const hash = (): string => kubeHash(rnd, 16);
   const svcChains: string[] = [];
   const sepChains: string[] = [];
   const extChains: string[] = [];
@@ -34,7 +24,7 @@ export function kubeProxyDump(services = 5000): string {
   const extRules: string[] = [];
   const filterSvc: string[] = [];
   for (let s = 0; s < services; s++) {
-    const ns = nsNames[rnd(nsNames.length)]!;
+    const ns = NAMESPACES[rnd(NAMESPACES.length)]!;
     const name = `${ns}/svc-${s}:${rnd(2) === 0 ? 'http' : 'grpc'}`;
     const proto = rnd(10) === 0 ? 'udp' : 'tcp';
     const port = [80, 443, 8080, 9090, 53, 5432][rnd(6)]!;

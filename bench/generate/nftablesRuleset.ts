@@ -13,6 +13,7 @@
  * Deterministic (xorshift32): every run prints the same text, which `nft -c -f` accepts (output
  * hooks carry numbers, as nft prints them: 1.0.6 refuses the name `dstnat` there).
  */
+import { kubeHash, kubeRandom, NAMESPACES } from './kubeNames';
 
 export interface NftRulesetFigures {
   readonly services: number;
@@ -20,20 +21,8 @@ export interface NftRulesetFigures {
 }
 
 export function nftablesRuleset(services = 5000): { text: string; figures: NftRulesetFigures } {
-  let seed = 0x9e3779b9;
-  const rnd = (n: number): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) % n;
-  };
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const hash = (): string => {
-    let s = '';
-    for (let k = 0; k < 8; k++) s += alphabet[rnd(32)];
-    return s;
-  };
-  const namespaces = ['default', 'kube-system', 'monitoring', 'payments', 'checkout', 'search', 'ingress-nginx', 'logging'];
+  const rnd = kubeRandom();
+  const hash = (): string => kubeHash(rnd, 8);
   const clusterIp = (k: number): string => `172.30.${(k >> 8) & 255}.${k & 255}`;
   const podIp = (k: number): string => `10.180.${(k >> 8) & 255}.${k & 255}`;
 
@@ -44,7 +33,7 @@ export function nftablesRuleset(services = 5000): { text: string; figures: NftRu
   const chains: string[] = [];
   let endpoints = 0;
   for (let s = 0; s < services; s++) {
-    const ns = namespaces[rnd(namespaces.length)]!;
+    const ns = NAMESPACES[rnd(NAMESPACES.length)]!;
     const svc = `${ns}/svc-${s}/tcp/p80`;
     const ip = clusterIp(s + 1);
     const svcChain = `service-${hash()}-${svc}`;

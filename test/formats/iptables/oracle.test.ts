@@ -24,38 +24,20 @@ import { LineIndex } from '../../../server/src/core/lineIndex';
 import { parseIptablesSave } from '../../../server/src/formats/iptables/parseSave';
 import { KNOWN_EXTENSIONS } from '../../../server/src/formats/iptables/extensions/index';
 import { FIXTURES, readFixture } from '../../helpers/golden';
+import { allAgree, oracleUnavailable, type OracleResult } from '../../helpers/oracle';
 
 const MAX_STEPS = 25;
 
-/** Runs every check of a group and fails once, listing every disagreement. */
-function all(checks: readonly (() => void)[]): void {
-  const failures: string[] = [];
-  for (const c of checks) {
-    try {
-      c();
-    } catch (e) {
-      failures.push(e instanceof Error ? e.message.split('\n--- text ---')[0]! : String(e));
-    }
-  }
-  assert.equal(failures.length, 0, `${failures.length} disagreement(s):\n\n${failures.join('\n\n')}`);
-}
+/** Messages name the text after this marker: the list of disagreements leaves it out. */
+const all = (checks: readonly (() => void)[]): void => allAgree(checks, '\n--- text ---');
 
-function oracleAvailable(): string | undefined {
-  const v = spawnSync('iptables-restore', ['--version'], { encoding: 'utf8' });
-  if (v.error || v.status !== 0) return 'iptables-restore is not installed (Debian package `iptables`)';
-  const u = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8' });
-  if (u.error || u.status !== 0) return `unshare -n does not work here (${(u.stderr || String(u.error)).trim()}); it needs root or user namespaces`;
-  return undefined;
-}
-const unavailable = oracleAvailable();
-if (unavailable) console.log(`# SKIPPED iptables oracle test: ${unavailable}`);
-
-interface OracleResult {
-  readonly ok: boolean;
-  /** 1-based line the oracle names. */
-  readonly line?: number;
-  readonly message: string;
-}
+const unavailable = oracleUnavailable({
+  name: 'iptables',
+  tool: 'iptables-restore',
+  debianPackage: 'iptables',
+  probe: ['true'],
+  probeLabel: 'unshare -n',
+});
 
 function runOracle(text: string, six: boolean, extra: readonly string[] = ['--test']): OracleResult {
   const tool = six ? 'ip6tables-restore' : 'iptables-restore';

@@ -25,24 +25,21 @@ import type { NftExpr, NftablesModel } from '../../../server/src/formats/nftable
 import { walkExpr } from '../../../server/src/formats/nftables/query';
 import { LineIndex } from '../../../server/src/core/lineIndex';
 import { readFixture } from '../../helpers/golden';
+import { allAgree, oracleUnavailable, type OracleResult as LineResult } from '../../helpers/oracle';
 import { NFT_FIXTURES } from './golden.test';
 
-function oracleAvailable(): string | undefined {
-  const v = spawnSync('nft', ['--version'], { encoding: 'utf8' });
-  if (v.error || v.status !== 0) return 'nft is not installed (Debian package `nftables`)';
-  const u = spawnSync('unshare', ['-n', 'nft', '-c', '-f', '-'], { input: 'table ip t {\n}\n', encoding: 'utf8' });
-  if (u.error || u.status !== 0) return `unshare -n nft -c does not work here (${(u.stderr || String(u.error)).trim()}); it needs root or user namespaces`;
-  return undefined;
-}
-const unavailable = oracleAvailable();
-if (unavailable) console.log(`# SKIPPED nftables oracle test: ${unavailable}`);
+const unavailable = oracleUnavailable({
+  name: 'nftables',
+  tool: 'nft',
+  debianPackage: 'nftables',
+  probe: ['nft', '-c', '-f', '-'],
+  probeInput: 'table ip t {\n}\n',
+  probeLabel: 'unshare -n nft -c',
+});
 
-interface OracleResult {
-  readonly ok: boolean;
-  /** nft's first error: 1-based line and columns, and its message. */
-  readonly line?: number;
+interface OracleResult extends LineResult {
+  /** 1-based column of nft's first error. */
   readonly col?: number;
-  readonly message: string;
 }
 
 export function runNft(text: string): OracleResult {
@@ -132,19 +129,6 @@ function differential(name: string, text: string): void {
   const excuse = DELIBERATE.find((d) => d.test(o, text, opaque));
   assert.ok(excuse, `${name}: nft rejects (${o.line ?? '?'}:${o.col ?? '?'} ${o.message}) — line: ${JSON.stringify(text.split('\n')[(o.line ?? 1) - 1])}; we report nothing`);
   tally.deliberate.set(excuse.id, (tally.deliberate.get(excuse.id) ?? 0) + 1);
-}
-
-/** Runs every check and fails once, listing every disagreement. */
-function all(checks: readonly (() => void)[]): void {
-  const failures: string[] = [];
-  for (const c of checks) {
-    try {
-      c();
-    } catch (e) {
-      failures.push(e instanceof Error ? e.message : String(e));
-    }
-  }
-  assert.equal(failures.length, 0, `${failures.length} disagreement(s):\n\n${failures.join('\n\n')}`);
 }
 
 // ------------------------------------------------------------------ seeded mutations
@@ -249,8 +233,8 @@ const CASES: readonly string[] = [
 
 describe('nftables reader agrees with nft -c -f', { skip: unavailable }, () => {
   for (const f of TEXT_FIXTURES) it(`fixture ${f}`, () => differential(f, readFixture(`nftables/${f}`)));
-  it('hand-written cases', () => all(CASES.map((c) => () => differential(`case ${JSON.stringify(c)}`, c))));
-  it(`${COUNT} seeded mutations of the fixtures (seed ${SEED})`, () => all(mutants(COUNT, SEED).map((m) => () => differential(m.name, m.text))));
+  it('hand-written cases', () => allAgree(CASES.map((c) => () => differential(`case ${JSON.stringify(c)}`, c))));
+  it(`${COUNT} seeded mutations of the fixtures (seed ${SEED})`, () => allAgree(mutants(COUNT, SEED).map((m) => () => differential(m.name, m.text))));
   it('summary', () => {
     console.log(`# nftables oracle agreement: ${JSON.stringify({ ...tally, deliberate: Object.fromEntries(tally.deliberate) })}`);
     for (const d of DELIBERATE) console.log(`#   deliberate ${d.id}: ${d.why}`);

@@ -17,6 +17,7 @@ import {
   type Token,
   type VerdictName,
 } from './model';
+import { mention } from './parseText';
 import { readPriority } from './priority';
 
 /**
@@ -327,27 +328,12 @@ class JsonReader {
   }
 
   private chain(t: TableB, name: Located<string>, span: Span, implicit = false): Mutable<NftChain> {
-    let c = t.chainIndex.get(name.value);
-    if (!c) {
-      c = { name, table: `${t.family.value} ${t.name.value}`, span, rules: [], implicit };
-      t.chainIndex.set(name.value, c);
-      t.chains.push(c);
-    } else if (c.implicit && !implicit) {
-      c.implicit = false;
-      c.name = name;
-      c.span = span;
-    }
-    return c;
+    return mention<Mutable<NftChain>>(t.chainIndex, t.chains, name, span, implicit, () => ({ name, table: `${t.family.value} ${t.name.value}`, span, rules: [], implicit }));
   }
 
+  /** JSON declares every set it names: there is no stand-in to take over. */
   private set(t: TableB, kind: 'set' | 'map', name: Located<string>, span: Span): Mutable<NftSet> {
-    let s = t.setIndex.get(name.value);
-    if (!s) {
-      s = { kind, name, table: `${t.family.value} ${t.name.value}`, span, keyType: [], typeof: false, flags: [], elements: [], implicit: false };
-      t.setIndex.set(name.value, s);
-      t.sets.push(s);
-    }
-    return s;
+    return mention<Mutable<NftSet>>(t.setIndex, t.sets, name, span, false, () => ({ kind, name, table: `${t.family.value} ${t.name.value}`, span, keyType: [], typeof: false, flags: [], elements: [], implicit: false }));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -81,6 +81,35 @@ type Block =
   | { kind: 'object'; table: TableB; obj: ObjB; open: Tok; fresh: boolean };
 
 /**
+ * The chain or set `name` of a table (its `index` by name), made by `make` and appended to `list`
+ * on its first mention. A reference (`implicit`) makes a stand-in; the declaration, when it comes
+ * later, takes the stand-in over: its name token and span, and what `declare` copies from it.
+ * Shared by the text and the JSON readers.
+ */
+export function mention<T extends { implicit: boolean; name: Token; span: Span }>(
+  index: Map<string, T>,
+  list: { push(x: T): number },
+  name: Token,
+  span: Span,
+  implicit: boolean,
+  make: () => T,
+  declare?: (found: T) => void,
+): T {
+  let x = index.get(name.value);
+  if (!x) {
+    x = make();
+    index.set(name.value, x);
+    list.push(x);
+  } else if (x.implicit && !implicit) {
+    x.implicit = false;
+    declare?.(x);
+    x.name = name;
+    x.span = span;
+  }
+  return x;
+}
+
+/**
  * `keepRead`: keep the statements and elements the parse read instead of reading them again on
  * first access (textModel.ts). For tests, which check that the second reading equals the first.
  */
@@ -272,34 +301,13 @@ class TextParser {
   }
 
   private chain(t: TableB, name: Token, span: Span, implicit: boolean): ChainB {
-    const index = this.chainIndex.get(t)!;
-    let c = index.get(name.value);
-    if (!c) {
-      c = { name, table: t.key, span, rules: [], implicit };
-      index.set(name.value, c);
-      t.chains.push(c);
-    } else if (c.implicit && !implicit) {
-      c.implicit = false;
-      c.name = name;
-      c.span = span;
-    }
-    return c;
+    return mention<ChainB>(this.chainIndex.get(t)!, t.chains, name, span, implicit, () => ({ name, table: t.key, span, rules: [], implicit }));
   }
 
   private set(t: TableB, kind: 'set' | 'map', name: Token, span: Span, implicit: boolean): SetB {
-    const index = this.setIndex.get(t)!;
-    let s = index.get(name.value);
-    if (!s) {
-      s = new TextSet(this.text, kind, name, t.key, span, implicit);
-      index.set(name.value, s);
-      t.sets.push(s);
-    } else if (s.implicit && !implicit) {
-      s.implicit = false;
+    return mention<SetB>(this.setIndex.get(t)!, t.sets, name, span, implicit, () => new TextSet(this.text, kind, name, t.key, span, implicit), (s) => {
       s.kind = kind;
-      s.name = name;
-      s.span = span;
-    }
-    return s;
+    });
   }
 
   /** `[family] name` at `i`: nft's default family is ip. */

@@ -1,20 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../../server/src/core/lineIndex';
 import { applyTracked, diffChange, isRanged, merge } from '../../server/src/lsp/trackedChanges';
-
-/** The editor library applying one change at a time, each to a freshly created document (see applyChanges.test.ts). */
-function reference(text: string, changes: readonly TextDocumentContentChangeEvent[]): string {
-  let current = text;
-  for (const c of changes) current = TextDocument.update(TextDocument.create('file:///x', 'plaintext', 1, current), [c], 2).getText();
-  return current;
-}
-
-const textArb = fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n'), { maxLength: 40 }).map((a) => a.join(''));
-const posArb = fc.record({ line: fc.integer({ min: -2, max: 12 }), character: fc.integer({ min: -2, max: 8 }) });
-const rangedArb = fc.record({ range: fc.record({ start: posArb, end: posArb }), text: textArb });
+import { rangedArb, referenceApply, textArb } from '../helpers/contentChanges';
 
 describe('applyTracked (ranged LSP changes applied as strings, with the line index edited and the change tracked)', () => {
   it('gives exactly what TextDocument.update gives, a line index equal to a fresh one, and one change covering the batches', () => {
@@ -27,7 +16,7 @@ describe('applyTracked (ranged LSP changes applied as strings, with the line ind
         for (const batch of batches) {
           assert.ok(batch.every(isRanged));
           const r = applyTracked(current, lines, batch, change);
-          assert.equal(r.text, reference(current, batch));
+          assert.equal(r.text, referenceApply(current, batch));
           current = r.text;
           lines = r.lines;
           change = r.change;

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lineSpans } from './geometry.mjs';
 
 const FIXTURE = join('test', 'fixtures', 'nftables', 'kube-proxy-ipv4.list.nft');
 const SERVICE_CHAIN = 'service-ULMVA6XW-ns1/svc1/tcp/p80';
@@ -17,21 +18,6 @@ export function prepareNftablesNode(root, workspace) {
   mkdirSync(join(workspace, 'nft-node'));
   copyFileSync(join(root, FIXTURE), join(workspace, 'nft-node', 'ruleset.nft'));
   return readFileSync(join(root, FIXTURE), 'utf8').split('\n');
-}
-
-/** The spans of 1-based editor line `line` as drawn: text, class and computed colour; and the editor's plain colour. */
-function lineSpans(page, line) {
-  return page.evaluate((line) => {
-    const editor = document.querySelector('.editor-instance .monaco-editor');
-    if (!editor) return { error: 'no editor' };
-    const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent.trim() === String(line));
-    if (!number) return { error: `line ${line} not rendered` };
-    const y = number.getBoundingClientRect().top;
-    const viewLine = [...editor.querySelectorAll('.view-lines .view-line')].find((e) => Math.abs(e.getBoundingClientRect().top - y) < 2);
-    if (!viewLine) return { error: `no view line at y=${y}` };
-    const spans = [...viewLine.querySelectorAll('span > span')].map((s) => ({ text: s.textContent.replace(/\u00a0/g, ' '), cls: s.className, color: getComputedStyle(s).color }));
-    return { spans, plain: getComputedStyle(editor.querySelector('.view-lines')).color };
-  }, line);
 }
 
 /**

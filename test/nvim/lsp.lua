@@ -11,6 +11,8 @@
 --   KN_TIMEOUT   milliseconds to wait for each server answer (default 20000)
 -- Writes { scenario, server, diagnostics, hover, actions, fixedLine, afterFix, log } or { error } and quits.
 
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/common.lua')
+
 local server = assert(os.getenv('KN_SERVER'), 'KN_SERVER')
 local file = assert(os.getenv('KN_FILE'), 'KN_FILE')
 local out = assert(os.getenv('KN_OUT'), 'KN_OUT')
@@ -19,12 +21,6 @@ local rule = assert(os.getenv('KN_RULE'), 'KN_RULE')
 local timeout = tonumber(os.getenv('KN_TIMEOUT') or '20000')
 
 local result = { scenario = scenario, log = {} }
-
-local function write_results()
-  local f = assert(io.open(out, 'w'))
-  f:write(vim.fn.json_encode(result))
-  f:close()
-end
 
 local function note(msg)
   table.insert(result.log, msg)
@@ -143,14 +139,7 @@ local function run()
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     position = { line = d.lnum, character = d.col + 2 },
   }
-  local hovers = vim.lsp.buf_request_sync(buf, 'textDocument/hover', hover_params, timeout) or {}
-  local h = hovers[client_id]
-  if h and h.result and h.result.contents then
-    local c = h.result.contents
-    result.hover = type(c) == 'table' and (c.value or vim.fn.json_encode(c)) or c
-  else
-    result.hover = vim.NIL
-  end
+  result.hover = common.hover_text(buf, client_id, hover_params, timeout)
 
   -- Code actions for the diagnostic (its LSP form, with the server's `data`), then apply the first.
   local lsp_diag = vim.tbl_extend('force', d.user_data and d.user_data.lsp or {}, {
@@ -188,15 +177,7 @@ local function run()
     end
   end
 
-  vim.lsp.stop_client(client_id)
-  vim.wait(5000, function()
-    return vim.lsp.client_is_stopped(client_id)
-  end, 20)
+  common.stop(client_id)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  result.error = tostring(err)
-end
-write_results()
-vim.cmd('qall!')
+common.finish(run, result, out)

@@ -11,6 +11,8 @@
 --   KN_TIMEOUT  milliseconds to wait for each server answer (default 20000)
 -- Writes { diagnostics, hover, definition, log } or { error } and quits.
 
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/common.lua')
+
 local server = assert(os.getenv('KN_SERVER'), 'KN_SERVER')
 local file = assert(os.getenv('KN_FILE'), 'KN_FILE')
 local out = assert(os.getenv('KN_OUT'), 'KN_OUT')
@@ -64,30 +66,13 @@ local function run()
   end
 
   local uri = vim.uri_from_bufnr(buf)
-  local hovers = vim.lsp.buf_request_sync(buf, 'textDocument/hover', { textDocument = { uri = uri }, position = position('KN_HOVER') }, timeout) or {}
-  local h = hovers[client_id]
-  if h and h.result and h.result.contents then
-    local c = h.result.contents
-    result.hover = type(c) == 'table' and (c.value or vim.fn.json_encode(c)) or c
-  else
-    result.hover = vim.NIL
-  end
+  result.hover = common.hover_text(buf, client_id, { textDocument = { uri = uri }, position = position('KN_HOVER') }, timeout)
 
   local defs = vim.lsp.buf_request_sync(buf, 'textDocument/definition', { textDocument = { uri = uri }, position = position('KN_DEFINE') }, timeout) or {}
   local d = defs[client_id]
   result.definition = (d and d.result) or vim.NIL
 
-  vim.lsp.stop_client(client_id)
-  vim.wait(5000, function()
-    return vim.lsp.client_is_stopped(client_id)
-  end, 20)
+  common.stop(client_id)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  result.error = tostring(err)
-end
-local f = assert(io.open(out, 'w'))
-f:write(vim.fn.json_encode(result))
-f:close()
-vim.cmd('qall!')
+common.finish(run, result, out)

@@ -13,6 +13,16 @@ function M.hover_text(buf, client_id, params, timeout)
   return vim.NIL
 end
 
+--- The first diagnostic of `buf` with code `code`, or nil.
+function M.diagnostic_with_code(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return d
+    end
+  end
+  return nil
+end
+
 --- Stops the client and waits (up to 5 s) until the server has gone.
 function M.stop(client_id)
   vim.lsp.stop_client(client_id)

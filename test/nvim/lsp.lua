@@ -45,12 +45,7 @@ local function diagnostics_of(buf)
 end
 
 local function find_rule(buf)
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    if d.code == rule then
-      return d
-    end
-  end
-  return nil
+  return common.diagnostic_with_code(buf, rule)
 end
 
 -- Publishes seen, and how many had been seen when the server's settings request was answered: the

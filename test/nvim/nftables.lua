@@ -53,12 +53,7 @@ local function run()
     return list
   end
   local ok = vim.wait(timeout, function()
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      if d.code == rule then
-        return true
-      end
-    end
-    return false
+    return common.diagnostic_with_code(buf, rule) ~= nil
   end, 20)
   result.diagnostics = ours()
   if not ok then

@@ -3,6 +3,7 @@ import type { InlayNote, OutlineNode } from '../features';
 import { isBuiltinChain, type IptablesModel, type IptRule, type IptTable } from './model';
 import { matchOption, ruleComment } from './query';
 import { maxOf } from '../../core/arrays';
+import { SaveRule } from './saveModel';
 
 /** Where a chain is declared, appended to and jumped to, within one table. */
 export interface ChainSites {
@@ -204,46 +205,110 @@ export function ruleIndex(table: IptTable): RuleIndex {
   let idx = ruleIndexes.get(table);
   if (idx) return idx;
   const rules = table.rules;
-  const chainCount = new Map<string, number>();
-  const jumpCount = new Map<string, number>();
-  for (const r of rules) {
-    const c = r.chain.value;
-    chainCount.set(c, (chainCount.get(c) ?? 0) + 1);
-    const t = r.target?.name.value;
-    if (t !== undefined) jumpCount.set(t, (jumpCount.get(t) ?? 0) + 1);
+  const n = rules.length;
+  // Chain and target names as numbers: a table read by the save parser has them interned in its
+  // store already (no token made, no string hashed per rule); other rules get them interned here.
+  const { names, chainIds, targetIds } = nameIds(rules);
+  const m = names.length;
+  const chainCount = new Int32Array(m);
+  const jumpCount = new Int32Array(m);
+  for (let k = 0; k < n; k++) {
+    chainCount[chainIds[k]!]!++;
+    const t = targetIds[k]!;
+    if (t >= 0) jumpCount[t]!++;
   }
   const inChain = new Map<string, readonly IptRule[]>();
   const declaredTwice = new Set<string>();
+  const idOf = new Map<string, number>();
+  for (let id = 0; id < m; id++) if (chainCount[id]! > 0) idOf.set(names[id]!, id);
   for (const c of table.chains) {
     const name = c.name.value;
-    const n = chainCount.get(name);
+    const id = idOf.get(name);
     // Two declarations of one name (or rules outside the chain object) cannot share its list.
     if (inChain.has(name)) declaredTwice.add(name);
-    else if (n !== undefined && n === c.rules.length && c.rules[0]!.chain.value === name) inChain.set(name, c.rules);
+    else if (id !== undefined && chainCount[id] === c.rules.length && chainName(c.rules[0]!) === name) inChain.set(name, c.rules);
   }
   for (const name of declaredTwice) inChain.delete(name);
-  const reused = new Set(inChain.keys());
+  const reused = new Uint8Array(m);
+  for (const name of inChain.keys()) reused[idOf.get(name)!] = 1;
   const jumpingTo = new Map<string, readonly IptRule[]>();
-  // The counts become fill positions (same keys: no new map entries).
-  const fill = (lists: Map<string, readonly IptRule[]>, counts: Map<string, number>, key: string, r: IptRule): void => {
-    let list = lists.get(key) as IptRule[] | undefined;
-    let at = 0;
-    if (list === undefined) {
-      list = new Array<IptRule>(counts.get(key)!);
-      lists.set(key, list);
-    } else at = counts.get(key)!;
-    list[at] = r;
-    counts.set(key, at + 1);
-  };
-  for (const r of rules) {
-    const c = r.chain.value;
-    if (!reused.has(c)) fill(inChain, chainCount, c, r);
-    const t = r.target?.name.value;
-    if (t !== undefined) fill(jumpingTo, jumpCount, t, r);
+  // Lists made at their exact size, in the order the maps had them when filled rule by rule.
+  const chainLists = new Array<IptRule[] | undefined>(m);
+  const jumpLists = new Array<IptRule[] | undefined>(m);
+  const chainAt = new Int32Array(m);
+  const jumpAt = new Int32Array(m);
+  for (let k = 0; k < n; k++) {
+    const r = rules[k]!;
+    const c = chainIds[k]!;
+    if (reused[c] === 0) {
+      let list = chainLists[c];
+      if (list === undefined) {
+        chainLists[c] = list = new Array<IptRule>(chainCount[c]!);
+        inChain.set(names[c]!, list);
+      }
+      list[chainAt[c]!++] = r;
+    }
+    const t = targetIds[k]!;
+    if (t >= 0) {
+      let list = jumpLists[t];
+      if (list === undefined) {
+        jumpLists[t] = list = new Array<IptRule>(jumpCount[t]!);
+        jumpingTo.set(names[t]!, list);
+      }
+      list[jumpAt[t]!++] = r;
+    }
   }
   idx = { inChain, jumpingTo };
   ruleIndexes.set(table, idx);
   return idx;
+}
+
+/** Rules' chain and target names as indexes into `names` (-1: no target). */
+interface NameIds {
+  readonly names: readonly string[];
+  readonly chainIds: Int32Array;
+  readonly targetIds: Int32Array;
+}
+
+function nameIds(rules: readonly IptRule[]): NameIds {
+  const n = rules.length;
+  const chainIds = new Int32Array(n);
+  const targetIds = new Int32Array(n);
+  const first = rules[0];
+  const store = first instanceof SaveRule ? first.store : undefined;
+  if (store !== undefined) {
+    let k = 0;
+    for (; k < n; k++) {
+      const r = rules[k]!;
+      if (!(r instanceof SaveRule) || r.store !== store) break;
+      chainIds[k] = r.chainId;
+      targetIds[k] = r.targetId;
+    }
+    if (k === n) return { names: store.names, chainIds, targetIds };
+  }
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const intern = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = names.length;
+      names.push(name);
+      ids.set(name, id);
+    }
+    return id;
+  };
+  for (let k = 0; k < n; k++) {
+    const r = rules[k]!;
+    chainIds[k] = intern(chainName(r));
+    const t = r instanceof SaveRule ? r.targetName : r.target?.name.value;
+    targetIds[k] = t === undefined ? -1 : intern(t);
+  }
+  return { names, chainIds, targetIds };
+}
+
+/** A rule's chain name (a save rule's without making its token). */
+function chainName(r: IptRule): string {
+  return r instanceof SaveRule ? r.chainName : r.chain.value;
 }
 
 /** The `namespace/name:port` a kube-proxy chain serves, from the comments in the dump. */

@@ -30,7 +30,8 @@ export function completeTable(model: IptablesModel, name: string): IptTable | un
 }
 
 export function targetName(rule: IptRule): string | undefined {
-  return rule.target?.name.value;
+  // A save rule answers from its columns, without making a target and its token.
+  return rule instanceof SaveRule ? rule.targetName : rule.target?.name.value;
 }
 
 export function targetOption(rule: IptRule, name: string): IptOption | undefined {
@@ -52,7 +53,8 @@ export function matchOption(rule: IptRule, module: string, option: string): IptO
 
 /** The `-m comment --comment` text, if the rule has one. */
 export function ruleComment(rule: IptRule): string | undefined {
-  // A plain string out: a save rule's details are read for this look only, not kept on the rule.
+  // A save rule keeps its comment in its store's columns: no line read again.
+  if (rule instanceof SaveRule) return rule.comment;
   for (const m of matchesOnce(rule)) {
     if (m.name.value !== 'comment') continue;
     const o = m.options.find((x) => x.name.value === '--comment');

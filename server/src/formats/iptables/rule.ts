@@ -305,6 +305,24 @@ export class RuleReader {
     };
   }
 
+  /**
+   * The value token of the rule's comment, found as `query.ts` `ruleComment` finds it in `details()`:
+   * the first kept match named `comment` with an option `--comment`, its first value.
+   */
+  comment(): SaveToken | undefined {
+    const matches = this.matches;
+    for (let k = 0; k < this.nMatches; k++) {
+      const m = matches[k]!;
+      if (m.name.value !== 'comment' || !(m.explicit || m.opts.length > 0)) continue;
+      const opts = m.opts;
+      for (let j = 0; j < opts.length; j++) {
+        const o = opts[j]!;
+        if (o.name.value === '--comment') return o.values[0] as SaveToken | undefined;
+      }
+    }
+    return undefined;
+  }
+
   /** The line's k-th token, if any. */
   token(k: number): SaveToken | undefined {
     return k < this.n ? this.tokens[k] : undefined;

@@ -202,7 +202,17 @@ const TNAME_END = 13;
 const TNAME = 14;
 /** Index of the rule's first basic match in `RuleStore.basics` (they are consecutive). */
 const BASIC = 15;
-const STRIDE = 16;
+/**
+ * The rule's `-m comment --comment` value (what `query.ts` `ruleComment` answers): its offsets, and
+ * a name index, -1 when the value is the text itself, or -2 when the rule has no comment. Kept
+ * because lint rules read the comment of thousands of rules (kube-proxy's "has no endpoints"
+ * rules, the service a chain serves), which re-read their whole lines otherwise.
+ */
+const COMMENT_START = 16;
+const COMMENT_END = 17;
+const COMMENT = 18;
+const STRIDE = 19;
+const NO_COMMENT = -2;
 
 const HAS_TARGET = 1;
 const GOTO = 2;
@@ -279,6 +289,8 @@ export interface ReadLine {
   readonly fragment: IptRule['fragment'];
   readonly counters: Counters | undefined;
   readonly target: SaveTarget | undefined;
+  /** The value token of the rule's `-m comment --comment`, as `query.ts` `ruleComment` finds it in the details. */
+  comment(): SaveToken | undefined;
 }
 
 /**
@@ -366,9 +378,36 @@ export class RuleStore {
       nBasic++;
     }
     c[o + FLAGS] = flags | (nBasic << BASIC_SHIFT);
+    const comment = read.comment();
+    if (comment === undefined) c[o + COMMENT] = NO_COMMENT;
+    else {
+      const text = this.origin.text;
+      const v = comment.value;
+      const s = comment.start;
+      const e = comment.end;
+      // Nearly always "..." around the value, or the bare value: offsets only, no string kept.
+      if (e - s === v.length && text.startsWith(v, s)) this.setComment(c, o, s, e, -1);
+      else if (e - s === v.length + 2 && text.charCodeAt(s) === 34 && text.charCodeAt(e - 1) === 34 && text.startsWith(v, s + 1)) this.setComment(c, o, s + 1, e - 1, -1);
+      else this.setComment(c, o, s, e, this.intern(v));
+    }
     if (read.counters !== undefined) (this.counters ??= [])[row] = read.counters;
     if (read.fragment !== undefined) this.fragments.set(row, read.fragment);
     return new SaveRule(this, row);
+  }
+
+  private setComment(c: Int32Array, o: number, start: number, end: number, name: number): void {
+    c[o + COMMENT_START] = start;
+    c[o + COMMENT_END] = end;
+    c[o + COMMENT] = name;
+  }
+
+  /** The rule's comment value (undefined: none), from its columns. */
+  comment(row: number): string | undefined {
+    const c = this.rows.chunkOf(row);
+    const o = this.rows.offsetOf(row);
+    const name = c[o + COMMENT]!;
+    if (name === NO_COMMENT) return undefined;
+    return name >= 0 ? this.names[name]! : this.origin.text.slice(c[o + COMMENT_START]!, c[o + COMMENT_END]!);
   }
 
   private addBasic(key: number, b: IptBasicMatch): void {
@@ -417,6 +456,12 @@ export class RuleStore {
       if (c[o + FLAGS]! & HAS_TARGET) {
         pair(c, o, TARGET_START, TARGET_END);
         pair(c, o, TNAME_START, TNAME_END);
+      }
+      if (c[o + COMMENT] !== NO_COMMENT) {
+        const start = c[o + COMMENT_START]!;
+        const end = c[o + COMMENT_END]!;
+        pair(c, o, COMMENT_START, COMMENT_END);
+        if (c[o + COMMENT] === -1 && (c[o + COMMENT_START] !== start || c[o + COMMENT_END] !== end)) c[o + COMMENT] = this.intern(this.origin.text.slice(start, end));
       }
     }
     const basics = this.basics;
@@ -509,6 +554,10 @@ export class RuleStore {
     const o = this.rows.offsetOf(row);
     c[o + LINE]! += lines;
     for (const col of MOVED) c[o + col]! += by;
+    if (c[o + COMMENT] !== NO_COMMENT) {
+      c[o + COMMENT_START]! += by;
+      c[o + COMMENT_END]! += by;
+    }
     const flags = c[o + FLAGS]!;
     if (flags & HAS_TARGET) for (const col of TARGET_MOVED) c[o + col]! += by;
     const basics = this.basics;
@@ -611,6 +660,27 @@ export class SaveRule implements IptRule, RuleLine {
   /** The chain name (no token made). */
   get chainName(): string {
     return this.store.names[this.store.num(this.row, CHAIN_NAME)]!;
+  }
+  /** The chain name's index in the store's `names`. */
+  get chainId(): number {
+    return this.store.num(this.row, CHAIN_NAME);
+  }
+  /** The target name's index in the store's `names`, -1 without a target. */
+  get targetId(): number {
+    const c = this.store.rows.chunkOf(this.row);
+    const o = this.store.rows.offsetOf(this.row);
+    return c[o + FLAGS]! & HAS_TARGET ? c[o + TNAME]! : -1;
+  }
+  /** The target's name (no token made); undefined without a target. */
+  get targetName(): string | undefined {
+    const s = this.store;
+    const c = s.rows.chunkOf(this.row);
+    const o = s.rows.offsetOf(this.row);
+    return c[o + FLAGS]! & HAS_TARGET ? s.names[c[o + TNAME]!] : undefined;
+  }
+  /** The `-m comment --comment` value (no line read again). */
+  get comment(): string | undefined {
+    return this.store.comment(this.row);
   }
 
   /** The details, read from the line on first access and kept while they are among the store's most recent. */

@@ -27,6 +27,43 @@ function cheapKey(rule: IptRule): string {
   return `${rule.chain.value}\u0000${rule.target?.name.value ?? ''}\u0000${rule.source?.value.value ?? ''}\u0000${rule.destination?.value.value ?? ''}`;
 }
 
+/** Chains up to this many rules are first checked pairwise for a shared cheap key (a kube-proxy dump has thousands of 2-5 rule chains). */
+const SMALL_CHAIN = 16;
+
+/**
+ * Whether two rules of a small chain that the check compares may share a cheap key: chain (one
+ * per list), target, source and destination equal. When not, the chain has no copies, and the
+ * maps and key strings of the check (most of its time on a kube-proxy dump) are not built. A
+ * value with a NUL (the keys' separator) could make different values one key: such a chain is
+ * checked the full way.
+ */
+function mayRepeat(rules: readonly IptRule[], postrouting: boolean): boolean {
+  const n = rules.length;
+  const parts: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const rule = rules[k]!;
+    const target = targetName(rule) ?? '';
+    if ((postrouting && target === 'KUBE-POSTROUTING') || !showsInterfaces(rule)) {
+      parts.push('', '', '');
+      continue;
+    }
+    const source = rule.source?.value.value ?? '';
+    const destination = rule.destination?.value.value ?? '';
+    if (target.includes('\u0000') || source.includes('\u0000') || destination.includes('\u0000')) return true;
+    for (let j = 0; j < parts.length; j += 3) {
+      if (parts[j] === target && parts[j + 1] === source && parts[j + 2] === destination && compared(rules, j / 3, postrouting)) return true;
+    }
+    parts.push(target, source, destination);
+  }
+  return false;
+}
+
+/** Whether the check compares rule `k` of the list (it skips KUBE-POSTROUTING jumps in nat POSTROUTING and listing rows without interface columns). */
+function compared(rules: readonly IptRule[], k: number, postrouting: boolean): boolean {
+  const rule = rules[k]!;
+  return !(postrouting && targetName(rule) === 'KUBE-POSTROUTING') && showsInterfaces(rule);
+}
+
 /**
  * NET-IPT-005: the same rule more than once in a chain. Components check with `iptables -C`
  * before appending; a broken `-C` (iptables-nft 1.8.0–1.8.2, regression in 1.8.10) makes them append
@@ -63,6 +100,7 @@ export default defineRule({
       const skipPostrouting = t.name.value === 'nat';
       for (const [chain, rules] of ruleIndex(t).inChain) {
         if (rules.length < 2) continue;
+        if (rules.length <= SMALL_CHAIN && !mayRepeat(rules, skipPostrouting && chain === 'POSTROUTING')) continue;
         const seen = new Map<string, Group>();
         // Building the full text key of every rule dominates on big dumps, where nearly every rule is
         // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is

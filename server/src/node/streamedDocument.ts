@@ -8,12 +8,14 @@ const READ_BYTES = 1 << 20;
 
 /**
  * A `conntrack -L` file read in chunks (the CLI on big tables): the file is never one string, and
- * never one Buffer. Each read fills a reused buffer, the text up to its last "\n" is decoded
- * (StringDecoder: a multi-byte character cut by a read that holds no line break stays whole) and
- * handed to the conntrack reader's chunk driver; the bytes after it start the next read. The
- * document's text is the text of the lines the model points into (`StreamedConntrack`), its line
- * index gives positions in the file, so rules, findings and their evidence are as for the whole
- * text (test/rules/conntrack/streamEquivalence.test.ts).
+ * never one Buffer. Each read fills a reused buffer; its bytes up to the last "\n" are whole lines,
+ * handed as bytes to the conntrack reader's chunk driver (`ConntrackStream.pushLines`: common
+ * entries are counted from their bytes, other lines decoded); the bytes after it start the next
+ * read. A read that holds no line break (a line longer than a read) is decoded by a StringDecoder
+ * (a multi-byte character cut by the read stays whole) and pushed as text until its line ends.
+ * The document's text is the text of the lines the model points into (`StreamedConntrack`), its
+ * line index gives positions in the file, so rules, findings and their evidence are as for the
+ * whole text (test/rules/conntrack/streamEquivalence.test.ts).
  *
  * `abortOn` (the suppression directive, which only the engine knows): lines of the file must be
  * seen whole to honour it, so a file that holds it is read whole instead, as before.
@@ -22,33 +24,36 @@ export function readConntrackFile(source: { readonly uri: string; readonly path:
   const stream = new ConntrackStream();
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(READ_BYTES);
+  const watch = abortOn === undefined ? undefined : new DirectiveWatch(abortOn);
   const fd = openSync(source.file, 'r');
   let found = false;
   try {
     let carry = 0;
-    let tail = '';
-    let marked = false;
+    // Whether the text driver holds the start of a line whose bytes the decoder reads.
+    let inLine = false;
     for (;;) {
       const read = readSync(fd, buf, carry, buf.length - carry, null);
       const n = carry + read;
-      let cut = n;
-      if (read > 0) {
-        const lf = buf.lastIndexOf(10, n - 1);
-        if (lf >= 0) cut = lf + 1;
+      const lf = read > 0 ? buf.lastIndexOf(10, n - 1) : -1;
+      const cut = lf >= 0 ? lf + 1 : n;
+      if (watch?.seen(buf.subarray(0, cut))) {
+        found = true;
+        break;
       }
-      const piece = read > 0 ? decoder.write(buf.subarray(0, cut)) : decoder.write(buf.subarray(0, n)) + decoder.end();
-      if (abortOn !== undefined && piece.length > 0) {
-        // The directive follows a comment sign ('#' or ';'), in this piece or at the end of the last one.
-        const mark = piece.indexOf('#') >= 0 || piece.indexOf(';') >= 0;
-        if ((mark || marked) && (tail + piece).includes(abortOn)) {
-          found = true;
-          break;
-        }
-        marked = mark;
-        tail = piece.slice(-abortOn.length);
+      if (read === 0) {
+        // The end: what is left is the last line, without a line break.
+        stream.push(decoder.write(buf.subarray(0, n)) + decoder.end());
+        break;
       }
-      stream.push(piece);
-      if (read === 0) break;
+      let from = 0;
+      if (inLine || lf < 0) {
+        // Finish (or go on with) a line longer than a read through the decoder.
+        const first = lf < 0 ? n - 1 : buf.indexOf(10);
+        stream.push(decoder.write(buf.subarray(0, first + 1)));
+        from = first + 1;
+        inLine = lf < 0;
+      }
+      stream.pushLines(buf, from, cut);
       buf.copyWithin(0, cut, n);
       carry = n - cut;
     }
@@ -58,4 +63,30 @@ export function readConntrackFile(source: { readonly uri: string; readonly path:
   if (found) return parseDocument({ uri: source.uri, path: source.path, text: readFileSync(source.file, 'utf8'), kind: 'conntrack' }) as ParsedDocument<'conntrack'>;
   const { model, text, lines } = stream.end();
   return { uri: source.uri, path: source.path, text, kind: 'conntrack', model, lines };
+}
+
+/**
+ * Looks for the suppression directive in the file's bytes as they are read (also across two reads),
+ * after a comment sign ('#' or ';') in the same read or the one before, as the text reader would
+ * find it. The directive is ASCII, so its bytes are in the file exactly where its text is.
+ */
+class DirectiveWatch {
+  private readonly needle: Buffer;
+  private tail: Buffer = Buffer.alloc(0);
+  private marked = false;
+
+  constructor(directive: string) {
+    this.needle = Buffer.from(directive, 'utf8');
+  }
+
+  /** The next bytes of the file: whether the directive has been seen. */
+  seen(bytes: Buffer): boolean {
+    if (bytes.length === 0) return false;
+    const mark = bytes.indexOf(35) >= 0 || bytes.indexOf(59) >= 0;
+    const k = this.needle.length;
+    const hit = (mark || this.marked) && (bytes.indexOf(this.needle) >= 0 || Buffer.concat([this.tail, bytes.subarray(0, k)]).indexOf(this.needle) >= 0);
+    this.marked = mark;
+    this.tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - k)));
+    return hit;
+  }
 }

@@ -1,6 +1,8 @@
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
+import { ByteKeys } from './byteKeys';
 import { buildEntry } from './entry';
+import type { FastLine } from './fastLine';
 import type { LineSink } from './lines';
 import {
   L4_BY_NUMBER,
@@ -143,6 +145,8 @@ export class ConntrackReader implements LineSink {
   private unterminated = false;
   private lastLineProblems = 0;
   private lastLineEnd = 0;
+  /** Strings of the byte fast path's names and keys (`fastEntry`), made once per distinct value. */
+  private keys: ByteKeys | undefined;
 
   /** `detach`: see the class comment (the chunk driver sets it; the whole-text driver does not need it). */
   constructor(readonly detach = false) {
@@ -279,6 +283,55 @@ export class ConntrackReader implements LineSink {
       }
       if (isUnreplied && !isD) this.staleUdp.add(text.slice(vs, ve), s, e, line, vs, ve);
     } else if (isTcp && dns) this.dnsTcp++;
+  }
+
+  /**
+   * Whether the byte fast path may count the next entry line (`fastEntry`): only once the sample
+   * is full, as every sampled line is parsed in full by the text reader.
+   */
+  get fastReady(): boolean {
+    return this.sample.length >= MAX_SAMPLE;
+  }
+
+  /**
+   * A table entry line read by the byte fast path (`fastLine.ts`: complete, no problem, ASCII):
+   * what `line` and `entry` do for such a line, from its bytes. b[s, e) is the trimmed line, offsets
+   * are in `b` (`base` turns them into document offsets as for text). Keep in step with `entry`:
+   * test/formats/conntrack/fastLine.test.ts compares the two on generated and mutated lines.
+   */
+  fastEntry(f: FastLine, b: Buffer, s: number, e: number, line: number): void {
+    this.unterminated = false;
+    this.lastLineProblems = this.problems.length;
+    this.lastLineEnd = this.base + e;
+    const keys = (this.keys ??= new ByteKeys());
+    this.addFormat(f.l3Start >= 0 ? 'list-l3' : f.timeout ? 'list' : 'cache');
+    this.total++;
+    if (f.l3Start >= 0) increment(this.byL3, keys.get(b, f.l3Start, f.l3End));
+    const l4 = keys.get(b, f.l4Start, f.l4End);
+    increment(this.byL4, l4);
+    const isTcp = l4 === 'tcp';
+    let synSentState = false;
+    if (isTcp && f.stateStart >= 0) {
+      const st = keys.get(b, f.stateStart, f.stateEnd);
+      increment(this.byTcpState, st);
+      synSentState = st === 'SYN_SENT';
+    }
+    const isUnreplied = f.unreplied;
+    if (isUnreplied) this.unreplied++;
+    if (f.assured) this.assured++;
+    if (f.dnat) this.dnat++;
+    if (f.snat) this.snat++;
+    if (synSentState && isUnreplied) this.synSent.add(keys.get(b, f.replySrcStart, f.replySrcEnd), s, e, line, f.replySrcStart, f.replySrcEnd);
+    if (l4 === 'udp') {
+      const vs = f.origDstStart;
+      const ve = f.origDstEnd;
+      if (f.dns) {
+        this.dnsUdp++;
+        if (isUnreplied) this.dnsUdpUnreplied++;
+        this.udpDns.add(keys.get(b, vs, ve), s, e, line, vs, ve);
+      }
+      if (isUnreplied && !f.dnat) this.staleUdp.add(keys.get(b, vs, ve), s, e, line, vs, ve);
+    } else if (isTcp && f.dns) this.dnsTcp++;
   }
 
   private other(text: string, s: number, e: number, line: number): void {

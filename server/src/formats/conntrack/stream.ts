@@ -1,4 +1,5 @@
 import { CompactLineIndex } from './compactLines';
+import { FastLine } from './fastLine';
 import { scanLines, type LineSink } from './lines';
 import type { ConntrackModel } from './model';
 import { ConntrackReader, own } from './reader';
@@ -27,6 +28,8 @@ export interface StreamedConntrack {
  */
 export class ConntrackStream implements LineSink {
   private readonly reader = new ConntrackReader(true);
+  /** The byte fast path's reader of one line (`pushLines`). */
+  private readonly fast = new FastLine();
   /** Parts of the unfinished line carried into the next piece. */
   private pending: string[] = [];
   /** Whether the pending parts may end a line with a "\r" whose "\n" is yet to come. */
@@ -67,6 +70,53 @@ export class ConntrackStream implements LineSink {
     this.flushKept();
   }
 
+  /**
+   * Reads bytes[from, to) of UTF-8 text that ends with "\n" (whole lines; the file driver,
+   * node/streamedDocument.ts): the byte fast path (`fastLine.ts`) counts each common table entry
+   * from its bytes without decoding it; any other line is decoded and read as by `push`. The model
+   * is the one `push` builds from the decoded text. Text pushed before must end a line (else the
+   * first line is decoded and pushed, completing it).
+   */
+  pushLines(bytes: Buffer, from: number, to: number): void {
+    if (this.ended || from >= to) return;
+    let pos = from;
+    if (this.pending.length > 0) {
+      const lf = bytes.indexOf(10, pos);
+      const end = lf < 0 || lf >= to ? to : lf + 1;
+      this.push(bytes.toString('utf8', pos, end));
+      pos = end;
+    }
+    const reader = this.reader;
+    const fast = this.fast;
+    while (pos < to) {
+      const lf = bytes.indexOf(10, pos);
+      if (lf < 0 || lf >= to) {
+        // Not a whole line after all: read as text (it waits for its end as in `push`).
+        this.push(bytes.toString('utf8', pos, to));
+        return;
+      }
+      const end = lf > pos && bytes[lf - 1] === 13 ? lf - 1 : lf;
+      let s = pos;
+      while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
+      let e = end;
+      while (e > s && (bytes[e - 1] === 32 || bytes[e - 1] === 9)) e--;
+      if (s < e && reader.fastReady && fast.read(bytes, s, e)) {
+        const at = this.compactLength;
+        reader.base = at - pos;
+        reader.retain = false;
+        reader.fastEntry(fast, bytes, s, e, this.lineNo);
+        if (reader.retain) this.keep(bytes.toString('latin1', pos, end), this.lineNo, at);
+        this.lineNo++;
+      } else {
+        // The text reader, on the decoded line (a lone "\r" in it ends a line there too).
+        const { lines } = scanLines(bytes.toString('utf8', pos, lf + 1), false, this.lineNo, this);
+        this.lineNo += lines;
+      }
+      pos = lf + 1;
+    }
+    this.flushKept();
+  }
+
   /** Reads what is left and returns the result (again on later calls). */
   end(): StreamedConntrack {
     if (this.ended) return this.ended;
@@ -93,7 +143,11 @@ export class ConntrackStream implements LineSink {
     reader.base = at - start;
     reader.retain = false;
     reader.line(text, start, end, line);
-    if (!reader.retain) return;
+    if (reader.retain) this.keep(text.slice(start, end), line, at);
+  }
+
+  /** Keeps a line the model points into: `text` is the whole line, `at` its offset in the kept text. */
+  private keep(text: string, line: number, at: number): void {
     if (this.kept === this.keptLines.length) {
       this.keptLines = grow(this.keptLines);
       this.keptStarts = grow(this.keptStarts);
@@ -101,8 +155,8 @@ export class ConntrackStream implements LineSink {
     this.keptLines[this.kept] = line;
     this.keptStarts[this.kept] = at;
     this.kept++;
-    this.keptNow.push(text.slice(start, end));
-    this.compactLength = at + (end - start) + 1;
+    this.keptNow.push(text);
+    this.compactLength = at + text.length + 1;
   }
 
   /** Joins the kept lines of a piece into a new string, so no slice keeps the piece alive. */

@@ -32,6 +32,7 @@ import {
   SUITE_OUT,
   workbenchUrl,
 } from '../../../scripts/vscode/lib.mjs';
+import { lineGeometry } from './geometry.mjs';
 import { nftablesUi, prepareNftablesNode } from './nftables.ui.mjs';
 
 const args = process.argv.slice(2);
@@ -49,44 +50,6 @@ const shot = async (page, name) => {
   await page.screenshot({ path });
   log(`screenshot ${path}`);
 };
-
-/**
- * Geometry of 1-based editor line `line`: the rectangles of the view line, of `token` in it, and of every
- * squiggle drawn on it (with its severity class). Lines are matched through the line-number gutter.
- */
-function lineGeometry(page, line, token) {
-  return page.evaluate(
-    ({ line, token }) => {
-      const editor = document.querySelector('.editor-instance .monaco-editor') ?? document.querySelector('.monaco-editor');
-      if (!editor) return { error: 'no editor' };
-      const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent.trim() === String(line));
-      if (!number) return { error: `line ${line} not rendered` };
-      const y = number.getBoundingClientRect().top;
-      const viewLine = [...editor.querySelectorAll('.view-lines .view-line')].find((e) => Math.abs(e.getBoundingClientRect().top - y) < 2);
-      if (!viewLine) return { error: `no view line at y=${y}` };
-      const text = viewLine.textContent.replace(/\u00a0/g, ' ');
-      let tokenRect;
-      const walker = document.createTreeWalker(viewLine, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const at = n.textContent.indexOf(token);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(n, at);
-        range.setEnd(n, at + token.length);
-        const r = range.getBoundingClientRect();
-        tokenRect = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-        break;
-      }
-      const lineRect = viewLine.getBoundingClientRect();
-      const squiggles = [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')]
-        .map((e) => ({ cls: [...e.classList].find((c) => c.startsWith('squiggly-')), r: e.getBoundingClientRect() }))
-        .filter((s) => s.r.top >= lineRect.top - 1 && s.r.top < lineRect.bottom - 1)
-        .map((s) => ({ cls: s.cls, left: s.r.left, right: s.r.right }));
-      return { text, tokenRect, squiggles };
-    },
-    { line, token },
-  );
-}
 
 const covers = (s, t) => s.left <= t.left + 1 && s.right >= t.right - 1;
 

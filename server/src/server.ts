@@ -26,12 +26,15 @@ import { OpenDocuments } from './lsp/openDocuments';
 import { Scheduler } from './lsp/scheduler';
 import { registerTrace } from './lsp/traceServer';
 import { createTransport, transportLog } from './lsp/transport';
+import { HeapMode } from './lsp/heap';
 
 /**
  * The language server: LSP plumbing only. Parsing, rules and facts live in the engine; this file
  * wires documents, settings and requests to it. Runs over IPC (VS Code) or `--stdio` (any client).
  */
-const transport = createTransport(process.argv.slice(2));
+/** A small heap while a big document is arriving or open (lsp/heap.ts). */
+const heap = new HeapMode();
+const transport = createTransport(process.argv.slice(2), (bytes) => heap.incoming(bytes));
 const connection: Connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
 transportLog.sink = (line) => connection.console.warn(line);
 if (transport.stdio) routeConsoleToClient();
@@ -55,9 +58,16 @@ function routeConsoleToClient(): void {
 const stats = { parses: 0, updates: 0, lintsStarted: 0, lintsCompleted: 0 };
 
 const documents = new OpenDocuments({
-  opened: (uri) => schedule(uri, 0),
+  opened: (uri) => {
+    heap.received(documents.approximateLength(uri));
+    schedule(uri, 0);
+  },
   changed: (uri) => {
-    schedule(uri);
+    heap.received(0);
+    // A change while nothing is pending or running for the document (a keystroke after the last
+    // one's diagnostics) is validated at once; changes that arrive while a validation is pending
+    // or running (a paste in pieces, fast typing, an edit storm) wait for the debounce.
+    schedule(uri, undefined, scheduler.idle(uri));
     // The other open files of the same node read this one for evidence: re-lint them too, with a new node snapshot.
     workspace.invalidate(uri);
     for (const other of workspace.dependents(uri, documents.uris())) schedule(other, 400);
@@ -68,8 +78,13 @@ const documents = new OpenDocuments({
     ruleResults.delete(uri);
     workspace.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
+    settleHeap();
   },
 });
+
+function settleHeap(): void {
+  heap.settle(documents.uris().map((u) => documents.approximateLength(u)));
+}
 const workspace = new NodeWorkspace((uri) => documents.get(uri));
 // An edit of an open dump updates its previous parse where the edit touched it (node/incremental.ts).
 workspace.edits = documents;
@@ -179,7 +194,7 @@ function fullParseWait(uri: string): number {
   return mb < 1 ? 0 : Math.min(5000, Math.round(200 + mb * 50));
 }
 
-function schedule(uri: string, delay?: number): void {
+function schedule(uri: string, delay?: number, leading = false): void {
   const run = async (token: { readonly cancelled: boolean }, waited: boolean): Promise<void> => {
     const wait = fullParseWait(uri) - VALIDATION_DEBOUNCE_MS;
     if (!waited && delay === undefined && wait > 0 && documents.burstChanges(uri) > STORM_CHANGES) {
@@ -197,9 +212,13 @@ function schedule(uri: string, delay?: number): void {
       scheduler.schedule(uri, (t) => run(t, true), wait);
       return;
     }
-    await validate(current, token);
+    try {
+      await validate(current, token);
+    } finally {
+      settleHeap();
+    }
   };
-  scheduler.schedule(uri, (token) => run(token, false), delay);
+  scheduler.schedule(uri, (token) => run(token, false), leading ? 0 : delay);
 }
 
 /**

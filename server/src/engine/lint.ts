@@ -8,7 +8,7 @@ import type { ParsedDocument } from '../node/document';
 import { ruleDocsUrl } from './docs';
 import type { Settings } from '../node/settings';
 import type { NodeSnapshot } from '../node/snapshot';
-import { findSuppressions } from './suppressions';
+import { suppressionsOf } from './editedSuppressions';
 import { editLands } from '../formats/paste';
 
 /** A finding after settings and suppressions: what every front end (LSP, CLI) renders. */
@@ -74,7 +74,7 @@ export function lintDocument(document: ParsedDocument, node: NodeSnapshot, setti
  * keystroke stops a lint of a text that is already stale); `lintDocument` runs them in one go.
  */
 export function* lintSteps(document: ParsedDocument, node: NodeSnapshot, settings: Settings, options: LintOptions = {}): Generator<string, Report[]> {
-  const suppressions = findSuppressions(document.text, document.kind);
+  const suppressions = suppressionsOf(document);
   const reports: Report[] = [];
   const reported = new Map<string, number>();
   const overflow = new Map<string, Overflow>();

@@ -28,7 +28,11 @@ export class LspFrameSanitizer extends Transform {
   /** Bytes of the current body still to pass through. */
   private bodyLeft = 0;
 
-  constructor(private readonly log: FrameLog = () => undefined) {
+  constructor(
+    private readonly log: FrameLog = () => undefined,
+    /** Told each frame's body length as soon as its header is read, before the body arrives. */
+    private readonly onFrame: (bodyBytes: number) => void = () => undefined,
+  ) {
     super();
   }
 
@@ -74,6 +78,7 @@ export class LspFrameSanitizer extends Transform {
         continue;
       }
       const rest = this.header.subarray(end + HEADER_END.length);
+      this.onFrame(length);
       this.push(Buffer.from(`Content-Length: ${length}\r\n\r\n`, 'latin1'));
       this.bodyLeft = length;
       if (length > 0) {

@@ -9,6 +9,8 @@
  */
 export class Scheduler {
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; token: { cancelled: boolean } }>();
+  /** Runs started and not settled yet, per key (a lint yields between slices). */
+  private readonly running = new Map<string, number>();
 
   constructor(
     private readonly delayMs: number,
@@ -23,12 +25,29 @@ export class Scheduler {
       if (token.cancelled) return;
       try {
         const done = run(token);
-        if (done) done.catch((e: unknown) => this.report(key, e));
+        if (done) {
+          this.running.set(key, (this.running.get(key) ?? 0) + 1);
+          done
+            .catch((e: unknown) => this.report(key, e))
+            .finally(() => {
+              const n = (this.running.get(key) ?? 1) - 1;
+              if (n > 0) this.running.set(key, n);
+              else this.running.delete(key);
+            });
+        }
       } catch (e) {
         this.report(key, e);
       }
     }, delayMs);
     this.timers.set(key, { timer, token });
+  }
+
+  /**
+   * Nothing scheduled or running for `key`: a change now is the first after a pause, and can be
+   * run at once (a debounce only pays off when more changes follow while work is pending).
+   */
+  idle(key: string): boolean {
+    return !this.timers.has(key) && !this.running.has(key);
   }
 
   cancel(key: string): void {

@@ -38,7 +38,7 @@ export const transportLog = {
  * and, for `--stdio`, the byte stream re-framed so that a bad header cannot desynchronise it
  * (`frameReader.ts`).
  */
-export function createTransport(argv: readonly string[]): Transport {
+export function createTransport(argv: readonly string[], onFrame?: (bodyBytes: number) => void): Transport {
   const arg = (name: string): string | undefined => {
     const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
     if (i === -1) return undefined;
@@ -52,7 +52,7 @@ export function createTransport(argv: readonly string[]): Transport {
   const pipe = arg('--pipe');
   if (argv.includes('--stdio')) {
     stdio = true;
-    const frames = process.stdin.pipe(new LspFrameSanitizer((reason) => transportLog.write(`stdin framing: ${reason}`)));
+    const frames = process.stdin.pipe(new LspFrameSanitizer((reason) => transportLog.write(`stdin framing: ${reason}`), onFrame));
     reader = new StreamMessageReader(frames);
     writer = new StreamMessageWriter(process.stdout);
   } else if (socket !== undefined) {

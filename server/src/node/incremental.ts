@@ -22,16 +22,27 @@ export function updateDocument(previous: ParsedDocument, text: string, change: T
   if (!model) return undefined;
   consumed.add(previous);
   const updated: ParsedDocument = { uri: previous.uri, path: previous.path, text, kind: previous.kind, model, lines: lines ?? new LineIndex(text) };
-  updates.add(updated);
+  updates.set(updated, { from: new WeakRef(previous), change });
   return updated;
 }
 
+/** Where an updated document came from: the previous document (weakly: a chain of edits must not keep every version) and the edit. */
+export interface Provenance {
+  readonly from: WeakRef<ParsedDocument>;
+  readonly change: TextChange;
+}
+
 const consumed = new WeakSet<ParsedDocument>();
-const updates = new WeakSet<ParsedDocument>();
+const updates = new WeakMap<ParsedDocument, Provenance>();
 
 /** True for a document made by `updateDocument` (the server counts those apart from full parses). */
 export function updatedFromPrevious(doc: ParsedDocument): boolean {
   return updates.has(doc);
+}
+
+/** The document and edit an updated document was made from (what else in its text is the previous text, moved). */
+export function provenanceOf(doc: ParsedDocument): Provenance | undefined {
+  return updates.get(doc);
 }
 
 /** True for a document whose model an update took over (its spans no longer match its text). */

@@ -78,15 +78,23 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
   const firstLine = lineOf(a);
   const dump = new DumpLines(newText, family);
   const origin = new TableLines(dump, table.name.value, chains);
-  const read = readRuleLines(newText, a, b + delta, firstLine, table.name.value, chains, chainsSeen, origin, family);
-  if (!read) return undefined;
+  // The table's store reads the new lines against the new text; given back if the update is declined.
+  const store = sharedStore(table.rules);
+  const oldOrigin = store?.origin;
+  if (store) store.origin = origin;
+  const decline = (): undefined => {
+    if (store && oldOrigin) store.origin = oldOrigin;
+    return undefined;
+  };
+  const read = readRuleLines(newText, a, b + delta, firstLine, table.name.value, chains, chainsSeen, origin, family, store);
+  if (!read) return decline();
   // An edited line that reads as version skew is folded by the full parser (skew.ts): let it.
-  if (read.problems.length > 0 && newText.slice(a, b + delta).split(/\r\n|\r|\n/).some(skewSignature)) return undefined;
+  if (read.problems.length > 0 && newText.slice(a, b + delta).split(/\r\n|\r|\n/).some(skewSignature)) return decline();
   const lineDelta = breaks(newText, a, b + delta) - breaks(oldText, a, b);
 
   const before = model.problems.filter((p) => p.span.start < a);
   const after = model.problems.filter((p) => p.span.start >= b);
-  if (before.length + read.problems.length + after.length >= MAX_PROBLEMS) return undefined;
+  if (before.length + read.problems.length + after.length >= MAX_PROBLEMS) return decline();
 
   // From here on the previous model is changed in place.
   const shift = new Shift(delta, lineDelta);
@@ -262,11 +270,14 @@ function readRuleLines(
   chainsSeen: number,
   origin: TableLines,
   family: ReturnType<typeof dumpFamily>,
+  tableStore: RuleStore | undefined,
 ): { rules: ReadRule[]; problems: ParseProblem[] } | undefined {
   const problems: ParseProblem[] = [];
   const reader = new RuleReader(problems, family);
-  // The lines' rules get a store of their own (the table's other rules keep theirs).
-  const store = new RuleStore(origin, table);
+  // The lines' rules join their table's store when it holds all its rules (so the table stays one
+  // store: navigation.ts indexes such a table by its interned name ids, not by interning every
+  // rule's names again on each keystroke); else they get a store of their own.
+  const store = tableStore ?? new RuleStore(origin, table);
   const buf = new TokenBuffer();
   const rules: ReadRule[] = [];
   let start = from;
@@ -315,8 +326,21 @@ function readRuleLines(
     start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     number++;
   }
-  store.trim();
+  if (store !== tableStore) store.trim();
   return { rules, problems };
+}
+
+/**
+ * The store holding a table's rules, when they share one and it is not mostly rows of rules that
+ * edits replaced (each re-read line adds a row; the replaced rows stay until the next full parse).
+ */
+function sharedStore(rules: readonly IptRule[]): RuleStore | undefined {
+  const first = rules[0];
+  if (!(first instanceof SaveRule)) return undefined;
+  const store = first.store;
+  if (store.rows.n > 2 * rules.length + 4096) return undefined;
+  for (const r of rules) if (!(r instanceof SaveRule) || r.store !== store) return undefined;
+  return store;
 }
 
 /** Moves spans and line numbers of everything after the edit. */
@@ -432,8 +456,14 @@ const plain = (c: number): boolean => c > 32 && c < 127;
 function lineStart(text: string, pos: number): number {
   let p = Math.min(pos, text.length);
   if (p > 0 && text.charCodeAt(p - 1) === 13 && text.charCodeAt(p) === 10) p--;
-  if (p === 0) return 0;
-  return Math.max(text.lastIndexOf('\n', p - 1), text.lastIndexOf('\r', p - 1)) + 1;
+  // A scan back to the previous break, not lastIndexOf('\r'): in a dump without CR that one reads
+  // the whole text before the edit on every keystroke.
+  while (p > 0) {
+    const c = text.charCodeAt(p - 1);
+    if (c === 10 || c === 13) break;
+    p--;
+  }
+  return p;
 }
 
 /** End of the line that holds `pos`, after its line break (or the end of the text). */
@@ -446,11 +476,15 @@ function lineEndAfter(text: string, pos: number): number {
 
 /** End of the content of the line starting at `from` (its line break, or `to`). */
 function lineContentEnd(text: string, from: number, to: number): number {
-  let lf = text.indexOf('\n', from);
-  let cr = text.indexOf('\r', from);
-  if (lf < 0 || lf > to) lf = to;
-  if (cr < 0 || cr > to) cr = to;
-  return lf < cr ? lf : cr;
+  // A scan to the next break, not indexOf('\r'): in a dump without CR that one reads to the end of the text.
+  const stop = Math.min(to, text.length);
+  let i = from;
+  while (i < stop) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    i++;
+  }
+  return to;
 }
 
 function startsLine(text: string, offset: number): boolean {

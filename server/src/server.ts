@@ -27,6 +27,7 @@ import { Scheduler } from './lsp/scheduler';
 import { registerTrace } from './lsp/traceServer';
 import { createTransport, transportLog } from './lsp/transport';
 import { HeapMode } from './lsp/heap';
+import { PhaseTimes } from './lsp/phaseTimes';
 
 /**
  * The language server: LSP plumbing only. Parsing, rules and facts live in the engine; this file
@@ -56,6 +57,8 @@ function routeConsoleToClient(): void {
 
 /** Work counters a test can read (`kube-netlint/stats`, only with KUBE_NETLINT_STATS=1). */
 const stats = { parses: 0, updates: 0, lintsStarted: 0, lintsCompleted: 0 };
+/** Where the last completed validation's time went (lsp/phaseTimes.ts), for the stats request. */
+let lastTimes: ReturnType<PhaseTimes['summary']> | undefined;
 
 const documents = new OpenDocuments({
   opened: (uri) => {
@@ -204,16 +207,19 @@ function schedule(uri: string, delay?: number, leading = false): void {
       return;
     }
     // Every change received until now is applied here, in one go (see OpenDocuments).
+    const times = new PhaseTimes();
     const current = documents.get(uri);
     if (!current) return;
+    times.phase('apply changes');
     const cached = workspace.cachedParse(current) !== undefined;
     if (!cached && workspace.updatedOpen(current)) stats.updates++;
     else if (!cached && !waited && delay === undefined && wait > 0) {
       scheduler.schedule(uri, (t) => run(t, true), wait);
       return;
     }
+    times.phase('update');
     try {
-      await validate(current, token);
+      await validate(current, token, times);
     } finally {
       settleHeap();
     }
@@ -238,9 +244,10 @@ function parseOpen(doc: TextDocument): ParsedDocument | undefined {
 /** How long a lint runs before it lets the server read new messages (and notice a newer edit). */
 const SLICE_MS = 30;
 
-async function validate(doc: TextDocument, token: { readonly cancelled: boolean }): Promise<void> {
+async function validate(doc: TextDocument, token: { readonly cancelled: boolean }, times = new PhaseTimes()): Promise<void> {
   const started = Date.now();
   const parsed = parseOpen(doc);
+  times.phase('parse');
   if (!parsed) {
     lastLint.delete(doc.uri);
     void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
@@ -252,7 +259,9 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   // stale, and it stops instead of finishing work nobody will see.
   await new Promise((resolve) => setImmediate(resolve));
   if (stale()) return;
+  times.resume();
   const node = workspace.snapshotFor(parsed, settings.facts);
+  times.phase('snapshot');
   stats.lintsStarted++;
   let results = ruleResults.get(doc.uri);
   if (!results) ruleResults.set(doc.uri, (results = new RuleResults()));
@@ -262,23 +271,34 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   });
   let sliceStart = Date.now();
   let reports: Report[];
+  // A step's value is the rule about to run: the time up to the next step is that rule's.
+  let running: string | undefined;
+  times.phase('lint setup');
   for (;;) {
     const step = steps.next();
+    if (running !== undefined) times.rule(running);
     if (step.done) {
       reports = step.value;
       break;
     }
+    running = step.value;
     if (Date.now() - sliceStart > SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stale()) return;
+      times.resume();
       sliceStart = Date.now();
     }
   }
   if (stale()) return;
   stats.lintsCompleted++;
   lastLint.set(doc.uri, { version, doc: parsed, reports });
-  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: reports.map((r, i) => toDiagnostic(parsed, r, version, i)) });
-  connection.console.log(`linted ${parsed.path} (${parsed.kind}) in ${Date.now() - started} ms: ${reports.length} findings`);
+  times.phase('rules');
+  const diagnostics = reports.map((r, i) => toDiagnostic(parsed, r, version, i));
+  times.phase('diagnostics');
+  void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
+  times.phase('send');
+  lastTimes = times.summary();
+  connection.console.log(`linted ${parsed.path} (${parsed.kind}) in ${Date.now() - started} ms: ${reports.length} findings; ${times.toString()}`);
 }
 
 connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (params) => {
@@ -405,7 +425,7 @@ connection.onShutdown(() => {
 });
 
 if (process.env.KUBE_NETLINT_STATS === '1') {
-  connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters, snapshotsBuilt: workspace.snapshotsBuilt }));
+  connection.onRequest('kube-netlint/stats', () => ({ ...stats, ...documents.counters, snapshotsBuilt: workspace.snapshotsBuilt, lastValidation: lastTimes }));
 }
 
 registerTrace(connection, {

@@ -276,6 +276,7 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   times.phase('lint setup');
   for (;;) {
     const step = steps.next();
+    // The last step also sorts the findings (engine/lint.ts): that is the rules' time too.
     if (running !== undefined) times.rule(running);
     if (step.done) {
       reports = step.value;
@@ -292,7 +293,7 @@ async function validate(doc: TextDocument, token: { readonly cancelled: boolean 
   if (stale()) return;
   stats.lintsCompleted++;
   lastLint.set(doc.uri, { version, doc: parsed, reports });
-  times.phase('rules');
+  times.phase('findings');
   const diagnostics = reports.map((r, i) => toDiagnostic(parsed, r, version, i));
   times.phase('diagnostics');
   void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });

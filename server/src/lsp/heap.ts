@@ -22,7 +22,14 @@ export const BIG_DOCUMENT_CHARS = 16_000_000;
  */
 export class HeapMode {
   private small = false;
-  /** A big message was announced by its frame header and no validation has finished since. */
+
+  /** `setFlag`: where the flag goes (V8; a test records the calls). */
+  constructor(private readonly setFlag: (flag: string) => void = setFlagsFromString) {}
+
+  /**
+   * A big message was announced by its frame header and no document has been opened or changed
+   * since (a big message that is neither keeps the heap small: slower, never bigger).
+   */
   private arriving = false;
 
   /** A message of `bytes` is about to be read (stdio framing): a big one is received with a small heap. */
@@ -49,7 +56,7 @@ export class HeapMode {
     if (small === this.small) return;
     this.small = small;
     try {
-      setFlagsFromString(small ? '--optimize-for-size' : '--no-optimize-for-size');
+      this.setFlag(small ? '--optimize-for-size' : '--no-optimize-for-size');
     } catch {
       // An embedder that refuses flags: the server works, with the default heap growth.
     }

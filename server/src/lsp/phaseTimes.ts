@@ -15,10 +15,11 @@ export class PhaseTimes {
     this.last = now;
   }
 
-  /** Ends the current rule step (time since the last mark) under the rule's id. */
+  /** Ends the current rule step (time since the last mark) under the rule's id; rule steps add up to the phase `rules`. */
   rule(id: string): void {
     const now = performance.now();
     this.rules.push([id, now - this.last]);
+    this.phases.push(['rules', now - this.last]);
     this.last = now;
   }
 

@@ -92,7 +92,9 @@ const workspace = new NodeWorkspace((uri) => documents.get(uri));
 // An edit of an open dump updates its previous parse where the edit touched it (node/incremental.ts).
 workspace.edits = documents;
 /**
- * The wait after a change before validating: long enough to take a burst of changes (a paste, a
+ * The wait after a change that arrives while a validation of its document is pending or running
+ * (a change while nothing is, a keystroke after the last one's diagnostics, is validated at once:
+ * Scheduler.idle): long enough to take a burst of changes (a paste, a
  * multi-cursor edit, fast typing) in one validation, and the same for every size. It no longer
  * grows with the document: an edit of rule lines is re-read incrementally, not parsed again, and a
  * lint that a newer edit makes stale stops at its next slice.

@@ -206,17 +206,12 @@ export function ruleIndex(table: IptTable): RuleIndex {
   if (idx) return idx;
   const rules = table.rules;
   const n = rules.length;
-  // Chain and target names as numbers: a table read by the save parser has them interned in its
-  // store already (no token made, no string hashed per rule); other rules get them interned here.
-  const { names, chainIds, targetIds } = nameIds(rules);
+  // Chain names as numbers: a table read by the save parser has them interned in its store
+  // already (no token made, no string hashed per rule); other rules get them interned here.
+  const { names, ids: chainIds } = nameIds(rules, false);
   const m = names.length;
   const chainCount = new Int32Array(m);
-  const jumpCount = new Int32Array(m);
-  for (let k = 0; k < n; k++) {
-    chainCount[chainIds[k]!]!++;
-    const t = targetIds[k]!;
-    if (t >= 0) jumpCount[t]!++;
-  }
+  for (let k = 0; k < n; k++) chainCount[chainIds[k]!]!++;
   const inChain = new Map<string, readonly IptRule[]>();
   const declaredTwice = new Set<string>();
   const idOf = new Map<string, number>();
@@ -231,49 +226,54 @@ export function ruleIndex(table: IptTable): RuleIndex {
   for (const name of declaredTwice) inChain.delete(name);
   const reused = new Uint8Array(m);
   for (const name of inChain.keys()) reused[idOf.get(name)!] = 1;
-  const jumpingTo = new Map<string, readonly IptRule[]>();
-  // Lists made at their exact size, in the order the maps had them when filled rule by rule.
-  const chainLists = new Array<IptRule[] | undefined>(m);
-  const jumpLists = new Array<IptRule[] | undefined>(m);
-  const chainAt = new Int32Array(m);
-  const jumpAt = new Int32Array(m);
-  for (let k = 0; k < n; k++) {
-    const r = rules[k]!;
-    const c = chainIds[k]!;
-    if (reused[c] === 0) {
-      let list = chainLists[c];
-      if (list === undefined) {
-        chainLists[c] = list = new Array<IptRule>(chainCount[c]!);
-        inChain.set(names[c]!, list);
+  // Lists made at their exact size, in the order a map filled rule by rule has them.
+  fillLists(rules, chainIds, names, chainCount, reused, inChain);
+  let jumpingTo: ReadonlyMap<string, readonly IptRule[]> | undefined;
+  idx = {
+    inChain,
+    // Made when first asked for (hovers, inlay notes): no lint rule needs it.
+    get jumpingTo(): ReadonlyMap<string, readonly IptRule[]> {
+      if (jumpingTo === undefined) {
+        const { names: targets, ids: targetIds } = nameIds(rules, true);
+        const count = new Int32Array(targets.length);
+        for (let k = 0; k < n; k++) if (targetIds[k]! >= 0) count[targetIds[k]!]!++;
+        const map = new Map<string, readonly IptRule[]>();
+        fillLists(rules, targetIds, targets, count, new Uint8Array(targets.length), map);
+        jumpingTo = map;
       }
-      list[chainAt[c]!++] = r;
-    }
-    const t = targetIds[k]!;
-    if (t >= 0) {
-      let list = jumpLists[t];
-      if (list === undefined) {
-        jumpLists[t] = list = new Array<IptRule>(jumpCount[t]!);
-        jumpingTo.set(names[t]!, list);
-      }
-      list[jumpAt[t]!++] = r;
-    }
-  }
-  idx = { inChain, jumpingTo };
+      return jumpingTo;
+    },
+  };
   ruleIndexes.set(table, idx);
   return idx;
 }
 
-/** Rules' chain and target names as indexes into `names` (-1: no target). */
-interface NameIds {
-  readonly names: readonly string[];
-  readonly chainIds: Int32Array;
-  readonly targetIds: Int32Array;
+/** Puts each rule in the list of its name (`ids[k]`, -1: none) unless that name's list is `reused`; lists are made at their `count`. */
+function fillLists(rules: readonly IptRule[], ids: Int32Array, names: readonly string[], count: Int32Array, reused: Uint8Array, into: Map<string, readonly IptRule[]>): void {
+  const lists = new Array<IptRule[] | undefined>(names.length);
+  const at = new Int32Array(names.length);
+  for (let k = 0; k < rules.length; k++) {
+    const id = ids[k]!;
+    if (id < 0 || reused[id] !== 0) continue;
+    let list = lists[id];
+    if (list === undefined) {
+      lists[id] = list = new Array<IptRule>(count[id]!);
+      into.set(names[id]!, list);
+    }
+    list[at[id]!++] = rules[k]!;
+  }
 }
 
-function nameIds(rules: readonly IptRule[]): NameIds {
+/** Rules' chain (or target) names as indexes into `names`, by rule (-1: no target). */
+interface NameIds {
+  readonly names: readonly string[];
+  readonly ids: Int32Array;
+}
+
+/** The rules' chain names (`targets`: their target names) as name indexes. */
+function nameIds(rules: readonly IptRule[], targets: boolean): NameIds {
   const n = rules.length;
-  const chainIds = new Int32Array(n);
-  const targetIds = new Int32Array(n);
+  const ids = new Int32Array(n);
   const first = rules[0];
   const store = first instanceof SaveRule ? first.store : undefined;
   if (store !== undefined) {
@@ -281,29 +281,28 @@ function nameIds(rules: readonly IptRule[]): NameIds {
     for (; k < n; k++) {
       const r = rules[k]!;
       if (!(r instanceof SaveRule) || r.store !== store) break;
-      chainIds[k] = r.chainId;
-      targetIds[k] = r.targetId;
+      ids[k] = targets ? r.targetId : r.chainId;
     }
-    if (k === n) return { names: store.names, chainIds, targetIds };
+    if (k === n) return { names: store.names, ids };
   }
   const names: string[] = [];
-  const ids = new Map<string, number>();
-  const intern = (name: string): number => {
-    let id = ids.get(name);
+  const known = new Map<string, number>();
+  for (let k = 0; k < n; k++) {
+    const r = rules[k]!;
+    const name = targets ? (r instanceof SaveRule ? r.targetName : r.target?.name.value) : chainName(r);
+    if (name === undefined) {
+      ids[k] = -1;
+      continue;
+    }
+    let id = known.get(name);
     if (id === undefined) {
       id = names.length;
       names.push(name);
-      ids.set(name, id);
+      known.set(name, id);
     }
-    return id;
-  };
-  for (let k = 0; k < n; k++) {
-    const r = rules[k]!;
-    chainIds[k] = intern(chainName(r));
-    const t = r instanceof SaveRule ? r.targetName : r.target?.name.value;
-    targetIds[k] = t === undefined ? -1 : intern(t);
+    ids[k] = id;
   }
-  return { names, chainIds, targetIds };
+  return { names, ids };
 }
 
 /** A rule's chain name (a save rule's without making its token). */

@@ -148,8 +148,8 @@ class SaveParser {
   /** The chain of the previous rule line (and its table). */
   lastChain: SaveChain | undefined;
   lastChainTable: OpenTable | undefined;
-  /** One line's tokens (reused). */
-  readonly tokens = new TokenBuffer();
+  /** One line's tokens (the objects too: nothing keeps a token of the line once it is read; see `line`). */
+  readonly tokens = new TokenBuffer(true);
   readonly lines: DumpLines;
   /** Tables inferred for fragment lines, by name; closed at the end (or by a COMMIT). */
   readonly fragments = new Map<string, OpenTable>();
@@ -424,7 +424,7 @@ class SaveParser {
         this.chainOf(table, chainTok.value);
       }
       // Target options are read with the rule's other details on first access (saveModel.ts).
-      const rule = table.store.add(chainTok, reader, number, at, ruleEnd, bodyStart, end, chains.size);
+      const rule = table.store.add(chainTok, reader, number, at, ruleEnd, bodyStart, end, chains.size, chain);
       table.rules.push(rule);
       const owner = chain ?? (table.inferred ? chains.get(chainTok.value) : undefined);
       if (owner) {
@@ -442,7 +442,8 @@ class SaveParser {
     } else {
       const newChain = reader.newChain;
       if (newChain && !chains.has(newChain.value)) {
-        declare(table, new SaveChain(newChain, table.name.value, false, undefined, undefined, at, tEnd, chains.size));
+        // A copy: the reader's tokens are rewritten by the next line.
+        declare(table, new SaveChain(new SaveToken(newChain.value, newChain.start, newChain.end), table.name.value, false, undefined, undefined, at, tEnd, chains.size));
       }
     }
   }

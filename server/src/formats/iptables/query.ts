@@ -34,6 +34,11 @@ export function targetName(rule: IptRule): string | undefined {
   return rule instanceof SaveRule ? rule.targetName : rule.target?.name.value;
 }
 
+/** The rule's chain name (a save rule's from its columns, without making its token). */
+export function chainName(rule: IptRule): string {
+  return rule instanceof SaveRule ? rule.chainName : rule.chain.value;
+}
+
 export function targetOption(rule: IptRule, name: string): IptOption | undefined {
   return rule.target?.options.find((o) => o.name.value === name);
 }

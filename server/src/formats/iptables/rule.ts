@@ -14,7 +14,7 @@ import {
   type Family,
 } from './extensions/index';
 import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule } from './model';
-import { NO_MATCHES, NO_OPTIONS, NO_TOKENS, SaveCounters, SaveMatch, SaveOption, SaveTarget, type RuleDetails } from './saveModel';
+import { NO_MATCHES, NO_OPTIONS, NO_TOKENS, SaveCounters, SaveMatch, SaveOption, SaveTarget, type ChainRef, type RuleDetails } from './saveModel';
 import { SaveToken } from './tokenize';
 
 /**
@@ -131,8 +131,11 @@ const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 
 type Module = SaveMatch | SaveTarget;
 
-/** The chains declared in a table, by name, each with its declaration order. */
-export type Chains = ReadonlyMap<string, { readonly name: { readonly value: string }; readonly order: number }>;
+/** A chain declared in a table, with its declaration order. */
+export type DeclaredChain = ChainRef;
+
+/** The chains declared in a table, by name. */
+export type Chains = ReadonlyMap<string, DeclaredChain>;
 
 /** How `resolveLong` answered (details in `resolvedBase` / `resolvedOwner` / `resolvedOpt` / `ambiguous`). */
 const UNKNOWN = 0;
@@ -221,6 +224,8 @@ export class RuleReader {
   readonly loadedExts: (Extension | undefined)[] = [];
   nLoaded = 0;
   target: SaveTarget | undefined;
+  /** The declared chain the target names, if it names one (its store index saves a string lookup). */
+  targetChain: DeclaredChain | undefined;
   targetExt: Extension | undefined;
   targetIsChain = false;
   protoLoaded = false;
@@ -269,6 +274,7 @@ export class RuleReader {
     this.nMatches = 0;
     this.nLoaded = 0;
     this.target = undefined;
+    this.targetChain = undefined;
     this.targetExt = undefined;
     this.targetIsChain = false;
     this.protoLoaded = false;
@@ -650,6 +656,7 @@ export class RuleReader {
             if (declared && declared.order < this.chainsSeen) {
               name.value = declared.name.value;
               isChain = true;
+              this.targetChain = declared;
             }
           }
         }

@@ -39,28 +39,34 @@ const SMALL_CHAIN = 16;
  */
 function mayRepeat(rules: readonly IptRule[], postrouting: boolean): boolean {
   const n = rules.length;
-  const parts: string[] = [];
+  // Targets first (a save rule's come from its columns): in a kube-proxy chain they nearly always differ.
+  const targets: (string | undefined)[] = [];
+  let shared = false;
   for (let k = 0; k < n; k++) {
     const rule = rules[k]!;
-    const target = targetName(rule) ?? '';
-    if ((postrouting && target === 'KUBE-POSTROUTING') || !showsInterfaces(rule)) {
-      parts.push('', '', '');
-      continue;
-    }
+    const target = compared(rule, postrouting) ? (targetName(rule) ?? '') : undefined;
+    if (target !== undefined && !shared) shared = targets.includes(target) || target.includes('\u0000');
+    targets.push(target);
+  }
+  if (!shared) return false;
+  for (let k = 0; k < n; k++) {
+    const target = targets[k];
+    if (target === undefined) continue;
+    const rule = rules[k]!;
     const source = rule.source?.value.value ?? '';
     const destination = rule.destination?.value.value ?? '';
-    if (target.includes('\u0000') || source.includes('\u0000') || destination.includes('\u0000')) return true;
-    for (let j = 0; j < parts.length; j += 3) {
-      if (parts[j] === target && parts[j + 1] === source && parts[j + 2] === destination && compared(rules, j / 3, postrouting)) return true;
+    if (source.includes('\u0000') || destination.includes('\u0000') || target.includes('\u0000')) return true;
+    for (let j = 0; j < k; j++) {
+      if (targets[j] !== target) continue;
+      const other = rules[j]!;
+      if ((other.source?.value.value ?? '') === source && (other.destination?.value.value ?? '') === destination) return true;
     }
-    parts.push(target, source, destination);
   }
   return false;
 }
 
-/** Whether the check compares rule `k` of the list (it skips KUBE-POSTROUTING jumps in nat POSTROUTING and listing rows without interface columns). */
-function compared(rules: readonly IptRule[], k: number, postrouting: boolean): boolean {
-  const rule = rules[k]!;
+/** Whether the check compares this rule (it skips KUBE-POSTROUTING jumps in nat POSTROUTING and listing rows without interface columns). */
+function compared(rule: IptRule, postrouting: boolean): boolean {
   return !(postrouting && targetName(rule) === 'KUBE-POSTROUTING') && showsInterfaces(rule);
 }
 

@@ -40,8 +40,10 @@ export default defineRule({
     for (const table of model.tables) {
       if (table.name.value !== 'nat') continue;
       for (const rule of table.rules) {
-        const target = rule.target;
-        if (!target || !SNAT_TARGETS.has(target.name.value)) continue;
+        // The name first (a save rule's from its columns, no target made): nearly every rule stops here.
+        const snat = targetName(rule);
+        if (snat === undefined || !SNAT_TARGETS.has(snat)) continue;
+        const target = rule.target!;
         if (targetOption(rule, '--random-fully') || explained.has(rule)) continue;
         // Docker's bridge egress and IPVS's hairpin rule are not the race of the seed incidents (docs page, "Whose rule").
         // Docker's rule is the pods' egress only when the pods live on Docker's bridge (dockershim with

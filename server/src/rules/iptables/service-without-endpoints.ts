@@ -1,5 +1,5 @@
 import type { IptRule } from '../../formats/iptables/model';
-import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
+import { chainName, isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
 import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
 import { defineRule, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
@@ -77,13 +77,14 @@ export default defineRule({
     const referrers = new Map<string, string>();
     for (const c of nat.chains) if (c.name.value.startsWith('KUBE-SVC-')) svcChains.add(c.name.value);
     for (const rule of nat.rules) {
-      if (rule.chain.value.startsWith('KUBE-SVC-')) {
-        svcChains.add(rule.chain.value);
-        // KUBE-SEP-* jumps; also DNAT or chained KUBE-SVC-* in the userspace-era layout.
-        const t = targetName(rule);
-        if (t && !NOT_FORWARDING.has(t)) withEndpoints.add(rule.chain.value);
-      }
+      // Names from a save rule's columns: no tokens made for the 50,000 rules of a big nat table.
+      const chain = chainName(rule);
       const target = targetName(rule);
+      if (chain.startsWith('KUBE-SVC-')) {
+        svcChains.add(chain);
+        // KUBE-SEP-* jumps; also DNAT or chained KUBE-SVC-* in the userspace-era layout.
+        if (target && !NOT_FORWARDING.has(target)) withEndpoints.add(chain);
+      }
       if (target?.startsWith('KUBE-SVC-') && !referrers.has(target)) {
         const comment = ruleComment(rule);
         const sp = comment ? servicePortOf(comment) : undefined;

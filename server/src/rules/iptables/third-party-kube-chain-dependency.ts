@@ -1,6 +1,7 @@
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
+import { chainName, targetName } from '../../formats/iptables/query';
 import { factRelated } from '../../node/questions';
 
 /** Internal kube chains and what became of them (KEP-3178, k/k#110289, #119374). */
@@ -37,8 +38,10 @@ export default defineRule({
     const { model } = document;
     for (const t of model.tables) {
       for (const rule of t.rules) {
-        const target = rule.target;
-        if (!target || rule.chain.value.startsWith('KUBE-')) continue;
+        // Names first (a save rule's from its columns, no tokens made): nearly every rule stops here.
+        const name = targetName(rule);
+        if (name === undefined || !INTERNAL.has(name) || chainName(rule).startsWith('KUBE-')) continue;
+        const target = rule.target!;
         const what = INTERNAL.get(target.name.value);
         if (!what || OWN_HOOKS.has(`${t.name.value} ${rule.chain.value} ${target.name.value}`)) continue;
         // A fragment's table is inferred: a hook kube-proxy writes in any table is not a third party's.

@@ -245,4 +245,17 @@ COMMIT
     assert.deepEqual(ugent.map((r) => onlyEditFix(r).title), ['Delete the 57 extra copies of this rule', 'Delete the 57 extra copies of this rule', 'Delete the 57 extra copies of this rule']);
     for (const n of ['examples/healthy-node', 'examples/vxlan-63s-delay']) assert.deepEqual(lintNodeFolder(n).filter((r) => r.ruleId === RULE), []);
   });
+
+  it('finds copies in short and long chains alike, and none where rules share only their target', () => {
+    // Chains of 3 and of 30 rules (the check skips chains whose compared rules all differ in target,
+    // pairwise when short, through a set when long): a copy is found in both, a shared target alone is none.
+    for (const n of [3, 30]) {
+      const rules = Array.from({ length: n }, (_, k) => `-A KUBE-FW -s 10.0.${k}.0/24 -j ${k % 2 === 0 ? 'ACCEPT' : `KUBE-T${k}`}`);
+      const noCopy = `*filter\n:KUBE-FW - [0:0]\n${rules.join('\n')}\nCOMMIT\n`;
+      assert.deepEqual(lintText(noCopy, { only: [RULE] }).reports.map((r) => r.ruleId), [], `${n} rules, shared targets only`);
+      const withCopy = `*filter\n:KUBE-FW - [0:0]\n${[...rules, rules[2]!].join('\n')}\nCOMMIT\n`;
+      const found = lintText(withCopy, { only: [RULE] }).reports;
+      assert.deepEqual(found.map((r) => [r.ruleId, r.span.start > withCopy.lastIndexOf('-A KUBE-FW') - 1]), [[RULE, true]], `${n} rules and a copy of the third`);
+    }
+  });
 });

@@ -27,28 +27,36 @@ function cheapKey(rule: IptRule): string {
   return `${rule.chain.value}\u0000${rule.target?.name.value ?? ''}\u0000${rule.source?.value.value ?? ''}\u0000${rule.destination?.value.value ?? ''}`;
 }
 
-/** Chains up to this many rules are first checked pairwise for a shared cheap key (a kube-proxy dump has thousands of 2-5 rule chains). */
+/** Chains up to this many rules are compared pairwise; longer ones through a set of their targets. */
 const SMALL_CHAIN = 16;
 
 /**
- * Whether two rules of a small chain that the check compares may share a cheap key: chain (one
- * per list), target, source and destination equal. When not, the chain has no copies, and the
- * maps and key strings of the check (most of its time on a kube-proxy dump) are not built. A
- * value with a NUL (the keys' separator) could make different values one key: such a chain is
- * checked the full way.
+ * Whether two rules of a chain that the check compares may share a cheap key: chain (one per
+ * list), target, source and destination equal. When not, the chain has no copies, and the maps
+ * and key strings of the check (most of its time on a kube-proxy dump, whose thousands of chains
+ * have rules with different targets) are not built. A value with a NUL (the keys' separator)
+ * could make different values one key: such a chain is checked the full way, and so is a long
+ * chain with a shared target.
  */
 function mayRepeat(rules: readonly IptRule[], postrouting: boolean): boolean {
   const n = rules.length;
   // Targets first (a save rule's come from its columns): in a kube-proxy chain they nearly always differ.
-  const targets: (string | undefined)[] = [];
+  const targets = new Array<string | undefined>(n);
+  const seen = n > SMALL_CHAIN ? new Set<string>() : undefined;
   let shared = false;
   for (let k = 0; k < n; k++) {
     const rule = rules[k]!;
     const target = compared(rule, postrouting) ? (targetName(rule) ?? '') : undefined;
-    if (target !== undefined && !shared) shared = targets.includes(target) || target.includes('\u0000');
-    targets.push(target);
+    targets[k] = target;
+    if (target === undefined || shared) continue;
+    if (target.includes('\u0000')) shared = true;
+    else if (seen !== undefined) {
+      shared = seen.has(target);
+      seen.add(target);
+    } else for (let j = 0; j < k && !shared; j++) shared = targets[j] === target;
   }
   if (!shared) return false;
+  if (seen !== undefined) return true;
   for (let k = 0; k < n; k++) {
     const target = targets[k];
     if (target === undefined) continue;
@@ -106,7 +114,7 @@ export default defineRule({
       const skipPostrouting = t.name.value === 'nat';
       for (const [chain, rules] of ruleIndex(t).inChain) {
         if (rules.length < 2) continue;
-        if (rules.length <= SMALL_CHAIN && !mayRepeat(rules, skipPostrouting && chain === 'POSTROUTING')) continue;
+        if (!mayRepeat(rules, skipPostrouting && chain === 'POSTROUTING')) continue;
         const seen = new Map<string, Group>();
         // Building the full text key of every rule dominates on big dumps, where nearly every rule is
         // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is

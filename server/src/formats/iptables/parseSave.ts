@@ -148,8 +148,8 @@ class SaveParser {
   /** The chain of the previous rule line (and its table). */
   lastChain: SaveChain | undefined;
   lastChainTable: OpenTable | undefined;
-  /** One line's tokens (the objects too: nothing keeps a token of the line once it is read; see `line`). */
-  readonly tokens = new TokenBuffer(true);
+  /** One line's tokens (reused). */
+  readonly tokens = new TokenBuffer();
   readonly lines: DumpLines;
   /** Tables inferred for fragment lines, by name; closed at the end (or by a COMMIT). */
   readonly fragments = new Map<string, OpenTable>();
@@ -442,8 +442,7 @@ class SaveParser {
     } else {
       const newChain = reader.newChain;
       if (newChain && !chains.has(newChain.value)) {
-        // A copy: the reader's tokens are rewritten by the next line.
-        declare(table, new SaveChain(new SaveToken(newChain.value, newChain.start, newChain.end), table.name.value, false, undefined, undefined, at, tEnd, chains.size));
+        declare(table, new SaveChain(newChain, table.name.value, false, undefined, undefined, at, tEnd, chains.size));
       }
     }
   }

@@ -62,26 +62,6 @@ export function tokenizeLine(line: string, base: number): TokenizedLine {
 export class TokenBuffer {
   readonly tokens: SaveToken[] = [];
   n = 0;
-
-  /**
-   * `reuse`: the token objects themselves are reused from line to line (the parse's checking pass,
-   * which keeps no token of a line once the next is read: 600,000 objects fewer on a kube-proxy
-   * dump). Readers whose tokens end up in a model (a rule's details) get fresh ones.
-   */
-  constructor(readonly reuse = false) {}
-}
-
-/** Puts a token at `out[n]`: the object already there, rewritten, when the buffer reuses tokens. */
-function put(buf: TokenBuffer, n: number, value: string, start: number, end: number): void {
-  const out = buf.tokens;
-  const t = buf.reuse ? out[n] : undefined;
-  if (t === undefined) out[n] = new SaveToken(value, start, end);
-  else {
-    const w = t as Fields<SaveToken>;
-    w.value = value;
-    w.start = start;
-    w.end = end;
-  }
 }
 
 /**
@@ -90,6 +70,7 @@ function put(buf: TokenBuffer, n: number, value: string, start: number, end: num
  * quote that is never closed, else -1. Unquoted words (nearly all of them) are sliced in one go.
  */
 export function tokenizeRange(src: string, from: number, to: number, delta: number, buf: TokenBuffer): number {
+  const out = buf.tokens;
   let n = 0;
   let i = from;
   while (i < to) {
@@ -105,7 +86,7 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
       c = src.charCodeAt(i);
     }
     if (i === to || c !== 34) {
-      put(buf, n++, src.slice(tokenStart, i), tokenStart + delta, i + delta);
+      out[n++] = new SaveToken(src.slice(tokenStart, i), tokenStart + delta, i + delta);
       continue;
     }
     // A quote: the value is built piece by piece; the closing quote ends the argument.
@@ -135,7 +116,7 @@ export function tokenizeRange(src: string, from: number, to: number, delta: numb
       i = j;
     }
     if (i > to) i = to;
-    put(buf, n++, value, tokenStart + delta, i + delta);
+    out[n++] = new SaveToken(value, tokenStart + delta, i + delta);
     if (!closed) {
       buf.n = n;
       return quoteStart + delta;

@@ -100,8 +100,19 @@ export interface Extension {
   readonly protocol: number | undefined;
 }
 
+/**
+ * An option spec with every field present (undefined when absent), and an `ExtOption` of fixed
+ * fields: the generated table's literals come in a dozen shapes, which made the rule reader's
+ * loads of them (`arg`, `type`, `inv`, `excl`, `min`, ...) megamorphic on the parse's hot path.
+ */
+function uniformOption(o: OptionSpec): ExtOption {
+  const spec = { n: o.n, arg: o.arg, type: o.type, inv: o.inv, mand: o.mand, multi: o.multi, min: o.min, max: o.max, id: o.id, excl: o.excl } as OptionSpec;
+  const m = optionMeta(o);
+  return { spec, label: m.label, key: m.key, once: m.once, checks: m.checks };
+}
+
 function extension(e: ExtensionSpec): Extension {
-  const options = e.options.map((o): ExtOption => ({ spec: o, ...optionMeta(o) }));
+  const options = e.options.map(uniformOption);
   return {
     spec: e,
     byLabel: new Map(options.map((o) => [o.label, o])),

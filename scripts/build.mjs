@@ -29,9 +29,10 @@ const CACHE = `${CLI}.cache`;
  * scanning it as a string literal, costs a cold run more than reading it again). The loader
  * reads the program from its own file and compiles it with `vm.Script`, with V8's code cache
  * (dist/cli.js.cache, made below by running the program once) when the cache was made for exactly
- * this program: V8 itself only compares lengths, so the cache starts with the program's SHA-256.
- * A missing cache, one for another program or one V8 rejects (another Node) means compiling as
- * usual. The program is wrapped like a CommonJS module and runs with the loader's own `require`,
+ * this program and is whole: V8 itself only compares the source's length, and a damaged cache it
+ * accepts crashes it, so the cache starts with the SHA-256 of the program and the cache data. A
+ * missing cache, one for another program, a damaged one or one V8 rejects (another Node version)
+ * means compiling as usual. The program is wrapped like a CommonJS module and runs with the loader's own `require`,
  * `module` and `__filename` (worker threads start this same file, cli/pool.ts).
  */
 function loader(program) {
@@ -51,8 +52,10 @@ function loader(program) {
   let cachedData;
   try {
     const cache = fs.readFileSync(__filename + '.cache');
-    const hash = require('node:crypto').createHash('sha256').update(program).digest();
-    if (cache.length > 32 && hash.equals(cache.subarray(0, 32))) cachedData = cache.subarray(32);
+    const data = cache.subarray(32);
+    // Over the program and the cache: a damaged cache that V8 takes would crash it (it checks little).
+    const hash = require('node:crypto').createHash('sha256').update(program).update(data).digest();
+    if (cache.length > 32 && hash.equals(cache.subarray(0, 32))) cachedData = data;
   } catch {
     // No cache: compiled as usual.
   }
@@ -85,8 +88,11 @@ function writeCodeCache(wrapped) {
       const program = JSON.parse(fs.readFileSync(programFile, 'utf8'));
       const script = new Script(program, { filename: cli });
       process.argv = [process.argv[0], cli, ...args];
-      const hash = require('node:crypto').createHash('sha256').update(program).digest();
-      process.on('exit', () => fs.writeFileSync(out, Buffer.concat([hash, script.createCachedData()])));
+      process.on('exit', () => {
+        const data = script.createCachedData();
+        const hash = require('node:crypto').createHash('sha256').update(program).update(data).digest();
+        fs.writeFileSync(out, Buffer.concat([hash, data]));
+      });
       script.runInThisContext().call(module.exports, module.exports, require, module, cli, require('node:path').dirname(cli));
     `;
     const examples = ['examples/healthy-node', 'examples/ipvs-conn-reuse', 'examples/vxlan-63s-delay'];

@@ -76,14 +76,17 @@ export default defineRule({
     const withEndpoints = new Set<string>();
     const referrers = new Map<string, string>();
     for (const c of nat.chains) if (c.name.value.startsWith('KUBE-SVC-')) svcChains.add(c.name.value);
+    // The last chain added to each set: rules come chain by chain, so most adds would repeat one.
+    let lastSvc = '';
+    let lastWith = '';
     for (const rule of nat.rules) {
       // Names from a save rule's columns: no tokens made for the 50,000 rules of a big nat table.
       const chain = chainName(rule);
       const target = targetName(rule);
       if (chain.startsWith('KUBE-SVC-')) {
-        svcChains.add(chain);
+        if (chain !== lastSvc) svcChains.add((lastSvc = chain));
         // KUBE-SEP-* jumps; also DNAT or chained KUBE-SVC-* in the userspace-era layout.
-        if (target && !NOT_FORWARDING.has(target)) withEndpoints.add(chain);
+        if (target && chain !== lastWith && !NOT_FORWARDING.has(target)) withEndpoints.add((lastWith = chain));
       }
       if (target?.startsWith('KUBE-SVC-') && !referrers.has(target)) {
         const comment = ruleComment(rule);

@@ -390,8 +390,25 @@ const rate: Check = (s) => {
   return unit.length > 0 && ['second', 'minute', 'hour', 'day'].some((u) => u.startsWith(unit)) ? undefined : `bad rate '${s}' (units: second, minute, hour, day)`;
 };
 
+/** What `natRange` answers (shared between callers: read only). */
+export type NatRange = Readonly<{ error?: string; hasPort: boolean }>;
+
+/**
+ * The last value `natRange` read, and its answer: the rule reader asks twice for each DNAT/SNAT
+ * value (its check, then whether it names a port), and a kube-proxy dump has one per endpoint.
+ */
+let lastNat: { s: string; family: Family; r: NatRange } | undefined;
+
 /** DNAT/SNAT `[addr[-addr]][:port[-port]]` (IPv6: `[addr[-addr]]:port[-port]` or a bare address). */
-export function natRange(s: string, family: Family): { error?: string; hasPort: boolean } {
+export function natRange(s: string, family: Family): NatRange {
+  const last = lastNat;
+  if (last !== undefined && last.s === s && last.family === family) return last.r;
+  const r = readNatRange(s, family);
+  lastNat = { s, family, r };
+  return r;
+}
+
+function readNatRange(s: string, family: Family): NatRange {
   let addrs = s;
   let ports: string | undefined;
   if (s.startsWith('[')) {

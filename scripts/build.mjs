@@ -32,8 +32,9 @@ const CACHE = `${CLI}.cache`;
  * this program and is whole: V8 itself only compares the source's length, and a damaged cache it
  * accepts crashes it, so the cache starts with the SHA-256 of the program and the cache data. A
  * missing cache, one for another program, a damaged one or one V8 rejects (another Node version)
- * means compiling as usual. The program is wrapped like a CommonJS module and runs with the loader's own `require`,
- * `module` and `__filename` (worker threads start this same file, cli/pool.ts).
+ * means compiling as usual. The build writes the cache; the binary only reads it. The program is
+ * wrapped like a CommonJS module and runs with the loader's own `require`, `module` and
+ * `__filename` (worker threads start this same file, cli/pool.ts).
  */
 function loader(program) {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${program}\n})`;

@@ -4,7 +4,8 @@ import { isBuiltinChain, type Counters, type IptChain, type IptRule, type IptTab
 import { DumpLines, TableLines } from './reread';
 import { bomLength, bomProblem } from '../../core/bom';
 import { RuleReader } from './rule';
-import { RuleStore, SaveCounters, SaveRule } from './saveModel';
+import { RuleStore, SaveCounters, SaveRule, type ReadLine } from './saveModel';
+import { LINE_SHAPES, LineShapes } from './lineShapes';
 import { SaveToken, TokenBuffer, spanOf, tokenizeRange, type Fields } from './tokenize';
 import { BLANK, ELISION, readPaste, remapSpans, toOriginal, type Join, type PasteView } from '../paste';
 import { SkewTally, skewSignature } from './skew';
@@ -156,6 +157,8 @@ class SaveParser {
   lastFragment: OpenTable | undefined;
   fragment: FragmentTally | undefined;
   readonly skew = new SkewTally();
+  /** Shapes of the rule lines read so far. */
+  readonly shapes: LineShapes;
 
   constructor(
     readonly text: string,
@@ -163,6 +166,7 @@ class SaveParser {
   ) {
     const family = dumpFamily(text);
     this.reader = new RuleReader(this.problems, family);
+    this.shapes = new LineShapes(family);
     this.lines = new DumpLines(text, family);
   }
 
@@ -413,7 +417,18 @@ class SaveParser {
     const chains = table.chains;
     // A quote left open swallows the rest of the line, trailing blanks included: so does the rule.
     const ruleEnd = quote >= 0 ? end : tEnd;
-    const chainTok = reader.read(buf.tokens, buf.n, table.name.value, chains, chains.size, number, at, ruleEnd, counters, last);
+    // A line of a shape already read without a problem is taken by its plan (lineShapes.ts); else the reader reads it.
+    const planned = quote < 0 && LINE_SHAPES.enabled ? this.shapes.take(buf.tokens, buf.n, table.name.value, chains, chains.size, counters) : undefined;
+    let chainTok: SaveToken | undefined;
+    let read: ReadLine = reader;
+    if (planned) {
+      chainTok = planned.chain;
+      read = planned.line;
+    } else {
+      const before = this.problems.length;
+      chainTok = reader.read(buf.tokens, buf.n, table.name.value, chains, chains.size, number, at, ruleEnd, counters, last);
+      if (chainTok && quote < 0 && this.problems.length === before && LINE_SHAPES.enabled) this.shapes.learn(reader, buf.tokens, buf.n, table.name.value, counters);
+    }
     if (chainTok) {
       const chain = this.chainOf(table, chainTok.value);
       if (chain) chainTok.value = chain.name.value; // one string per chain name, however many rules use it
@@ -424,7 +439,7 @@ class SaveParser {
         this.chainOf(table, chainTok.value);
       }
       // Target options are read with the rule's other details on first access (saveModel.ts).
-      const rule = table.store.add(chainTok, reader, number, at, ruleEnd, bodyStart, end, chains.size, chain);
+      const rule = table.store.add(chainTok, read, number, at, ruleEnd, bodyStart, end, chains.size, chain);
       table.rules.push(rule);
       const owner = chain ?? (table.inferred ? chains.get(chainTok.value) : undefined);
       if (owner) {

@@ -126,7 +126,7 @@ for (const b of BASE) BASE_BY_LABEL.set(b.label, b);
 const SHORT: (BaseOption | undefined)[] = new Array<BaseOption | undefined>(128).fill(undefined);
 for (const b of BASE) if (SHORT[b.short.charCodeAt(0)] === undefined && b.short !== '0') SHORT[b.short.charCodeAt(0)] = b;
 SHORT['b'.charCodeAt(0)] = baseOption({ long: 'b', short: 'b', arg: 0 });
-const STANDARD_TARGETS = new Map(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'CONTINUE'].map((n) => [n, n]));
+export const STANDARD_TARGETS: ReadonlyMap<string, string> = new Map(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'CONTINUE'].map((n) => [n, n]));
 const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 
 type Module = SaveMatch | SaveTarget;
@@ -153,13 +153,13 @@ const startsWithDash = (s: string): boolean => s.charCodeAt(0) === 45;
 /** What getopt and iptables treat as "an option, not a value": `-x...` but not `-` alone. */
 const isOptionWord = (s: string): boolean => s.length > 1 && s.charCodeAt(0) === 45;
 /** Neither `-...` nor `!...` (iptables refuses those as further words of an option). */
-const isPlainWord = (s: string): boolean => {
+export const isPlainWord = (s: string): boolean => {
   const c = s.charCodeAt(0);
   return c !== 45 && c !== 33;
 };
 
 /** Any JavaScript `\s` character (what `/\s/` matches), without a regular expression. */
-function hasWhitespace(s: string): boolean {
+export function hasWhitespace(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 32 && c < 127) continue;
@@ -476,11 +476,9 @@ export class RuleReader {
     }
     const intra = opt.arg > 0 ? this.intraNegation : undefined;
     if (intra) neg = intra;
-    const checks = o.checks;
     for (let j = intra ? values.length : 0; j < values.length; j++) {
       const v = values[j]!;
-      const check = checks?.[j];
-      const err = check ? check(v.value, this.family) : opt.type === 'OLD' ? undefined : typeCheck(opt.type, v.value, this.family, opt.min ?? 0, opt.max ?? 0);
+      const err = valueError(o, j, v.value, this.family);
       if (err) this.syntax(`${ext} ${label}: ${err}`, v.span);
     }
     let name = nameTok;
@@ -878,7 +876,14 @@ export class RuleReader {
   }
 }
 
-function findOption(options: readonly IptOption[], n: string): IptOption | undefined {
+/** What is wrong with `value` as the `j`-th value of extension option `o` (undefined: nothing). */
+export function valueError(o: ExtOption, j: number, value: string, family: Family): string | undefined {
+  const check = o.checks?.[j];
+  const opt = o.spec;
+  return check ? check(value, family) : opt.type === 'OLD' ? undefined : typeCheck(opt.type, value, family, opt.min ?? 0, opt.max ?? 0);
+}
+
+export function findOption(options: readonly IptOption[], n: string): IptOption | undefined {
   for (const o of options) {
     const v = o.name.value;
     if (v.length === n.length + 2 && v.endsWith(n)) return o;

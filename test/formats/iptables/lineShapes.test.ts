@@ -108,6 +108,14 @@ describe('rule lines taken by their shape', () => {
       (w) => after(w, '--probability', () => '2'),
       (w) => after(w, '-p', () => 'udp'),
       (w) => after(w, '--comment', () => '"an open quote'),
+      // Quotes: escaped, inside a word, right after a closing quote; quoted words a plan compares.
+      (w) => after(w, '--comment', (x) => `${x.slice(0, -1)}\\"q"`),
+      (w) => after(w, '--comment', (x) => `${x}x`),
+      (w) => after(w, '--comment', (x) => x.slice(0, -1) + '\\\\b"'),
+      (w) => after(w, '--comment', () => 'ab"cd"'),
+      (w) => after(w, '-j', (x) => `${x.slice(0, 3)}"${x.slice(3)}"`),
+      (w) => after(w, '-m', (x) => `"${x}"`),
+      (w) => w.forEach((x, k) => x === '-j' && (w[k] = '"-j"')),
       (w) => w.splice(2, 0, '-v'),
     ];
     // Changes to every rule line, one way on every third line and another way on the others.

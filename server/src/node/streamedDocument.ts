@@ -18,12 +18,17 @@ const READ_BYTES = 1 << 20;
  * whole text (test/rules/conntrack/streamEquivalence.test.ts).
  *
  * `abortOn` (the suppression directive, which only the engine knows): lines of the file must be
- * seen whole to honour it, so a file that holds it is read whole instead, as before.
+ * seen whole to honour it, so a file that holds it is read whole instead, as before. `readBytes`:
+ * the size of a read (tests make it small to cut lines and characters at every place).
  */
-export function readConntrackFile(source: { readonly uri: string; readonly path: string; readonly file: string }, abortOn?: string): ParsedDocument<'conntrack'> {
+export function readConntrackFile(
+  source: { readonly uri: string; readonly path: string; readonly file: string },
+  abortOn?: string,
+  readBytes = READ_BYTES,
+): ParsedDocument<'conntrack'> {
   const stream = new ConntrackStream();
   const decoder = new StringDecoder('utf8');
-  const buf = Buffer.allocUnsafe(READ_BYTES);
+  const buf = Buffer.allocUnsafe(Math.max(1, readBytes));
   const watch = abortOn === undefined ? undefined : new DirectiveWatch(abortOn);
   const fd = openSync(source.file, 'r');
   let found = false;
@@ -66,12 +71,14 @@ export function readConntrackFile(source: { readonly uri: string; readonly path:
 }
 
 /**
- * Looks for the suppression directive in the file's bytes as they are read (also across two reads),
- * after a comment sign ('#' or ';') in the same read or the one before, as the text reader would
- * find it. The directive is ASCII, so its bytes are in the file exactly where its text is.
+ * Looks for the suppression directive in the file's bytes as they are read (also across reads of
+ * any size), once a comment sign ('#' or ';') has been seen: any file whose text the engine would
+ * find a directive in (`[#;]\s*kube-netlint-disable`) is caught, and a few others are read whole for
+ * nothing. The directive is ASCII, so its bytes are in the file exactly where its text is.
  */
 class DirectiveWatch {
   private readonly needle: Buffer;
+  /** The last needle.length - 1 bytes read (a directive may straddle two reads). */
   private tail: Buffer = Buffer.alloc(0);
   private marked = false;
 
@@ -82,11 +89,11 @@ class DirectiveWatch {
   /** The next bytes of the file: whether the directive has been seen. */
   seen(bytes: Buffer): boolean {
     if (bytes.length === 0) return false;
-    const mark = bytes.indexOf(35) >= 0 || bytes.indexOf(59) >= 0;
-    const k = this.needle.length;
-    const hit = (mark || this.marked) && (bytes.indexOf(this.needle) >= 0 || Buffer.concat([this.tail, bytes.subarray(0, k)]).indexOf(this.needle) >= 0);
-    this.marked = mark;
-    this.tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - k)));
+    this.marked ||= bytes.indexOf(35) >= 0 || bytes.indexOf(59) >= 0;
+    const keep = this.needle.length - 1;
+    const across = Buffer.concat([this.tail, bytes.subarray(0, keep)]);
+    const hit = this.marked && (bytes.indexOf(this.needle) >= 0 || across.indexOf(this.needle) >= 0);
+    this.tail = Buffer.from(bytes.length >= keep ? bytes.subarray(bytes.length - keep) : across.subarray(Math.max(0, across.length - keep)));
     return hit;
   }
 }

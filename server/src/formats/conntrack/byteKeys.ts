@@ -5,9 +5,11 @@
  * MAX_KEYS distinct values or MAX_BYTES of their bytes, a value is decoded each time instead (as the
  * text reader slices it), so memory does not grow with the table.
  */
-const MAX_KEYS = 1 << 15;
+export const MAX_KEYS = 1 << 15;
 const SLOTS = MAX_KEYS * 2;
 const MAX_BYTES = 1 << 20;
+/** Entries of the direct-mapped cache in front of the hash table (most lookups repeat a recent value). */
+const FRONT = 1024;
 
 export class ByteKeys {
   /** Open addressing: index + 1 of the key in each slot, 0 for an empty slot. */
@@ -18,17 +20,31 @@ export class ByteKeys {
   private readonly strings: string[] = [];
   private readonly pool = new Uint8Array(MAX_BYTES);
   private used = 0;
+  /** Index + 1 of a recent key per (length, first, middle, last byte), 0 for none. */
+  private readonly front = new Int32Array(FRONT);
+  /** The index of the key `get` returned last (`MAX_KEYS` and up index nothing: not kept). */
+  id = 0;
 
-  /** The string of b[s, e) (printable ASCII). */
+  /** The string of b[s, e) (printable ASCII, s < e). */
   get(b: Buffer, s: number, e: number): string {
+    const len = e - s;
+    const f = (len ^ (b[s]! << 1) ^ (b[s + (len >> 1)]! << 3) ^ (b[e - 1]! << 5)) & (FRONT - 1);
+    const recent = this.front[f]! - 1;
+    if (recent >= 0 && this.lengths[recent] === len && this.equal(recent, b, s, len)) {
+      this.id = recent;
+      return this.strings[recent]!;
+    }
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    const len = e - s;
     let slot = h & (SLOTS - 1);
     for (;;) {
       const k = this.slots[slot]! - 1;
       if (k < 0) break;
-      if (this.hashes[k] === h && this.lengths[k] === len && this.equal(k, b, s, len)) return this.strings[k]!;
+      if (this.hashes[k] === h && this.lengths[k] === len && this.equal(k, b, s, len)) {
+        this.front[f] = k + 1;
+        this.id = k;
+        return this.strings[k]!;
+      }
       slot = (slot + 1) & (SLOTS - 1);
     }
     const v = b.toString('latin1', s, e);
@@ -40,8 +56,10 @@ export class ByteKeys {
       this.lengths[n] = len;
       this.strings.push(v);
       this.slots[slot] = n + 1;
+      this.front[f] = n + 1;
       this.used += len;
-    }
+      this.id = n;
+    } else this.id = MAX_KEYS;
     return v;
   }
 

@@ -3,25 +3,35 @@
  * one table entry line of the common shape straight from the file's bytes, with no string and no
  * token arrays, and says whether the text reader (`scan.ts` `tokenize` + `analyzeEntry`) would
  * read it as a complete entry WITHOUT any problem. Only then does the caller count it from here
- * (`ConntrackReader.fastEntry`); on any doubt `read` returns false and the line goes to the text
- * reader, which stays the one definition of the format. So this file only has to be right about
- * the lines it accepts; test/formats/conntrack/fastLine.test.ts checks that against the text
- * reader on generated and mutated lines.
+ * (`ConntrackReader.fastEntry`); on any doubt the line goes to the text reader, which stays the one
+ * definition of the format. So this file only has to be right about the lines it accepts;
+ * test/formats/conntrack/fastLine.test.ts checks that against the text reader on generated and
+ * mutated lines.
  *
  * Accepted: printable ASCII separated by spaces or tabs (so a byte offset is a UTF-16 offset),
  * `[l3 l3num] l4 l4num [timeout] [STATE]` then key=value fields and closed `[FLAG]`s, every
- * numeric field a decimal number, both tuples complete with valid addresses. Not accepted (text
- * reader): events, `cat -n` numbers, `conntrackd -i` brackets with blanks, anything that reports.
+ * numeric field a decimal number, both tuples complete with valid addresses, ended by "\n" or
+ * "\r\n". Not accepted (text reader): events, `cat -n` numbers, `conntrackd -i` brackets with
+ * blanks, other blanks, anything that reports.
+ *
+ * The line's "\n" is the sentinel of every loop (no loop goes on over it), so the loops test each
+ * byte once and never compare against the line's end.
  */
 import { K_BYTES, K_CODE, K_DPORT, K_DST, K_ID, K_MARK, K_OTHER, K_PACKETS, K_SECCTX, K_SECMARK, K_SPORT, K_SRC, K_SRCKEY, K_DSTKEY, K_TYPE, K_USE, K_VTAG, K_ZONE, LAST_TUPLE_KEY, MAX_TOKENS } from './scan';
 
-/** Byte classes in an entry's body: part of a token, a separator, or anything else (not read here). */
+/** Byte classes in an entry's body: part of a token, a separator, a line break, or anything else (not read here). */
 const TOK = 1;
 const SEP = 2;
+const LF = 4;
+const CR = 8;
 const BODY = new Uint8Array(256);
 for (let c = 33; c < 127; c++) BODY[c] = TOK;
 BODY[32] = SEP;
 BODY[9] = SEP;
+BODY[10] = LF;
+BODY[13] = CR;
+/** What may follow a value: a blank or the line break ("\r" only before "\n", checked apart). */
+const AFTER = SEP | LF | CR;
 
 /** Character classes of a header word (the text reader's classes, `scan.ts` C_*, for the bytes a header may hold). */
 const H_DIGIT = 1;
@@ -31,6 +41,7 @@ const H_UNDERSCORE = 8;
 const H_MINUS = 16;
 /** Anything a header word of the accepted shape cannot hold (`=`, `[`, control bytes, non-ASCII). */
 const H_OTHER = 32;
+/** A blank or a line break: ends a header word. */
 const H_SEP = 64;
 const HEAD = new Uint8Array(256).fill(H_OTHER);
 for (let c = 48; c <= 57; c++) HEAD[c] = H_DIGIT;
@@ -40,6 +51,8 @@ HEAD[95] = H_UNDERSCORE;
 HEAD[45] = H_MINUS;
 HEAD[32] = H_SEP;
 HEAD[9] = H_SEP;
+HEAD[10] = H_SEP;
+HEAD[13] = H_SEP;
 
 /** Keys whose value must be an unsigned decimal number (scan.ts NUMERIC_MASK). */
 const NUMERIC = (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID) | (1 << K_PACKETS) | (1 << K_BYTES) | (1 << K_MARK) | (1 << K_USE) | (1 << K_ZONE) | (1 << K_SECMARK);
@@ -76,42 +89,50 @@ export class FastLine {
   /** The original tuple's `dport=` is `53`. */
   dns = false;
 
+  /** The entry's text: its first and last non-blank bytes (end exclusive). */
+  start = 0;
+  end = 0;
+  /** Where the line's break starts (its "\r" or "\n"): the line is b[from, lineEnd). */
+  lineEnd = 0;
+
   private readonly headStart = new Int32Array(MAX_HEAD);
   private readonly headEnd = new Int32Array(MAX_HEAD);
   private readonly headClass = new Int32Array(MAX_HEAD);
 
   /**
-   * Reads b[s, e), one line trimmed of blanks (s < e). True when the line is a table entry the text
-   * reader reads as complete and without a problem; the fields above then describe it.
+   * Reads the line at b[from], which a "\n" ends in `b`. Returns the offset of that "\n" when the
+   * line is a table entry the text reader reads as complete and without a problem (the fields
+   * above then describe it), else -1 (the caller hands the line to the text reader).
    */
-  read(b: Uint8Array, s: number, e: number): boolean {
+  read(b: Uint8Array, from: number): number {
     const hs = this.headStart;
     const he = this.headEnd;
     const hc = this.headClass;
-    let i = s;
-    // Header words, up to the first `src=` token.
+    let i = from;
+    while (b[i] === 32 || b[i] === 9) i++;
+    this.start = i;
+    // Header words, up to the first `src=` token (letters and `=`: never over the line break).
     let h = 0;
     for (;;) {
-      if (e - i < 4) return false;
       if (b[i] === 115 && b[i + 1] === 114 && b[i + 2] === 99 && b[i + 3] === 61) break;
-      if (h === MAX_HEAD) return false;
+      if (h === MAX_HEAD) return -1;
       const ws = i;
       let cls = 0;
-      while (i < e) {
+      for (;;) {
         const k = HEAD[b[i]!]!;
         if (k === H_SEP) break;
         cls |= k;
         i++;
       }
-      if ((cls & H_OTHER) !== 0) return false;
+      if ((cls & H_OTHER) !== 0 || i === ws) return -1;
       hs[h] = ws;
       he[h] = i;
       hc[h] = cls;
       h++;
-      while (i < e && HEAD[b[i]!] === H_SEP) i++;
+      while (b[i] === 32 || b[i] === 9) i++;
     }
     // The text reader's header (scan.ts analyzeEntry), for a line whose first word is a name.
-    if (h < 2 || !isName(b, hs[0]!, hc[0]!)) return false;
+    if (h < 2 || !isName(b, hs[0]!, hc[0]!)) return -1;
     let k = 0;
     this.l3Start = this.l3End = -1;
     if (h >= 4 && hc[1] === H_DIGIT && isName(b, hs[2]!, hc[2]!) && hc[3] === H_DIGIT) {
@@ -119,7 +140,7 @@ export class FastLine {
       this.l3End = he[0]!;
       k = 2;
     }
-    if (!(k + 1 < h && isName(b, hs[k]!, hc[k]!) && hc[k + 1] === H_DIGIT)) return false;
+    if (!(k + 1 < h && isName(b, hs[k]!, hc[k]!) && hc[k + 1] === H_DIGIT)) return -1;
     this.l4Start = hs[k]!;
     this.l4End = he[k]!;
     k += 2;
@@ -131,11 +152,11 @@ export class FastLine {
       this.stateEnd = he[k]!;
       k++;
     }
-    if (k !== h) return false;
+    if (k !== h) return -1;
 
     // Body: tuples, flags and fields (the text reader's phases: original, reply, the rest). The
-    // common keys are matched byte by byte (a key is letters then `=`, so a match never runs past
-    // the line: only blanks, "\r" and "\n" follow it), any other through keyId.
+    // common keys are matched byte by byte (letters then `=`: never over the line break), any
+    // other through keyId.
     let tokens = h;
     let phase = 1;
     let origMask = 0;
@@ -157,22 +178,31 @@ export class FastLine {
     let odOk = false;
     let rsOk = false;
     let rdOk = false;
-    while (i < e) {
-      // The text reader stops at MAX_TOKENS tokens and reports the rest.
-      if (++tokens >= MAX_TOKENS) return false;
+    let last = i;
+    for (;;) {
       const c0 = b[i]!;
+      const cls = BODY[c0]!;
+      if (cls !== TOK) {
+        // The line break after the last token (blanks before it were skipped).
+        if (cls === LF) break;
+        if (cls === CR && b[i + 1] === 10) break;
+        return -1;
+      }
+      // The text reader stops at MAX_TOKENS tokens and reports the rest.
+      if (++tokens >= MAX_TOKENS) return -1;
       if (c0 === 91 /* [ */) {
-        // A flag: `[` printable bytes `]`, then a blank or the end (no blank inside, closed).
+        // A flag: `[` printable bytes `]`, then a blank or the line break (no blank inside, closed).
         const fs = i;
         i++;
-        while (i < e && b[i] !== 93 && BODY[b[i]!] === TOK) i++;
-        if (i >= e || b[i] !== 93) return false;
+        while (b[i] !== 93 && BODY[b[i]!] === TOK) i++;
+        if (b[i] !== 93) return -1;
         i++;
-        if (i < e && BODY[b[i]!] !== SEP) return false;
+        if ((BODY[b[i]!]! & AFTER) === 0) return -1;
         const len = i - fs;
         if (len === 11 && isWord(b, fs + 1, UNREPLIED)) unreplied = true;
         else if (len === 9 && isWord(b, fs + 1, ASSURED)) assured = true;
-        while (i < e && BODY[b[i]!] === SEP) i++;
+        last = i;
+        while (b[i] === 32 || b[i] === 9) i++;
         continue;
       }
       let key: number;
@@ -194,37 +224,28 @@ export class FastLine {
         i += 4;
       } else {
         const ks = i;
-        while (i < e && b[i] !== 61) {
-          // A word without `=` in the body is a problem for the text reader.
-          if (BODY[b[i]!] !== TOK) return false;
-          i++;
-        }
-        if (i >= e) return false;
+        // A word without `=` in the body is a problem for the text reader.
+        while (b[i] !== 61) if (BODY[b[i++]!] !== TOK) return -1;
         key = keyId(b, ks, i);
         i++;
       }
       const vs = i;
       let quad = false;
       if (((NUMERIC >>> key) & 1) === 1) {
-        while (i < e && b[i]! >= 48 && b[i]! <= 57) i++;
-        if (i === vs || (i < e && BODY[b[i]!] !== SEP)) return false;
+        let c = b[i]!;
+        while (c >= 48 && c <= 57) c = b[++i]!;
+        if (i === vs || (BODY[c]! & AFTER) === 0) return -1;
       } else {
         if (key === K_SRC || key === K_DST) {
-          const q = quadEnd(b, i, e);
+          const q = quadEnd(b, i);
           if (q >= 0) {
             i = q;
             quad = true;
           }
         }
         if (!quad) {
-          while (i < e) {
-            const c = BODY[b[i]!];
-            if (c !== TOK) {
-              if (c === SEP) break;
-              return false;
-            }
-            i++;
-          }
+          while (BODY[b[i]!] === TOK) i++;
+          if ((BODY[b[i]!]! & AFTER) === 0) return -1;
         }
       }
       if (key <= LAST_TUPLE_KEY) {
@@ -250,7 +271,7 @@ export class FastLine {
             rsS = vs;
             rsE = i;
             rsOk = quad;
-          } else return false; // twice in the original tuple
+          } else return -1; // twice in the original tuple
         } else if (phase === 2 && (replyMask & bit) === 0) {
           replyMask |= bit;
           if (key === K_DST) {
@@ -260,18 +281,21 @@ export class FastLine {
           }
         } else phase = 3;
       } else if (phase === 2) phase = 3;
-      while (i < e && BODY[b[i]!] === SEP) i++;
+      last = i;
+      while (b[i] === 32 || b[i] === 9) i++;
     }
 
     // Complete: both tuples with addresses, the reply with the original's port fields, valid addresses.
     const need = (1 << K_SRC) | (1 << K_DST) | (origMask & PORT_MASK);
-    if ((origMask & (1 << K_DST)) === 0 || (replyMask & need) !== need) return false;
+    if ((origMask & (1 << K_DST)) === 0 || (replyMask & need) !== need) return -1;
     const dnat = !same(b, odS, odE, rsS, rsE);
     const snat = !same(b, osS, osE, rdS, rdE);
     // An address equal to one already checked needs no second check (as in the text reader).
-    if ((!osOk && !isAddress(b, osS, osE)) || (!odOk && !isAddress(b, odS, odE))) return false;
-    if (dnat && !rsOk && !isAddress(b, rsS, rsE)) return false;
-    if (snat && !rdOk && !isAddress(b, rdS, rdE)) return false;
+    if ((!osOk && !isAddress(b, osS, osE)) || (!odOk && !isAddress(b, odS, odE))) return -1;
+    if (dnat && !rsOk && !isAddress(b, rsS, rsE)) return -1;
+    if (snat && !rdOk && !isAddress(b, rdS, rdE)) return -1;
+    this.end = last;
+    this.lineEnd = i;
     this.origSrcStart = osS;
     this.origSrcEnd = osE;
     this.origDstStart = odS;
@@ -285,31 +309,29 @@ export class FastLine {
     this.dnat = dnat;
     this.snat = snat;
     this.dns = dportStart >= 0 && dportEnd - dportStart === 2 && b[dportStart] === 53 && b[dportStart + 1] === 51;
-    return true;
+    return b[i] === 10 ? i : i + 1;
   }
 }
 
 /**
- * The end of a dotted quad (four decimal octets <= 255) at b[i], followed by a blank or the end
- * `e`, or -1 (anything else: IPv6, a bad value, more text), which the caller reads the long way.
+ * The end of a dotted quad (four decimal octets <= 255) at b[i], followed by a blank or the line
+ * break, or -1 (anything else: IPv6, a bad value, more text), which the caller reads the long way.
  */
-function quadEnd(b: Uint8Array, i: number, e: number): number {
+function quadEnd(b: Uint8Array, i: number): number {
   let parts = 0;
   for (;;) {
     let v = 0;
     const d0 = i;
-    while (i < e) {
-      const c = b[i]!;
-      if (c < 48 || c > 57) break;
+    let c = b[i]!;
+    while (c >= 48 && c <= 57) {
       v = v * 10 + (c - 48);
-      i++;
+      c = b[++i]!;
     }
     if (i === d0 || i - d0 > 3 || v > 255) return -1;
-    if (++parts === 4) break;
-    if (i >= e || b[i] !== 46) return -1;
+    if (++parts === 4) return (BODY[c]! & AFTER) === 0 ? -1 : i;
+    if (c !== 46) return -1;
     i++;
   }
-  return i < e && BODY[b[i]!] !== SEP ? -1 : i;
 }
 
 const UNREPLIED = [85, 78, 82, 69, 80, 76, 73, 69, 68];

@@ -1,6 +1,7 @@
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
 import { ByteKeys } from './byteKeys';
+import { DeferredCounts, increment } from './counts';
 import { buildEntry } from './entry';
 import type { FastLine } from './fastLine';
 import type { LineSink } from './lines';
@@ -28,9 +29,6 @@ import { pushAll } from '../../core/arrays';
 // (CommonJS output reads imported bindings through property getters).
 const { tokenize, analyzeEntry, isBlank, eventWord, Tokens, EntryLayout } = scan;
 const { K_SRC, K_DST, K_DPORT, C_BRACKET, C_DIGIT, C_LOWER, C_MINUS, C_UNDERSCORE } = scan;
-
-/** Distinct keys kept per count map (protocol names, states); the rest is counted under `(other)`. */
-const MAX_COUNT_KEYS = 256;
 
 const SUMMARY = /^conntrack v(\S+) \(conntrack-tools\):[ \t]*(.*)$/;
 const SUMMARY_COUNT = /^(\d+) (flow entries|flow events|expectations) ha(?:ve|s) been (\w+)/;
@@ -77,13 +75,6 @@ class Groups {
     const groups: ConntrackEntryGroup[] = [...this.map.values()];
     return { total: this.total, groups, ungrouped: this.ungrouped };
   }
-}
-
-function increment(m: Map<string, number>, key: string): void {
-  const v = m.get(key);
-  if (v !== undefined) m.set(key, v + 1);
-  else if (m.size < MAX_COUNT_KEYS) m.set(key, 1);
-  else m.set('(other)', (m.get('(other)') ?? 0) + 1);
 }
 
 /**
@@ -145,8 +136,8 @@ export class ConntrackReader implements LineSink {
   private unterminated = false;
   private lastLineProblems = 0;
   private lastLineEnd = 0;
-  /** Strings of the byte fast path's names and keys (`fastEntry`), made once per distinct value. */
-  private keys: ByteKeys | undefined;
+  /** The byte fast path's strings (one per distinct value) and counts (`fastEntry`), made on its first line. */
+  private fast: { readonly keys: ByteKeys; readonly l3: DeferredCounts; readonly l4: DeferredCounts; readonly states: DeferredCounts } | undefined;
 
   /** `detach`: see the class comment (the chunk driver sets it; the whole-text driver does not need it). */
   constructor(readonly detach = false) {
@@ -165,7 +156,7 @@ export class ConntrackReader implements LineSink {
   }
 
   private addFormat(f: ConntrackFormat): void {
-    if (!this.formats.includes(f)) this.formats.push(f);
+    if (this.formats[this.formats.length - 1] !== f && !this.formats.includes(f)) this.formats.push(f);
   }
 
   /** text[s, e) as a string, reusing a recently seen equal one (no allocation on the hot path). */
@@ -295,25 +286,33 @@ export class ConntrackReader implements LineSink {
 
   /**
    * A table entry line read by the byte fast path (`fastLine.ts`: complete, no problem, ASCII):
-   * what `line` and `entry` do for such a line, from its bytes. b[s, e) is the trimmed line, offsets
-   * are in `b` (`base` turns them into document offsets as for text). Keep in step with `entry`:
+   * what `line` and `entry` do for such a line, from its bytes. Offsets are in `b` (`base` turns
+   * them into document offsets as for text). Keep in step with `entry`:
    * test/formats/conntrack/fastLine.test.ts compares the two on generated and mutated lines.
    */
-  fastEntry(f: FastLine, b: Buffer, s: number, e: number, line: number): void {
+  fastEntry(f: FastLine, b: Buffer, line: number): void {
+    const s = f.start;
+    const e = f.end;
     this.unterminated = false;
     this.lastLineProblems = this.problems.length;
     this.lastLineEnd = this.base + e;
-    const keys = (this.keys ??= new ByteKeys());
+    const fast = (this.fast ??= {
+      keys: new ByteKeys(),
+      l3: new DeferredCounts(this.byL3),
+      l4: new DeferredCounts(this.byL4),
+      states: new DeferredCounts(this.byTcpState),
+    });
+    const keys = fast.keys;
     this.addFormat(f.l3Start >= 0 ? 'list-l3' : f.timeout ? 'list' : 'cache');
     this.total++;
-    if (f.l3Start >= 0) increment(this.byL3, keys.get(b, f.l3Start, f.l3End));
+    if (f.l3Start >= 0) fast.l3.add(keys.get(b, f.l3Start, f.l3End), keys.id);
     const l4 = keys.get(b, f.l4Start, f.l4End);
-    increment(this.byL4, l4);
+    fast.l4.add(l4, keys.id);
     const isTcp = l4 === 'tcp';
     let synSentState = false;
     if (isTcp && f.stateStart >= 0) {
       const st = keys.get(b, f.stateStart, f.stateEnd);
-      increment(this.byTcpState, st);
+      fast.states.add(st, keys.id);
       synSentState = st === 'SYN_SENT';
     }
     const isUnreplied = f.unreplied;
@@ -449,6 +448,11 @@ export class ConntrackReader implements LineSink {
 
   /** The model of everything read. */
   finish(): ConntrackModel {
+    if (this.fast) {
+      this.fast.l3.flush();
+      this.fast.l4.flush();
+      this.fast.states.flush();
+    }
     const problems = this.problems;
     // A paste cut inside its last line: its problems are the one truncation note (paste.ts).
     const from = this.lastLineProblems;

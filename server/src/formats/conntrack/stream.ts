@@ -80,41 +80,37 @@ export class ConntrackStream implements LineSink {
   pushLines(bytes: Buffer, from: number, to: number): void {
     if (this.ended || from >= to) return;
     let pos = from;
-    if (this.pending.length > 0) {
+    // The fast path reads up to the last "\n" (each of its lines ends in one); the rest is text.
+    const last = bytes.lastIndexOf(10, to - 1);
+    const stop = last >= from ? last + 1 : from;
+    if (this.pending.length > 0 && pos < stop) {
       const lf = bytes.indexOf(10, pos);
-      const end = lf < 0 || lf >= to ? to : lf + 1;
-      this.push(bytes.toString('utf8', pos, end));
-      pos = end;
+      this.push(bytes.toString('utf8', pos, lf + 1));
+      pos = lf + 1;
     }
     const reader = this.reader;
     const fast = this.fast;
-    while (pos < to) {
-      const lf = bytes.indexOf(10, pos);
-      if (lf < 0 || lf >= to) {
-        // Not a whole line after all: read as text (it waits for its end as in `push`).
-        this.push(bytes.toString('utf8', pos, to));
-        return;
-      }
-      const end = lf > pos && bytes[lf - 1] === 13 ? lf - 1 : lf;
-      let s = pos;
-      while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
-      let e = end;
-      while (e > s && (bytes[e - 1] === 32 || bytes[e - 1] === 9)) e--;
-      if (s < e && reader.fastReady && fast.read(bytes, s, e)) {
+    while (pos < stop) {
+      const lf = reader.fastReady ? fast.read(bytes, pos) : -1;
+      if (lf >= 0) {
         const at = this.compactLength;
         reader.base = at - pos;
         reader.retain = false;
-        reader.fastEntry(fast, bytes, s, e, this.lineNo);
-        if (reader.retain) this.keep(bytes.toString('latin1', pos, end), this.lineNo, at);
+        reader.fastEntry(fast, bytes, this.lineNo);
+        if (reader.retain) this.keep(bytes.toString('latin1', pos, fast.lineEnd), this.lineNo, at);
         this.lineNo++;
+        pos = lf + 1;
       } else {
         // The text reader, on the decoded line (a lone "\r" in it ends a line there too).
-        const { lines } = scanLines(bytes.toString('utf8', pos, lf + 1), false, this.lineNo, this);
+        const end = bytes.indexOf(10, pos) + 1;
+        const { lines } = scanLines(bytes.toString('utf8', pos, end), false, this.lineNo, this);
         this.lineNo += lines;
+        pos = end;
       }
-      pos = lf + 1;
     }
     this.flushKept();
+    // Not whole lines: read as text (the last line waits for its end as in `push`).
+    if (stop < to) this.push(bytes.toString('utf8', stop, to));
   }
 
   /** Reads what is left and returns the result (again on later calls). */

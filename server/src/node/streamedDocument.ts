@@ -4,7 +4,7 @@ import { ConntrackStream } from '../formats/conntrack/stream';
 import { parseDocument, type ParsedDocument } from './document';
 
 /** Bytes read at a time (one buffer, reused). */
-const READ_BYTES = 1 << 20;
+const READ_BYTES = 1 << 18;
 
 /**
  * A `conntrack -L` file read in chunks (the CLI on big tables): the file is never one string, and
@@ -18,7 +18,8 @@ const READ_BYTES = 1 << 20;
  * whole text (test/rules/conntrack/streamEquivalence.test.ts).
  *
  * `abortOn` (the suppression directive, which only the engine knows): lines of the file must be
- * seen whole to honour it, so a file that holds it is read whole instead, as before. `readBytes`:
+ * seen whole to honour it, so a file that holds it (in a line the text reader reads: any line with
+ * a comment sign, `ConntrackStream.directiveSeen`) is read whole instead, as before. `readBytes`:
  * the size of a read (tests make it small to cut lines and characters at every place).
  */
 export function readConntrackFile(
@@ -26,10 +27,9 @@ export function readConntrackFile(
   abortOn?: string,
   readBytes = READ_BYTES,
 ): ParsedDocument<'conntrack'> {
-  const stream = new ConntrackStream();
+  const stream = new ConntrackStream(abortOn);
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(Math.max(1, readBytes));
-  const watch = abortOn === undefined ? undefined : new DirectiveWatch(abortOn);
   const fd = openSync(source.file, 'r');
   let found = false;
   try {
@@ -41,13 +41,10 @@ export function readConntrackFile(
       const n = carry + read;
       const lf = read > 0 ? buf.lastIndexOf(10, n - 1) : -1;
       const cut = lf >= 0 ? lf + 1 : n;
-      if (watch?.seen(buf.subarray(0, cut))) {
-        found = true;
-        break;
-      }
       if (read === 0) {
         // The end: what is left is the last line, without a line break.
         stream.push(decoder.write(buf.subarray(0, n)) + decoder.end());
+        found = stream.directiveSeen;
         break;
       }
       let from = 0;
@@ -59,6 +56,10 @@ export function readConntrackFile(
         inLine = lf < 0;
       }
       stream.pushLines(buf, from, cut);
+      if (stream.directiveSeen) {
+        found = true;
+        break;
+      }
       buf.copyWithin(0, cut, n);
       carry = n - cut;
     }
@@ -68,32 +69,4 @@ export function readConntrackFile(
   if (found) return parseDocument({ uri: source.uri, path: source.path, text: readFileSync(source.file, 'utf8'), kind: 'conntrack' }) as ParsedDocument<'conntrack'>;
   const { model, text, lines } = stream.end();
   return { uri: source.uri, path: source.path, text, kind: 'conntrack', model, lines };
-}
-
-/**
- * Looks for the suppression directive in the file's bytes as they are read (also across reads of
- * any size), once a comment sign ('#' or ';') has been seen: any file whose text the engine would
- * find a directive in (`[#;]\s*kube-netlint-disable`) is caught, and a few others are read whole for
- * nothing. The directive is ASCII, so its bytes are in the file exactly where its text is.
- */
-class DirectiveWatch {
-  private readonly needle: Buffer;
-  /** The last needle.length - 1 bytes read (a directive may straddle two reads). */
-  private tail: Buffer = Buffer.alloc(0);
-  private marked = false;
-
-  constructor(directive: string) {
-    this.needle = Buffer.from(directive, 'utf8');
-  }
-
-  /** The next bytes of the file: whether the directive has been seen. */
-  seen(bytes: Buffer): boolean {
-    if (bytes.length === 0) return false;
-    this.marked ||= bytes.indexOf(35) >= 0 || bytes.indexOf(59) >= 0;
-    const keep = this.needle.length - 1;
-    const across = Buffer.concat([this.tail, bytes.subarray(0, keep)]);
-    const hit = this.marked && (bytes.indexOf(this.needle) >= 0 || across.indexOf(this.needle) >= 0);
-    this.tail = Buffer.from(bytes.length >= keep ? bytes.subarray(bytes.length - keep) : across.subarray(Math.max(0, across.length - keep)));
-    return hit;
-  }
 }

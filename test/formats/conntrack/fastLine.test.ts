@@ -376,12 +376,18 @@ describe('conntrack byte fast path: what it reads is what the text reader reads'
   it('the file reader finds the suppression directive across reads and then reads the file whole', () => {
     const file = join(dir, 'directive.txt');
     const directive = 'kube-netlint-disable';
-    const text = `${SAMPLE}# ${directive} conntrack/syn-sent-unreplied\n${SAMPLE}`;
-    writeFileSync(file, text);
-    for (const readBytes of [3, 17, 64, 1 << 20]) {
-      const doc = readConntrackFile({ uri: file, path: file, file }, directive, readBytes);
-      assert.equal(doc.text, text, `read whole with reads of ${readBytes} bytes`);
+    const entry = SAMPLE.slice(0, SAMPLE.indexOf('\n'));
+    // On a line of its own, and after an entry the fast path would take without its comment.
+    for (const line of [`# ${directive} conntrack/syn-sent-unreplied`, `${entry} ; ${directive}`, `${entry}\t#${directive}`, `${entry} #${directive}=1`]) {
+      const text = `${SAMPLE}${line}\n${SAMPLE}`;
+      writeFileSync(file, text);
+      for (const readBytes of [3, 17, 64, 1 << 20]) {
+        const doc = readConntrackFile({ uri: file, path: file, file }, directive, readBytes);
+        assert.equal(doc.text, text, `${JSON.stringify(line)} read whole with reads of ${readBytes} bytes`);
+      }
     }
+    const text = `${SAMPLE}# ${directive}\n${SAMPLE}`;
+    writeFileSync(file, text);
     const streamed = readConntrackFile({ uri: file, path: file, file }, 'not-in-the-file', 17);
     assert.notEqual(streamed.text, text);
     assert.equal(renderConntrack(streamed.text, streamed.model, streamed.lines), wholeRender(Buffer.from(text)));

@@ -46,10 +46,30 @@ export class ConntrackStream implements LineSink {
   private keptNow: string[] = [];
   private readonly parts: string[] = [];
   private ended: StreamedConntrack | undefined;
+  /** The end of the text pushed last, where a directive may start (see `directiveSeen`). */
+  private tail = '';
+  /**
+   * Whether `directive` (the suppression directive) is in a line the text reader read. The fast
+   * path takes no line holding '#' or ';' (fastLine.ts), and a directive only counts after one of
+   * them on its line (engine/suppressions.ts), so a directive that counts is always seen here.
+   */
+  directiveSeen = false;
+
+  /** `directive`: text to watch for (`directiveSeen`), for the file reader's suppression directive. */
+  constructor(private readonly directive?: string) {}
+
+  /** Notes the directive in text the text reader reads; `carry`: it may go on in the next text. */
+  private watch(text: string, carry: boolean): void {
+    const d = this.directive;
+    if (d === undefined || this.directiveSeen) return;
+    if (this.tail.length > 0 ? (this.tail + text).includes(d) : text.includes(d)) this.directiveSeen = true;
+    this.tail = carry ? (this.tail + text.slice(-d.length)).slice(-d.length) : '';
+  }
 
   /** Reads the next piece of the text. */
   push(piece: string): void {
     if (this.ended || piece.length === 0) return;
+    this.watch(piece, true);
     let text = piece;
     if (this.pending.length > 0) {
       // Still inside one line: keep collecting its parts (a line longer than a piece is read once whole).
@@ -103,7 +123,9 @@ export class ConntrackStream implements LineSink {
       } else {
         // The text reader, on the decoded line (a lone "\r" in it ends a line there too).
         const end = bytes.indexOf(10, pos) + 1;
-        const { lines } = scanLines(bytes.toString('utf8', pos, end), false, this.lineNo, this);
+        const text = bytes.toString('utf8', pos, end);
+        this.watch(text, false);
+        const { lines } = scanLines(text, false, this.lineNo, this);
         this.lineNo += lines;
         pos = end;
       }

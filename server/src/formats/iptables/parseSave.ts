@@ -62,6 +62,8 @@ interface OpenTable {
   /** The same chains in declaration order (`SaveChain.order` indexes it). */
   declared: SaveChain[];
   rules: IptRule[];
+  /** The chain of each rule (undefined: not declared), given its rules by `close`. */
+  owners: (SaveChain | undefined)[];
   /** This table's rules (columns), which read their lines again for their details. */
   store: RuleStore;
 }
@@ -179,7 +181,7 @@ class SaveParser {
     const chains = [...open.chains.values()];
     open.store.trim();
     // Rule lists grown by push keep spare capacity: the model keeps exact copies.
-    for (const c of chains) if (c.rules.length > 1) c.rules = c.rules.slice();
+    giveRules(open);
     this.tables.push({
       name: open.name,
       span: open.span,
@@ -361,7 +363,7 @@ class SaveParser {
       if (!w) this.syntax(`'${trimmed}' does not name a table: write '*filter', '*nat', '*mangle', '*raw' or '*security'`, trimmedSpan);
       else if (!KNOWN_TABLES.has(name)) this.syntax(`unknown table '${name}' (iptables knows filter, nat, mangle, raw, security)`, nameSpan);
       const chains = new Map<string, SaveChain>();
-      this.open = { name: { value: name, span: nameSpan }, inferred: false, elided: false, span: trimmedSpan, chains, declared: [], rules: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
+      this.open = { name: { value: name, span: nameSpan }, inferred: false, elided: false, span: trimmedSpan, chains, declared: [], rules: [], owners: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
       return;
     }
     if (c === 67 /* C */ && text.startsWith('COMMIT', at)) {
@@ -442,13 +444,9 @@ class SaveParser {
       const rule = table.store.add(chainTok, read, number, at, ruleEnd, bodyStart, end, chains.size, chain);
       table.rules.push(rule);
       const owner = chain ?? (table.inferred ? chains.get(chainTok.value) : undefined);
-      if (owner) {
-        if (owner.rules === NO_RULES) owner.rules = [rule];
-        else owner.rules.push(rule);
-      } else if (chain) {
-        if (chain.rules === NO_RULES) chain.rules = [rule];
-        else chain.rules.push(rule);
-      } else
+      // Chains get their rules when the table is closed (`close`), in lists of their exact size.
+      table.owners.push(owner);
+      if (!owner)
         this.problems.push({
           code: 'parse/iptables-undeclared-chain',
           message: `chain ${chainTok.value} is not declared in table ${table.name.value} (no ':${chainTok.value}' line); iptables-restore would fail to add this rule`,
@@ -484,7 +482,7 @@ class SaveParser {
     if (!t) {
       const chains = new Map<string, SaveChain>();
       const span = { start: at, end };
-      t = { name: { value: name, span }, inferred: true, elided: false, span, chains, declared: [], rules: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
+      t = { name: { value: name, span }, inferred: true, elided: false, span, chains, declared: [], rules: [], owners: [], store: new RuleStore(new TableLines(this.lines, name, chains), name) };
       this.fragments.set(name, t);
     }
     this.lastFragment = t;
@@ -569,6 +567,24 @@ class SaveParser {
     const policyToken = userChain ? undefined : new SaveToken(policy, policyStart, policyEnd);
     declare(table, new SaveChain(new SaveToken(name, nameStart, nameEnd), table.name.value, builtin, policyToken, counters, at, end, table.chains.size));
   }
+}
+
+/**
+ * Each chain's rules, in file order, in a list of its exact size: counted first, then filled (lists
+ * grown rule by rule reserved room for 17 and were copied at the end; 20,000 of them in a
+ * kube-proxy dump, all kept alive through the parse).
+ */
+function giveRules(open: OpenTable): void {
+  const { declared, owners, rules } = open;
+  const counts = new Int32Array(declared.length);
+  for (const o of owners) if (o !== undefined) counts[o.order]!++;
+  for (const c of declared) if (counts[c.order]! > 0) c.rules = new Array<IptRule>(counts[c.order]!);
+  const at = counts.fill(0);
+  for (let k = 0; k < owners.length; k++) {
+    const o = owners[k];
+    if (o !== undefined) o.rules[at[o.order]!++] = rules[k]!;
+  }
+  open.owners = [];
 }
 
 function declare(table: OpenTable, chain: SaveChain): void {

@@ -91,11 +91,12 @@ export class ConntrackStream implements LineSink {
   }
 
   /**
-   * Reads bytes[from, to) of UTF-8 text that ends with "\n" (whole lines; the file driver,
-   * node/streamedDocument.ts): the byte fast path (`fastLine.ts`) counts each common table entry
-   * from its bytes without decoding it; any other line is decoded and read as by `push`. The model
-   * is the one `push` builds from the decoded text. Text pushed before must end a line (else the
-   * first line is decoded and pushed, completing it).
+   * Reads bytes[from, to) of UTF-8 text, cut after a "\n" or at the end of the text, never inside a
+   * character (the file driver, node/streamedDocument.ts, hands whole lines): the byte fast path
+   * (`fastLine.ts`) counts each common table entry from its bytes without decoding it; any other
+   * line is decoded and read as by `push`, and bytes after the last "\n" are pushed as text. The
+   * model is the one `push` builds from the decoded text. Text pushed before may leave a line
+   * unfinished: its end is decoded and pushed first.
    */
   pushLines(bytes: Buffer, from: number, to: number): void {
     if (this.ended || from >= to) return;

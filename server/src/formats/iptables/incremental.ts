@@ -5,7 +5,7 @@ import type { IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesMo
 import { MAX_PROBLEMS, parseIptablesSave } from './parseSave';
 import { DumpLines, TableLines } from './reread';
 import { RuleReader, type Chains } from './rule';
-import { RuleStore, SaveCounters, SaveRule, type SaveMatch, type SaveOption } from './saveModel';
+import { markChainsEdited, RuleStore, SaveCounters, SaveRule, type SaveMatch, type SaveOption } from './saveModel';
 import { TokenBuffer, tokenizeRange, type SaveToken } from './tokenize';
 
 /**
@@ -127,6 +127,7 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
     if (k < tableIndex) {
       const own = new TableLines(dump, t.name.value, chainMap(t));
       for (const r of t.rules) setOrigin(r, own);
+      markChainsEdited(t, []);
       tables.push(t);
     } else if (k === tableIndex) {
       for (let i = 0; i < i0; i++) setOrigin(rules[i]!, origin);
@@ -135,10 +136,18 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
         shift.rule(rules[i]!);
       }
       for (const c of t.chains) if (c.span.start >= b) shift.chain(c);
+      // The chains whose rules were read again get a new edit stamp (rules keep per-chain work by it).
+      const edited = new Set(read.rules.map((r) => r.rule.chainName));
       if (sameShape) {
         (t as Writable<IptTable>).commit = shift.span(t.commit!);
+        markChainsEdited(t, edited);
         tables.push(t);
-      } else tables.push({ ...t, rules: [...rules.slice(0, i0), ...read.rules.map((r) => r.rule), ...rules.slice(i1)], commit: shift.span(t.commit!) });
+      } else {
+        for (let i = i0; i < i1; i++) edited.add(chainNameOf(rules[i]!));
+        const next = { ...t, rules: [...rules.slice(0, i0), ...read.rules.map((r) => r.rule), ...rules.slice(i1)], commit: shift.span(t.commit!) };
+        markChainsEdited(next, edited);
+        tables.push(next);
+      }
     } else {
       const own = new TableLines(dump, t.name.value, chainMap(t));
       for (const r of t.rules) {
@@ -147,6 +156,7 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
       }
       for (const c of t.chains) shift.chain(c);
       // Moved in place: its rules and chains are the same objects (so is what was built on them).
+      markChainsEdited(t, []);
       tables.push(shift.tableInPlace(t));
     }
   });
@@ -211,15 +221,23 @@ function rereadTable(model: IptablesModel, oldText: string, newText: string, cha
   for (const c of t.chains) place.chain(c);
   const shift = new Shift(delta, breaks(newText, start, newEnd) - breaks(oldText, start, oldEnd));
   const tables = model.tables.map((x, i) => {
-    if (i === k) return place.table(t);
+    if (i === k) {
+      // Every chain of the table read again is a new list: nothing kept for the old one can match it.
+      const read = place.table(t);
+      markChainsEdited(read, []);
+      return read;
+    }
     const lines = new TableLines(dump, x.name.value, chainMap(x));
     for (const r of x.rules) {
       setOrigin(r, lines);
       if (i > k) shift.rule(r);
     }
+    markChainsEdited(x, []);
     if (i < k) return x;
     for (const c of x.chains) shift.chain(c);
-    return shift.table(x);
+    const moved = shift.table(x);
+    markChainsEdited(moved, []);
+    return moved;
   });
   return {
     variant: 'save',
@@ -452,6 +470,11 @@ function takeOver(rules: readonly IptRule[], i0: number, i1: number, read: reado
     old.det = undefined;
   }
   return true;
+}
+
+/** A rule's chain name (from its columns for a save rule: no token made). */
+function chainNameOf(r: IptRule): string {
+  return r instanceof SaveRule ? r.chainName : r.chain.value;
 }
 
 function setOrigin(r: IptRule, origin: TableLines): void {

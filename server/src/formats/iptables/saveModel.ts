@@ -1,5 +1,5 @@
 import type { Span } from '../../core/span';
-import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTarget } from './model';
+import type { Counters, IptBasicMatch, IptMatch, IptOption, IptRule, IptTable, IptTarget } from './model';
 import { SaveToken, spanOf, type Fields } from './tokenize';
 
 /**
@@ -755,5 +755,55 @@ export class SaveRule implements IptRule, RuleLine {
 
   get span(): Span {
     return { start: this.lineStart, end: this.lineEnd };
+  }
+}
+
+/**
+ * Which chains of a table an edit re-read in place, in order: incremental.ts logs a chain whose
+ * rules' rows it replaced while the rule objects, the chain's list and the table stayed the same
+ * objects (their identity alone does not say the rules changed). A rule that keeps per-chain work
+ * (rules/shared/chainMemo.ts) remembers the stamp it saw and redoes only the chains logged since.
+ * Stamps come from one counter, so a stamp never repeats; a table no edit reached has no log.
+ */
+interface EditLog {
+  readonly chains: string[];
+  readonly stamps: number[];
+  /** Stamps at or below this were dropped from the log: who saw an older one must redo everything. */
+  floor: number;
+}
+const chainEdits = new WeakMap<IptTable, EditLog>();
+let editClock = 0;
+/** Entries a log keeps (a memo that saw the table this many chain edits ago starts over). */
+const LOGGED_EDITS = 1024;
+
+/** The table's latest edit stamp (0: edited, no chain yet), or undefined for a table no edit has been re-read into. */
+export function editStamp(table: IptTable): number | undefined {
+  const log = chainEdits.get(table);
+  if (!log) return undefined;
+  return log.stamps.length > 0 ? log.stamps[log.stamps.length - 1]! : log.floor;
+}
+
+/** Chains edited in place after `stamp` (repeats possible), or undefined when the log no longer reaches back that far. */
+export function chainsEditedSince(table: IptTable, stamp: number): readonly string[] | undefined {
+  const log = chainEdits.get(table);
+  if (!log || stamp < log.floor) return undefined;
+  let k = log.stamps.length;
+  while (k > 0 && log.stamps[k - 1]! > stamp) k--;
+  return log.chains.slice(k);
+}
+
+/** Logs `chains` of `table` as edited in place now (an empty list marks the table as one edits are re-read into). */
+export function markChainsEdited(table: IptTable, chains: Iterable<string>): void {
+  let log = chainEdits.get(table);
+  if (!log) chainEdits.set(table, (log = { chains: [], stamps: [], floor: editClock }));
+  for (const c of chains) {
+    log.chains.push(c);
+    log.stamps.push(++editClock);
+  }
+  if (log.stamps.length > LOGGED_EDITS) {
+    const drop = log.stamps.length - LOGGED_EDITS / 2;
+    log.floor = log.stamps[drop - 1]!;
+    log.chains.splice(0, drop);
+    log.stamps.splice(0, drop);
   }
 }

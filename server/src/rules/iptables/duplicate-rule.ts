@@ -5,8 +5,8 @@ import { tripsGate } from '../../formats/iptables/versionGates';
 import type { ListingRule } from '../../formats/iptables/listing/types';
 import { defineRule, type Fix, type Related } from '../rule';
 import { guarded, note, reviewFix, run } from '../shared/commands';
-import { ruleIndex } from '../../formats/iptables/navigation';
 import { deleteLinesEdits, iptablesCommand, POSITION_REVIEW } from './support';
+import { ChainMemo } from '../shared/chainMemo';
 
 /** Targets after which the chain is left: a later identical copy can never match. */
 const TERMINATING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'NOTRACK', 'QUEUE', 'NFQUEUE']);
@@ -78,6 +78,60 @@ function compared(rule: IptRule, postrouting: boolean): boolean {
   return !(postrouting && targetName(rule) === 'KUBE-POSTROUTING') && showsInterfaces(rule);
 }
 
+/** No copies in a chain (shared: most chains have none). */
+const NO_GROUPS: readonly Group[] = Object.freeze([]);
+
+/** Each chain's groups with copies, kept across edits of other chains. */
+const memo = new ChainMemo<readonly Group[]>((chain, rules, t) => (rules.length < 2 ? NO_GROUPS : chainGroups(rules, t.name.value === 'nat' && chain === 'POSTROUTING')));
+
+/**
+ * The groups of identical rules with copies in one chain (`postrouting`: nat POSTROUTING, whose
+ * jumps to KUBE-POSTROUTING are left out), in the order their first copies appear. No offsets
+ * are kept: positions are counted within the chain.
+ */
+function chainGroups(rules: readonly IptRule[], postrouting: boolean): readonly Group[] {
+  if (!mayRepeat(rules, postrouting)) return NO_GROUPS;
+  const groups: Group[] = [];
+  const seen = new Map<string, Group>();
+  // Building the full text key of every rule dominates on big dumps, where nearly every rule is
+  // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is
+  // only built for rules that share a cheap key with another.
+  const unkeyed = new Map<string, Group>();
+  const fullKeyed = new Set<string>();
+  // Per rule: its 1-based position in its chain and how many marking rules precede it there.
+  let n = 0;
+  let marks = 0;
+  for (const rule of rules) {
+    n++;
+    const at = marks;
+    if (MARKING.has(targetName(rule) ?? '')) marks++;
+    // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
+    if (postrouting && targetName(rule) === 'KUBE-POSTROUTING') continue;
+    // Never compare what the dump cannot show: a listing without -v has no in/out columns, so
+    // Docker's `-i docker0 -j ACCEPT` and `-o docker0 -j ACCEPT` print the same row.
+    if (!showsInterfaces(rule)) continue;
+    const cheap = cheapKey(rule);
+    if (!fullKeyed.has(cheap)) {
+      const alone = unkeyed.get(cheap);
+      if (!alone) {
+        unkeyed.set(cheap, { first: rule, n, marks: at, copies: [], positions: [] });
+        continue;
+      }
+      unkeyed.delete(cheap);
+      fullKeyed.add(cheap);
+      seen.set(ruleKey(alone.first), alone);
+    }
+    const key = ruleKey(rule);
+    const g = seen.get(key);
+    if (g) {
+      if (g.copies.length === 0) groups.push(g);
+      g.copies.push(rule);
+      g.positions.push({ n, marks: at });
+    } else seen.set(key, { first: rule, n, marks: at, copies: [], positions: [] });
+  }
+  return groups.length === 0 ? NO_GROUPS : groups;
+}
+
 /**
  * NET-IPT-005: the same rule more than once in a chain. Components check with `iptables -C`
  * before appending; a broken `-C` (iptables-nft 1.8.0–1.8.2, regression in 1.8.10) makes them append
@@ -108,50 +162,14 @@ export default defineRule({
     // Only groups with copies are kept. Rules are compared chain by chain (a copy is in the same
     // chain), so the keys and groups of one chain are dropped before the next: a 200 MB dump's
     // 1.3 million keys and groups never live at once (they grew the CLI's old heap by hundreds of MB).
+    // In the editor a chain's groups are kept until the chain is edited (shared/chainMemo.ts).
     const groups: Group[] = [];
     let total = 0;
     for (const t of model.tables) {
-      const skipPostrouting = t.name.value === 'nat';
-      for (const [chain, rules] of ruleIndex(t).inChain) {
-        if (rules.length < 2) continue;
-        if (!mayRepeat(rules, skipPostrouting && chain === 'POSTROUTING')) continue;
-        const seen = new Map<string, Group>();
-        // Building the full text key of every rule dominates on big dumps, where nearly every rule is
-        // unique. A cheap key (chain, target, shape) separates almost all of them; the full key is
-        // only built for rules that share a cheap key with another.
-        const unkeyed = new Map<string, Group>();
-        const fullKeyed = new Set<string>();
-        // Per rule: its 1-based position in its chain and how many marking rules precede it there.
-        let n = 0;
-        let marks = 0;
-        for (const rule of rules) {
-          n++;
-          const at = marks;
-          if (MARKING.has(targetName(rule) ?? '')) marks++;
-          // Repeated jumps to KUBE-POSTROUTING are reported by iptables/kube-postrouting-stale-rule.
-          if (skipPostrouting && chain === 'POSTROUTING' && targetName(rule) === 'KUBE-POSTROUTING') continue;
-          // Never compare what the dump cannot show: a listing without -v has no in/out columns, so
-          // Docker's `-i docker0 -j ACCEPT` and `-o docker0 -j ACCEPT` print the same row.
-          if (!showsInterfaces(rule)) continue;
-          const cheap = cheapKey(rule);
-          if (!fullKeyed.has(cheap)) {
-            const alone = unkeyed.get(cheap);
-            if (!alone) {
-              unkeyed.set(cheap, { first: rule, n, marks: at, copies: [], positions: [] });
-              continue;
-            }
-            unkeyed.delete(cheap);
-            fullKeyed.add(cheap);
-            seen.set(ruleKey(alone.first), alone);
-          }
-          const key = ruleKey(rule);
-          const g = seen.get(key);
-          if (g) {
-            if (g.copies.length === 0) groups.push(g);
-            g.copies.push(rule);
-            g.positions.push({ n, marks: at });
-            total++;
-          } else seen.set(key, { first: rule, n, marks: at, copies: [], positions: [] });
+      for (const part of memo.parts(t)) {
+        for (const g of part) {
+          groups.push(g);
+          total += g.copies.length;
         }
       }
     }

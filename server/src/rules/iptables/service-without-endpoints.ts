@@ -1,5 +1,9 @@
-import type { IptRule } from '../../formats/iptables/model';
-import { chainName, isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
+import type { Span } from '../../core/span';
+import { pushAll } from '../../core/arrays';
+import type { IptChain, IptRule, IptTable } from '../../formats/iptables/model';
+import { SaveRule } from '../../formats/iptables/saveModel';
+import { ChainMemo } from '../shared/chainMemo';
+import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
 import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
 import { defineRule, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
@@ -40,18 +44,12 @@ export default defineRule({
     const rejected = new Set<string>();
     const reported = new Map<string, Related[]>();
     const filter = table(model, 'filter');
-    for (const rule of filter?.rules ?? []) {
-      // The target first: it is kept on every rule, where the comment is read from the line and
-      // then kept with the rule (on a 200 MB dump, every filter rule's details: 130 MB).
-      const target = targetName(rule);
-      if (target !== 'REJECT' && target !== 'DROP') continue;
-      const comment = ruleComment(rule);
-      if (!comment) continue;
-      const local = NO_LOCAL_ENDPOINTS.test(comment);
-      if (!local && !NO_ENDPOINTS.test(comment)) continue;
-      const sp = servicePortOf(comment);
-      if (!sp) continue;
-      const portName = comment.replace(local ? NO_LOCAL_ENDPOINTS : NO_ENDPOINTS, '');
+    // The rejecting rules of every filter chain (kept per chain across edits: shared/chainMemo.ts),
+    // in text order, as one pass over the table's rules would meet them.
+    const rejecting: Rejecting[] = [];
+    if (filter) for (const part of rejectMemo.parts(filter)) pushAll(rejecting, part);
+    if (rejecting.length > 1) rejecting.sort((a, b) => lineStartOf(a.rule) - lineStartOf(b.rule));
+    for (const { rule, target, local, portName, sp } of rejecting) {
       rejected.add(portName);
       // One finding per Service port; its other addresses (node port, external and load-balancer IPs) are related.
       const key = `${local ? 'local ' : ''}${portName}`;
@@ -72,36 +70,32 @@ export default defineRule({
     const nat = table(model, 'nat');
     // A truncated table would make every chain after the cut look empty.
     if (!nat || !isComplete(model, nat)) return;
-    const svcChains = new Set<string>();
+    // KUBE-SVC-* chains in declaration order, then those only appended to, in the order their rules come.
+    const svcChains = new Set<string>(declaredServiceChains(nat.chains));
     const withEndpoints = new Set<string>();
-    const referrers = new Map<string, string>();
-    for (const c of nat.chains) if (c.name.value.startsWith('KUBE-SVC-')) svcChains.add(c.name.value);
-    // The last chain added to each set: rules come chain by chain, so most adds would repeat one.
-    let lastSvc = '';
-    let lastWith = '';
-    for (const rule of nat.rules) {
-      // Names from a save rule's columns: no tokens made for the 50,000 rules of a big nat table.
-      const chain = chainName(rule);
-      const target = targetName(rule);
-      if (chain.startsWith('KUBE-SVC-')) {
-        if (chain !== lastSvc) svcChains.add((lastSvc = chain));
-        // KUBE-SEP-* jumps; also DNAT or chained KUBE-SVC-* in the userspace-era layout.
-        if (target && chain !== lastWith && !NOT_FORWARDING.has(target)) withEndpoints.add((lastWith = chain));
+    // Per Service chain, the first rule (in text order) that jumps to it with a Service comment.
+    const referrers = new Map<string, Referrer>();
+    for (const part of natMemo.parts(nat)) {
+      const chain = part.chain;
+      if (part.service) {
+        svcChains.add(chain);
+        if (part.forwards) withEndpoints.add(chain);
       }
-      if (target?.startsWith('KUBE-SVC-') && !referrers.has(target)) {
-        const comment = ruleComment(rule);
-        const sp = comment ? servicePortOf(comment) : undefined;
-        if (comment && sp) referrers.set(target, comment.replace(/ (?:cluster IP|external IP|loadbalancer IP|nodePort|node port)$/i, '').split(' ')[0]!);
+      for (const r of part.referrers) {
+        const had = referrers.get(r.target);
+        if (had === undefined || lineStartOf(r.rule) < lineStartOf(had.rule)) referrers.set(r.target, r);
       }
     }
+    let anchors: ReadonlyMap<string, Span> | undefined;
     for (const chain of svcChains) {
       if (withEndpoints.has(chain)) continue;
-      const portName = referrers.get(chain);
+      const portName = referrers.get(chain)?.portName;
       // Unreferenced chains are not reachable from any Service entry point; named ones already reported above.
       if (!portName || rejected.has(portName)) continue;
       const sp = servicePortOf(portName)!;
+      anchors ??= chainAnchors(nat);
       yield {
-        span: chainAnchor(nat, chain)!,
+        span: anchors.get(chain) ?? chainAnchor(nat, chain)!,
         messageId: 'noEndpointChains',
         data: { service: portName, chain },
         fixes: serviceEndpointsFix(sp.namespace, sp.name, false),
@@ -109,6 +103,97 @@ export default defineRule({
     }
   },
 });
+
+/** A filter rule that rejects or drops a Service port's traffic for want of (local) endpoints. */
+interface Rejecting {
+  readonly rule: IptRule;
+  readonly target: string;
+  readonly local: boolean;
+  readonly portName: string;
+  readonly sp: NonNullable<ReturnType<typeof servicePortOf>>;
+}
+
+/** What a nat chain tells about Services: whether it is a KUBE-SVC-* chain that forwards, and its rules' jumps to KUBE-SVC-* chains. */
+interface NatPart {
+  readonly chain: string;
+  readonly service: boolean;
+  readonly forwards: boolean;
+  readonly referrers: readonly Referrer[];
+}
+
+interface Referrer {
+  readonly target: string;
+  readonly portName: string;
+  readonly rule: IptRule;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const rejectMemo = new ChainMemo<readonly Rejecting[]>((_chain, rules) => rejectingRules(rules));
+const natMemo = new ChainMemo<NatPart>(natPart);
+
+/** The chain's rejecting rules, in chain order. */
+function rejectingRules(rules: readonly IptRule[]): readonly Rejecting[] {
+  let found: Rejecting[] | undefined;
+  for (const rule of rules) {
+    // The target first: it is kept on every rule, where the comment is read from the line and
+    // then kept with the rule (on a 200 MB dump, every filter rule's details: 130 MB).
+    const target = targetName(rule);
+    if (target !== 'REJECT' && target !== 'DROP') continue;
+    const comment = ruleComment(rule);
+    if (!comment) continue;
+    const local = NO_LOCAL_ENDPOINTS.test(comment);
+    if (!local && !NO_ENDPOINTS.test(comment)) continue;
+    const sp = servicePortOf(comment);
+    if (!sp) continue;
+    const portName = comment.replace(local ? NO_LOCAL_ENDPOINTS : NO_ENDPOINTS, '');
+    (found ??= []).push({ rule, target, local, portName, sp });
+  }
+  return found ?? NONE;
+}
+
+/** One nat chain's part (names from a save rule's columns: no tokens made for a big nat table's rules). */
+function natPart(chain: string, rules: readonly IptRule[]): NatPart {
+  const service = chain.startsWith('KUBE-SVC-');
+  let forwards = false;
+  let referrers: Referrer[] | undefined;
+  let named: Set<string> | undefined;
+  for (const rule of rules) {
+    const target = targetName(rule);
+    // KUBE-SEP-* jumps; also DNAT or chained KUBE-SVC-* in the userspace-era layout.
+    if (service && target && !NOT_FORWARDING.has(target)) forwards = true;
+    if (target?.startsWith('KUBE-SVC-') && !named?.has(target)) {
+      const comment = ruleComment(rule);
+      const sp = comment ? servicePortOf(comment) : undefined;
+      if (comment && sp) {
+        (named ??= new Set()).add(target);
+        (referrers ??= []).push({ target, portName: comment.replace(/ (?:cluster IP|external IP|loadbalancer IP|nodePort|node port)$/i, '').split(' ')[0]!, rule });
+      }
+    }
+  }
+  return { chain, service, forwards, referrers: referrers ?? NONE };
+}
+
+/** KUBE-SVC-* chains of a chain list, in declaration order (kept per list: an edit of rule lines keeps the table's chains). */
+const declaredServices = new WeakMap<readonly IptChain[], readonly string[]>();
+function declaredServiceChains(chains: readonly IptChain[]): readonly string[] {
+  let names = declaredServices.get(chains);
+  if (!names) {
+    names = chains.filter((c) => c.name.value.startsWith('KUBE-SVC-')).map((c) => c.name.value);
+    declaredServices.set(chains, names);
+  }
+  return names;
+}
+
+/** Each declared chain's name span, by name (the first declaration, as chainAnchor finds it). */
+function chainAnchors(t: IptTable): ReadonlyMap<string, Span> {
+  const m = new Map<string, Span>();
+  for (const c of t.chains) if (!m.has(c.name.value)) m.set(c.name.value, c.name.span);
+  return m;
+}
+
+function lineStartOf(rule: IptRule): number {
+  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
+}
 
 function describeDestination(rule: IptRule): string {
   const d = rule.destination;

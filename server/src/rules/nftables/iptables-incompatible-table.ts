@@ -1,8 +1,11 @@
 import { defineRule } from '../rule';
+import { phraseOffsets } from '../../node/textHits';
 
 /** `iptables v1.8.7 (nf_tables): table 'nat' is incompatible, use 'nft' tool.` (also `chain 'X' in table 'nat'`). */
 const MESSAGE = /(?:ip6?tables|xtables|ebtables|arptables)[\w-]*(?: v[\d.]+)?(?: \(nf_tables\))?: (?:chain '([^'\n]{0,64})' in )?table '([^'\n]{1,32})' is incompatible, use 'nft' tool\.?/g;
 const MAX_FINDINGS = 20;
+/** What every MESSAGE match holds; a match never spans a line break. */
+const PHRASE = "is incompatible, use 'nft' tool";
 
 /**
  * iptables-nft refuses to list a table that holds rules it cannot represent: native nft rules
@@ -25,17 +28,28 @@ export default defineRule({
     },
   },
   *check({ document }) {
-    // One substring search first: most dumps never hold the message, and some are hundreds of MB.
-    if (!document.text.includes("is incompatible, use 'nft' tool")) return;
+    // The phrase first, from offsets kept across edits (node/textHits.ts): most dumps never hold
+    // the message, and some are hundreds of MB. Each line holding it is matched on its own: no
+    // match crosses a line break, so the matches are those of one search over the whole text.
     let n = 0;
-    for (const m of document.text.matchAll(MESSAGE)) {
-      if (n++ >= MAX_FINDINGS) return;
-      const chain = m[1];
-      const table = m[2]!;
-      yield {
-        span: { start: m.index!, end: m.index! + m[0].length },
-        ...(chain ? { messageId: 'chainUnreadable' as const, data: { chain, table } } : { messageId: 'tableUnreadable' as const, data: { table } }),
-      };
+    let lineEnd = -1;
+    const text = document.text;
+    for (const at of phraseOffsets(document, PHRASE)) {
+      if (at < lineEnd) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      const next = text.indexOf('\n', at);
+      lineEnd = next < 0 ? text.length : next;
+      const line = text.slice(lineStart, lineEnd);
+      for (const m of line.matchAll(MESSAGE)) {
+        if (n++ >= MAX_FINDINGS) return;
+        const chain = m[1];
+        const table = m[2]!;
+        const start = lineStart + m.index!;
+        yield {
+          span: { start, end: start + m[0].length },
+          ...(chain ? { messageId: 'chainUnreadable' as const, data: { chain, table } } : { messageId: 'tableUnreadable' as const, data: { table } }),
+        };
+      }
     }
   },
 });

@@ -6,8 +6,36 @@ import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { cidrWithin, insertFailed, snatRole, tooOldForRandomFully } from './randomFullyCauses';
 import { iptablesTooOldForRandomFully, podCidr } from './support';
 import { TELL_KERNEL } from '../../node/questions';
+import { pushAll } from '../../core/arrays';
+import type { IptRule, IptTable } from '../../formats/iptables/model';
+import { SaveRule } from '../../formats/iptables/saveModel';
+import { ChainMemo } from '../shared/chainMemo';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
+
+/** Each nat chain's SNAT and MASQUERADE rules, kept across edits of other chains (shared/chainMemo.ts). */
+const snatMemo = new ChainMemo<readonly IptRule[]>((_chain, rules) => {
+  let found: IptRule[] | undefined;
+  for (const rule of rules) {
+    // The name first (a save rule's from its columns, no target made): nearly every rule stops here.
+    const snat = targetName(rule);
+    if (snat !== undefined && SNAT_TARGETS.has(snat)) (found ??= []).push(rule);
+  }
+  return found ?? NONE;
+});
+const NONE: readonly IptRule[] = Object.freeze([]);
+
+/** The table's SNAT and MASQUERADE rules in text order. */
+function snatRules(table: IptTable): IptRule[] {
+  const found: IptRule[] = [];
+  for (const part of snatMemo.parts(table)) pushAll(found, part);
+  if (found.length > 1) found.sort((a, b) => startOf(a) - startOf(b));
+  return found;
+}
+
+function startOf(rule: IptRule): number {
+  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
+}
 
 /** Since kernel 5.0 `--random` uses the same fully random port choice as `--random-fully`. */
 const RANDOM_EQUALS_FULLY = [5, 0];
@@ -39,10 +67,7 @@ export default defineRule({
     const pods = podCidr(model, node);
     for (const table of model.tables) {
       if (table.name.value !== 'nat') continue;
-      for (const rule of table.rules) {
-        // The name first (a save rule's from its columns, no target made): nearly every rule stops here.
-        const snat = targetName(rule);
-        if (snat === undefined || !SNAT_TARGETS.has(snat)) continue;
+      for (const rule of snatRules(table)) {
         const target = rule.target!;
         if (targetOption(rule, '--random-fully') || explained.has(rule)) continue;
         // Docker's bridge egress and IPVS's hairpin rule are not the race of the seed incidents (docs page, "Whose rule").

@@ -2,6 +2,7 @@ import type { Span } from '../../core/span';
 import { pushAll } from '../../core/arrays';
 import type { IptChain, IptRule, IptTable } from '../../formats/iptables/model';
 import { SaveRule } from '../../formats/iptables/saveModel';
+import { ruleIndex } from '../../formats/iptables/navigation';
 import { ChainMemo } from '../shared/chainMemo';
 import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
 import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
@@ -70,25 +71,29 @@ export default defineRule({
     const nat = table(model, 'nat');
     // A truncated table would make every chain after the cut look empty.
     if (!nat || !isComplete(model, nat)) return;
-    // KUBE-SVC-* chains in declaration order, then those only appended to, in the order their rules come.
-    const svcChains = new Set<string>(declaredServiceChains(nat.chains));
-    const withEndpoints = new Set<string>();
-    // Per Service chain, the first rule (in text order) that jumps to it with a Service comment.
+    const parts = natMemo.parts(nat);
+    // KUBE-SVC-* chains that forward nowhere: declared ones without rules, and those whose rules
+    // all mark, drop or reject. Nearly every Service chain forwards, so the rest is worked out
+    // for these few only.
+    const idle = new Set<string>(unusedServiceChains(nat));
+    for (const part of parts) if (part.service && !part.forwards) idle.add(part.chain);
+    if (idle.size === 0) return;
+    // Per such chain, the first rule (in text order) that jumps to it with a Service comment.
     const referrers = new Map<string, Referrer>();
-    for (const part of natMemo.parts(nat)) {
-      const chain = part.chain;
-      if (part.service) {
-        svcChains.add(chain);
-        if (part.forwards) withEndpoints.add(chain);
-      }
+    for (const part of parts) {
       for (const r of part.referrers) {
+        if (!idle.has(r.target)) continue;
         const had = referrers.get(r.target);
         if (had === undefined || lineStartOf(r.rule) < lineStartOf(had.rule)) referrers.set(r.target, r);
       }
     }
+    // In the order a pass over the table meets them: declared chains in declaration order, then
+    // chains only appended to, in the order of their first rules.
+    const declared = declaredServiceChains(nat.chains);
+    const svcChains = declared.names.filter((c) => idle.has(c));
+    for (const c of idle) if (!declared.set.has(c)) svcChains.push(c);
     let anchors: ReadonlyMap<string, Span> | undefined;
     for (const chain of svcChains) {
-      if (withEndpoints.has(chain)) continue;
       const portName = referrers.get(chain)?.portName;
       // Unreferenced chains are not reachable from any Service entry point; named ones already reported above.
       if (!portName || rejected.has(portName)) continue;
@@ -174,12 +179,26 @@ function natPart(chain: string, rules: readonly IptRule[]): NatPart {
 }
 
 /** KUBE-SVC-* chains of a chain list, in declaration order (kept per list: an edit of rule lines keeps the table's chains). */
-const declaredServices = new WeakMap<readonly IptChain[], readonly string[]>();
-function declaredServiceChains(chains: readonly IptChain[]): readonly string[] {
-  let names = declaredServices.get(chains);
+const declaredServices = new WeakMap<readonly IptChain[], { readonly names: readonly string[]; readonly set: ReadonlySet<string> }>();
+function declaredServiceChains(chains: readonly IptChain[]): { readonly names: readonly string[]; readonly set: ReadonlySet<string> } {
+  let found = declaredServices.get(chains);
+  if (!found) {
+    const set = new Set<string>();
+    for (const c of chains) if (c.name.value.startsWith('KUBE-SVC-')) set.add(c.name.value);
+    found = { names: [...set], set };
+    declaredServices.set(chains, found);
+  }
+  return found;
+}
+
+/** Declared KUBE-SVC-* chains without rules, in declaration order (kept per rule index: the same while rules stay in their chains). */
+const unusedServices = new WeakMap<ReadonlyMap<string, readonly IptRule[]>, readonly string[]>();
+function unusedServiceChains(nat: IptTable): readonly string[] {
+  const inChain = ruleIndex(nat).inChain;
+  let names = unusedServices.get(inChain);
   if (!names) {
-    names = chains.filter((c) => c.name.value.startsWith('KUBE-SVC-')).map((c) => c.name.value);
-    declaredServices.set(chains, names);
+    names = declaredServiceChains(nat.chains).names.filter((c) => !inChain.has(c));
+    unusedServices.set(inChain, names);
   }
   return names;
 }

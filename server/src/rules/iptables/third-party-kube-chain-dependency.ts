@@ -1,7 +1,10 @@
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
-import { chainName, targetName } from '../../formats/iptables/query';
+import { targetName } from '../../formats/iptables/query';
+import { ruleIndex } from '../../formats/iptables/navigation';
+import type { IptRule, IptTable } from '../../formats/iptables/model';
+import { SaveRule } from '../../formats/iptables/saveModel';
 import { factRelated } from '../../node/questions';
 
 /** Internal kube chains and what became of them (KEP-3178, k/k#110289, #119374). */
@@ -37,10 +40,7 @@ export default defineRule({
   *check({ document, node }) {
     const { model } = document;
     for (const t of model.tables) {
-      for (const rule of t.rules) {
-        // Names first (a save rule's from its columns, no tokens made): nearly every rule stops here.
-        const name = targetName(rule);
-        if (name === undefined || !INTERNAL.has(name) || chainName(rule).startsWith('KUBE-')) continue;
+      for (const rule of thirdPartyJumps(t)) {
         const target = rule.target!;
         const what = INTERNAL.get(target.name.value);
         if (!what || OWN_HOOKS.has(`${t.name.value} ${rule.chain.value} ${target.name.value}`)) continue;
@@ -68,3 +68,26 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The table's rules outside KUBE-* chains that jump to an internal chain, in text order. Chain by
+ * chain (navigation.ts' index): a kube-proxy dump's rules are nearly all in KUBE-* chains, which
+ * are passed over by name without reading one of their rules.
+ */
+function thirdPartyJumps(t: IptTable): IptRule[] {
+  const found: IptRule[] = [];
+  for (const [chain, rules] of ruleIndex(t).inChain) {
+    if (chain.startsWith('KUBE-')) continue;
+    for (const rule of rules) {
+      // Names first (a save rule's from its columns, no tokens made): nearly every rule stops here.
+      const name = targetName(rule);
+      if (name !== undefined && INTERNAL.has(name)) found.push(rule);
+    }
+  }
+  if (found.length > 1) found.sort((a, b) => startOf(a) - startOf(b));
+  return found;
+}
+
+function startOf(rule: IptRule): number {
+  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
+}

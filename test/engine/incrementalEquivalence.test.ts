@@ -10,6 +10,7 @@ import { parseDocument, type ParsedDocument } from '../../server/src/node/docume
 import { updateDocument } from '../../server/src/node/incremental';
 import { DEFAULT_SETTINGS } from '../../server/src/node/settings';
 import { createSnapshot } from '../../server/src/node/snapshot';
+import { chainMemoCounters } from '../../server/src/rules/shared/chainMemo';
 
 /**
  * Incremental analysis must equal a fresh full analysis: for random edit sequences over the real
@@ -116,7 +117,7 @@ function concrete(text: string, seed: EditSeed): Edit {
   let end = next;
   while (end > at && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
   const col = at + (end > at ? seed.column % (end - at + 1) : 0);
-  switch (seed.kind % 6) {
+  switch (seed.kind % 8) {
     case 0:
       return { start: col, end: col, text: CHARS[seed.char % CHARS.length]! };
     case 1:
@@ -130,9 +131,25 @@ function concrete(text: string, seed: EditSeed): Edit {
       const fromNext = starts.find((s) => s > from) ?? text.length;
       return { start: at, end: at, text: text.slice(from, fromNext) };
     }
-    default: {
+    case 5: {
       const j = text.lastIndexOf(' -j ', end);
       return j >= at ? { start: j, end, text: TARGETS[seed.char % TARGETS.length]! } : { start: col, end: col, text: 'y' };
+    }
+    case 6: {
+      // A character typed into a rule's comment (what the keystroke benchmark types): the rule keeps its chain and target.
+      const c = text.indexOf('--comment ', at);
+      const into = c >= 0 && c < end ? Math.min(end, c + 11 + (seed.column % 8)) : col;
+      return { start: into, end: into, text: CHARS[seed.char % 3]! };
+    }
+    default: {
+      // A chain declaration typed into, added or removed (its table is read again).
+      const decls = starts.filter((s) => text.charCodeAt(s) === 58 /* : */);
+      if (decls.length === 0) return { start: col, end: col, text: 'z' };
+      const d = decls[seed.line % decls.length]!;
+      const dNext = starts.find((s) => s > d) ?? text.length;
+      if (seed.char % 3 === 0) return { start: d + 1, end: d + 1, text: 'X' };
+      if (seed.char % 3 === 1) return { start: d, end: d, text: `:NEW-${seed.other % 7} - [0:0]\n` };
+      return { start: d, end: dNext, text: '' };
     }
   }
 }
@@ -163,6 +180,7 @@ function checkSequence(fixture: { name: string; text: string }, seeds: readonly 
 test('incremental re-reading equals a fresh parse and lint, for random edit sequences over the iptables fixtures', () => {
   let edits = 0;
   let incremental = 0;
+  const memo = { ...chainMemoCounters };
   fc.assert(
     fc.property(fc.nat(ALL.length - 1), fc.array(editSeed, { minLength: 1, maxLength: 6 }), (f, seeds) => {
       edits += seeds.length;
@@ -170,13 +188,17 @@ test('incremental re-reading equals a fresh parse and lint, for random edit sequ
     }),
     { numRuns: 150, seed: 12 },
   );
-  // The property means something only if many edits took the incremental path.
+  // The property means something only if many edits took the incremental path, and rules reused
+  // per-chain work kept from earlier versions (rules/shared/chainMemo.ts) as well as redoing it.
   assert.ok(incremental > edits / 4, `only ${incremental} of ${edits} edits were re-read incrementally`);
+  assert.ok(chainMemoCounters.reused > memo.reused, 'no chain work was reused across edits');
+  assert.ok(chainMemoCounters.worked > memo.worked, 'no chain work was redone after an edit');
 });
 
 test('the same for long edit sequences on a 600-rule dump', () => {
   let edits = 0;
   let incremental = 0;
+  const memo = { ...chainMemoCounters };
   fc.assert(
     fc.property(fc.array(editSeed, { minLength: 10, maxLength: 30 }), (seeds) => {
       edits += seeds.length;
@@ -185,6 +207,7 @@ test('the same for long edit sequences on a 600-rule dump', () => {
     { numRuns: 20, seed: 12 },
   );
   assert.ok(incremental > edits / 4, `only ${incremental} of ${edits} edits were re-read incrementally`);
+  assert.ok(chainMemoCounters.reused > memo.reused, 'no chain work was reused across edits');
 });
 
 test('a structural edit re-reads its table; edits outside one table are declined (the caller parses again)', () => {

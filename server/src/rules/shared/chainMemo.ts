@@ -16,10 +16,11 @@ import { chainsEditedSince, editStamp } from '../../formats/iptables/saveModel';
  * edit has been re-read into (saveModel.ts `editStamp`): a one-shot lint (the CLI, a first open)
  * keeps nothing.
  */
+/** Chains whose part was reused and chains worked out for a kept table, over every memo (tests read them). */
+export const chainMemoCounters = { reused: 0, worked: 0 };
+
 export class ChainMemo<T> {
   private readonly kept = new WeakMap<IptTable, Kept<T>>();
-  /** Chains whose part was reused, and chains worked out for a kept table (tests read them). */
-  readonly counters = { reused: 0, worked: 0 };
 
   constructor(private readonly work: (chain: string, rules: readonly IptRule[], table: IptTable) => T) {}
 
@@ -32,7 +33,7 @@ export class ChainMemo<T> {
     const edited = kept !== undefined && kept.inChain === inChain ? chainsEditedSince(table, kept.stamp) : undefined;
     if (kept === undefined || edited === undefined) {
       const parts = this.all(table, inChain);
-      this.counters.worked += parts.length;
+      chainMemoCounters.worked += parts.length;
       this.kept.set(table, { inChain, stamp, parts, at: undefined });
       return parts;
     }
@@ -44,10 +45,10 @@ export class ChainMemo<T> {
         if (k === undefined || done.has(chain)) continue;
         done.add(chain);
         kept.parts[k] = this.work(chain, inChain.get(chain)!, table);
-        this.counters.worked++;
+        chainMemoCounters.worked++;
       }
     }
-    this.counters.reused += kept.parts.length - done.size;
+    chainMemoCounters.reused += kept.parts.length - done.size;
     kept.stamp = stamp;
     return kept.parts;
   }

@@ -6,6 +6,7 @@ import type { ParsedDocument } from './document';
 import { deriveLinkFacts, type LinkFacts } from './links';
 import { netfilterView } from './netfilter';
 import { nodePath } from './nodePath';
+import { firstVxlanRule, VXLAN_DEVICE, vxlanInterface } from './vxlanRule';
 import type { FactOverrides } from './settings';
 
 /** Where a fact was learnt: a setting the user made, or a place in one of the node's files. */
@@ -50,7 +51,6 @@ type MutableFacts = { -readonly [K in keyof NodeFacts]: NodeFacts[K] };
 /** One extractor per kind of document; each adds what its model shows. First evidence wins. */
 type Extractor = (doc: ParsedDocument, facts: MutableFacts) => void;
 
-const VXLAN_DEVICE = /^(?:flannel\.\d+|vxlan[.\w-]*|cilium_vxlan|weave-vxlan|vxlan-v6\.calico)$/;
 
 const documentFact = <T>(value: T, document: ParsedDocument, span: Span): Fact<T> => ({ value, source: { kind: 'document', document, span } });
 
@@ -113,13 +113,11 @@ const EXTRACTORS: readonly Extractor[] = [
     }
     if (!facts.vxlanDevice) {
       for (const t of model.tables) {
-        for (const r of t.rules) {
-          for (const iface of [r.inInterface, r.outInterface]) {
-            if (iface && VXLAN_DEVICE.test(iface.value.value)) {
-              facts.vxlanDevice = documentFact(iface.value.value, doc, iface.value.span);
-              return;
-            }
-          }
+        const rule = firstVxlanRule(t);
+        const iface = rule && vxlanInterface(rule);
+        if (iface) {
+          facts.vxlanDevice = documentFact(iface.value.value, doc, iface.value.span);
+          return;
         }
       }
     }

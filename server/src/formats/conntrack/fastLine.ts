@@ -17,7 +17,7 @@
  * The line's "\n" is the sentinel of every loop (no loop goes on over it), so the loops test each
  * byte once and never compare against the line's end.
  */
-import { K_BYTES, K_CODE, K_DPORT, K_DST, K_ID, K_MARK, K_OTHER, K_PACKETS, K_SECCTX, K_SECMARK, K_SPORT, K_SRC, K_SRCKEY, K_DSTKEY, K_TYPE, K_USE, K_VTAG, K_ZONE, LAST_TUPLE_KEY, MAX_TOKENS } from './scan';
+import { K_DPORT, K_DST, K_MARK, K_OTHER, K_SPORT, K_SRC, K_USE, KEY_NAMES, keyCandidate, LAST_TUPLE_KEY, MAX_TOKENS, NUMERIC_MASK, PORT_MASK } from './scan';
 
 /** Byte classes in an entry's body: part of a token, a separator, a line break, or anything else (not read here). */
 const TOK = 1;
@@ -58,10 +58,6 @@ HEAD[9] = H_SEP;
 HEAD[10] = H_SEP;
 HEAD[13] = H_SEP;
 
-/** Keys whose value must be an unsigned decimal number (scan.ts NUMERIC_MASK). */
-const NUMERIC = (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID) | (1 << K_PACKETS) | (1 << K_BYTES) | (1 << K_MARK) | (1 << K_USE) | (1 << K_ZONE) | (1 << K_SECMARK);
-/** Keys the reply tuple must have when the original has them (scan.ts PORT_MASK). */
-const PORT_MASK = (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID);
 /** Header words before the first `src=`; the accepted shape has at most 6 (`ipv4 2 tcp 6 117 STATE`). */
 const MAX_HEAD = 6;
 
@@ -235,7 +231,7 @@ export class FastLine {
       }
       const vs = i;
       let quad = false;
-      if (((NUMERIC >>> key) & 1) === 1) {
+      if (((NUMERIC_MASK >>> key) & 1) === 1) {
         let c = b[i]!;
         while (c >= 48 && c <= 57) c = b[++i]!;
         if (i === vs || (BODY[c]! & AFTER) === 0) return -1;
@@ -372,39 +368,8 @@ function word(b: Uint8Array, s: number, w: string): boolean {
 
 /** scan.ts keyId on bytes. */
 function keyId(b: Uint8Array, s: number, eq: number): number {
-  const c = b[s];
-  switch (eq - s) {
-    case 2:
-      return word(b, s, 'id') ? K_ID : K_OTHER;
-    case 3:
-      if (c === 115) return word(b, s, 'src') ? K_SRC : K_OTHER;
-      if (c === 100) return word(b, s, 'dst') ? K_DST : K_OTHER;
-      if (c === 117) return word(b, s, 'use') ? K_USE : K_OTHER;
-      return K_OTHER;
-    case 4:
-      if (c === 109) return word(b, s, 'mark') ? K_MARK : K_OTHER;
-      if (c === 116) return word(b, s, 'type') ? K_TYPE : K_OTHER;
-      if (c === 99) return word(b, s, 'code') ? K_CODE : K_OTHER;
-      if (c === 122) return word(b, s, 'zone') ? K_ZONE : K_OTHER;
-      if (c === 118) return word(b, s, 'vtag') ? K_VTAG : K_OTHER;
-      return K_OTHER;
-    case 5:
-      if (c === 115) return word(b, s, 'sport') ? K_SPORT : K_OTHER;
-      if (c === 100) return word(b, s, 'dport') ? K_DPORT : K_OTHER;
-      if (c === 98) return word(b, s, 'bytes') ? K_BYTES : K_OTHER;
-      return K_OTHER;
-    case 6:
-      if (word(b, s, 'secctx')) return K_SECCTX;
-      if (word(b, s, 'srckey')) return K_SRCKEY;
-      if (word(b, s, 'dstkey')) return K_DSTKEY;
-      return K_OTHER;
-    case 7:
-      if (word(b, s, 'packets')) return K_PACKETS;
-      if (word(b, s, 'secmark')) return K_SECMARK;
-      return K_OTHER;
-    default:
-      return K_OTHER;
-  }
+  const k = keyCandidate(eq - s, b[s] ?? 0, b[s + 1] ?? 0);
+  return k !== K_OTHER && word(b, s, KEY_NAMES[k]!) ? k : K_OTHER;
 }
 
 /** scan.ts isAddress on bytes: dotted IPv4, or IPv6 (hex groups, `::`, optional dotted tail). */

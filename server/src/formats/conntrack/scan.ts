@@ -239,11 +239,37 @@ export const K_SECMARK = 17;
 export const K_OTHER = 30;
 
 /** Keys whose value must be an unsigned decimal number. */
-const NUMERIC_MASK =
+export const NUMERIC_MASK =
   (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID) | (1 << K_PACKETS) | (1 << K_BYTES) | (1 << K_MARK) | (1 << K_USE) | (1 << K_ZONE) | (1 << K_SECMARK);
 /** Keys the reply tuple must have when the original has them. */
-const PORT_MASK = (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID);
-const KEY_NAMES = ['', 'src', 'dst', 'sport', 'dport', 'type', 'code', 'id'];
+export const PORT_MASK = (1 << K_SPORT) | (1 << K_DPORT) | (1 << K_TYPE) | (1 << K_CODE) | (1 << K_ID);
+/** Each known key's name, by its K_ number. */
+export const KEY_NAMES: readonly string[] = ['', 'src', 'dst', 'sport', 'dport', 'type', 'code', 'id', 'packets', 'bytes', 'vtag', 'srckey', 'dstkey', 'mark', 'use', 'zone', 'secctx', 'secmark'];
+
+/**
+ * The one key a word of this length and these first two characters can be (K_OTHER: none). The
+ * known keys differ in (length, first, second character), so a single comparison of the whole word
+ * then settles it. Shared by the text reader (keyId) and the byte fast path (fastLine.ts), each
+ * comparing the word where it is stored.
+ */
+export function keyCandidate(length: number, c0: number, c1: number): number {
+  switch (length) {
+    case 2:
+      return c0 === 105 ? K_ID : K_OTHER;
+    case 3:
+      return c0 === 115 ? K_SRC : c0 === 100 ? K_DST : c0 === 117 ? K_USE : K_OTHER;
+    case 4:
+      return c0 === 109 ? K_MARK : c0 === 116 ? K_TYPE : c0 === 99 ? K_CODE : c0 === 122 ? K_ZONE : c0 === 118 ? K_VTAG : K_OTHER;
+    case 5:
+      return c0 === 115 ? K_SPORT : c0 === 100 ? K_DPORT : c0 === 98 ? K_BYTES : K_OTHER;
+    case 6:
+      return c0 === 100 ? K_DSTKEY : c0 !== 115 ? K_OTHER : c1 === 101 ? K_SECCTX : c1 === 114 ? K_SRCKEY : K_OTHER;
+    case 7:
+      return c0 === 112 ? K_PACKETS : c0 === 115 ? K_SECMARK : K_OTHER;
+    default:
+      return K_OTHER;
+  }
+}
 
 function word(text: string, s: number, w: string): boolean {
   for (let i = 0; i < w.length; i++) if (text.charCodeAt(s + i) !== w.charCodeAt(i)) return false;
@@ -252,39 +278,8 @@ function word(text: string, s: number, w: string): boolean {
 
 /** Identifies the key text[s, eq) without making a string. */
 export function keyId(text: string, s: number, eq: number): number {
-  const c = text.charCodeAt(s);
-  switch (eq - s) {
-    case 2:
-      return word(text, s, 'id') ? K_ID : K_OTHER;
-    case 3:
-      if (c === 115) return word(text, s, 'src') ? K_SRC : K_OTHER;
-      if (c === 100) return word(text, s, 'dst') ? K_DST : K_OTHER;
-      if (c === 117) return word(text, s, 'use') ? K_USE : K_OTHER;
-      return K_OTHER;
-    case 4:
-      if (c === 109) return word(text, s, 'mark') ? K_MARK : K_OTHER;
-      if (c === 116) return word(text, s, 'type') ? K_TYPE : K_OTHER;
-      if (c === 99) return word(text, s, 'code') ? K_CODE : K_OTHER;
-      if (c === 122) return word(text, s, 'zone') ? K_ZONE : K_OTHER;
-      if (c === 118) return word(text, s, 'vtag') ? K_VTAG : K_OTHER;
-      return K_OTHER;
-    case 5:
-      if (c === 115) return word(text, s, 'sport') ? K_SPORT : K_OTHER;
-      if (c === 100) return word(text, s, 'dport') ? K_DPORT : K_OTHER;
-      if (c === 98) return word(text, s, 'bytes') ? K_BYTES : K_OTHER;
-      return K_OTHER;
-    case 6:
-      if (word(text, s, 'secctx')) return K_SECCTX;
-      if (word(text, s, 'srckey')) return K_SRCKEY;
-      if (word(text, s, 'dstkey')) return K_DSTKEY;
-      return K_OTHER;
-    case 7:
-      if (word(text, s, 'packets')) return K_PACKETS;
-      if (word(text, s, 'secmark')) return K_SECMARK;
-      return K_OTHER;
-    default:
-      return K_OTHER;
-  }
+  const k = keyCandidate(eq - s, text.charCodeAt(s), text.charCodeAt(s + 1));
+  return k !== K_OTHER && word(text, s, KEY_NAMES[k]!) ? k : K_OTHER;
 }
 
 // Token roles in an entry line.

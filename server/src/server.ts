@@ -400,7 +400,7 @@ function nodeRemediationScript(uri: string): string | undefined {
     document,
     reports: document.uri === uri && lint ? lint.reports : lintDocument(document, node, settings),
   }));
-  return remediationScript(node.name, results);
+  return remediationScript(node, results);
 }
 
 connection.onExecuteCommand(async (params) => {

@@ -94,5 +94,9 @@ describe('CLI on an nftables-mode node folder (issue 13)', () => {
     assert.match(r.out, /^# {3}nft insert rule inet firewalld filter_FORWARD position 23 ip saddr 10\.244\.0\.0\/16 accept$/m);
     assert.match(r.out, /^# {3}sysctl -w net\.netfilter\.nf_conntrack_tcp_be_liberal=1$/m);
     assert.doesNotMatch(r.out, /^nft /m, 'nothing that changes the firewall runs without review');
+    // Each step names the finding's file by its path in the node folder, as messages do, never the folder above it.
+    assert.match(r.out, /^# 1\. \S+ \([^/()]+:\d+\)$/m);
+    const steps = r.out.split('\n').filter((l) => /^# \d+\. /.test(l));
+    assert.ok(steps.length > 0 && steps.every((l) => !l.includes(NODE)), steps.join('\n'));
   });
 });

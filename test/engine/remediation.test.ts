@@ -20,7 +20,7 @@ const safe = (title: string, ...argv: [string, ...string[]]): CommandFix => ({ k
 
 describe('remediation script', () => {
   it('lists each command once, in finding order, under the finding that suggests it', () => {
-    const script = remediationScript('node-a', [
+    const script = remediationScript({ name: 'node-a' }, [
       {
         document: doc,
         reports: [
@@ -62,7 +62,7 @@ describe('remediation script', () => {
       safe: false,
       review: 'positions come from a snapshot',
     };
-    const script = remediationScript('n', [{ document: doc, reports: [report('iptables/duplicate-rule', destructive, 0)] }]);
+    const script = remediationScript({ name: 'n' }, [{ document: doc, reports: [report('iptables/duplicate-rule', destructive, 0)] }]);
     assert.match(script, /^# {4}NEEDS REVIEW, not run: positions come from a snapshot\.$/m);
     assert.match(script, /^# {3}iptables -t filter -D FORWARD 10$/m);
     assert.doesNotMatch(script, /^iptables/m, 'nothing destructive runs');
@@ -71,12 +71,20 @@ describe('remediation script', () => {
 
   it('keeps node and file names with line breaks inside their comment lines', () => {
     const evil = parseDocument({ uri: 'x', path: 'n\ntouch PWNED\n/ethtool.txt', text: 'Features for flannel.1:\n' });
-    const script = remediationScript('node\rname\ntouch PWNED', [{ document: evil, reports: [report('a/one', safe('t\nrm -rf /', 'true'), 0)] }]);
+    const script = remediationScript({ name: 'node\rname\ntouch PWNED' }, [{ document: evil, reports: [report('a/one', safe('t\nrm -rf /', 'true'), 0)] }]);
     for (const line of script.split('\n')) assert.ok(line === '' || line.startsWith('#') || line === 'set -eu' || line === 'true', `unexpected line ${JSON.stringify(line)}`);
     assert.match(script, /node\\x0dname\\x0atouch PWNED/);
   });
 
+  it('names each file by its path in the node folder, never the folder above it', () => {
+    const deep = parseDocument({ uri: 'file:///home/alice/cases/n1/ethtool.txt', path: '/home/alice/cases/n1/ethtool.txt', text: 'Features for flannel.1:\n' });
+    const fix = safe('Fix', 'ethtool', '-K', 'flannel.1', 'tx-checksum-ip-generic', 'off');
+    const script = remediationScript({ name: 'n1', root: '/home/alice/cases/n1' }, [{ document: deep, reports: [report('a/one', fix, 0)] }]);
+    assert.match(script, /^# 1\. a\/one \(ethtool\.txt:1\)$/m);
+    assert.doesNotMatch(script, /alice/);
+  });
+
   it('says so when there is nothing to run', () => {
-    assert.match(remediationScript('n', [{ document: doc, reports: [] }]), /# Nothing to run/);
+    assert.match(remediationScript({ name: 'n' }, [{ document: doc, reports: [] }]), /# Nothing to run/);
   });
 });

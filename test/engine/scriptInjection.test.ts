@@ -160,7 +160,7 @@ describe('remediation commands under hostile dump values (issue 11)', () => {
         const fixes = results.flatMap((r) => r.reports.flatMap((x) => x.fixes.filter((f): f is CommandFix => f.kind === 'command')));
         if (fixes.length > 0) withFixes++;
         // 1. The node's remediation script (folder and file names in its comments).
-        const script = remediationScript(`node${p}`, results.map((r) => ({ document: r.doc, reports: r.reports })));
+        const script = remediationScript({ name: `node${p}` }, results.map((r) => ({ document: r.doc, reports: r.reports })));
         const a = runScript(script);
         assert.deepEqual(a.files, [], `files appeared: ${a.files.join(', ')}\n${script}`);
         assert.equal(a.status, 0, a.stderr);

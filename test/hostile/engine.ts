@@ -31,7 +31,7 @@ export function checkNode(name: string, files: readonly EngineFile[], context: r
     document,
     reports: lintDocument(document, snapshot, { rules: {}, facts: {} }, { onRuleError: (id, e) => ruleErrors.push(`${id}: ${e instanceof Error ? e.message : String(e)}`) }),
   }));
-  return { results, script: remediationScript(name, results), ruleErrors };
+  return { results, script: remediationScript({ name }, results), ruleErrors };
 }
 
 /** No rule crashed, every finding and related location lies inside its document, fixes edit inside the text. */

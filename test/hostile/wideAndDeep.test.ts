@@ -84,7 +84,7 @@ describe(`fixes of ${WIDE.toLocaleString('en')} edits or steps`, () => {
       { kind: 'command', title: 'run', steps, safe: true },
       { kind: 'command', title: 'review', steps: steps.slice(1), safe: false, review: 'wide' },
     ]);
-    const script = remediationScript('wide', [{ document, reports: [report] }]);
+    const script = remediationScript({ name: 'wide' }, [{ document, reports: [report] }]);
     assert.ok(script.split('\n').length > 2 * WIDE, 'every step has its line');
   });
 

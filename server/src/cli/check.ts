@@ -66,9 +66,9 @@ export function script(args: CheckArgs, io: CliIO): number {
   const g = gather(args, io, REPORT_ONLY);
   if (typeof g === 'number') return g;
   const scripts = g.nodes.map((node) => {
-    const { results, ruleErrors } = lintNode(node, g.settingsOf(node));
+    const { results, ruleErrors, snapshot } = lintNode(node, g.settingsOf(node));
     for (const e of ruleErrors) io.err(`kube-netlint: internal error in rule ${e}\n`);
-    return remediationScript(node.name, results);
+    return remediationScript(snapshot, results);
   });
   io.out(scripts.join('\n'));
   return 0;

@@ -1,6 +1,8 @@
 import { commentLine, renderCommentedOut, stepLines } from '../core/shell';
 import { pushAll } from '../core/arrays';
 import type { ParsedDocument } from '../node/document';
+import { nodePath } from '../node/nodePath';
+import type { NodeSnapshot } from '../node/snapshot';
 import type { CommandFix } from '../rules/rule';
 import type { Report } from './lint';
 
@@ -14,10 +16,13 @@ import type { Report } from './lint';
  * Every line is rendered by core/shell.ts: commands from typed arguments, everything else (node
  * and file names, titles, reasons) as comment lines that no character can end.
  */
-export function remediationScript(node: string, results: readonly { document: ParsedDocument; reports: readonly Report[] }[]): string {
+/** The node a script is for: its name for the header, its folder so files are named by their path in it. */
+export type ScriptNode = Pick<NodeSnapshot, 'name' | 'root'>;
+
+export function remediationScript(node: ScriptNode, results: readonly { document: ParsedDocument; reports: readonly Report[] }[]): string {
   const lines = [
     '#!/bin/sh',
-    commentLine(`kube-netlint remediation script for node ${node}`),
+    commentLine(`kube-netlint remediation script for node ${node.name}`),
     commentLine('Review every step before running it on the node; each is preceded by the finding that suggests it.'),
     commentLine('Steps marked NEEDS REVIEW are commented out: they delete or replace state, or rest on evidence the dump cannot prove.'),
     'set -eu',
@@ -34,7 +39,7 @@ export function remediationScript(node: string, results: readonly { document: Pa
         seen.add(key);
         steps++;
         const p = document.lines.positionAt(r.span.start);
-        lines.push(commentLine(`${steps}. ${r.ruleId} (${document.path}:${p.line + 1})`), commentLine(`   ${fix.title}`));
+        lines.push(commentLine(`${steps}. ${r.ruleId} (${nodePath(document, node)}:${p.line + 1})`), commentLine(`   ${fix.title}`));
         if (fix.safe) pushAll(lines, fix.steps.flatMap(stepLines));
         else {
           held++;

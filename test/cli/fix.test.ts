@@ -4,7 +4,7 @@ import { chmodSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { applyPatch } from 'diff';
 import { writeFileAtomic, WriteRefused } from '../../server/src/cli/atomicWrite';
-import { applyEdits, chooseFixes } from '../../server/src/cli/fix';
+import { applyEdits, chooseFixes } from '../../server/src/engine/fixes';
 import type { Report } from '../../server/src/engine/lint';
 import { cleanup, cli, tree } from './helpers';
 

@@ -7,6 +7,10 @@ import type { DocumentKind } from '../../server/src/formats/kind';
 import type { EditFix, MessageData, TextEdit } from '../../server/src/rules/rule';
 import { ruleMeta } from '../../server/src/rules/catalogue';
 import type { DocExample } from './docExamples';
+import { applyEdits } from '../../server/src/engine/fixes';
+
+/** Applies edits to the text (non-overlapping, any order): the engine's own, as `fix` and fix-all use. */
+export { applyEdits };
 
 /**
  * Rule tests read like the dumps they are about: expected findings are drawn under the text.
@@ -87,14 +91,6 @@ export function expectFindings(ruleIds: readonly string[], annotated: string, op
   const key = (e: Expected): string => `${e.line}:${e.start}-${e.end} ${e.ruleId}`;
   assert.deepEqual(actual.map(key).sort(), expected.map(key).sort());
   return relevant;
-}
-
-/** Applies edits to the text (non-overlapping, any order) and returns the result. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
 }
 
 export function onlyEditFix(report: Report): EditFix {

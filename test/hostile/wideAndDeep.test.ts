@@ -6,7 +6,7 @@ import { walkExpr } from '../../server/src/formats/nftables/query';
 import type { NftExpr } from '../../server/src/formats/nftables/model';
 import { remediationScript } from '../../server/src/engine/remediation';
 import { codeActions, FIX_ALL_KIND } from '../../server/src/lsp/codeActions';
-import { chooseFixes } from '../../server/src/cli/fix';
+import { chooseFixes } from '../../server/src/engine/fixes';
 import { answerTrace } from '../../server/src/lsp/traceRequest';
 import type { Report } from '../../server/src/engine/lint';
 import type { Fix } from '../../server/src/rules/rule';

@@ -1,11 +1,10 @@
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { pushAll } from '../core/arrays';
-import type { Report } from '../engine/lint';
+import { applyEdits, chooseFixes } from '../engine/fixes';
 import type { LintedFile } from '../fleet/result';
 import type { Settings } from '../node/settings';
 import { lintedFile, lintNode, type NodeInput } from '../fleet/lintNode';
-import type { EditFix, TextEdit } from '../rules/rule';
 import { writeFileAtomic, WriteRefused } from './atomicWrite';
 import type { CheckArgs } from './checkArgs';
 import { fails } from './check';
@@ -19,38 +18,6 @@ import { summary } from './output';
  * other is stopped here and reported.
  */
 export const MAX_FIX_PASSES = 10;
-
-const overlaps = (a: TextEdit, b: TextEdit): boolean => (a.span.start < b.span.end && b.span.start < a.span.end) || a.span.start === b.span.start;
-
-/**
- * The fixes applied to one document in one pass: per finding its first edit fix that is allowed
- * (safe, or any with --unsafe), all of its edits or none, and none that touches text another
- * chosen fix edits (the next pass, on the new text, gets it if it still applies).
- */
-export function chooseFixes(reports: readonly Report[], unsafe: boolean): { chosen: EditFix[]; held: number } {
-  const chosen: EditFix[] = [];
-  const taken: TextEdit[] = [];
-  let held = 0;
-  for (const r of reports) {
-    const edits = r.fixes.filter((f): f is EditFix => f.kind === 'edit');
-    const fix = edits.find((f) => f.safe || unsafe);
-    if (!fix) {
-      if (edits.length) held++;
-      continue;
-    }
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
-    chosen.push(fix);
-    pushAll(taken, fix.edits);
-  }
-  return { chosen, held };
-}
-
-/** Applies non-overlapping edits (offsets into `text`), from the end so earlier offsets stay valid. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
-}
 
 interface FileOutcome {
   readonly path: string;

@@ -378,7 +378,12 @@ export function remapSpans(roots: readonly unknown[], joins: readonly Join[], sk
  */
 export function editLands(wrapped: readonly WrappedRecord[], start: number, end: number): boolean {
   for (const w of wrapped) {
-    if (start <= w.firstBreak && end >= w.lastLine) continue;
+    // Replacing every break lands, unless it leaves the record's tail a line of its own (an edit
+    // from the record's start that stops short of its end).
+    if (start <= w.firstBreak && end >= w.lastLine) {
+      if (start <= w.start && end < w.end) return false;
+      continue;
+    }
     if (end > w.start && start < w.lastLine) return false;
   }
   return true;

@@ -1,12 +1,11 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import { COMMANDS } from '../core/commands';
-import { pushAll } from '../core/arrays';
 import { renderCopyText } from '../core/shell';
 import type { ParsedDocument } from '../node/document';
 import type { Report } from '../engine/lint';
-import type { EditFix } from '../rules/rule';
 import { isDiagnosticData, toTextEdits } from './convert';
 import { suppressionInsert } from '../engine/suppressions';
+import { chooseFixes } from '../engine/fixes';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kube-netlint`;
 export const COMMAND_SHOW_DOCS = COMMANDS.showRuleDocs;
@@ -102,16 +101,7 @@ function disableForLine(doc: ParsedDocument, diagnostic: Diagnostic, ruleId: str
 
 /** All safe edit fixes of the last lint whose edits do not overlap, applied as one edit. */
 function fixAll(doc: ParsedDocument, reports: readonly Report[]): CodeAction | undefined {
-  const chosen: EditFix[] = [];
-  const taken: { start: number; end: number }[] = [];
-  const overlaps = (s: { start: number; end: number }): boolean =>
-    taken.some((t) => (s.start < t.end && t.start < s.end) || t.start === s.start);
-  for (const r of reports) {
-    const fix = r.fixes.find((f): f is EditFix => f.kind === 'edit' && f.safe);
-    if (!fix || fix.edits.some((e) => overlaps(e.span))) continue;
-    chosen.push(fix);
-    pushAll(taken, fix.edits.map((e) => e.span));
-  }
+  const { chosen } = chooseFixes(reports, false);
   if (chosen.length === 0) return undefined;
   return {
     title: `Apply all safe kube-netlint fixes (${chosen.length})`,

@@ -154,5 +154,19 @@ describe('an edit fix on a wrapped rule lands exactly or is not offered', () => 
     assert.equal(editLands(view.wrapped, cont + 10, cont + 10), true, 'an insertion in the last line');
     assert.equal(editLands(view.wrapped, head, text.indexOf('\nCOMMIT') + 1), true, 'deleting the whole rule');
     assert.equal(editLands(view.wrapped, 0, 4), true, 'an edit before the rule');
+    assert.equal(editLands(view.wrapped, head, cont), false, "deleting the first line with its break: the rest would be a line of its own");
+    assert.equal(editLands(view.wrapped, head + 20, cont + 3), true, 'a value replaced across the break: one line is left');
+  });
+
+  it('a fix deleting a wrapped rule deletes all of its lines', () => {
+    const text = '*nat\n:KUBE-POSTROUTING - [0:0]\n' +
+      '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -m mark --mark 0x4000/0x4000 -j MAS\nQUERADE\n' +
+      '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n' +
+      '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully\nCOMMIT\n';
+    const stale = lintText(text, { only: ['iptables/kube-postrouting-stale-rule'] }).reports.flatMap((r) => r.fixes.filter((f) => f.kind === 'edit'));
+    assert.equal(stale.length, 1);
+    const fixed = applyEdits(text, stale[0]!.edits);
+    assert.doesNotMatch(fixed, /QUERADE\n-A KUBE-POSTROUTING -m mark !/, 'no tail of the rule is left');
+    assert.equal(fixed, text.replace(/-A KUBE-POSTROUTING -m comment[^\n]*-j MAS\nQUERADE\n/, ''));
   });
 });

@@ -118,7 +118,14 @@ export function iptablesCommand(model: IptablesModel): string {
 
 /** Deletes the whole lines of `rules` (shared/edits.ts `deleteLines`). */
 export function deleteLinesEdits(doc: ParsedDocument, rules: readonly IptRule[]): TextEdit[] {
-  return deleteLines(doc, rules.map((r) => r.line));
+  // A rule a terminal wrapped over several lines goes with all of them (its span covers them).
+  return deleteLines(
+    doc,
+    rules.flatMap((r) => {
+      const last = Math.max(r.line, doc.lines.positionAt(r.span.end).line);
+      return Array.from({ length: last - r.line + 1 }, (_, k) => r.line + k);
+    }),
+  );
 }
 
 /** `[0:0] ` when the file carries per-rule counters (`iptables-save -c`), else nothing. */

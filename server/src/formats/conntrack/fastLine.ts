@@ -199,8 +199,8 @@ export class FastLine {
         i++;
         if ((BODY[b[i]!]! & AFTER) === 0) return -1;
         const len = i - fs;
-        if (len === 11 && isWord(b, fs + 1, UNREPLIED)) unreplied = true;
-        else if (len === 9 && isWord(b, fs + 1, ASSURED)) assured = true;
+        if (len === 11 && word(b, fs + 1, 'UNREPLIED')) unreplied = true;
+        else if (len === 9 && word(b, fs + 1, 'ASSURED')) assured = true;
         last = i;
         while (b[i] === 32 || b[i] === 9) i++;
         continue;
@@ -334,14 +334,6 @@ function quadEnd(b: Uint8Array, i: number): number {
   }
 }
 
-const UNREPLIED = [85, 78, 82, 69, 80, 76, 73, 69, 68];
-const ASSURED = [65, 83, 83, 85, 82, 69, 68];
-
-function isWord(b: Uint8Array, s: number, w: readonly number[]): boolean {
-  for (let i = 0; i < w.length; i++) if (b[s + i] !== w[i]) return false;
-  return true;
-}
-
 /** scan.ts isName: lowercase letter first, then lowercase, digits, `-`, `_`. */
 function isName(b: Uint8Array, s: number, cls: number): boolean {
   return (cls & ~(H_LOWER | H_DIGIT | H_MINUS | H_UNDERSCORE)) === 0 && b[s]! >= 97 && b[s]! <= 122;
@@ -361,6 +353,7 @@ function same(b: Uint8Array, a: number, ae: number, c: number, ce: number): bool
   return true;
 }
 
+/** Whether b[s, s + w.length) is the ASCII word `w`. */
 function word(b: Uint8Array, s: number, w: string): boolean {
   for (let i = 0; i < w.length; i++) if (b[s + i] !== w.charCodeAt(i)) return false;
   return true;
@@ -373,7 +366,7 @@ function keyId(b: Uint8Array, s: number, eq: number): number {
 }
 
 /** scan.ts isAddress on bytes: dotted IPv4, or IPv6 (hex groups, `::`, optional dotted tail). */
-export function isAddress(b: Uint8Array, s: number, e: number): boolean {
+function isAddress(b: Uint8Array, s: number, e: number): boolean {
   if (e <= s || e - s > 45) return false;
   for (let i = s; i < e; i++) if (b[i] === 58) return isIPv6(b, s, e);
   return isIPv4(b, s, e);

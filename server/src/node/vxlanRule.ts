@@ -1,7 +1,7 @@
 import type { IptRule, IptTable } from '../formats/iptables/model';
 import { ruleIndex } from '../formats/iptables/navigation';
-import { chainName } from '../formats/iptables/query';
-import { chainsEditedSince, editStamp, SaveRule } from '../formats/iptables/saveModel';
+import { chainName, ruleStart } from '../formats/iptables/query';
+import { chainsEditedSince, editStamp } from '../formats/iptables/saveModel';
 
 /** A flannel/Calico/Cilium/Weave VXLAN device name. */
 export const VXLAN_DEVICE = /^(?:flannel\.\d+|vxlan[.\w-]*|cilium_vxlan|weave-vxlan|vxlan-v6\.calico)$/;
@@ -24,7 +24,7 @@ export function firstVxlanRule(t: IptTable): IptRule | undefined {
     rule = before.rule;
     for (const chain of new Set(edited)) {
       const hit = firstIn(inChain.get(chain) ?? []);
-      if (hit !== undefined && (rule === undefined || startOf(hit) < startOf(rule))) rule = hit;
+      if (hit !== undefined && (rule === undefined || ruleStart(hit) < ruleStart(rule))) rule = hit;
     }
   }
   kept.set(t, { inChain, stamp, rule });
@@ -42,8 +42,4 @@ const kept = new WeakMap<IptTable, { readonly inChain: ReadonlyMap<string, reado
 function firstIn(rules: readonly IptRule[]): IptRule | undefined {
   for (const r of rules) if (vxlanInterface(r)) return r;
   return undefined;
-}
-
-function startOf(rule: IptRule): number {
-  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
 }

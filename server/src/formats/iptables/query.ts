@@ -39,6 +39,11 @@ export function chainName(rule: IptRule): string {
   return rule instanceof SaveRule ? rule.chainName : rule.chain.value;
 }
 
+/** Where the rule's text starts, to put rules in text order (a save rule's from its row, without making its span). */
+export function ruleStart(rule: IptRule): number {
+  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
+}
+
 export function targetOption(rule: IptRule, name: string): IptOption | undefined {
   return rule.target?.options.find((o) => o.name.value === name);
 }

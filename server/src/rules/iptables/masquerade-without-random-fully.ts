@@ -1,14 +1,13 @@
 import type { Severity } from '../../core/severity';
 import { versionAtLeast } from '../../core/version';
 import { describeFact } from '../../node/facts';
-import { targetName, targetOption } from '../../formats/iptables/query';
+import { ruleStart, targetName, targetOption } from '../../formats/iptables/query';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { cidrWithin, insertFailed, snatRole, tooOldForRandomFully } from './randomFullyCauses';
 import { iptablesTooOldForRandomFully, podCidr } from './support';
 import { TELL_KERNEL } from '../../node/questions';
 import { pushAll } from '../../core/arrays';
 import type { IptRule, IptTable } from '../../formats/iptables/model';
-import { SaveRule } from '../../formats/iptables/saveModel';
 import { ChainMemo } from '../shared/chainMemo';
 
 const SNAT_TARGETS = new Set(['MASQUERADE', 'SNAT']);
@@ -29,12 +28,8 @@ const NONE: readonly IptRule[] = Object.freeze([]);
 function snatRules(table: IptTable): IptRule[] {
   const found: IptRule[] = [];
   for (const part of snatMemo.parts(table)) pushAll(found, part);
-  if (found.length > 1) found.sort((a, b) => startOf(a) - startOf(b));
+  if (found.length > 1) found.sort((a, b) => ruleStart(a) - ruleStart(b));
   return found;
-}
-
-function startOf(rule: IptRule): number {
-  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
 }
 
 /** Since kernel 5.0 `--random` uses the same fully random port choice as `--random-fully`. */

@@ -1,10 +1,9 @@
 import type { Span } from '../../core/span';
 import { pushAll } from '../../core/arrays';
 import type { IptChain, IptRule, IptTable } from '../../formats/iptables/model';
-import { SaveRule } from '../../formats/iptables/saveModel';
 import { ruleIndex } from '../../formats/iptables/navigation';
 import { ChainMemo } from '../shared/chainMemo';
-import { isComplete, matchOption, ruleComment, table, targetName } from '../../formats/iptables/query';
+import { isComplete, matchOption, ruleComment, ruleStart, table, targetName } from '../../formats/iptables/query';
 import { serviceEndpointsFix } from '../shared/serviceEndpointsFix';
 import { defineRule, type Related } from '../rule';
 import { chainAnchor, servicePortOf } from './support';
@@ -49,7 +48,7 @@ export default defineRule({
     // in text order, as one pass over the table's rules would meet them.
     const rejecting: Rejecting[] = [];
     if (filter) for (const part of rejectMemo.parts(filter)) pushAll(rejecting, part);
-    if (rejecting.length > 1) rejecting.sort((a, b) => lineStartOf(a.rule) - lineStartOf(b.rule));
+    if (rejecting.length > 1) rejecting.sort((a, b) => ruleStart(a.rule) - ruleStart(b.rule));
     for (const { rule, target, local, portName, sp } of rejecting) {
       rejected.add(portName);
       // One finding per Service port; its other addresses (node port, external and load-balancer IPs) are related.
@@ -84,7 +83,7 @@ export default defineRule({
       for (const r of part.referrers) {
         if (!idle.has(r.target)) continue;
         const had = referrers.get(r.target);
-        if (had === undefined || lineStartOf(r.rule) < lineStartOf(had.rule)) referrers.set(r.target, r);
+        if (had === undefined || ruleStart(r.rule) < ruleStart(had.rule)) referrers.set(r.target, r);
       }
     }
     // In the order a pass over the table meets them: declared chains in declaration order, then
@@ -208,10 +207,6 @@ function chainAnchors(t: IptTable): ReadonlyMap<string, Span> {
   const m = new Map<string, Span>();
   for (const c of t.chains) if (!m.has(c.name.value)) m.set(c.name.value, c.name.span);
   return m;
-}
-
-function lineStartOf(rule: IptRule): number {
-  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
 }
 
 function describeDestination(rule: IptRule): string {

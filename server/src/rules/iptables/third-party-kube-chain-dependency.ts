@@ -1,10 +1,9 @@
 import { compareVersions } from '../../core/version';
 import { describeFact } from '../../node/facts';
 import { defineRule } from '../rule';
-import { targetName } from '../../formats/iptables/query';
+import { ruleStart, targetName } from '../../formats/iptables/query';
 import { ruleIndex } from '../../formats/iptables/navigation';
 import type { IptRule, IptTable } from '../../formats/iptables/model';
-import { SaveRule } from '../../formats/iptables/saveModel';
 import { factRelated } from '../../node/questions';
 
 /** Internal kube chains and what became of them (KEP-3178, k/k#110289, #119374). */
@@ -84,10 +83,6 @@ function thirdPartyJumps(t: IptTable): IptRule[] {
       if (name !== undefined && INTERNAL.has(name)) found.push(rule);
     }
   }
-  if (found.length > 1) found.sort((a, b) => startOf(a) - startOf(b));
+  if (found.length > 1) found.sort((a, b) => ruleStart(a) - ruleStart(b));
   return found;
-}
-
-function startOf(rule: IptRule): number {
-  return rule instanceof SaveRule ? rule.lineStart : rule.span.start;
 }

@@ -4,6 +4,7 @@ import type { Span } from '../../core/span';
 import type { IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
 import { MAX_PROBLEMS, parseIptablesSave } from './parseSave';
 import { DumpLines, TableLines } from './reread';
+import { chainName } from './query';
 import { RuleReader, type Chains } from './rule';
 import { markChainsEdited, RuleStore, SaveCounters, SaveRule, type SaveMatch, type SaveOption } from './saveModel';
 import { TokenBuffer, tokenizeRange, type SaveToken } from './tokenize';
@@ -143,7 +144,7 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
         markChainsEdited(t, edited);
         tables.push(t);
       } else {
-        for (let i = i0; i < i1; i++) edited.add(chainNameOf(rules[i]!));
+        for (let i = i0; i < i1; i++) edited.add(chainName(rules[i]!));
         const next = { ...t, rules: [...rules.slice(0, i0), ...read.rules.map((r) => r.rule), ...rules.slice(i1)], commit: shift.span(t.commit!) };
         markChainsEdited(next, edited);
         tables.push(next);
@@ -470,11 +471,6 @@ function takeOver(rules: readonly IptRule[], i0: number, i1: number, read: reado
     old.det = undefined;
   }
   return true;
-}
-
-/** A rule's chain name (from its columns for a save rule: no token made). */
-function chainNameOf(r: IptRule): string {
-  return r instanceof SaveRule ? r.chainName : r.chain.value;
 }
 
 function setOrigin(r: IptRule, origin: TableLines): void {

@@ -1,7 +1,7 @@
 import type { Span } from '../../core/span';
 import type { InlayNote, OutlineNode } from '../features';
 import { isBuiltinChain, type IptablesModel, type IptRule, type IptTable } from './model';
-import { matchOption, ruleComment } from './query';
+import { chainName, matchOption, ruleComment, targetName } from './query';
 import { maxOf } from '../../core/arrays';
 import { SaveRule } from './saveModel';
 
@@ -289,7 +289,7 @@ function nameIds(rules: readonly IptRule[], targets: boolean): NameIds {
   const known = new Map<string, number>();
   for (let k = 0; k < n; k++) {
     const r = rules[k]!;
-    const name = targets ? (r instanceof SaveRule ? r.targetName : r.target?.name.value) : chainName(r);
+    const name = targets ? targetName(r) : chainName(r);
     if (name === undefined) {
       ids[k] = -1;
       continue;
@@ -303,11 +303,6 @@ function nameIds(rules: readonly IptRule[], targets: boolean): NameIds {
     ids[k] = id;
   }
   return { names, ids };
-}
-
-/** A rule's chain name (a save rule's without making its token). */
-function chainName(r: IptRule): string {
-  return r instanceof SaveRule ? r.chainName : r.chain.value;
 }
 
 /** The `namespace/name:port` a kube-proxy chain serves, from the comments in the dump. */

@@ -143,6 +143,12 @@ function syntaxLines(text: string): { lines: Set<number>; messages: string[] } {
       messages.push(`skew: ${p.message}`);
       continue;
     }
+    // Values blanked out before the dump was shared fold into one note whose related places are the values: each is a line iptables-restore rejects.
+    if (p.code === 'parse/redacted') {
+      for (const r of p.related ?? []) lines.add(idx.positionAt(r.span.start).line + 1);
+      messages.push(`redacted: ${p.message}`);
+      continue;
+    }
     // A table cut before COMMIT is information (parse/iptables-truncated), the oracle's "COMMIT expected".
     if (p.code !== 'parse/iptables-syntax' && p.code !== 'parse/iptables-truncated') continue;
     const l = idx.positionAt(p.span.start).line + 1;

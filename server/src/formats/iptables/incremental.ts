@@ -1,5 +1,6 @@
 import type { ParseProblem } from '../../core/problem';
 import { SKEW_CODE, skewSignature } from './skew';
+import { isPlaceholder, REDACTED_CODE } from '../../core/redaction';
 import type { Span } from '../../core/span';
 import type { IptChain, IptOption, IptRule, IptTable, IptablesHeader, IptablesModel } from './model';
 import { MAX_PROBLEMS, parseIptablesSave } from './parseSave';
@@ -46,8 +47,8 @@ const RULE_LINE = /(?:\[\d+:\d+\][ \t]*)?-A[ \t]/y;
 const RECORD_START = /(?:-[A-Z][ \t]|\[\d+:\d+\]|:|\*|#|COMMIT\b)/y;
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
-/** Problem codes that mean the full parser read the text through a paste or fragment view. */
-const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment', SKEW_CODE]);
+/** Problem codes that mean the full parser read the text through a paste or fragment view, or folded problems of many lines into one. */
+const VIEW_CODES = new Set(['parse/paste', 'parse/iptables-fragment', SKEW_CODE, REDACTED_CODE]);
 
 /**
  * `tableBudget`: the longest table (in characters) an edit may have read again; a caller that
@@ -91,6 +92,8 @@ export function updateSaveModel(model: IptablesModel, oldText: string, newText: 
   if (!read) return decline();
   // An edited line that reads as version skew is folded by the full parser (skew.ts): let it.
   if (read.problems.length > 0 && newText.slice(a, b + delta).split(/\r\n|\r|\n/).some(skewSignature)) return decline();
+  // So is a blanked-out value (`-s x.x.x.x/32`): its error goes into the dump's one redaction note (core/redaction.ts).
+  if (read.problems.some((p) => isPlaceholder(newText.slice(p.span.start, p.span.end)))) return decline();
   const lineDelta = breaks(newText, a, b + delta) - breaks(oldText, a, b);
 
   const before = model.problems.filter((p) => p.span.start < a);

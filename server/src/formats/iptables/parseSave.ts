@@ -3,6 +3,7 @@ import type { Span } from '../../core/span';
 import { isBuiltinChain, type Counters, type IptChain, type IptRule, type IptTable, type IptablesHeader, type IptablesModel } from './model';
 import { DumpLines, TableLines } from './reread';
 import { bomLength, bomProblem } from '../../core/bom';
+import { RedactionTally } from '../../core/redaction';
 import { RuleReader } from './rule';
 import { RuleStore, SaveCounters, SaveRule, type ReadLine } from './saveModel';
 import { LINE_SHAPES, LineShapes } from './lineShapes';
@@ -159,6 +160,8 @@ class SaveParser {
   lastFragment: OpenTable | undefined;
   fragment: FragmentTally | undefined;
   readonly skew = new SkewTally();
+  /** Values blanked out before the dump was shared (`-s x.x.x.x/32`): one note, not an error each. */
+  readonly redactions = new RedactionTally();
   /** Shapes of the rule lines read so far. */
   readonly shapes: LineShapes;
 
@@ -234,6 +237,7 @@ class SaveParser {
         start = from;
         const before = this.problems.length;
         this.line(start, end, number);
+        if (this.problems.length > before) this.redactions.fold(this.problems, before, text);
         // A rule mis-printed by an iptables of another version or back end: its errors fold into one diagnosis (skew.ts).
         // Its table is then not what the kernel holds (a mis-read match may be the ACCEPT a rule looks for): not complete.
         if (this.problems.length > before && skewSignature(text.slice(start, end))) {
@@ -273,6 +277,8 @@ class SaveParser {
     }
     for (const f of [...this.fragments.values()]) this.close(undefined, f);
     if (this.fragment) this.problems.push(fragmentNote(this.fragment));
+    const redacted = this.redactions.note('iptables-save dump');
+    if (redacted) this.problems.push(redacted);
     const skew = this.skew.note(this.header && { ...(this.header.version ? { version: this.header.version.value } : {}), ...(this.header.backend ? { backend: this.header.backend.value } : {}) });
     if (skew) this.problems.push(skew);
     const joins = this.paste?.joins ?? [];

@@ -1,3 +1,4 @@
+import { holdsPlaceholder } from '../../core/redaction';
 import type { Severity } from '../../core/severity';
 import type { IptRule } from '../../formats/iptables/model';
 import { targetName, ruleKey } from '../../formats/iptables/query';
@@ -124,6 +125,9 @@ function chainGroups(rules: readonly IptRule[], postrouting: boolean): readonly 
     const key = ruleKey(rule);
     const g = seen.get(key);
     if (g) {
+      // A copy only where the dump shows the values: two rules with a blanked-out value
+      // (`--mac-source XX:XX:XX:XX:XX:XX`) were different rules before the dump was anonymised.
+      if (holdsPlaceholder(key, 0, key.length)) continue;
       if (g.copies.length === 0) groups.push(g);
       g.copies.push(rule);
       g.positions.push({ n, marks: at });

@@ -19,6 +19,20 @@ export const PASTE_PARSE_PAGES: readonly ParseRulePage[] = [
     references: ['kube-netlint README, "What to collect": https://github.com/kube-netlint/kube-netlint#readme'],
   },
   {
+    id: 'parse/redacted',
+    title: 'Values blanked out before the dump was shared',
+    severity: 'info',
+    reads: 'unknown',
+    summary:
+      'The dump was anonymised: values no tool prints stand where addresses, MACs or names were (`x.x.x.x`, `10.244.x.x:8080`, `XX:XX:XX:XX:XX:XX`, `fd00::xxxx`, `<node-ip>`, `[REDACTED]`, `***`). A placeholder is recognised by its shape (the shape of the value it replaces with a part made of x, *, # or ?, or a bracketed or starred word), never from a list of examples. The errors they would cause are folded into this one note per file (the places are its related information), and their values are read as unknown.',
+    why: 'Dumps are anonymised before they are posted, and every placeholder is a value `iptables-restore`, `conntrack` or `ipvsadm` would reject: a 5,000-line firewall dump with anonymised MAC addresses reads as 1,653 syntax errors that say nothing about the node. Worse, rules that compare values would see copies where the original rules differed: two `--mac-source XX:XX:XX:XX:XX:XX` rules were two MACs, so deleting one as a duplicate would be wrong. Lines that hold a placeholder are therefore left out of such comparisons.',
+    fires: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m mac --mac-source XX:XX:XX:XX:XX:XX -j ACCEPT\n-A INPUT -s x.x.x.x/32 -j DROP\nCOMMIT',
+    passes: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m mac --mac-source 52:54:00:12:34:56 -j ACCEPT\n-A INPUT -s 192.0.2.7/32 -j DROP\nCOMMIT',
+    fix: 'Nothing is needed to read it. For findings that compare values (copies of a rule, endpoints by address), run kube-netlint on the original capture where you are allowed to keep it (the node itself, or your own machine).',
+    ignore: "Always safe to ignore; it is information. A real value shaped like a placeholder (a host literally named `xxx`) is read as unknown too: its rule's copies are not reported.",
+    references: ['kube-netlint README, "What to collect": https://github.com/kube-netlint/kube-netlint#readme'],
+  },
+  {
     id: 'parse/iptables-fragment',
     title: 'iptables-save fragment read without its table lines',
     severity: 'info',

@@ -11,6 +11,7 @@
  * - protocol names are checked against the IANA keyword list of /etc/protocols (netbase).
  * All loops are linear in the value length; no regular expression can backtrack.
  */
+import { isPlaceholder } from '../../../core/redaction';
 
 export type Family = 'ipv4' | 'ipv6' | undefined;
 export type Check = (value: string, family: Family) => string | undefined;
@@ -113,12 +114,16 @@ export function strictIpv6(s: string): boolean {
 }
 
 const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
-/** A name iptables would hand to the resolver: DNS labels, the last one starting with a letter. */
+/**
+ * A name iptables would hand to the resolver: DNS labels, the last one starting with a letter.
+ * A redaction placeholder (`x.x.x.x`, `10.0.x.x`) has that shape but names nothing: it is refused
+ * like any other bad address, and the reader folds it into its one redaction note (core/redaction.ts).
+ */
 function hostName(s: string): boolean {
   if (s.length === 0 || s.length > 253) return false;
   const labels = (s.endsWith('.') ? s.slice(0, -1) : s).split('.');
   for (const l of labels) if (!LABEL.test(l)) return false;
-  return /^[A-Za-z]/.test(labels[labels.length - 1]!);
+  return /^[A-Za-z]/.test(labels[labels.length - 1]!) && !isPlaceholder(s);
 }
 
 function ipv4HostMask(s: string, allowMask: boolean): string | undefined {

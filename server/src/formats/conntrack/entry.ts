@@ -1,4 +1,5 @@
 import type { ParseProblem } from '../../core/problem';
+import { REDACTED_CODE } from '../../core/redaction';
 import type { Located, Span } from '../../core/span';
 import { L4_BY_NUMBER, type ConntrackEntry, type ConntrackEntryParse, type ConntrackField, type ConntrackFlag, type ConntrackTuple } from './model';
 import {
@@ -163,6 +164,7 @@ export function buildEntry(text: string, t: Tokens, a: EntryLayout, span: Span, 
     complete,
     dnat: a.dnat,
     snat: a.snat,
+    ...(a.redacted ? { redacted: true as const } : {}),
   };
 }
 
@@ -200,5 +202,6 @@ export function parseConntrackEntry(line: string, base: number): ConntrackEntryP
   }
   analyzeEntry(line, lineTokens, lineLayout, end);
   const entry = buildEntry(line, lineTokens, lineLayout, { start: base + s, end: base + e }, 0, base);
-  return { entry, problems: issuesToProblems(lineLayout.issues, base) };
+  // A blanked-out value is not a problem of the line (the document's reader notes it once).
+  return { entry, problems: issuesToProblems(lineLayout.issues.filter((x) => x.code !== REDACTED_CODE), base) };
 }

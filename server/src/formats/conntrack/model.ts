@@ -88,6 +88,12 @@ export interface ConntrackTableAggregate {
   readonly byTcpState: ReadonlyMap<string, number>;
   readonly unreplied: number;
   readonly assured: number;
+  /**
+   * Complete entries holding a blanked-out value (`dst=x.x.x.x`, core/redaction.ts): counted in
+   * `total` and by protocol, state and flags, but in no NAT count, group or DNS count (their
+   * addresses and ports are unknown).
+   */
+  readonly redacted: number;
   /** Entries whose reply `src` differs from the original `dst` (destination NAT: service -> pod). */
   readonly dnat: number;
   /** Entries whose reply `dst` differs from the original `src` (source NAT / MASQUERADE). */
@@ -186,12 +192,14 @@ export interface ConntrackEntry {
   readonly use?: Located<number>;
   /** Fields after the tuples (mark, use, zone, vendor extras, ...), in order. */
   readonly fields: readonly ConntrackField[];
-  /** Both tuples read with valid addresses. */
+  /** Both tuples read with valid addresses (or blanked-out ones: `redacted`). */
   readonly complete: boolean;
-  /** Reply `src` != original `dst`. */
+  /** Reply `src` != original `dst` (false when a value is blanked out: unknown). */
   readonly dnat: boolean;
-  /** Reply `dst` != original `src`. */
+  /** Reply `dst` != original `src` (false when a value is blanked out: unknown). */
   readonly snat: boolean;
+  /** A value of the entry was blanked out before the dump was shared (`dst=x.x.x.x`). */
+  readonly redacted?: true;
 }
 
 export interface ConntrackEntryParse {

@@ -24,6 +24,7 @@ import * as scan from './scan';
 import { StatsCollector, isCounterLine, isHexRow, isLegacyCounter, isProcHeader } from './stats';
 import { cutLine, decorationOf, foldTruncated, PasteTally } from '../paste';
 import { pushAll } from '../../core/arrays';
+import { RedactionTally, REDACTED_CODE } from '../../core/redaction';
 
 // Module-local copies of the hot-path bindings: one lookup at load time instead of one per call
 // (CommonJS output reads imported bindings through property getters).
@@ -33,6 +34,12 @@ const { K_SRC, K_DST, K_DPORT, C_BRACKET, C_DIGIT, C_LOWER, C_MINUS, C_UNDERSCOR
 const SUMMARY = /^conntrack v(\S+) \(conntrack-tools\):[ \t]*(.*)$/;
 const SUMMARY_COUNT = /^(\d+) (flow entries|flow events|expectations) ha(?:ve|s) been (\w+)/;
 const PROMPT = /^(?:\[[^\]]*\]|[\w.@:~/-]+)?[#$>][ \t]/;
+/**
+ * Blanked-out values whose lines are kept for the note's spans (its first span and related
+ * information): RedactionTally lists the first 50 (MAX_RELATED in core/redaction.ts), so a line
+ * holding a later one need not be kept.
+ */
+const REDACTIONS_KEPT = 50;
 
 /**
  * A string equal to `s` that shares no memory with the text it was cut from. V8 keeps a slice of
@@ -132,6 +139,10 @@ export class ConntrackReader implements LineSink {
   private reportedSave = false;
   /** How the text was pasted (prompts, kubectl noise, fences, elisions): one note per cause (formats/paste.ts). */
   private readonly paste = new PasteTally();
+  /** Blanked-out values (`dst=x.x.x.x`): one `parse/redacted` note instead of a problem each. */
+  private readonly redactions = new RedactionTally();
+  /** Complete entries holding a blanked-out value (`ConntrackTableAggregate.redacted`). */
+  private redactedEntries = 0;
   /** The last line read ends the input without a line break; its problems start at `lastLineProblems`, it ends at `lastLineEnd`. */
   private unterminated = false;
   private lastLineProblems = 0;
@@ -190,7 +201,7 @@ export class ConntrackReader implements LineSink {
     if (t.firstSrc >= 0) {
       analyzeEntry(text, t, this.a, e);
       // Lines the model keeps whole, or that report problems, are read again from their own copy.
-      if (this.detach && (this.a.issues.length > 0 || this.sample.length < MAX_SAMPLE)) this.onCopy(text, start, end, line, true);
+      if (this.detach && (this.sample.length < MAX_SAMPLE || this.keepsIssues())) this.onCopy(text, start, end, line, true);
       else this.entry(text, s, e, line);
     } else if (this.detach) this.onCopy(text, start, end, line, false);
     else this.other(text, s, e, line);
@@ -213,10 +224,34 @@ export class ConntrackReader implements LineSink {
     this.base = base;
   }
 
+  /**
+   * Whether the issues of the line just analysed point into it once read: any problem, or a
+   * blanked-out value while the note still lists them. An anonymised table is then read like a
+   * clean one past its first lines (no copy of each line).
+   */
+  private keepsIssues(): boolean {
+    const issues = this.a.issues;
+    if (issues.length === 0) return false;
+    if (!this.a.redacted || this.redactions.count < REDACTIONS_KEPT) return true;
+    for (const x of issues) if (x.code !== REDACTED_CODE) return true;
+    return false;
+  }
+
   private entry(text: string, s: number, e: number, line: number): void {
     const t = this.t;
     const a = this.a;
-    for (const x of a.issues) this.report(x.code, x.message, x.start, x.end);
+    // The note points at the first blanked value in text order (numbers are checked before addresses).
+    if (a.redacted && a.issues.length > 1) a.issues.sort((x, y) => x.start - y.start);
+    for (const x of a.issues) {
+      if (x.code !== REDACTED_CODE) this.report(x.code, x.message, x.start, x.end);
+      else {
+        // Not a problem of the node: counted into the one note, never into the problem cap.
+        const b = this.base;
+        const value = text.slice(x.start, x.end);
+        this.redactions.take({ start: b + x.start, end: b + x.end }, this.detach ? own(value) : value, x.message);
+        if (this.redactions.count <= REDACTIONS_KEPT) this.retain = true;
+      }
+    }
     const isEvent = a.event >= 0;
     this.addFormat(isEvent ? 'events' : a.l3 >= 0 ? 'list-l3' : a.timeout < 0 && a.l4 >= 0 ? 'cache' : 'list');
     if (this.sample.length < MAX_SAMPLE) {
@@ -252,6 +287,12 @@ export class ConntrackReader implements LineSink {
     const isUnreplied = a.unreplied >= 0;
     if (isUnreplied) this.unreplied++;
     if (a.assured >= 0) this.assured++;
+    if (a.redacted) {
+      // Counted above (protocol, state, flags are real); no NAT count, group by address or DNS count
+      // is fed from a blanked value, so no rule concludes from one.
+      this.redactedEntries++;
+      return;
+    }
     const isD = a.dnat;
     if (isD) this.dnat++;
     if (a.snat) this.snat++;
@@ -459,6 +500,8 @@ export class ConntrackReader implements LineSink {
     if (this.unterminated) cutLine(problems, 'parse/conntrack-truncated', (p, i) => i >= from && p.span.end >= this.lastLineEnd && (p.code === 'parse/conntrack-syntax' || p.code === 'parse/conntrack-bad-value'));
     else foldTruncated(problems, 'parse/conntrack-truncated');
     pushAll(problems, this.paste.notes('parse/paste'));
+    const redacted = this.redactions.note('conntrack table');
+    if (redacted) problems.push(redacted);
     if (this.suppressed > 0 && this.firstSuppressed) {
       problems.push({
         code: 'parse/conntrack-syntax',
@@ -476,6 +519,7 @@ export class ConntrackReader implements LineSink {
         byTcpState: this.byTcpState,
         unreplied: this.unreplied,
         assured: this.assured,
+        redacted: this.redactedEntries,
         dnat: this.dnat,
         snat: this.snat,
         synSentUnreplied: this.synSent.result(),

@@ -5,6 +5,7 @@
  * module-local constants, so the per-line work is plain loops over typed arrays: no regular
  * expressions, no closures, no strings unless a value is needed.
  */
+import { isPlaceholder, REDACTED_CODE } from '../../core/redaction';
 import { L4_BY_NUMBER } from './model';
 
 export const MAX_TOKENS = 512;
@@ -325,6 +326,11 @@ export class EntryLayout {
   dnat = false;
   /** Reply `dst` != original `src` (source NAT); set when complete. */
   snat = false;
+  /**
+   * A value was blanked out before the dump was shared (`dst=x.x.x.x`, `sport=xxxx`): it is read as
+   * unknown (a `REDACTED_CODE` issue, not a bad value), and NAT is not judged from it (dnat, snat false).
+   */
+  redacted = false;
   readonly role = new Int8Array(MAX_TOKENS);
   readonly issues: Issue[] = [];
 
@@ -374,6 +380,21 @@ function isTimestamp(text: string, s: number, e: number): boolean {
   return digits > 0;
 }
 
+/**
+ * Whether the value of token `i` is a redaction placeholder (core/redaction.ts): then it is noted as
+ * such (a `REDACTED_CODE` issue on the value, which the reader counts into its one note) and the
+ * entry is marked `redacted`.
+ */
+function blanked(text: string, t: Tokens, a: EntryLayout, i: number, what: string): boolean {
+  const s = t.start[i]!;
+  const eq = t.eq[i]!;
+  const e = t.end[i]!;
+  if (e - eq - 1 > 128 || !isPlaceholder(text.slice(eq + 1, e))) return false;
+  a.redacted = true;
+  a.issue(REDACTED_CODE, `the ${text.slice(s, eq)}= ${what}`, eq + 1, e);
+  return true;
+}
+
 export function quote(text: string, s: number, e: number): string {
   const v = text.slice(s, Math.min(e, s + 40));
   return e - s > 40 ? `${v}...` : v;
@@ -383,6 +404,8 @@ function addressOk(text: string, t: Tokens, a: EntryLayout, i: number): boolean 
   const vs = t.eq[i]! + 1;
   const ve = t.end[i]!;
   if (isAddress(text, vs, ve)) return true;
+  // Only a value that is not an address is looked at again, so a clean line pays nothing here.
+  if (blanked(text, t, a, i, 'address')) return true;
   a.issue('parse/conntrack-bad-value', `'${quote(text, vs, ve)}' is not an IPv4 or IPv6 address`, vs < ve ? vs : t.start[i]!, ve);
   return false;
 }
@@ -395,7 +418,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
   a.lineNo = a.time = a.event = a.l3 = a.l3Num = a.l4 = a.l4Num = a.timeout = a.state = -1;
   a.unreplied = a.assured = -1;
   a.origMask = a.replyMask = 0;
-  a.complete = a.dnat = a.snat = false;
+  a.complete = a.dnat = a.snat = a.redacted = false;
   if (a.issues.length !== 0) a.issues.length = 0;
   const n = t.n;
   const h = t.firstSrc < 0 ? n : t.firstSrc;
@@ -517,7 +540,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
       if (phase === 2) phase = 3;
       role[i] = R_FIELD;
     }
-    if (((NUMERIC_MASK >>> k) & 1) === 1 && !onlyDigits(text, eq + 1, e)) {
+    if (((NUMERIC_MASK >>> k) & 1) === 1 && !onlyDigits(text, eq + 1, e) && !blanked(text, t, a, i, 'number')) {
       a.issue('parse/conntrack-bad-value', `'${text.slice(s, eq)}=' needs a decimal number, not '${quote(text, eq + 1, e)}'`, eq + 1 < e ? eq + 1 : s, e);
     }
   }
@@ -557,6 +580,7 @@ export function analyzeEntry(text: string, t: Tokens, a: EntryLayout, lineEnd: n
   const ok3 = !dnat || addressOk(text, t, a, rs);
   const ok4 = !snat || addressOk(text, t, a, rd);
   a.complete = ok1 && ok2 && ok3 && ok4;
-  a.dnat = a.complete && dnat;
-  a.snat = a.complete && snat;
+  // Two blanked values that read alike may stand for different addresses, and the other way round.
+  a.dnat = a.complete && !a.redacted && dnat;
+  a.snat = a.complete && !a.redacted && snat;
 }

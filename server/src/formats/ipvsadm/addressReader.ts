@@ -1,4 +1,5 @@
 import type { Located, Span } from '../../core/span';
+import { isPlaceholder } from '../../core/redaction';
 import { canonicalIpv6, hexToDotted, isFullFormIpv6, isHexIpv4, isHostName, parseDottedQuad } from './address';
 import type { IpvsAddress, IpvsFamily, IpvsNumber } from './model';
 import { HEX } from './numbers';
@@ -56,8 +57,9 @@ export function readAddress(r: IpvsReader, t: Tok, o: { listing: boolean; portOp
   }
   const hostSpan: Span = { start: hostStart, end: hostStart + hostText.length };
   const h = readHost(r, hostText, hostSpan, bracketed, portText, o);
-  const truncated = o.listing && !bracketed && h.family === 'name' && text.length === NAME_WIDTH;
+  const truncated = o.listing && !bracketed && h.family === 'name' && !h.redacted && text.length === NAME_WIDTH;
   const pp = portText !== undefined && portText !== '' ? readPort(r, portText, { start: portStart, end: portStart + portText.length }, h.hex || o.hexPort, o.s) : {};
+  const redacted = h.redacted || pp.redacted;
   if (truncated) {
     const portNote =
       portText === undefined || portText === ''
@@ -69,7 +71,8 @@ export function readAddress(r: IpvsReader, t: Tok, o: { listing: boolean; portOp
       span(t),
       'warning',
     );
-  } else if ((portText === undefined && !o.portOptional) || portText === '') {
+  } else if (((portText === undefined && !o.portOptional) || portText === '') && !h.redacted) {
+    // (A blanked-out host without a port: the port went with it.)
     r.report('parse/ipvsadm-bad-value', `'${clip(text)}' has no port (expected HOST:PORT)`, span(t));
   }
   return {
@@ -79,8 +82,10 @@ export function readAddress(r: IpvsReader, t: Tok, o: { listing: boolean; portOp
     ...(h.ip !== undefined ? { ip: h.ip } : {}),
     family: h.family,
     encoding: h.hex ? 'hex' : 'text',
-    ...pp,
+    ...(pp.port ? { port: pp.port } : {}),
+    ...(pp.portName ? { portName: pp.portName } : {}),
     truncated,
+    ...(redacted ? { redacted: true as const } : {}),
   };
 }
 
@@ -96,8 +101,10 @@ export function readHexPair(r: IpvsReader, h: Tok, p: Tok, s: SectionState): Ipv
     ...(hi.ip !== undefined ? { ip: hi.ip } : {}),
     family: hi.family,
     encoding: 'hex',
-    ...pp,
+    ...(pp.port ? { port: pp.port } : {}),
+    ...(pp.portName ? { portName: pp.portName } : {}),
     truncated: false,
+    ...(hi.redacted || pp.redacted ? { redacted: true as const } : {}),
   };
 }
 
@@ -108,7 +115,7 @@ function readHost(
   bracketed: boolean,
   portText: string | undefined,
   o: { hexPort: boolean; s?: SectionState },
-): { family: IpvsFamily; ip?: string; hex: boolean } {
+): { family: IpvsFamily; ip?: string; hex: boolean; redacted?: true } {
   let family: IpvsFamily = 'name';
   let ip: string | undefined;
   let hex = false;
@@ -116,6 +123,11 @@ function readHost(
   if (dotted !== undefined && !bracketed) {
     family = 'ipv4';
     ip = dotted;
+  } else if (isPlaceholder(hostText)) {
+    // Blanked out before the dump was shared (`10.244.x.x`, `<node-ip>`): unknown, neither a bad
+    // value nor a name (the section does not show resolved names because of it).
+    r.redactions.take(hostSpan, hostText, 'a blanked-out address, read as unknown');
+    return { family, hex, redacted: true };
   } else if (!bracketed && isHexIpv4(hostText) && (o.hexPort || (portText !== undefined && HEX4.test(portText)))) {
     family = 'ipv4';
     ip = hexToDotted(hostText);
@@ -137,12 +149,17 @@ function readHost(
   return { family, ...(ip !== undefined ? { ip } : {}), hex };
 }
 
-function readPort(r: IpvsReader, portText: string, ps: Span, useHex: boolean, s: SectionState | undefined): { port?: IpvsNumber; portName?: Located<string> } {
+function readPort(r: IpvsReader, portText: string, ps: Span, useHex: boolean, s: SectionState | undefined): { port?: IpvsNumber; portName?: Located<string>; redacted?: true } {
   if (useHex && HEX.test(portText)) return { port: { value: parseInt(portText, 16), raw: portText, span: ps } };
   if (/^\d{1,10}$/.test(portText)) {
     const v = Number(portText);
     if (v > 65535) r.report('parse/ipvsadm-bad-value', `port ${portText} is out of range (0-65535)`, ps);
     return { port: { value: v, raw: portText, span: ps } };
+  }
+  // `xxxx` would pass for a service name.
+  if (isPlaceholder(portText)) {
+    r.redactions.take(ps, portText, 'a blanked-out port, read as unknown');
+    return { redacted: true };
   }
   if (PORT_NAME.test(portText)) {
     if (s) s.resolvedNames = true;

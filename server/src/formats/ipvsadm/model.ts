@@ -146,6 +146,12 @@ export interface IpvsAddress {
    * and perhaps the end of the name, are missing or wrong.
    */
   readonly truncated: boolean;
+  /**
+   * The host (or the port) was blanked out before the dump was shared (`x.x.x.x:443`,
+   * `<redacted>:80`, core/redaction.ts): unknown, not a name. Two such addresses that read alike
+   * may be different servers.
+   */
+  readonly redacted?: true;
 }
 
 export type IpvsProtocol = 'TCP' | 'UDP' | 'SCTP' | 'FWM';

@@ -31,8 +31,10 @@ export function parseIpvsadm(text: string): IpvsadmModel {
   // stays this reader's: it tells which variant follows. Elisions keep their own handling (rows after
   // one are orphans, parse/ipvsadm-elided, one note per file).
   const paste = readPaste(text, { code: 'parse/paste', ownLine, ownElisions: true, ownIndent: (l) => PROC_STATS_HEADER.test(l) });
-  if (!paste) forEachLine(text, (l) => readLine(r, l));
-  else forEachPasteLine(paste, (l) => readLine(r, l), (span) => elision(r, span));
+  // Spans are offsets in the text read: the paste view when terminal-wrapped lines were joined.
+  const read = readOneLine(r, paste ? paste.text : text);
+  if (!paste) forEachLine(text, read);
+  else forEachPasteLine(paste, read, (span) => elision(r, span));
   const model = r.finish();
   cutAtEnd(text, model.problems as ParseProblem[], 'parse/ipvsadm-truncated', ['parse/ipvsadm-syntax', 'parse/ipvsadm-bad-value']);
   if (paste) pushAll(model.problems as ParseProblem[], paste.notes);
@@ -46,6 +48,15 @@ const PROC_STATS_HEADER = /^(?:Total\s+Incoming|Conns\s+Packets|Conns\/s)\b/;
 const OWN_COMMAND = /(?:^|[\s#$>])(?:sudo\s+)?(?:ipvsadm|cat|watch)\b/;
 function ownLine(line: string): boolean {
   return OWN_COMMAND.test(line);
+}
+
+/** Reads one line of `text`, its problems folded (blanked-out values) before the problem cap counts them (reader.ts). */
+function readOneLine(r: IpvsReader, text: string): (l: Line) => void {
+  return (l) => {
+    r.beginLine();
+    readLine(r, l);
+    r.endLine(text);
+  };
 }
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP', 'FWM']);

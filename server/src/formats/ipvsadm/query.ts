@@ -40,10 +40,10 @@ export function displayAddress(a: IpvsAddress): string {
 
 /**
  * The address as ipvsadm accepts it on its command line (`10.0.0.1:80`, `[fd00::1]:80`), or
- * undefined when this dump cannot give it (names cut to 28 characters, missing port).
+ * undefined when this dump cannot give it (names cut to 28 characters, missing port, blanked out).
  */
 export function cliAddress(a: IpvsAddress): string | undefined {
-  if (a.truncated) return undefined;
+  if (a.truncated || a.redacted) return undefined;
   if (a.ip !== undefined) {
     if (!a.port) return undefined;
     return `${a.family === 'ipv6' ? `[${a.ip}]` : a.ip}:${a.port.value}`;

@@ -2,6 +2,7 @@ import type { ParseProblem } from '../../core/problem';
 import type { Severity } from '../../core/severity';
 import type { Located, Span } from '../../core/span';
 import { pushAll } from '../../core/arrays';
+import { RedactionTally } from '../../core/redaction';
 import {
   IPVS_LIMITS,
   type IpvsCommand,
@@ -82,16 +83,45 @@ export class IpvsReader {
   skipped: { first: Span; count: number } | undefined;
   /** Bounds shared by all connection tables of the paste. */
   readonly connBudget = { entries: IPVS_LIMITS.connectionEntries, keys: IPVS_LIMITS.aggregateKeys };
+  /** Blanked-out values (`<redacted>:80`, `10.244.x.x:6443`): one `parse/redacted` note instead of a problem each. */
+  readonly redactions = new RedactionTally();
+  /** Where the problems of the line being read start (`beginLine`), or -1 between lines. */
+  private lineFrom = -1;
 
   constructor(readonly text: string) {}
 
   report(code: `parse/${string}`, message: string, span: Span, severity?: Severity): void {
-    if (this.problems.length >= IPVS_LIMITS.problems) {
+    // Inside a line the cap waits for `endLine`: problems a placeholder caused are folded first.
+    if (this.lineFrom < 0 && this.problems.length >= IPVS_LIMITS.problems) {
       this.dropped++;
       this.lastDropped = span;
       return;
     }
     this.problems.push({ code, message, span, ...(severity ? { severity } : {}) });
+  }
+
+  /** A line starts: its problems are held until `endLine` (at most a line's worth, tokensPerLine bounds it). */
+  beginLine(): void {
+    this.lineFrom = this.problems.length;
+  }
+
+  /**
+   * The line is read: problems on a blanked-out value (`'<redacted>' is not ...`) go into the one
+   * note, then the problem cap applies, so an anonymised paste keeps its real problems listed and
+   * counts the same as a clean one. `text`: the text the line's spans are offsets in.
+   */
+  endLine(text: string): void {
+    const from = this.lineFrom;
+    this.lineFrom = -1;
+    const problems = this.problems;
+    if (problems.length === from) return;
+    this.redactions.fold(problems, from, text);
+    const over = problems.length - IPVS_LIMITS.problems;
+    if (over > 0) {
+      this.dropped += over;
+      this.lastDropped = problems[problems.length - 1]!.span;
+      problems.length = IPVS_LIMITS.problems;
+    }
   }
 
   syntax(message: string, span: Span, severity?: Severity): void {
@@ -209,6 +239,8 @@ export class IpvsReader {
         severity: 'warning',
       });
     }
+    const redacted = this.redactions.note('ipvsadm output');
+    if (redacted) this.problems.push(redacted);
     if (this.dropped > 0) {
       this.problems.push({
         code: 'parse/ipvsadm-limit',

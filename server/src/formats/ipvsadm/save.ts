@@ -123,7 +123,8 @@ export function saveLine(r: IpvsReader, toks: Tok[], lineSpan: Span, line: numbe
     if (flagToks.length) svc.flagsSpan = { start: flagToks[0]!.start, end: flagToks[flagToks.length - 1]!.end };
     r.flushOrphans(s);
     const prev = s.saveIndex.get(key);
-    if (prev && (cmd === '-A' || cmd === '--add-service')) {
+    // Two blanked-out addresses that read alike (`-t 10.96.x.x:443`) may be two services.
+    if (prev && (cmd === '-A' || cmd === '--add-service') && !address?.redacted) {
       r.syntax(`virtual service ${protocol.value} ${address?.text ?? fwmark?.raw ?? ''} is added twice; ipvsadm-restore fails on the second '-A'`, lineSpan, 'warning');
     }
     s.saveIndex.set(key, svc);

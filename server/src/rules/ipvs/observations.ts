@@ -2,11 +2,14 @@ import type { Span } from '../../core/span';
 import type { ParsedDocument } from '../../node/document';
 import type { NodeSnapshot } from '../../node/snapshot';
 import { realServerKey } from '../../formats/ipvsadm/query';
+import { isPlaceholder } from '../../core/redaction';
 
 /**
  * What the node's IPVS dumps say about each real server beyond its own row: entries in `-Lnc`
  * connection tables and the connection rate of `--rate` listings. Keyed by `realServerKey`, built
  * once per snapshot (linear in the dumps) and shared by every ipvsadm document of the node.
+ * Blanked-out addresses (`10.244.x.x:6443`, core/redaction.ts) are no key: the entries of many real
+ * servers read alike once anonymised, and would be joined to any one row that reads the same.
  */
 export interface ConnectionEvidence {
   /** IPVS ESTABLISHED entries. */
@@ -48,7 +51,7 @@ export function ipvsObservations(node: NodeSnapshot): NodeIpvsObservations {
           else if (s === 'ESTABLISHED') active += n;
         }
         const inactive = d.count - templates - active;
-        if (active + inactive === 0) continue;
+        if (active + inactive === 0 || isPlaceholder(d.virtual) || isPlaceholder(d.destination)) continue;
         const key = `${d.protocol.toUpperCase()} ${d.virtual} ${d.destination}`;
         const e = connections.get(key);
         if (e) {
@@ -61,7 +64,7 @@ export function ipvsObservations(node: NodeSnapshot): NodeIpvsObservations {
       if (svc.variant !== 'rate') continue;
       for (const rs of svc.realServers) {
         const cps = rs.rate?.connsPerSecond;
-        if (!cps) continue;
+        if (!cps || svc.address?.redacted || rs.address.redacted) continue;
         const key = realServerKey(svc, rs);
         const prev = rates.get(key);
         // Several --rate samples of one real server: keep the latest (document order).

@@ -30,6 +30,12 @@ export function forEachLine(text: string, visit: (line: Line) => boolean | void,
   }
 }
 
+/** A paste's gutter before a line's text: the number and TAB of `cat -n`, or the '>' of a reply or markdown quote. */
+const GUTTER = /^(?:\d{1,9}\t|(?:>[ \t]?)+)[ \t]*/;
+
+/** A head line (trimmed) without a paste's gutter, as formats/paste.ts reads the line. */
+export const withoutGutter = (line: string): string => line.replace(GUTTER, '');
+
 /** The first `max` non-blank lines, trimmed: what format detection looks at. */
 export function headLines(text: string, max: number): string[] {
   const out: string[] = [];

@@ -161,7 +161,7 @@ export class RedactionTally {
     this.count++;
     this.first ??= span;
     if (this.examples.length < MAX_EXAMPLES && !this.examples.includes(value)) this.examples.push(value);
-    if (this.related.length < MAX_RELATED) this.related.push({ span, message: `'${value}': ${message}` });
+    if (this.related.length < REDACTIONS_LISTED) this.related.push({ span, message: `'${value}': ${message}` });
   }
 
   /** The one note for the document, or undefined when nothing was blanked. `what` names the tool's output. */
@@ -183,4 +183,5 @@ export class RedactionTally {
 }
 
 const MAX_EXAMPLES = 3;
-const MAX_RELATED = 50;
+/** Places a note lists as related information (the count goes on); readers that stream keep the lines these point into. */
+export const REDACTIONS_LISTED = 50;

@@ -1,4 +1,4 @@
-import { headLines } from '../core/lines';
+import { headLines, withoutGutter } from '../core/lines';
 import type { DocumentKind, KnownKind } from './kind';
 
 /**
@@ -123,12 +123,8 @@ export interface Detection {
   readonly reason: string;
 }
 
-/**
- * `contentOnly` ignores the file name: the editor uses it for YAML, which is ours only when the
- * content is a manifest (a `docker-compose.yml` must stay untouched).
- */
-export function detectKind(text: string, fileName: string, options: { contentOnly?: boolean } = {}): Detection {
-  const head = headLines(text, HEAD_LINES);
+/** Kinds by the weight of the signatures the lines match, highest first. */
+function rank(head: readonly string[]): [KnownKind, number][] {
   const scores = new Map<KnownKind, number>();
   for (const line of head) {
     for (const [kind, sigs] of Object.entries(SIGNATURES) as [KnownKind, (typeof SIGNATURES)[KnownKind]][]) {
@@ -140,15 +136,31 @@ export function detectKind(text: string, fileName: string, options: { contentOnl
       }
     }
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+  return [...scores.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** One kind, or one with at least twice the weight of the next. */
+const decided = (ranked: readonly [KnownKind, number][]): boolean => ranked.length > 0 && (ranked.length === 1 || ranked[0]![1] >= 2 * ranked[1]![1]);
+
+/**
+ * `contentOnly` ignores the file name: the editor uses it for YAML, which is ours only when the
+ * content is a manifest (a `docker-compose.yml` must stay untouched).
+ */
+export function detectKind(text: string, fileName: string, options: { contentOnly?: boolean } = {}): Detection {
+  const head = headLines(text, HEAD_LINES);
+  const ranked = rank(head);
   const best = ranked[0];
-  if (best && (ranked.length === 1 || best[1] >= 2 * ranked[1]![1])) {
-    return { kind: best[0], reason: `content (score ${best[1]})` };
+  if (!decided(ranked)) {
+    // A paste's gutter hides the signatures: a reply's '> ' or the numbers of `cat -n` (formats/paste.ts reads them the same way).
+    const bare = head.map(withoutGutter);
+    const again = rank(bare);
+    if (decided(again)) return { kind: again[0]![0], reason: `content after a quote or line numbers (score ${again[0]![1]})` };
   }
+  if (best && decided(ranked)) return { kind: best[0], reason: `content (score ${best[1]})` };
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   if (!options.contentOnly) {
     for (const [re, kind] of FILE_NAMES) {
-      if (re.test(base) && (ranked.length === 0 || scores.has(kind))) return { kind, reason: `file name ${base}` };
+      if (re.test(base) && (ranked.length === 0 || ranked.some(([k]) => k === kind))) return { kind, reason: `file name ${base}` };
     }
   }
   if (best) return { kind: 'unknown', reason: `ambiguous content (${ranked.map(([k, s]) => `${k}:${s}`).join(', ')})` };

@@ -84,8 +84,8 @@ export interface WrappedRecord {
   readonly end: number;
 }
 
-/** Shell prompts: `$ cmd`, `user@host:~$ cmd`, `[root@node ~]# cmd`, `root@node:/# cmd`, `PS C:\> cmd`, `> cmd` is not one. */
-const PROMPT = /^(?:\$|%|[\w.-]+@[\w.-]+(?::[^\s#$]*)?[#$%]|\[[\w.-]+@[\w.-]+[^\]]*\][#$]|PS [^>]{1,80}>|(?:sh|bash)-[\d.]+[#$])\s/;
+/** Shell prompts: `$ cmd`, `user@host:~$ cmd`, `[root@node ~]# cmd`, `root@node:/# cmd`, `PS C:\> cmd`, or the prompt alone (the last line of a terminal copy); `> cmd` is not one. */
+const PROMPT = /^(?:\$|%|[\w.-]+@[\w.-]+(?::[^\s#$]*)?[#$%]|\[[\w.-]+@[\w.-]+[^\]]*\][#$]|PS [^>]{1,80}>|(?:sh|bash)-[\d.]+[#$])(?:\s|$)/;
 /** A root prompt `# cmd` looks like a comment; it is a prompt only before a command people run for these dumps. */
 const ROOT_PROMPT = /^#\s*(?:sudo\s+)?(?:ip6?tables(?:-legacy|-nft)?(?:-save)?|xtables(?:-legacy|-nft)?-multi|nft|ipvsadm|conntrack|sysctl|ethtool|uname|cat|kubectl|crictl|docker|k3s|microk8s|oc|iptables-restore)(?:\s*$|\s+[-/|<>]|\s+(?:exec|logs|list|ruleset|debug)\b)/;
 /** Lines kubectl, crictl and docker print around a command's own output. */
@@ -104,12 +104,17 @@ const TOOL_NOISE: readonly RegExp[] = [
 const ELIDED = /^['"`]?(?:\.{2,}|…|[[(<{]\s*(?:\.{2,}|…|(?:snip(?:ped)?|truncated|cut|omitted|more)\b)[^\])>}]*[\])>}]|-{2,}\s*(?:snip|cut)\s*-{2,}|<\s*\.{2,}\s*>|snip|\.{3}\s*\(?\s*(?:\d[\d,]*\s+)?(?:more|other)?\s*(?:lines?|rules?|entries?|rows?|omitted|truncated|snipped)?\)?)['"`]?\s*$/i;
 /** Markdown code fences around a paste. */
 const FENCE = /^(?:```|~~~)[\w+-]*\s*$/;
+/**
+ * HTML an issue wraps a long dump in: `<details>`, `<summary>iptables-save</summary>`, `<pre>`,
+ * `<code>` and their closing tags, alone on their lines.
+ */
+const MARKUP = /^(?:<\/?(?:details|summary|pre|code|p|br|div|blockquote|kbd|samp|tt)(?:\s[^<>]*)?\/?>\s*)+(?:[^<>]*<\/(?:summary|code|p|kbd|samp|tt|pre)>\s*)?$/i;
 
 /** Widths terminals wrap at; a line of one of these lengths followed by a non-record line was broken there. */
 const TERMINAL_WIDTHS = new Set([80, 100, 120, 132, 140, 150, 160, 180, 200, 240]);
 
 /** Why a line is not the tool's text. */
-export type PasteCause = 'prompt' | 'noise' | 'elision' | 'fence' | 'wrapped';
+export type PasteCause = 'prompt' | 'noise' | 'elision' | 'fence' | 'markup' | 'wrapped' | 'numbered';
 type Cause = PasteCause;
 
 interface Tally {
@@ -152,13 +157,15 @@ export class PasteTally {
   notes(code: `parse/${string}`, except?: Cause): ParseProblem[] {
     const notes: ParseProblem[] = [];
     if (this.indented > 0 && this.indentSpan) {
-      notes.push({ code, severity: 'info', span: this.indentSpan, message: `${plural(this.indented, 'line is', 'lines are')} indented by ${describeIndent(this.indentText || ' ')} (as in a quoted paste): read as if not` });
+      notes.push({ code, severity: 'info', span: this.indentSpan, message: indentMessage(this.indented, this.indentText || ' ') });
     }
     const wrapWidth = this.wrapWidth;
     const say: Record<Cause, (t: Tally) => string> = {
       prompt: (t) => `${plural(t.count, 'shell prompt line', 'shell prompt lines')} (the command that was run, not its output): not read`,
       noise: (t) => `${plural(t.count, 'line', 'lines')} printed by kubectl or the shell around the command's output: not read`,
       fence: (t) => `${plural(t.count, 'markdown code fence', 'markdown code fences')}: not read`,
+      markup: (t) => `${plural(t.count, 'line', 'lines')} of HTML around the paste ('<details>', '<summary>', '<pre>'): not read`,
+      numbered: (t) => `${plural(t.count, 'line starts', 'lines start')} with a line number (as 'cat -n' prints them): read without it`,
       elision: (t) => `${plural(t.count, 'elision marker', 'elision markers')} ('...', '[...]', '<snip>'): lines were cut here, so the dump is incomplete (truncated) and findings that need the whole of it are not made`,
       wrapped: (t) => `${plural(t.count, 'line continues', 'lines continue')} the line before it, broken by a terminal ${wrapWidth} columns wide: read joined (quick fixes that would change a line before a break are not offered: the edit would split the rule)`,
     };
@@ -192,13 +199,25 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
   let indent: string | undefined;
   let indented = 0;
   let decorated = false;
+  const numbered = numberedLines(text, lines);
   for (let k = 0; k < n; k++) {
-    const start = lines[2 * k]!;
+    let start = lines[2 * k]!;
     const end = lines[2 * k + 1]!;
+    if (numbered) {
+      // `cat -n`: the tool's text starts after the number's TAB.
+      const after = afterNumber(text, start, end);
+      if (after > start) {
+        tally('numbered', { start, end: after });
+        decorated = true;
+        start = after;
+      }
+    }
     let lead = start;
-    while (lead < end && (text.charCodeAt(lead) === 32 || text.charCodeAt(lead) === 9)) lead++;
+    // Blanks, and the '>' of a reply or markdown quote (no format's own line starts with one).
+    while (lead < end && isLead(text.charCodeAt(lead))) lead++;
     if (lead === end) {
-      starts[k] = BLANK;
+      // A quote's empty line ('>' alone) is the quote's, not a line of blanks the format would read.
+      starts[k] = lead > start && text.slice(start, lead).includes('>') ? DECORATION : BLANK;
       continue;
     }
     starts[k] = start;
@@ -293,7 +312,7 @@ export function readPaste(text: string, options: PasteOptions): PasteView | unde
   const notes: ParseProblem[] = [];
   if (strip.length > 0 && indented > 0) {
     const first = firstContent(starts, lines, strip.length);
-    notes.push({ code: options.code, severity: 'info', span: first, message: `${plural(indented, 'line is', 'lines are')} indented by ${describeIndent(strip)} (as in a quoted paste): read as if not` });
+    notes.push({ code: options.code, severity: 'info', span: first, message: indentMessage(indented, strip) });
   }
   pushAll(notes, paste.notes(options.code, options.ownElisions ? 'elision' : undefined));
   return {
@@ -389,6 +408,47 @@ export function editLands(wrapped: readonly WrappedRecord[], start: number, end:
   return true;
 }
 
+/** What a line's text starts after: blanks, and the '>' of a reply or markdown quote. */
+export const isLead = (c: number): boolean => c === 32 || c === 9 || c === 62;
+
+/** Where the text of a `cat -n` line starts (after blanks, digits and a TAB), or `start` when the line has no number. */
+export function afterNumber(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  const digits = i;
+  while (i < end && i - digits < 10 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i > digits && text.charCodeAt(i) === 9 ? i + 1 : start;
+}
+
+/**
+ * Whether the text is numbered as `cat -n` / `nl` print it (`     1\t*nat`): at least three lines
+ * carry a number and a TAB, the numbers grow, and at most four other non-blank lines (a prompt, a
+ * fence) are around them. Without all of that a number at a line start is the tool's own
+ * (`ip link` prints `1: lo:`).
+ */
+function numberedLines(text: string, lines: Int32Array): boolean {
+  const n = lines.length / 2;
+  let numbered = 0;
+  let other = 0;
+  let last = -1;
+  for (let k = 0; k < n; k++) {
+    const start = lines[2 * k]!;
+    const end = lines[2 * k + 1]!;
+    const after = afterNumber(text, start, end);
+    if (after === start) {
+      let i = start;
+      while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (i < end && ++other > 4) return false;
+      continue;
+    }
+    const value = Number(text.slice(start, after - 1));
+    if (value <= last) return false;
+    last = value;
+    numbered++;
+  }
+  return numbered >= 3;
+}
+
 /** First characters decoration can start with: `$ % # . [ < ( ' " \` ~ …`, `--` and letters (prompts, tool noise). */
 function mayDecorate(text: string, at: number, end: number): boolean {
   const c = text.charCodeAt(at);
@@ -410,6 +470,7 @@ const NOISE_START = new Set(['comma', 'Defau', 'Unabl', 'If yo', 'pod "', 'Error
 function decoration(line: string, whole: boolean): Cause | undefined {
   if (whole && ELIDED.test(line)) return 'elision';
   if (FENCE.test(line)) return 'fence';
+  if (line.charCodeAt(0) === 60 && MARKUP.test(line)) return 'markup';
   if (PROMPT.test(line) || ROOT_PROMPT.test(line)) return 'prompt';
   for (const re of TOOL_NOISE) if (re.test(line)) return 'noise';
   return undefined;
@@ -556,6 +617,12 @@ function commonPrefix(a: string, b: string): string {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return a.slice(0, i);
+}
+
+/** The note on a common indentation: blanks (a quoted paste) or '>' (a reply or markdown quote). */
+function indentMessage(count: number, indent: string): string {
+  if (indent.includes('>')) return `${plural(count, 'line is', 'lines are')} quoted with '${indent.replace(/\t/g, '\\t')}' (as in a reply or a markdown quote): read as if not`;
+  return `${plural(count, 'line is', 'lines are')} indented by ${describeIndent(indent)} (as in a quoted paste): read as if not`;
 }
 
 function describeIndent(s: string): string {

@@ -109,6 +109,37 @@ describe('a decorated paste reads as the clean dump, with one note per cause (ev
   }
 });
 
+/**
+ * The same output as other pastes carry it: quoted in a reply ('> ', with '>' alone for its blank
+ * lines) inside an issue's `<details>` block, after a prompt and before the bare prompt a
+ * terminal copy ends with; or numbered by `cat -n`.
+ */
+const QUOTED = (c: Case): string => {
+  const lines = ['<details>', '<summary>output</summary>', '', '<pre>', `root@node-1:~# ${c.command}`, ...c.text.replace(/\n$/, '').split('\n'), 'root@node-1:~# ', '</pre>', '</details>'];
+  return `${lines.map((l) => (l ? `> ${l}` : '>')).join('\n')}\n`;
+};
+const NUMBERED = (c: Case): string => `${c.text.replace(/\n$/, '').split('\n').map((l, k) => `${String(k + 1).padStart(6)}\t${l}`).join('\n')}\n`;
+
+describe('a quoted, wrapped or numbered paste reads as the clean dump, with one note per cause (every format)', () => {
+  for (const c of CASES) {
+    for (const [how, decorateAs, expected] of [
+      ['quoted in <details>', QUOTED, ['quoted', 'HTML', 'shell prompt']],
+      ['numbered by cat -n', NUMBERED, ['line number']],
+    ] as const) {
+      it(`${c.name}, ${how}`, () => {
+        const clean = problemsOf(c.kind, c.text);
+        const pasted = decorateAs(c);
+        assert.equal(parseDocument({ uri: 'node/x.txt', path: 'node/x.txt', text: pasted }).kind, c.kind, 'detected as its format');
+        assert.equal(c.size(pasted), c.size(c.text), 'the same model');
+        const problems = problemsOf(c.kind, pasted);
+        assert.deepEqual(problems.filter((p) => p.code !== 'parse/paste').map(key), clean.filter((p) => p.code !== 'parse/paste').map(key));
+        const notes = problems.filter((p) => p.code === 'parse/paste').map((n) => n.message);
+        for (const cause of expected) assert.ok(notes.some((m) => m.includes(cause)), `${cause} noted: ${notes.join(' | ')}`);
+      });
+    }
+  }
+});
+
 describe('a dump cut mid-line says "truncated" once, as info (every format)', () => {
   for (const c of CASES) {
     it(c.name, () => {

@@ -28,6 +28,34 @@ describe('paste reader (formats/paste.ts)', () => {
     assert.deepEqual(r.notes, ['4 lines are indented by a TAB (as in a quoted paste): read as if not']);
   });
 
+  it("reads a reply's quote ('> ', '>' alone for a blank line) as an indentation, keeping spans exact", () => {
+    const text = '> TCP  10.96.0.1:443 rr\n>   -> 10.0.0.1:6443 Masq 1 0 0\n>\n> TCP  10.96.0.10:53 rr\n';
+    const view = readPaste(text, OPTS)!;
+    const seen: string[] = [];
+    forEachPasteLine(view, (l) => {
+      assert.equal(text.slice(l.start, l.start + l.text.length), l.text);
+      seen.push(l.text);
+    });
+    assert.deepEqual(seen, ['TCP  10.96.0.1:443 rr', '  -> 10.0.0.1:6443 Masq 1 0 0', 'TCP  10.96.0.10:53 rr']);
+    assert.deepEqual(view.notes.map((n) => n.message), ["3 lines are quoted with '> ' (as in a reply or a markdown quote): read as if not"]);
+  });
+
+  it('reads `cat -n` numbers off each line, and only when at least three lines carry growing numbers', () => {
+    const r = read('     1\t*nat\n     2\t:PREROUTING ACCEPT [0:0]\n     3\t\n     4\t-A PREROUTING -j KUBE-SERVICES\n     5\tCOMMIT\n');
+    assert.deepEqual(r.lines, ['*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -j KUBE-SERVICES', 'COMMIT']);
+    assert.deepEqual(r.notes, ["5 lines start with a line number (as 'cat -n' prints them): read without it"]);
+    // The tools' own numbers are not a gutter: ip link's `1: lo:`, two lines, numbers that do not grow.
+    const own = ['1: lo: <LOOPBACK,UP> mtu 65536 qdisc noqueue\n    link/loopback 00:00:00:00:00:00\n2: eth0: <UP> mtu 1500 qdisc mq\n', '1\tfoo\n2\tbar\n', '3\ta\n2\tb\n1\tc\n'];
+    for (const t of own) assert.equal(readPaste(t, OPTS), undefined, t);
+  });
+
+  it("skips an issue's HTML (<details>, <summary>…</summary>, <pre>) and the bare prompt a terminal copy ends with, and nothing else in angle brackets", () => {
+    const r = read('<details>\n<summary>iptables-save on node-1</summary>\n<pre>\n*nat\nCOMMIT\n</pre>\n</details>\nroot@node-1:~# \n');
+    assert.deepEqual(r.lines, ['*nat', 'COMMIT']);
+    assert.deepEqual(r.notes, ["5 lines of HTML around the paste ('<details>', '<summary>', '<pre>'): not read", '1 shell prompt line (the command that was run, not its output): not read']);
+    assert.equal(readPaste('<redacted> = 1\n<none>\n', OPTS), undefined);
+  });
+
   it('keeps relative indentation (ipvsadm rows under their service) when the whole paste is indented by 4 spaces', () => {
     const r = read('    TCP  10.96.0.1:443 rr\n      -> 10.0.0.1:6443 Masq 1 0 0\n');
     assert.deepEqual(r.lines, ['TCP  10.96.0.1:443 rr', '  -> 10.0.0.1:6443 Masq 1 0 0']);

@@ -22,9 +22,9 @@ import {
 } from './model';
 import * as scan from './scan';
 import { StatsCollector, isCounterLine, isHexRow, isLegacyCounter, isProcHeader } from './stats';
-import { cutLine, decorationOf, foldTruncated, PasteTally } from '../paste';
+import { afterNumber, cutLine, decorationOf, foldTruncated, isLead, PasteTally } from '../paste';
 import { pushAll } from '../../core/arrays';
-import { RedactionTally, REDACTED_CODE } from '../../core/redaction';
+import { RedactionTally, REDACTED_CODE, REDACTIONS_LISTED } from '../../core/redaction';
 
 // Module-local copies of the hot-path bindings: one lookup at load time instead of one per call
 // (CommonJS output reads imported bindings through property getters).
@@ -36,10 +36,10 @@ const SUMMARY_COUNT = /^(\d+) (flow entries|flow events|expectations) ha(?:ve|s)
 const PROMPT = /^(?:\[[^\]]*\]|[\w.@:~/-]+)?[#$>][ \t]/;
 /**
  * Blanked-out values whose lines are kept for the note's spans (its first span and related
- * information): RedactionTally lists the first 50 (MAX_RELATED in core/redaction.ts), so a line
- * holding a later one need not be kept.
+ * information): RedactionTally lists the first REDACTIONS_LISTED, so a line holding a later one
+ * need not be kept.
  */
-const REDACTIONS_KEPT = 50;
+const REDACTIONS_KEPT = REDACTIONS_LISTED;
 
 /**
  * A string equal to `s` that shares no memory with the text it was cut from. V8 keeps a slice of
@@ -194,6 +194,12 @@ export class ConntrackReader implements LineSink {
     while (s < e && isBlank(text.charCodeAt(s))) s++;
     while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
     if (s >= e) return;
+    // A reply's or markdown quote's '>' (and a quote's empty line, '>' alone): one paste note.
+    if (text.charCodeAt(s) === 62) {
+      while (s < e && isLead(text.charCodeAt(s))) s++;
+      if (s >= e) return;
+      this.paste.indent({ start: this.base + start, end: this.base + s }, text.slice(start, s));
+    }
     this.lastLineEnd = this.base + e;
     // Leading blanks are read over without a note: conntrack itself pads event lines (`    [NEW] tcp ...`).
     const t = this.t;
@@ -204,7 +210,21 @@ export class ConntrackReader implements LineSink {
       if (this.detach && (this.sample.length < MAX_SAMPLE || this.keepsIssues())) this.onCopy(text, start, end, line, true);
       else this.entry(text, s, e, line);
     } else if (this.detach) this.onCopy(text, start, end, line, false);
-    else this.other(text, s, e, line);
+    else this.numberedOther(text, s, e, line);
+  }
+
+  /**
+   * A line that is not an entry, after a `cat -n` number if it has one (entries read their own
+   * number: `cat -n /proc/net/nf_conntrack`): a numbered summary or counter line is read as the line.
+   */
+  private numberedOther(text: string, s: number, e: number, line: number): void {
+    const after = afterNumber(text, s, e);
+    if (after > s && after < e) {
+      this.paste.add('numbered', { start: this.base + s, end: this.base + after });
+      tokenize(text, after, e, this.t);
+      s = after;
+    }
+    this.other(text, s, e, line);
   }
 
   /** Reads the line from a copy of it (detach mode), so that what the model keeps owns its text. */
@@ -216,11 +236,12 @@ export class ConntrackReader implements LineSink {
     let e = copy.length;
     while (s < e && isBlank(copy.charCodeAt(s))) s++;
     while (e > s && isBlank(copy.charCodeAt(e - 1))) e--;
+    while (s < e && isLead(copy.charCodeAt(s))) s++;
     tokenize(copy, s, e, this.t);
     if (isEntry) {
       analyzeEntry(copy, this.t, this.a, e);
       this.entry(copy, s, e, line);
-    } else this.other(copy, s, e, line);
+    } else this.numberedOther(copy, s, e, line);
     this.base = base;
   }
 
@@ -398,7 +419,8 @@ export class ConntrackReader implements LineSink {
         return;
       }
     }
-    if (c0 === 60 /* < */) {
+    // `<` starts XML output, unless it is the HTML an issue wraps a paste in (`<details>`: paste decoration below).
+    if (c0 === 60 /* < */ && decorationOf(text.slice(s, Math.min(e, s + 201))) !== 'markup') {
       if (!this.reportedXml) {
         this.reportedXml = true;
         this.report('parse/conntrack-unsupported-format', 'XML output (conntrack -o xml) is not read; paste the plain output of conntrack -L instead', s, e);

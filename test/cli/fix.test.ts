@@ -75,6 +75,20 @@ describe('kube-netlint fix', () => {
     noTemps(join(dir, 'n'));
   });
 
+  it('reads a UTF-16 capture (PowerShell 5 `>`: little endian with a mark) like its UTF-8 text, and writes its fixes back in UTF-16', () => {
+    const dir = tree({ 'n/iptables-save.txt': '' });
+    const file = join(dir, 'n/iptables-save.txt');
+    writeFileSync(file, Buffer.from(`\ufeff${IPT}`, 'utf16le'));
+    const checked = JSON.parse(cli(['check', '--format', 'json', file]).out) as { findings: { rule: string }[] };
+    assert.deepEqual(checked.findings.map((f) => f.rule).sort(), ['iptables/duplicate-rule', 'iptables/duplicate-rule', 'parse/iptables-syntax']);
+    const r = cli(['fix', file]);
+    assert.match(r.err, /fixed 1 finding in /);
+    const bytes = readFileSync(file);
+    assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xfe], 'still UTF-16LE with its mark');
+    assert.equal(bytes.toString('utf16le'), `\ufeff${IPT_SAFE}`);
+    noTemps(join(dir, 'n'));
+  });
+
   it('writeFileAtomic refuses a path leading out of the folder and a file changed since it was read', () => {
     const dir = tree({ 'outside.conf': 'secret\n', 'n/a.conf': 'x = 1\n' });
     symlinkSync('../outside.conf', join(dir, 'n/out.conf'));

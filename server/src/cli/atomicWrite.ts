@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { decodeText, encodeText } from '../core/textEncoding';
 
 /** Why a file was not rewritten (the run goes on with the other files). */
 export class WriteRefused extends Error {}
@@ -16,8 +17,9 @@ const inside = (root: string, real: string): boolean => real.startsWith(root.end
  * Only a regular file inside `folder` is written: a path that resolves (through links) out of it
  * is refused, and a link inside it to a file inside it updates that file and stays a link. The
  * file must still hold exactly `expected` (the text that was linted): if it changed meanwhile, or
- * its bytes are not the UTF-8 text we read (invalid sequences would be rewritten as U+FFFD), it
- * is refused rather than clobbered.
+ * its bytes are not the text we read (invalid UTF-8 sequences would be rewritten as U+FFFD), it
+ * is refused rather than clobbered. It is written in the encoding it was read in (UTF-8, or the
+ * UTF-16 of a Windows capture).
  */
 export function writeFileAtomic(path: string, folder: string, expected: string, text: string): void {
   let real: string;
@@ -31,12 +33,15 @@ export function writeFileAtomic(path: string, folder: string, expected: string, 
   if (!inside(root, real)) throw new WriteRefused('it leads outside the folder given');
   const st = lstatSync(real);
   if (!st.isFile()) throw new WriteRefused('not a regular file');
-  if (!readFileSync(real).equals(Buffer.from(expected, 'utf8'))) throw new WriteRefused('it changed since it was read, or is not valid UTF-8 text');
+  // Written back in the encoding it was read in (a UTF-16 capture stays UTF-16, core/textEncoding.ts).
+  const current = readFileSync(real);
+  const { encoding } = decodeText(current);
+  if (!current.equals(encodeText(expected, encoding))) throw new WriteRefused('it changed since it was read, or is not valid UTF-8 text');
   const temp = join(dirname(real), `.${basename(real)}.kube-netlint-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   // 'wx': O_CREAT|O_EXCL, never opens an existing file or a planted link.
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    const data = Buffer.from(text, 'utf8');
+    const data = encodeText(text, encoding);
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
     fchmodSync(fd, st.mode & 0o7777);
     if (process.getuid?.() === 0) {

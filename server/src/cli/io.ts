@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeText } from '../core/textEncoding';
 
 /** What a command writes to and reads from; tests pass their own, the binary the process's. */
 export interface CliIO {
@@ -21,7 +22,8 @@ export function cliIO(out: (s: string) => void, err: (s: string) => void, o: IOO
   return {
     out,
     err,
-    stdin: o.stdin ?? (() => readFileSync(0, 'utf8')),
+    // A pipe from Windows may carry UTF-16 (core/textEncoding.ts), as a captured file may.
+    stdin: o.stdin ?? (() => decodeText(readFileSync(0)).text),
     stderrIsTTY: o.stderrIsTTY ?? process.stderr.isTTY === true,
     columns: o.columns ?? (process.stderr.columns || 80),
   };

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { DocumentKind } from '../formats/kind';
+import { decodeText } from '../core/textEncoding';
 
 /**
  * One entry of a node folder and the safety rules every walk applies to it (node/folder.ts for
@@ -45,7 +46,8 @@ export const diskReader: FolderReader = {
   stat: (p) => statOf(statSync(p)),
   realpath: (p) => realpathSync(p),
   readdir: (p) => readdirSync(p),
-  readFile: (p) => readFileSync(p, 'utf8'),
+  // UTF-16 from a Windows capture, else UTF-8 (core/textEncoding.ts).
+  readFile: (p) => decodeText(readFileSync(p)).text,
 };
 
 /** A file of a node: where it is on disk and how to show it (built from the path the user gave). */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Span } from '../../../server/src/core/span';
 import { effective, globMatches, kernelRelease, normaliseKey, occurrences, parseSysctl, type SysctlEntry, type SysctlModel } from '../../../server/src/formats/sysctl';
+import { detectKind } from '../../../server/src/formats/detect';
 import { assertGolden, assertSpansInside, collectSpans, readFixture, spanRenderer } from '../../helpers/golden';
 import { applyMutation, mutation } from '../../helpers/mutations';
 
@@ -168,6 +169,38 @@ describe('sysctl parser: specification', () => {
     const m = parseSysctl(s);
     assert.equal(kernelRelease(m)?.value, '4.19.0-26-amd64');
     assert.deepEqual(m.problems, [], "'#' at the start of a value is not an inline comment");
+  });
+
+  it('reads the release from /proc/version, and settings from `grep -r . /proc/sys/...` (the key as a path, then a colon)', () => {
+    const version = 'Linux version 5.4.0-150-generic (buildd@lcy02-amd64-001) (gcc version 9.4.0 (Ubuntu 9.4.0-1ubuntu1~20.04.1)) #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023\n';
+    const r = kernelRelease(parseSysctl(version))!;
+    assert.equal(at(version, r.span), '5.4.0-150-generic');
+    assert.equal(detectKind(version, 'version').kind, 'sysctl');
+    const grep = '/proc/sys/net/netfilter/nf_conntrack_max:262144\n/proc/sys/net/ipv4/ip_local_port_range:32768\t60999\n/proc/sys/net/ipv4/conf/all/forwarding:1\n';
+    assert.equal(detectKind(grep, 'out.txt').kind, 'sysctl');
+    const m = parseSysctl(grep);
+    assert.deepEqual(m.problems, []);
+    assert.deepEqual(
+      m.entries.map((e) => [e.key, at(grep, e.rawKey.span), e.value.value, e.parts.map((p) => p.value)]),
+      [
+        ['net.netfilter.nf_conntrack_max', 'net/netfilter/nf_conntrack_max', '262144', ['262144']],
+        ['net.ipv4.ip_local_port_range', 'net/ipv4/ip_local_port_range', '32768\t60999', ['32768', '60999']],
+        ['net.ipv4.conf.all.forwarding', 'net/ipv4/conf/all/forwarding', '1', ['1']],
+      ],
+    );
+    // A /proc/sys path without a value is not a setting.
+    assert.equal(parseSysctl('/proc/sys/net/ipv4/ip_forward\n').entries.length, 0);
+  });
+
+  it('reads `grep -r . /etc/sysctl.d/` output: each line after its file name, its settings attributed to that file', () => {
+    const text = '/etc/sysctl.d/99-k8s.conf:# for kube-proxy\n/etc/sysctl.d/99-k8s.conf:net.ipv4.ip_forward = 1\n/etc/sysctl.conf:net.core.somaxconn=4096\n';
+    const m = parseSysctl(text);
+    assert.deepEqual(m.problems, []);
+    assert.deepEqual(m.entries.map((e) => [e.key, e.value.value, e.file, at(text, e.rawKey.span)]), [
+      ['net.ipv4.ip_forward', '1', '/etc/sysctl.d/99-k8s.conf', 'net.ipv4.ip_forward'],
+      ['net.core.somaxconn', '4096', '/etc/sysctl.conf', 'net.core.somaxconn'],
+    ]);
+    assert.equal(m.comments.length, 1);
   });
 
   it('records sysctl -a stderr lines as notes, not problems', () => {

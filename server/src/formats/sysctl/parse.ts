@@ -13,6 +13,12 @@ const MAX_REGEX_LINE = 4096;
 
 const UNAME_R = /^\d+\.\d+(?:\.\d+)*(?:[-+~_][0-9A-Za-z._+~-]*)?$/;
 const UNAME_A = /^Linux\s+\S+\s+(\d+\.\d+[^\s#]*)\s+#/;
+/** `cat /proc/version`: `Linux version 5.4.0-150-generic (buildd@...) (gcc ...) #167-Ubuntu SMP ...`. */
+const PROC_VERSION = /^Linux version (\d+\.\d+[^\s#]*) \(/;
+/** `grep -r . /proc/sys/net/netfilter`: `/proc/sys/net/netfilter/nf_conntrack_max:262144`, the key as a path. */
+const PROC_SYS = '/proc/sys/';
+/** `grep -r . /etc/sysctl.d/` (or sysctl.conf, /usr/lib, /run): the file's path and a colon before each of its lines. */
+const GREP_FILE = /^(\/(?:etc|usr\/lib|lib|run|usr\/local\/lib)\/sysctl(?:\.d\/[^\s:]+|\.conf)):/;
 const YAML_LIKE = /^-?[\w.\/*?[\]-]+:(?:\s|$)/;
 
 /**
@@ -45,8 +51,17 @@ export function parseSysctl(text: string): SysctlModel {
       previousComment = undefined;
       return;
     }
-    const content = line.slice(lead, end);
-    const at = start + lead;
+    let content = line.slice(lead, end);
+    let at = start + lead;
+    // `grep -r . /etc/sysctl.d/`: each line after its file's path and a colon; its settings are that file's.
+    // (grep prints no empty line with `.`: a path and a colon alone, as a YAML key, is not one.)
+    const grepped = content.charCodeAt(0) === 47 ? GREP_FILE.exec(content) : null;
+    const skip = grepped ? grepped[0].length + leadingBlanks(content.slice(grepped[0].length)) : 0;
+    if (grepped && skip < content.length) {
+      file = grepped[1]!;
+      content = content.slice(skip);
+      at += skip;
+    }
     const contentSpan = { start: at, end: at + content.length };
     const c = content[0];
     const above = previousComment;
@@ -107,7 +122,12 @@ export function parseSysctl(text: string): SysctlModel {
       dash = { start: at, end: at + 1 };
       keyFrom = 1 + leadingBlanks(content.slice(1));
     }
-    const eq = content.indexOf('=');
+    let eq = content.indexOf('=');
+    // `grep -r . /proc/sys/...`: the file's path and its value after ':' (the key is the path under /proc/sys, which sysctl reads with '/').
+    if (eq < 0 && !dash && content.startsWith(PROC_SYS)) {
+      keyFrom = PROC_SYS.length;
+      eq = content.indexOf(':', keyFrom);
+    }
     if (eq < 0) {
       const raw = content.slice(keyFrom);
       if (dash && isExclusionKey(raw)) {
@@ -289,7 +309,7 @@ function quotedKey(content: string, from: number, at: number): { key: string; sp
 }
 
 function unameA(content: string, at: number): { value: string; start: number } | undefined {
-  const m = UNAME_A.exec(content);
+  const m = UNAME_A.exec(content) ?? PROC_VERSION.exec(content);
   if (!m) return undefined;
   const value = m[1]!;
   const idx = content.indexOf(value, 'Linux'.length);

@@ -56,6 +56,9 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^\d+\.\d+(?:\.\d+)?(?:[-+~][\w.+~-]*)?$/, 1],
     // `uname -a`: its kernel release is read as kernel.osrelease.
     [/^Linux \S+ \d+\.\d+(?:\.\d+)?\S* #\d+/, 3],
+    // `cat /proc/version`, and `grep -r . /proc/sys/...` (the key as a path, ':' before the value).
+    [/^Linux version \d+\.\d+\S* \(/, 3],
+    [/^\/proc\/sys\/[\w.\/-]+:/, 2],
   ],
   ethtool: [
     [/^Features for \S+:?$/, 5],

@@ -35,6 +35,16 @@ describe('ip route parser: specification', () => {
     assert.deepEqual(m.problems.map((p) => [p.code, text.slice(p.span.start, p.span.end)]), [['parse/ip-route-syntax', 'Kernel IP routing table']]);
   });
 
+  it('reads a route whose destination was blanked out before the paste was shared, with one parse/redacted note', () => {
+    const text = 'default via 10.0.0.1 dev eth0 proto dhcp src 10.0.0.5 metric 100\nx.x.x.0/24 dev eth0 proto kernel scope link src x.x.x.x\nfd00::xxxx/64 dev eth0 proto kernel metric 256\n10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink\n';
+    const m = parseIpRoute(text);
+    assert.deepEqual(m.routes.map((r) => [r.destination.value, r.family]), [['default', 4], ['x.x.x.0/24', 4], ['fd00::xxxx/64', 6], ['10.244.0.0/24', 4]]);
+    assert.deepEqual(m.problems.map((p) => [p.code, p.severity, text.slice(p.span.start, p.span.end)]), [['parse/redacted', 'info', 'x.x.x.0/24']]);
+    assert.match(m.problems[0]!.message, /^2 values are blanked out/);
+    // Anything else that is no destination is still a stray line.
+    assert.deepEqual(parseIpRoute('bogus dev eth0\n').problems.map((p) => p.code), ['parse/ip-route-syntax']);
+  });
+
   it('hovers route words and outlines routes by table', () => {
     const text = readFixture('ip-route/flannel-node-ip-route-table-all-real.txt');
     const m = parseIpRoute(text);

@@ -1,5 +1,6 @@
 import { clip, hasControl } from '../../core/chars';
 import { ReadBudget } from '../../core/readBudget';
+import { isPlaceholder, RedactionTally } from '../../core/redaction';
 import { forEachReadLine } from '../paste';
 import type { Located } from '../../core/span';
 import { attr, readAttrs, words, type ArityTable, type Attr } from '../ip-link/words';
@@ -22,6 +23,7 @@ export function parseIpRoute(text: string): IpRouteModel {
   const budget = new ReadBudget('parse/ip-route-limit', 'routes', 'ip route output');
   const routes: IpRoute[] = [];
   let last: { route: IpRoute; nexthops: RouteNexthop[] } | undefined;
+  const redactions = new RedactionTally();
   // Prompts, kubectl noise, fences, elisions and a common indentation (an issue paste) are read
   // around by the shared paste layer, with one note per cause.
   const pasteNotes = forEachReadLine(text, ({ text: line, start, number }) => {
@@ -37,7 +39,12 @@ export function parseIpRoute(text: string): IpRouteModel {
     }
     const typed = ROUTE_TYPES.has(ws[0]!.value) && ws.length > 1;
     const dest = ws[typed ? 1 : 0]!;
-    const family = destinationFamily(dest.value);
+    let family = destinationFamily(dest.value);
+    // A destination blanked out before the paste was shared (`x.x.x.0/24`): a route to an unknown prefix, in the note.
+    if (!family && isPlaceholder(dest.value)) {
+      redactions.take(dest.span, dest.value);
+      family = dest.value.includes(':') && !dest.value.includes('.') ? 6 : 4;
+    }
     if (!family) {
       budget.report({
         code: 'parse/ip-route-syntax',
@@ -63,7 +70,8 @@ export function parseIpRoute(text: string): IpRouteModel {
     routes.push(route);
     last = { route, nexthops };
   });
-  return { routes, problems: [...pasteNotes, ...budget.finish()] };
+  const redacted = redactions.note('ip route output');
+  return { routes, problems: [...pasteNotes, ...budget.finish(), ...(redacted ? [redacted] : [])] };
 }
 
 function destinationFamily(d: string): 4 | 6 | 'default' | undefined {

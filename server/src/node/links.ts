@@ -2,6 +2,7 @@ import type { Span } from '../core/span';
 import { isOverlay, linkAttr, overlayLowerDevice, type IpLink } from '../formats/ip-link';
 import { attr } from '../formats/ip-link';
 import type { ParsedDocument } from './document';
+import { isPlaceholder } from '../core/redaction';
 
 /**
  * What the iproute2 dumps say about the node's interfaces and routes (`ip -d link`, `ip -d addr`,
@@ -108,7 +109,8 @@ function interfaceFact(link: IpLink, document: ParsedDocument): InterfaceFact {
     ...(link.kind ? { kind: link.kind.value } : {}),
     ...(link.master ? { master: link.master.value } : {}),
     ...(lower ? { lower } : {}),
-    ...(local && local !== 'any' ? { local } : {}),
+    // A blanked-out address (`local x.x.x.x`) matches every other blanked one: it names no interface.
+    ...(local && local !== 'any' && !isPlaceholder(local) ? { local } : {}),
     link,
     document,
     span: link.name.span,

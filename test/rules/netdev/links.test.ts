@@ -26,6 +26,22 @@ describe('node facts from the iproute2 dumps (node/links.ts)', () => {
     assert.deepEqual(underlayOf(links, i.get('flannel.1')!) && { name: underlayOf(links, i.get('flannel.1')!)!.iface.name, basis: underlayOf(links, i.get('flannel.1')!)!.basis }, { name: 'eth0', basis: 'dev' });
   });
 
+  it("an overlay's blanked-out `local` (x.x.x.x) names no interface: the underlay comes from the default route, not from the first blanked address", () => {
+    const link = {
+      path: 'node/ip-d-link.txt',
+      text:
+        '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9001 qdisc mq state UP mode DEFAULT group default qlen 1000\n    link/ether 0a:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n' +
+        '3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc mq state UP mode DEFAULT group default qlen 1000\n    link/ether 0a:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff\n' +
+        '4: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 8951 qdisc noqueue state UNKNOWN mode DEFAULT group default\n    link/ether 2e:7f:00:00:00:01 brd ff:ff:ff:ff:ff:ff promiscuity 0\n    vxlan id 1 local x.x.x.x dstport 8472 nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx\n',
+    };
+    const addr = { path: 'node/ip-addr.txt', text: '3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc mq state UP group default qlen 1000\n    inet x.x.x.x/24 brd x.x.x.255 scope global eth1\n' };
+    const route = { path: 'node/ip-route.txt', text: 'default via 10.0.0.1 dev eth0 proto dhcp src 10.0.0.5 metric 100\n' };
+    const links = snapshotOf([link, addr, route]).facts.links!;
+    const flannel = links.interfaces!.get('flannel.1')!;
+    assert.equal(flannel.local, undefined);
+    assert.deepEqual({ name: underlayOf(links, flannel)?.iface.name, basis: underlayOf(links, flannel)?.basis }, { name: 'eth0', basis: 'default-route' });
+  });
+
   it('plain ip link fills interfaces; ip -d details win when both are present; nothing when there are no iproute2 dumps', () => {
     const plain = { path: 'node/ip-link.txt', text: '3: flannel.1: <UP> mtu 1450 qdisc noqueue state UNKNOWN mode DEFAULT group default\n    link/ether 2e:7f:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n' };
     assert.equal(snapshotOf([plain]).facts.links!.interfaces!.get('flannel.1')?.kind, undefined);

@@ -12,6 +12,9 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^\*(?:filter|nat|mangle|raw|security)$/, 3],
     [/^:[A-Za-z][\w-]* (?:ACCEPT|DROP|-)(?: \[\d+:\d+\])?$/, 2],
     [/^(?:\[\d+:\d+\] )?-A \S+/, 1],
+    // `iptables -S` output: built-in chains' policies (with `-v`, their counters), then `-N` chains.
+    [/^-P (?:PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) (?:ACCEPT|DROP)(?: -c \d+ \d+)?$/, 2],
+    [/^-N [A-Za-z][\w.-]*$/, 1],
     [/^Chain \S+ \((?:policy [A-Z]+|\d+ references)/, 5],
     [/^(?:num\s+)?pkts\s+bytes\s+target\s+prot\s+opt/, 5],
     [/^(?:num\s+)?target\s+prot\s+opt\s+source\s+destination/, 5],

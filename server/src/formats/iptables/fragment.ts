@@ -133,3 +133,61 @@ export function lineWords(line: string): { chain: string | undefined; target: st
 export function isFragmentLine(line: string): boolean {
   return COMMAND.test(line) || /^:[A-Za-z]/.test(line);
 }
+
+/** Tables in the order a policy block without other evidence is given to (the table `iptables -S` shows without `-t`, then kube-proxy's). */
+const TABLE_ORDER: readonly TableName[] = ['filter', 'nat', 'mangle', 'raw', 'security'];
+
+/** The tables whose built-in chains include `chain` (none for a user chain). */
+export function tablesWithBuiltin(chain: string): readonly TableName[] {
+  return BUILTIN_IN[chain] ?? [];
+}
+
+/** How many built-in chains each table has: a policy block of exactly that many is the whole table's. */
+const BUILTIN_COUNT: Readonly<Record<TableName, number>> = { raw: 2, mangle: 5, nat: 4, filter: 3, security: 3 };
+
+/**
+ * The table of a block of `iptables -S` policy lines (`-P PREROUTING ACCEPT` ...). `iptables -S`
+ * prints one table: the policies of all its built-in chains, then its chains, then its rules.
+ * So the set of chains given a policy names the table: the tables that have every one of them,
+ * and among those the one with exactly these built-in chains (nat's four, raw's two; filter and
+ * security share theirs). `iptables -S PREROUTING` shows one policy (raw, mangle or nat): the
+ * lines that follow vote as fragment lines do (`guessTable`), then the fragment's current table
+ * (`previous`) breaks a tie, then the table order above. `chains` holds only built-in names.
+ */
+export function policyBlockTable(chains: readonly string[], following: readonly { chain: string | undefined; target: string | undefined }[], previous?: TableName): TableGuess & { ambiguous: boolean } {
+  let candidates: TableName[] = [...TABLE_ORDER];
+  for (const c of chains) candidates = candidates.filter((t) => BUILTIN_IN[c]?.includes(t));
+  const distinct = new Set(chains).size;
+  const exact = candidates.filter((t) => BUILTIN_COUNT[t] === distinct);
+  if (exact.length > 0) candidates = exact;
+  const evidence = chains.length > 0 ? [`-P ${[...new Set(chains)].join('/')}`] : [];
+  if (candidates.length === 0) return { table: undefined, strength: 0, evidence: [], ambiguous: true };
+  if (candidates.length === 1) return { table: candidates[0], strength: 3, evidence, ambiguous: false };
+  const votes = new Map<TableName, number>();
+  const words = new Map<TableName, string[]>();
+  for (const l of following) {
+    const g = guessTable(l.chain, l.target);
+    if (g.table === undefined || !candidates.includes(g.table)) continue;
+    votes.set(g.table, (votes.get(g.table) ?? 0) + g.strength);
+    const w = words.get(g.table) ?? [];
+    words.set(g.table, [...w, ...g.evidence]);
+  }
+  let best: TableName | undefined;
+  let bestVotes = 0;
+  let tie = false;
+  for (const t of candidates) {
+    const v = votes.get(t) ?? 0;
+    if (v > bestVotes) {
+      best = t;
+      bestVotes = v;
+      tie = false;
+    } else if (v === bestVotes && v > 0) tie = true;
+  }
+  if (best !== undefined && !tie) return { table: best, strength: bestVotes, evidence: [...evidence, ...(words.get(best) ?? [])], ambiguous: false };
+  // filter's and security's chains with nothing for security: `iptables -S` without `-t` shows filter.
+  if (best === undefined && exact.length === 2 && exact.includes('filter')) return { table: 'filter', strength: 3, evidence, ambiguous: false };
+  // No evidence, or as much for two tables: the fragment's current table if it can be, else the first in order.
+  const tied = best === undefined ? candidates : candidates.filter((t) => (votes.get(t) ?? 0) === bestVotes);
+  const table = previous !== undefined && tied.includes(previous) ? previous : tied[0]!;
+  return { table, strength: 0, evidence: [], ambiguous: true };
+}

@@ -34,16 +34,16 @@ export const PASTE_PARSE_PAGES: readonly ParseRulePage[] = [
   },
   {
     id: 'parse/iptables-fragment',
-    title: 'iptables-save fragment read without its table lines',
+    title: 'iptables-save fragment or iptables -S output read without table lines',
     severity: 'info',
     reads: 'iptables',
     summary:
-      'The text is a fragment of an `iptables-save` dump: rules and chain declarations without the `*table` line before them (`iptables-save | grep KUBE-`, a few rules quoted in an issue, a paste that starts in the middle of a table). Each line is read in the table its chain and target name (KUBE-SVC-*, DNAT, MASQUERADE: nat; FORWARD, KUBE-FORWARD, DROP, REJECT: filter; MARK, TPROXY: mangle; NOTRACK, CT: raw), the same rules check it, and this one note says what was inferred.',
+      'The text is a fragment of an `iptables-save` dump, or the output of `iptables -S` / `iptables -t nat -S` / `ip6tables -S [CHAIN]`: rules and chains without the `*table` line before them (`iptables-save | grep KUBE-`, a few rules quoted in an issue, a paste that starts in the middle of a table, `iptables -S` pasted as it is, one table or several one after another). Each line is read in the table its chain and target name (KUBE-SVC-*, DNAT, MASQUERADE: nat; FORWARD, KUBE-FORWARD, DROP, REJECT: filter; MARK, TPROXY: mangle; NOTRACK, CT: raw). In `iptables -S` output, the `-P CHAIN POLICY` lines (with `-v`, `-c PACKETS BYTES`) declare the built-in chains with their policies, and the set of chains given a policy names the table (nat has PREROUTING, INPUT, OUTPUT, POSTROUTING; raw PREROUTING and OUTPUT; mangle all five), so its `-N` chains and `-A` rules are read in that table; a single policy (`iptables -S PREROUTING`) is placed by the rules after it. The same rules check every line, and this one note says what was read as what.',
     why: 'Fragments are the most common way rules are shared, and their rules are valid: a duplicated KUBE-POSTROUTING rule is as wrong in ten lines as in ten thousand. But a fragment does not show what it left out, so rules whose verdict rests on something being absent (a missing chain, a missing DROP or RETURN rule, a Service without endpoints, no ACCEPT for pod traffic) do not fire on inferred tables.',
     fires: '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
     passes: '*nat\n:KUBE-POSTROUTING - [0:0]\n-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\nCOMMIT',
     fix: 'Nothing is needed to read it. For the checks that need whole tables, add the complete `iptables-save` output of the node to its folder.',
-    ignore: 'Always safe to ignore; it is information. A line read into the wrong table (a chain name no table claims) is said in the note: capture with `iptables-save -t TABLE` to be exact.',
+    ignore: 'Always safe to ignore; it is information. A line read into the wrong table (a chain name no table claims) is said in the note: capture with `iptables-save -t TABLE` (or `iptables -t TABLE -S`, one table per file) to be exact. A `-P` line on a user chain or with a policy other than ACCEPT or DROP is still a `parse/iptables-syntax` error: iptables refuses it.',
     references: [MAN_IPT_RESTORE, 'kube-proxy iptables chains: https://kubernetes.io/docs/reference/networking/virtual-ips/'],
   },
   {

@@ -112,6 +112,16 @@ describe('`iptables -S` output (spec format) is read as a fragment, policies inc
     ]);
   });
 
+  it('pasted in a reply (quoted, with the shell prompts, CRLF): the same tables as the bare output', () => {
+    const bare = parseIptablesSave(FILTER + NAT);
+    const quoted = ['$ sudo iptables -S', ...FILTER.trimEnd().split('\n'), '$ sudo iptables -t nat -S', ...NAT.trimEnd().split('\n')].map((l) => `> ${l}`).join('\r\n') + '\r\n';
+    const m = parseIptablesSave(quoted);
+    assert.deepEqual(errors(m), []);
+    const shape = (x: IptablesModel): string[] => x.tables.map((t) => `${t.name.value}: ${policies(t).join(' ')} / ${t.rules.map((r) => r.chain.value).join(' ')}`).sort();
+    assert.deepEqual(shape(m), shape(bare));
+    assert.match(fragmentNotes(m)[0]!, /12 as table filter \(from -P INPUT\/FORWARD\/OUTPUT.* and 10 as table nat \(from -P PREROUTING\/INPUT\/OUTPUT\/POSTROUTING/);
+  });
+
   it('iptables -S CHAIN: one policy and its rules; the rules decide among the tables that have the chain', () => {
     const cases: [string, string][] = [
       ['-P PREROUTING ACCEPT\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n', 'nat'],

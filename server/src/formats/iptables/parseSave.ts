@@ -411,7 +411,7 @@ class SaveParser {
     }
     // `iptables -S` output: a policy outside a table (inside one, the rule reader reads it as iptables-restore does).
     if (!this.open && isPolicyLine(text, at, tEnd)) {
-      this.policyLine(at, tEnd);
+      this.policyLine(at, tEnd, number);
       return;
     }
     const table = this.open ?? this.fragmentTable(at, tEnd);
@@ -570,13 +570,13 @@ class SaveParser {
    * `policyBlockTable`). A user chain, a policy other than ACCEPT or DROP, or extra words are
    * syntax errors, as iptables refuses them.
    */
-  policyLine(at: number, end: number): void {
+  policyLine(at: number, end: number, number: number): void {
     const text = this.text;
     const p = readPolicyLine(text, at, end);
     for (const q of p.problems) this.syntax(q.message, { start: q.start, end: q.end });
     let b = this.spec;
     if (!b || at >= b.runEnd) {
-      const scanned = scanPolicyBlock(text, at);
+      const scanned = scanPolicyBlock(text, at, number, this.paste?.starts);
       const previous = this.lastFragment?.name.value as TableName | undefined;
       const guess = policyBlockTable(scanned.chains, scanned.following, previous);
       const table = this.tally(guess.table ?? previous ?? 'filter', at, end, guess.ambiguous, guess.evidence);

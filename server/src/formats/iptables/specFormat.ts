@@ -7,6 +7,7 @@
  * twice, the block of lines one `iptables -S` printed, whose policies name its table.
  */
 import { lineWords, tablesWithBuiltin, type TableName } from './fragment';
+import { BLANK } from '../paste';
 
 export interface Word {
   readonly value: string;
@@ -100,9 +101,11 @@ const LOOKAHEAD_LINES = 256;
  * chain that no table has together with the others: another `iptables -S` pasted after this
  * one, such as an empty raw table's two policies before filter's three), then the rules and chains up to the next
  * block (a `-P`, a `-N` after rules, which starts `iptables -S CHAIN` output, a save-format line).
- * Blank and `#` lines are passed over. Reads forward only, at most LOOKAHEAD_LINES lines past the run.
+ * Blank and `#` lines are passed over, and so is a paste's decoration: `starts` is the paste
+ * view's content start of each line (formats/paste.ts), `lineNumber` the number of the line at `at`.
+ * Reads forward only, at most LOOKAHEAD_LINES lines past the run.
  */
-export function scanPolicyBlock(text: string, at: number): PolicyBlock {
+export function scanPolicyBlock(text: string, at: number, lineNumber: number, starts?: Int32Array): PolicyBlock {
   const chains: string[] = [];
   let candidates: readonly TableName[] | undefined;
   const following: { chain: string | undefined; target: string | undefined }[] = [];
@@ -110,15 +113,18 @@ export function scanPolicyBlock(text: string, at: number): PolicyBlock {
   let rules = false;
   let i = at;
   const n = text.length;
-  while (i < n && following.length < LOOKAHEAD_LINES) {
+  for (let k = lineNumber; i < n && following.length < LOOKAHEAD_LINES; k++) {
     let e = i;
     while (e < n && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-    let s = i;
-    while (s < e && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
     const next = text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10 ? e + 2 : e + 1;
     const lineStart = i;
     i = next;
-    if (s === e || text.charCodeAt(s) === 35) continue;
+    // Where the line's content starts, as the parser reads it (the first line from `at`).
+    const pasted = k === lineNumber ? at : starts?.[k] ?? lineStart;
+    if (pasted < 0 && pasted !== BLANK) continue;
+    let s = pasted < 0 ? lineStart : pasted;
+    while (s < e && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+    if (s >= e || text.charCodeAt(s) === 35) continue;
     if (isPolicyLine(text, s, e)) {
       if (runEnd >= 0) break;
       const chain = splitWords(text, s + 2, e, 1)[0]?.value;

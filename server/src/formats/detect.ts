@@ -78,6 +78,11 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^\{?\s*"Network"\s*:\s*"[0-9a-fA-F.:]+\/\d{1,3}"/, 3],
     [/^"Backend"\s*:\s*\{/, 2],
     [/^\/[\w.-]+(?:\/[\w.-]+)*\/network\/config$/, 3],
+    // `kubectl get ... -o json`: an `"apiVersion"` whose value is a group/version (kubectl prints it
+    // on a line of its own; compact JSON has it somewhere on the first line). `"kind"` alone is not
+    // evidence: plenty of other JSON has a kind.
+    [/^"apiVersion"\s*:\s*"(?:[a-z0-9][a-z0-9.-]*\/)?v\d+(?:(?:alpha|beta)\d+)?"\s*,?$/, 3],
+    [/^[[{].{0,4096}?"apiVersion"\s*:\s*"(?:[a-z0-9][a-z0-9.-]*\/)?v\d+(?:(?:alpha|beta)\d+)?"/, 3],
   ],
   // iproute2. `ip link` and `ip addr` share their headers; `mode DEFAULT` is printed by `ip link`
   // only, `inet` lines by `ip addr` only, so each wins on its own output by more than 2:1.

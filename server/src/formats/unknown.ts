@@ -6,14 +6,14 @@ export interface UnknownModel {
 
 /** What kube-netlint reads, for the message (the kinds in formats/kind.ts, as users know them). */
 const READS =
-  'iptables-save or iptables -L, nft list ruleset, ipvsadm, conntrack, sysctl -a or uname, ethtool -k, ip link/addr/route/rule, bridge link, Kubernetes YAML, flannel net-conf.json';
+  'iptables-save or iptables -L, nft list ruleset, ipvsadm, conntrack, sysctl -a or uname, ethtool -k, ip link/addr/route/rule, bridge link, Kubernetes YAML or JSON (kubectl -o yaml / -o json), flannel net-conf.json';
 
 /** How much of the head is looked at to describe the file (bounded on a 200 MB paste). */
 const HEAD = 4096;
 
 /** What the start of an unreadable file looks like, first match wins: [test on the first non-blank line, description]. */
 const LOOKS: readonly (readonly [RegExp, string])[] = [
-  [/^[{[]/, 'JSON, but not flannel\'s net-conf.json, nft -j or ip -j output'],
+  [/^[{[]/, 'JSON, but not a Kubernetes object (kubectl -o json: "apiVersion" and "kind"), flannel\'s net-conf.json, nft -j or ip -j output'],
   [/^(?:\$|#|[\w.-]+@[\w.-]+[:~][^\s]*[#$])\s/, 'a shell session (a prompt line) without output kube-netlint knows'],
   [/^[\w.-]+:\s*(?:\S.*)?$/, 'YAML or "key: value" lines, but not a Kubernetes object, kube-proxy, k3s or flannel configuration'],
   [/^-\s/, 'a YAML list, but not Kubernetes containers'],

@@ -7,10 +7,12 @@ import {
   YAML_OPTIONS,
   detectEol,
   findPair,
+  isJsonDocument,
   lineEndOf,
   lineStartOf,
   mapOffset,
   parseHost,
+  parsesAsJson,
   resolveNode,
   safeParseAll,
   scalarContent,
@@ -111,18 +113,24 @@ function parsedDocs(text: string, mode: 'json' | 'host' | 'yaml'): readonly Yaml
   return docs;
 }
 
-function run(text: string, ref: YamlRef, format: 'yaml' | 'json', inline: boolean, op: Op): TextEdit[] | undefined {
+/** `escapes`: the outermost document is JSON, whose strings' escapes the reader maps (yamlHost `scalarContent`). */
+function run(text: string, ref: YamlRef, format: 'yaml' | 'json', inline: boolean, op: Op, escapes?: boolean): TextEdit[] | undefined {
   const docs = parsedDocs(text, format === 'json' ? 'json' : ref.inner === undefined && !inline ? 'host' : 'yaml');
   const doc = docs[ref.doc];
   if (!doc) return undefined;
+  // JSON stays JSON: keys and strings written JSON's way (a flow-style YAML document keeps YAML flow text).
+  const json = format === 'json' || isJsonDocument(text, doc);
+  const mapEscapes = escapes ?? json;
   if (ref.inner) {
     const node = getAt(doc, ref.path);
     if (!node || !isScalar(node) || typeof node.value !== 'string') return undefined;
-    const c = scalarContent(text, node);
+    const c = scalarContent(text, node, mapEscapes);
     if (!c.exact) return undefined;
     const content = originalContent(text, c);
     const block = c.kind === 'block';
-    const inner = run(content, ref.inner, ref.inner.format, !block, op);
+    // A double-quoted scalar holds line breaks as `\n` escapes (`kubectl get cm -o json`): its
+    // content is edited as the multi-line text it is, and every edit is escaped back.
+    const inner = run(content, ref.inner, ref.inner.format, !block && !content.includes('\n'), op, mapEscapes);
     if (!inner) return undefined;
     const eol = detectEol(text);
     const pad = ' '.repeat(c.indent);
@@ -132,11 +140,19 @@ function run(text: string, ref: YamlRef, format: 'yaml' | 'json', inline: boolea
       let t = e.newText;
       if (block) t = t.replace(/\n/g, `${eol}${pad}`);
       else if (node.type === 'QUOTE_SINGLE') t = t.replace(/'/g, "''");
-      else if (node.type === 'QUOTE_DOUBLE') t = t.replace(/[\\"]/g, (m) => `\\${m}`);
+      else if (node.type === 'QUOTE_DOUBLE') t = JSON.stringify(t).slice(1, -1);
       return { span: { start, end }, newText: t };
     });
   }
-  return op({ text, doc, path: ref.path, json: format === 'json', inline, eol: detectEol(text) });
+  return op({ text, doc, path: ref.path, json, inline, eol: detectEol(text) });
+}
+
+/**
+ * The whole text is one JSON value (`kubectl get ... -o json`, a JSON manifest): a fix must not
+ * append YAML to it (a new `---` document), it would stop being JSON.
+ */
+export function isJsonText(text: string): boolean {
+  return /^\s*[[{]/.test(text) && parsesAsJson(text);
 }
 
 function parseHostDocs(text: string): readonly YamlDoc[] {

@@ -25,7 +25,7 @@ export function innerSpan(src: Source, item: Item, a: number, b: number): Span {
     if (!r || raw.slice(q, raw.length - q) !== item.value.value || /[\r\n]/.test(raw)) return item.value.span;
     return src.hostSpan({ start: r[0] + q + a, end: r[0] + q + b });
   }
-  const c = scalarContent(src.text, item.node);
+  const c = scalarContent(src.text, item.node, src.escapes);
   if (!c.exact || c.content !== item.value.value) return item.value.span;
   return src.hostSpan({ start: mapOffset(c, a), end: a === b ? mapOffset(c, a) : Math.max(mapOffset(c, a), mapOffset(c, b, true)) });
 }

@@ -244,11 +244,12 @@ function analyse(src: Source, root: Node | undefined, index: number, base: reado
       }
     }
   }
-  // Any other block scalar that holds manifests or configs (Cluster API files[].content, ...).
+  // Any other multi-line scalar that holds manifests or configs (Cluster API files[].content, ...).
   if (map && src.depth < MAX_EMBED_DEPTH) {
     walkScalars(map, base, (node, path) => {
       if (handledScalars.has(node) || typeof node.value !== 'string') return;
-      if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return;
+      // Block scalars in YAML; in JSON (`kubectl get ... -o json`) the same text is a double-quoted string with `\n` escapes.
+      if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED' && !(node.type === 'QUOTE_DOUBLE' && node.value.includes('\n'))) return;
       if (!EMBED_GATE.test(node.value)) return;
       const e = readEmbedded(src, node, path, { fileName: ctx.fileName, embeddedIn: k === 'ConfigMap' || path[base.length] === 'data' ? 'configmap' : 'other' });
       if (e) embedded.push(e);
@@ -310,7 +311,7 @@ function isAliasLike(n: Node): boolean {
 
 function readEmbedded(src: Source, node: Scalar, path: readonly PathSegment[], ctx: Ctx): EmbeddedStream | undefined {
   if (src.depth >= MAX_EMBED_DEPTH) return undefined;
-  const content = scalarContent(src.text, node);
+  const content = scalarContent(src.text, node, src.escapes);
   const text = originalContent(src.text, content);
   const parsed = safeParseAll(text, YAML_OPTIONS);
   const scalarRef = src.refAt(path);
@@ -425,7 +426,7 @@ function jsonAnnotation(ann: Obj, key: string): { obj: Obj; kv: KeyValue } | und
   const node = asScalar(p ? resolveNode(ann.src.doc, p.value) : undefined);
   if (!p || !node || typeof node.value !== 'string') return undefined;
   const src = ann.src;
-  const content = scalarContent(src.text, node);
+  const content = scalarContent(src.text, node, src.escapes);
   const text = originalContent(src.text, content);
   const parsed = safeParseAll(text, JSON_OPTIONS);
   const doc = parsed.docs[0];
@@ -777,7 +778,7 @@ function readKubeProxy(o: Obj, origin: KubeProxyConfigView['origin']): KubeProxy
 }
 
 function readFlannel(src: Source, node: Scalar, path: readonly PathSegment[], hostKey: Span): FlannelConfigView | undefined {
-  const content = scalarContent(src.text, node);
+  const content = scalarContent(src.text, node, src.escapes);
   const text = originalContent(src.text, content);
   const parsed = safeParseAll(text, JSON_OPTIONS);
   const doc = parsed.docs[0];

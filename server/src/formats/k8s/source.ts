@@ -2,7 +2,7 @@ import { isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from
 import type { ParseProblem } from '../../core/problem';
 import type { Span } from '../../core/span';
 import type { Absent, Field, PathSegment, Present, Value, YamlRef } from './model';
-import { asMap, findPair, keyText, mapOffset, resolveNode, type ScalarContent, type TemplateRegion, type YamlDoc } from './yamlHost';
+import { asMap, findPair, isJsonDocument, keyText, mapOffset, resolveNode, type ScalarContent, type TemplateRegion, type YamlDoc } from './yamlHost';
 
 /**
  * A YAML document being read, together with how its offsets map to the file the user sees. For
@@ -22,6 +22,8 @@ export interface Source {
   readonly templates: readonly TemplateRegion[];
   readonly problems: ParseProblem[];
   readonly depth: number;
+  /** The file's document is JSON: double-quoted strings' escapes are mapped (yamlHost `scalarContent`). */
+  readonly escapes: boolean;
 }
 
 export function hostSource(
@@ -41,6 +43,7 @@ export function hostSource(
     templates,
     problems,
     depth: 0,
+    escapes: isJsonDocument(text, doc),
   };
 }
 
@@ -77,6 +80,7 @@ export function embeddedSource(
     templates: parent.templates,
     problems: parent.problems,
     depth: parent.depth + 1,
+    escapes: parent.escapes,
   };
 }
 
@@ -87,7 +91,8 @@ export function originalContent(text: string, c: ScalarContent): string {
   let local = 0;
   for (const s of c.segments) {
     if (s.local > local) out += c.content.slice(local, s.local);
-    out += text.slice(s.host, s.host + s.length);
+    // An escape's character is the decoded one; a verbatim run is read again from the (original) text.
+    out += s.escape !== undefined ? c.content.slice(s.local, s.local + s.length) : text.slice(s.host, s.host + s.length);
     local = s.local + s.length;
   }
   return out + c.content.slice(local);

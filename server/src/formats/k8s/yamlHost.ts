@@ -279,7 +279,15 @@ export interface Segment {
   readonly local: number;
   readonly host: number;
   readonly length: number;
+  /**
+   * Set on an escape of a double-quoted scalar (`\n`, `\"`, `\u00e9`): one content character
+   * (two for `\U` beyond U+FFFF) written as this many host characters.
+   */
+  readonly escape?: number;
 }
+
+/** How many host characters a segment covers. */
+export const hostLength = (s: Segment): number => s.escape ?? s.length;
 
 export interface ScalarContent {
   /** The scalar's value as the YAML library decoded it. */
@@ -306,17 +314,47 @@ export interface ScalarContent {
  * Per scalar, its content mapping (pure in the text and the node): a kube-proxy command of 200,000
  * flags asks for every flag's span, and re-slicing the scalar for each was quadratic (11 s).
  */
-const contentCache = new WeakMap<Scalar, { readonly text: string; readonly content: ScalarContent }>();
+const contentCache = new WeakMap<Scalar, { readonly text: string; readonly escapes: boolean; readonly content: ScalarContent }>();
 
-export function scalarContent(text: string, scalar: Scalar): ScalarContent {
+/**
+ * `escapes`: map a one-line double-quoted scalar's escapes too (see `escapedContent`). Asked for in
+ * JSON documents (`isJsonDocument`), where every embedded config is such a string; a YAML file's
+ * double-quoted config keeps the whole-scalar fallback it always had.
+ */
+export function scalarContent(text: string, scalar: Scalar, escapes = false): ScalarContent {
   const hit = contentCache.get(scalar);
-  if (hit && hit.text === text) return hit.content;
-  const content = computeScalarContent(text, scalar);
-  contentCache.set(scalar, { text, content });
+  if (hit && hit.text === text && hit.escapes === escapes) return hit.content;
+  const content = computeScalarContent(text, scalar, escapes);
+  contentCache.set(scalar, { text, escapes, content });
   return content;
 }
 
-function computeScalarContent(text: string, scalar: Scalar): ScalarContent {
+const jsonDocs = new WeakMap<YamlDoc, boolean>();
+
+/**
+ * A document written as JSON (`kubectl get ... -o json`): its root is a flow collection whose text
+ * JSON.parse accepts. A flow-style YAML document (unquoted keys, trailing commas) is not one.
+ */
+export function isJsonDocument(text: string, doc: YamlDoc): boolean {
+  const hit = jsonDocs.get(doc);
+  if (hit !== undefined) return hit;
+  const root = resolveNode(doc, doc.contents);
+  const r = root?.range;
+  const json = !!r && (isMap(root) || isSeq(root)) && root.flow === true && parsesAsJson(text.slice(r[0], r[1]));
+  jsonDocs.set(doc, json);
+  return json;
+}
+
+export function parsesAsJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function computeScalarContent(text: string, scalar: Scalar, escapes: boolean): ScalarContent {
   const content = typeof scalar.value === 'string' ? scalar.value : String(scalar.value ?? '');
   const r = scalar.range ?? [0, 0, 0];
   const span = { start: r[0], end: r[1] };
@@ -329,10 +367,72 @@ function computeScalarContent(text: string, scalar: Scalar): ScalarContent {
     if (raw.length >= 2 && inner === content) {
       return { content, exact: true, segments: [{ local: 0, host: r[0] + 1, length: inner.length }], span, indent: 0, kind: 'quoted' };
     }
-    return inexact('quoted');
+    const escaped = escapes && type === 'QUOTE_DOUBLE' && raw.length >= 2 ? escapedContent(inner, r[0] + 1, content) : undefined;
+    return escaped ? { content, exact: true, segments: escaped, span, indent: 0, kind: 'quoted' } : inexact('quoted');
   }
   if (raw === content) return { content, exact: true, segments: [{ local: 0, host: r[0], length: raw.length }], span, indent: 0, kind: 'plain' };
   return inexact('plain');
+}
+
+/** What a one-character escape of a double-quoted scalar stands for (YAML 1.2 §5.7; JSON's are a subset). */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ',
+  '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const HEX_ESCAPES: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
+
+/**
+ * The runs of a one-line double-quoted scalar (`inner`: its text between the quotes, starting at
+ * host offset `host`) that sit verbatim in the host, around its escapes. `kubectl get cm -o json`
+ * writes an embedded kube-proxy config as one JSON string with `\n` escapes: with these runs its
+ * keys and values keep their own spans, and an edit lands between the right characters. An escape
+ * is a segment of its own (`escape`: its host length). Undefined for anything
+ * else (a line break in the source folds lines; an escaped line break joins them), or when the
+ * decoding does not give the library's value.
+ */
+function escapedContent(inner: string, host: number, content: string): Segment[] | undefined {
+  if (/[\r\n]/.test(inner)) return undefined;
+  const segments: Segment[] = [];
+  let built = '';
+  let runStart = 0;
+  let i = 0;
+  const flush = (end: number): void => {
+    if (end > runStart) {
+      segments.push({ local: built.length, host: host + runStart, length: end - runStart });
+      built += inner.slice(runStart, end);
+    }
+  };
+  while (i < inner.length) {
+    if (inner.charCodeAt(i) !== 92 /* \ */) {
+      i++;
+      continue;
+    }
+    flush(i);
+    const c = inner[i + 1];
+    if (c === undefined) return undefined;
+    const simple = SIMPLE_ESCAPES[c];
+    const digits = HEX_ESCAPES[c];
+    let decoded: string;
+    let size: number;
+    if (simple !== undefined) {
+      decoded = simple;
+      size = 2;
+    } else if (digits !== undefined) {
+      const hex = inner.slice(i + 2, i + 2 + digits);
+      if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) return undefined;
+      // \u escapes are UTF-16 code units (JSON writes astral characters as surrogate pairs).
+      decoded = c === 'U' ? String.fromCodePoint(code) : String.fromCharCode(code);
+      size = 2 + digits;
+    } else return undefined;
+    segments.push({ local: built.length, host: host + i, length: decoded.length, escape: size });
+    built += decoded;
+    i += size;
+    runStart = i;
+  }
+  flush(inner.length);
+  return built === content ? segments : undefined;
 }
 
 interface BlockToken {
@@ -410,7 +510,9 @@ export function mapOffset(c: ScalarContent, offset: number, end = false): number
   const s = segs[lo]!;
   if (end && lo > 0 && offset === s.local) {
     const prev = segs[lo - 1]!;
-    return prev.host + prev.length;
+    return prev.host + hostLength(prev);
   }
-  return s.host + Math.min(Math.max(0, offset - s.local), s.length);
+  const into = Math.max(0, offset - s.local);
+  // Past a segment's end (a line break of a block scalar, or the end of an escape): after its host characters.
+  return into >= s.length ? s.host + hostLength(s) : s.host + into;
 }

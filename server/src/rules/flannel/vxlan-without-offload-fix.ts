@@ -137,11 +137,14 @@ function vxlanTargets(document: ParsedDocument<'k8s'>): Target[] {
   return out;
 }
 
+/** The `allowedHostPaths` key: a YAML line, or a JSON key (kubectl -o json, compact JSON). */
+const ALLOWED_HOST_PATHS = /(?:^[ \t]*|[{,][ \t]*)"?allowedHostPaths"?[ \t]*:/m;
+
 /** A PodSecurityPolicy of this file that lists `allowedHostPaths` (it would reject the sidecar's hostPath "/"). */
 function restrictivePsp(document: ParsedDocument<'k8s'>): string | undefined {
   for (const d of allDocuments(document.model)) {
     if (d.kind?.value !== 'PodSecurityPolicy') continue;
-    if (/^[ \t]*allowedHostPaths[ \t]*:/m.test(document.text.slice(d.span.start, d.span.end))) return d.metadata?.name?.value ?? '(unnamed)';
+    if (ALLOWED_HOST_PATHS.test(document.text.slice(d.span.start, d.span.end))) return d.metadata?.name?.value ?? '(unnamed)';
   }
   return undefined;
 }

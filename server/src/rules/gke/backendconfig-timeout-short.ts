@@ -1,4 +1,4 @@
-import { addAnnotation, child, setValue, type TextEdit } from '../../formats/k8s';
+import { addAnnotation, child, isJsonText, setValue, type TextEdit } from '../../formats/k8s';
 import { detectEol } from '../../formats/k8s/yamlHost';
 import { attachedBackendConfig, backendRelated, gkeIngressClass, nodeIndex, objectsOf, LONG_TIMEOUT_SEC, type K8sObject, type NodeIndex } from '../k8s/shared';
 import { describeObject, describePort, longLivedPorts, nameOf, namespaceOf, sameNamespace, type PortHint } from '../../formats/k8s/query';
@@ -63,12 +63,14 @@ function* serviceWithoutBackendConfig(service: K8sObject, index: NodeIndex, text
 
 /**
  * Attaches a new BackendConfig with `timeoutSec: 3600`: the annotation on the Service plus a new
- * document appended to the file. Only for a top-level Service document (not a List item or an
- * embedded manifest), and only when no object of that name exists yet.
+ * document appended to the file. Only for a top-level Service document of a YAML file (not a List
+ * item, an embedded manifest or JSON), and only when no object of that name exists yet.
  */
 function addBackendConfigFix(service: K8sObject, name: string, index: NodeIndex, text: string): Fix | undefined {
   const ref = service.doc.ref;
   if (ref.inner || ref.path.length > 0) return undefined;
+  // A JSON file (`kubectl get svc -o json`) has no room for a second document.
+  if (isJsonText(text)) return undefined;
   const bcName = `${name}-backendconfig`;
   if (index.backendConfig(bcName, service.doc)) return undefined;
   const annotation = addAnnotation(text, ref, BC_KEY, `{"default": "${bcName}"}`);

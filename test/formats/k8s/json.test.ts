@@ -1,0 +1,247 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { detectKind } from '../../../server/src/formats/detect';
+import { parseK8s } from '../../../server/src/formats/k8s/parse';
+import { kubeProxyConfigs, flannelConfigs, allDocuments } from '../../../server/src/formats/k8s/model';
+import { parseUnknown } from '../../../server/src/formats/unknown';
+import { FIXTURES, readFixture } from '../../helpers/golden';
+import { lintText } from '../../helpers/ruleTester';
+
+/**
+ * Manifests as `kubectl get ... -o json` prints them: detected as k8s, read by the same reader as
+ * YAML (JSON is YAML flow syntax), with the same findings.
+ */
+
+const SERVICE_LIST = `{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "name": "web",
+                "namespace": "default"
+            },
+            "spec": {
+                "externalTrafficPolicy": "Cluster",
+                "ports": [
+                    {
+                        "nodePort": 30080,
+                        "port": 80,
+                        "protocol": "TCP",
+                        "targetPort": 8080
+                    }
+                ],
+                "selector": {
+                    "app": "web"
+                },
+                "sessionAffinity": "ClientIP",
+                "type": "NodePort"
+            }
+        }
+    ],
+    "kind": "List",
+    "metadata": {
+        "resourceVersion": ""
+    }
+}
+`;
+
+/** `kubectl get cm -n kube-system kube-proxy -o json`: config.conf is one string with \\n escapes. */
+export const KUBE_PROXY_CM = `{
+    "apiVersion": "v1",
+    "data": {
+        "config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\\nkind: KubeProxyConfiguration\\nclusterCIDR: 10.244.0.0/16\\nmode: \\"ipvs\\"\\nipvs:\\n  strictARP: false\\n  syncPeriod: 30s\\niptables:\\n  masqueradeAll: true\\n",
+        "kubeconfig.conf": "apiVersion: v1\\nkind: Config\\nclusters:\\n- cluster:\\n    server: https://10.0.0.1:6443\\n  name: default\\n"
+    },
+    "kind": "ConfigMap",
+    "metadata": {
+        "name": "kube-proxy",
+        "namespace": "kube-system"
+    }
+}
+`;
+
+const at = (text: string, s: { start: number; end: number }): string => text.slice(s.start, s.end);
+
+describe('k8s JSON: detection', () => {
+  it('takes kubectl JSON (a List, one object, compact on one line) for manifests', () => {
+    assert.equal(detectKind(SERVICE_LIST, 'svc.json').kind, 'k8s');
+    assert.equal(detectKind(SERVICE_LIST, 'dump.txt').kind, 'k8s');
+    assert.equal(detectKind(KUBE_PROXY_CM, 'cm.json').kind, 'k8s');
+    assert.equal(detectKind(JSON.stringify(JSON.parse(SERVICE_LIST)), 'svc.json').kind, 'k8s');
+    assert.equal(detectKind(JSON.stringify(JSON.parse(KUBE_PROXY_CM).data), 'x.json').kind, 'unknown', 'a ConfigMap data object alone has no apiVersion');
+    const kpc = '{\n  "kind": "KubeProxyConfiguration",\n  "apiVersion": "kubeproxy.config.k8s.io/v1alpha1",\n  "mode": "iptables"\n}\n';
+    assert.equal(detectKind(kpc, 'kp.json').kind, 'k8s');
+  });
+
+  it('leaves other JSON alone: flannel net-conf.json stays k8s, nft -j and ip -j keep their kinds, a random object is unknown', () => {
+    assert.equal(detectKind('{\n  "Network": "10.244.0.0/16",\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n', 'net-conf.json').kind, 'k8s');
+    assert.equal(detectKind(readFixture('nftables/kube-proxy-ipv4.json'), 'nft.json').kind, 'nftables');
+    assert.equal(detectKind(readFixture('ip-link/flannel-node-ip-j-d-link-real.json'), 'links.json').kind, 'ip-link');
+    assert.equal(detectKind('{\n    "name": "web",\n    "version": "1.2.3",\n    "dependencies": {}\n}\n', 'package.json').kind, 'unknown');
+    // "kind" alone is no evidence (Google APIs, and much else, have one); nor is an apiVersion that is not group/version.
+    assert.equal(detectKind('{\n  "kind": "Deployment",\n  "id": 3\n}\n', 'x.json').kind, 'unknown');
+    assert.equal(detectKind('{\n  "apiVersion": "2.0",\n  "data": {}\n}\n', 'x.json').kind, 'unknown');
+  });
+
+  it('says which JSON it reads when it does not read a file', () => {
+    const msg = parseUnknown('{\n  "name": "web"\n}\n').problems[0]!.message;
+    assert.match(msg, /kubectl -o json/);
+    assert.match(msg, /flannel's net-conf\.json, nft -j or ip -j output/);
+  });
+});
+
+describe('k8s JSON: reading', () => {
+  it('reads a List of Services with exact spans on the JSON values', () => {
+    const m = parseK8s(SERVICE_LIST);
+    assert.deepEqual(m.problems, []);
+    const svc = [...allDocuments(m)].find((d) => d.service)!.service!;
+    assert.equal(at(SERVICE_LIST, svc.sessionAffinity.present ? svc.sessionAffinity.span : { start: 0, end: 0 }), '"ClientIP"');
+    assert.equal(at(SERVICE_LIST, svc.ports[0]!.nodePort!.span), '30080');
+  });
+
+  it('reads compact JSON on one line', () => {
+    const compact = JSON.stringify(JSON.parse(SERVICE_LIST));
+    const svc = [...allDocuments(parseK8s(compact))].find((d) => d.service)!.service!;
+    assert.ok(svc.externalTrafficPolicy.present);
+    assert.equal(at(compact, svc.externalTrafficPolicy.span), '"Cluster"');
+  });
+
+  it("reads a ConfigMap's config.conf through its escapes, each value at its own place in the string", () => {
+    const m = parseK8s(KUBE_PROXY_CM);
+    assert.deepEqual(m.problems, []);
+    const [kp] = kubeProxyConfigs(m);
+    assert.ok(kp, 'config.conf read as a KubeProxyConfiguration');
+    assert.equal(kp.origin, 'configmap');
+    assert.equal(kp.exact, true);
+    assert.ok(kp.mode.present && kp.ipvs.strictARP.present && kp.iptables.masqueradeAll.present && kp.ipvs.syncPeriod.present);
+    assert.equal(kp.mode.value, 'ipvs');
+    // `mode: \"ipvs\"`: the value's quotes are escapes in the host; the span covers them.
+    assert.equal(at(KUBE_PROXY_CM, kp.mode.span), '\\"ipvs\\"');
+    assert.equal(at(KUBE_PROXY_CM, kp.mode.keySpan), 'mode');
+    assert.equal(at(KUBE_PROXY_CM, kp.ipvs.strictARP.span), 'false');
+    assert.equal(kp.ipvs.syncPeriod.value, 30);
+    assert.equal(at(KUBE_PROXY_CM, kp.iptables.masqueradeAll.span), 'true');
+  });
+
+  it('reads net-conf.json held in a JSON ConfigMap (a JSON string inside a JSON string)', () => {
+    const netConf = JSON.stringify({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } }, null, 2);
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-flannel-cfg' }, data: { 'net-conf.json': netConf } }, null, 4);
+    const m = parseK8s(text);
+    assert.deepEqual(m.problems, []);
+    const [fl] = flannelConfigs(m);
+    assert.ok(fl?.network.present && fl.backend.type.present);
+    assert.equal(at(text, fl.network.span), '\\"10.244.0.0/16\\"');
+    assert.equal(at(text, fl.backend.type.span), '\\"vxlan\\"');
+  });
+
+  it('maps escapes that are not line breaks (\\t, \\u, a surrogate pair) and stays inexact on what it cannot map', () => {
+    const text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-proxy"}, "data": {"config.conf": "kind: KubeProxyConfiguration\\n# caf\\u00e9 \\ud83d\\ude00\\tx\\nmode: ipvs\\n"}}';
+    const [kp] = kubeProxyConfigs(parseK8s(text));
+    assert.ok(kp?.mode.present);
+    assert.equal(at(text, kp.mode.span), 'ipvs');
+    // A YAML double-quoted scalar folded over two lines is not mapped character by character: spans fall back to the whole scalar.
+    const folded = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-proxy\ndata:\n  config.conf: "kind: KubeProxyConfiguration\\nmode:\n    ipvs\\n"\n';
+    const [kp2] = kubeProxyConfigs(parseK8s(folded));
+    assert.ok(kp2?.mode.present);
+    assert.equal(kp2.mode.value, 'ipvs');
+    assert.equal(kp2.exact, false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every file under test/fixtures/k8s. */
+function fixtureFiles(): string[] {
+  const out: string[] = [];
+  const stack = [join(FIXTURES, 'k8s')];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) stack.push(p);
+      else out.push(relative(FIXTURES, p));
+    }
+  }
+  return out.sort();
+}
+
+export interface JsonForm {
+  readonly fixture: string;
+  readonly index: number;
+  /** The document as written in the fixture. */
+  readonly yaml: string;
+  /** JSON.stringify(yaml.parse(...), null, 4): kubectl's indentation. */
+  readonly json: string;
+  /** The document has an apiVersion at the top (what detection needs). */
+  readonly hasApiVersion: boolean;
+}
+
+/**
+ * The documents of the k8s fixtures that are valid YAML and objects (templates until rendered,
+ * broken indentation and null documents have no JSON form), with their JSON forms. Parsed as
+ * YAML 1.1, as kubectl's decoders do.
+ */
+export function jsonForms(): JsonForm[] {
+  const out: JsonForm[] = [];
+  for (const fixture of fixtureFiles()) {
+    const text = readFixture(fixture);
+    parseAllDocuments(text, { version: '1.1' }).forEach((doc, index) => {
+      if (doc.errors.length > 0) return;
+      const value: unknown = doc.toJS();
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+      const r = doc.range;
+      out.push({
+        fixture,
+        index,
+        yaml: text.slice(r[0], r[2]),
+        json: `${JSON.stringify(value, null, 4)}\n`,
+        hasApiVersion: typeof (value as Record<string, unknown>)['apiVersion'] === 'string',
+      });
+    });
+  }
+  return out;
+}
+
+/** Rule id and message of every finding (parse notes included), sorted. */
+function findings(text: string, path: string): string[] {
+  return lintText(text, { path, kind: 'k8s' })
+    .reports.map((r) => `${r.ruleId}: ${r.message}`)
+    .sort();
+}
+
+describe('k8s JSON: the same findings as YAML', () => {
+  const forms = jsonForms();
+
+  it('converts enough of the fixtures to mean something', () => {
+    assert.ok(forms.length >= 100, `${forms.length} documents`);
+    assert.ok(forms.filter((f) => findings(f.yaml, 'node/x.yaml').some((x) => !x.startsWith('parse/'))).length >= 30);
+  });
+
+  it('every document of the k8s fixtures, as kubectl JSON, gets the findings (ids and messages) its YAML gets', () => {
+    for (const f of forms) {
+      // Same base name: k3s configs are recognised partly by file name.
+      const base = `node/${f.fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}`;
+      assert.deepEqual(findings(f.json, `${base}.json`), findings(f.yaml, `${base}.yaml`), `${f.fixture} document ${f.index}`);
+      // An object with an apiVersion is detected as a manifest without help.
+      if (f.hasApiVersion) assert.equal(detectKind(f.json, `${base}.json`).kind, 'k8s', `${f.fixture} document ${f.index}: detection`);
+    }
+  });
+
+  it('every fixture file, as one compact kubectl List, gets the findings its YAML documents get', () => {
+    const files = new Map<string, JsonForm[]>();
+    for (const f of forms) files.set(f.fixture, [...(files.get(f.fixture) ?? []), f]);
+    for (const [fixture, docs] of files) {
+      if (docs.length < 2 || !docs.every((d) => d.hasApiVersion)) continue;
+      const yaml = docs.map((d) => d.yaml.replace(/\n?$/, '\n')).join('---\n');
+      const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs.map((d) => JSON.parse(d.json) as unknown) });
+      const base = `node/${fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}`;
+      assert.equal(detectKind(list, `${base}.json`).kind, 'k8s', fixture);
+      assert.deepEqual(findings(list, `${base}.json`), findings(yaml, `${base}.yaml`), fixture);
+    }
+  });
+});

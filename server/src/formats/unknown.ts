@@ -13,7 +13,7 @@ const HEAD = 4096;
 
 /** What the start of an unreadable file looks like, first match wins: [test on the first non-blank line, description]. */
 const LOOKS: readonly (readonly [RegExp, string])[] = [
-  [/^[{[]/, 'JSON, but not a Kubernetes object (kubectl -o json: "apiVersion" and "kind"), flannel\'s net-conf.json, nft -j or ip -j output'],
+  [/^[{[]/, 'JSON, but not flannel\'s net-conf.json, nft -j or ip -j output, nor a Kubernetes object (kubectl -o json: "apiVersion" and "kind")'],
   [/^(?:\$|#|[\w.-]+@[\w.-]+[:~][^\s]*[#$])\s/, 'a shell session (a prompt line) without output kube-netlint knows'],
   [/^[\w.-]+:\s*(?:\S.*)?$/, 'YAML or "key: value" lines, but not a Kubernetes object, kube-proxy, k3s or flannel configuration'],
   [/^-\s/, 'a YAML list, but not Kubernetes containers'],

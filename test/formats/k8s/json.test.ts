@@ -1,69 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { detectKind } from '../../../server/src/formats/detect';
 import { parseK8s } from '../../../server/src/formats/k8s/parse';
 import { kubeProxyConfigs, flannelConfigs, allDocuments } from '../../../server/src/formats/k8s/model';
 import { parseUnknown } from '../../../server/src/formats/unknown';
-import { FIXTURES, readFixture } from '../../helpers/golden';
+import { applyEdits, removeKey, setValue, type TextEdit } from '../../../server/src/formats/k8s/edit';
+import { readFixture } from '../../helpers/golden';
 import { lintText } from '../../helpers/ruleTester';
+import { KUBE_PROXY_CM, SERVICE_LIST, jsonForms, jsonLists } from './jsonForms';
 
 /**
  * Manifests as `kubectl get ... -o json` prints them: detected as k8s, read by the same reader as
  * YAML (JSON is YAML flow syntax), with the same findings.
  */
-
-const SERVICE_LIST = `{
-    "apiVersion": "v1",
-    "items": [
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": {
-                "name": "web",
-                "namespace": "default"
-            },
-            "spec": {
-                "externalTrafficPolicy": "Cluster",
-                "ports": [
-                    {
-                        "nodePort": 30080,
-                        "port": 80,
-                        "protocol": "TCP",
-                        "targetPort": 8080
-                    }
-                ],
-                "selector": {
-                    "app": "web"
-                },
-                "sessionAffinity": "ClientIP",
-                "type": "NodePort"
-            }
-        }
-    ],
-    "kind": "List",
-    "metadata": {
-        "resourceVersion": ""
-    }
-}
-`;
-
-/** `kubectl get cm -n kube-system kube-proxy -o json`: config.conf is one string with \\n escapes. */
-export const KUBE_PROXY_CM = `{
-    "apiVersion": "v1",
-    "data": {
-        "config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\\nkind: KubeProxyConfiguration\\nclusterCIDR: 10.244.0.0/16\\nmode: \\"ipvs\\"\\nipvs:\\n  strictARP: false\\n  syncPeriod: 30s\\niptables:\\n  masqueradeAll: true\\n",
-        "kubeconfig.conf": "apiVersion: v1\\nkind: Config\\nclusters:\\n- cluster:\\n    server: https://10.0.0.1:6443\\n  name: default\\n"
-    },
-    "kind": "ConfigMap",
-    "metadata": {
-        "name": "kube-proxy",
-        "namespace": "kube-system"
-    }
-}
-`;
 
 const at = (text: string, s: { start: number; end: number }): string => text.slice(s.start, s.end);
 
@@ -90,8 +39,8 @@ describe('k8s JSON: detection', () => {
 
   it('says which JSON it reads when it does not read a file', () => {
     const msg = parseUnknown('{\n  "name": "web"\n}\n').problems[0]!.message;
-    assert.match(msg, /kubectl -o json/);
-    assert.match(msg, /flannel's net-conf\.json, nft -j or ip -j output/);
+    assert.match(msg, /it looks like JSON, but not flannel's net-conf\.json, nft -j or ip -j output, nor a Kubernetes object \(kubectl -o json/);
+    assert.match(msg, /It reads .*Kubernetes YAML or JSON \(kubectl -o yaml \/ -o json\)/);
   });
 });
 
@@ -155,58 +104,6 @@ describe('k8s JSON: reading', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Every file under test/fixtures/k8s. */
-function fixtureFiles(): string[] {
-  const out: string[] = [];
-  const stack = [join(FIXTURES, 'k8s')];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) stack.push(p);
-      else out.push(relative(FIXTURES, p));
-    }
-  }
-  return out.sort();
-}
-
-export interface JsonForm {
-  readonly fixture: string;
-  readonly index: number;
-  /** The document as written in the fixture. */
-  readonly yaml: string;
-  /** JSON.stringify(yaml.parse(...), null, 4): kubectl's indentation. */
-  readonly json: string;
-  /** The document has an apiVersion at the top (what detection needs). */
-  readonly hasApiVersion: boolean;
-}
-
-/**
- * The documents of the k8s fixtures that are valid YAML and objects (templates until rendered,
- * broken indentation and null documents have no JSON form), with their JSON forms. Parsed as
- * YAML 1.1, as kubectl's decoders do.
- */
-export function jsonForms(): JsonForm[] {
-  const out: JsonForm[] = [];
-  for (const fixture of fixtureFiles()) {
-    const text = readFixture(fixture);
-    parseAllDocuments(text, { version: '1.1' }).forEach((doc, index) => {
-      if (doc.errors.length > 0) return;
-      const value: unknown = doc.toJS();
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-      const r = doc.range;
-      out.push({
-        fixture,
-        index,
-        yaml: text.slice(r[0], r[2]),
-        json: `${JSON.stringify(value, null, 4)}\n`,
-        hasApiVersion: typeof (value as Record<string, unknown>)['apiVersion'] === 'string',
-      });
-    });
-  }
-  return out;
-}
-
 /** Rule id and message of every finding (parse notes included), sorted. */
 function findings(text: string, path: string): string[] {
   return lintText(text, { path, kind: 'k8s' })
@@ -233,15 +130,62 @@ describe('k8s JSON: the same findings as YAML', () => {
   });
 
   it('every fixture file, as one compact kubectl List, gets the findings its YAML documents get', () => {
-    const files = new Map<string, JsonForm[]>();
-    for (const f of forms) files.set(f.fixture, [...(files.get(f.fixture) ?? []), f]);
-    for (const [fixture, docs] of files) {
-      if (docs.length < 2 || !docs.every((d) => d.hasApiVersion)) continue;
-      const yaml = docs.map((d) => d.yaml.replace(/\n?$/, '\n')).join('---\n');
-      const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs.map((d) => JSON.parse(d.json) as unknown) });
+    const lists = jsonLists(forms);
+    assert.ok(lists.length >= 10, `${lists.length} lists`);
+    for (const { fixture, yaml, json } of lists) {
       const base = `node/${fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}`;
-      assert.equal(detectKind(list, `${base}.json`).kind, 'k8s', fixture);
-      assert.deepEqual(findings(list, `${base}.json`), findings(yaml, `${base}.yaml`), fixture);
+      assert.equal(detectKind(json, `${base}.json`).kind, 'k8s', fixture);
+      assert.deepEqual(findings(json, `${base}.json`), findings(yaml, `${base}.yaml`), fixture);
     }
+  });
+});
+
+describe('k8s JSON: edits stay JSON', () => {
+  const svc = '{\n    "apiVersion": "v1",\n    "kind": "Service",\n    "metadata": {\n        "name": "web"\n    },\n    "spec": {\n        "type": "NodePort"\n    }\n}\n';
+  const apply = (text: string, edits: readonly TextEdit[] | undefined): string => {
+    assert.ok(edits, 'no edit');
+    return applyEdits(text, edits);
+  };
+
+  it('inserts "key": "value" after the last key, at its indentation, and nested mappings as pretty JSON', () => {
+    assert.equal(
+      apply(svc, setValue(svc, { doc: 0, path: ['spec', 'externalTrafficPolicy'] }, 'Local')),
+      svc.replace('"type": "NodePort"\n', '"type": "NodePort",\n        "externalTrafficPolicy": "Local"\n'),
+    );
+    assert.equal(
+      apply(svc, setValue(svc, { doc: 0, path: ['metadata', 'annotations', 'cloud.google.com/neg'] }, '{"ingress": true}')),
+      svc.replace('"name": "web"\n', '"name": "web",\n        "annotations": {\n            "cloud.google.com/neg": "{\\"ingress\\": true}"\n        }\n'),
+    );
+    // Compact JSON stays on its line.
+    const compact = JSON.stringify(JSON.parse(svc));
+    const out = apply(compact, setValue(compact, { doc: 0, path: ['spec', 'externalTrafficPolicy'] }, 'Local'));
+    assert.deepEqual(JSON.parse(out), { ...JSON.parse(svc), spec: { type: 'NodePort', externalTrafficPolicy: 'Local' } });
+    assert.ok(!out.includes('\n'));
+  });
+
+  it('removes a key with the comma that goes with it', () => {
+    assert.equal(apply(svc, removeKey(svc, { doc: 0, path: ['kind'] })), svc.replace('    "kind": "Service",\n', ''));
+    assert.equal(apply(svc, removeKey(svc, { doc: 0, path: ['spec'] })), svc.replace(',\n    "spec": {\n        "type": "NodePort"\n    }', ''));
+    assert.equal(apply(svc, removeKey(svc, { doc: 0, path: ['metadata', 'name'] })), svc.replace('{\n        "name": "web"\n    }', '{}'));
+    // Flow-style YAML and block YAML (also inside a block scalar) as before: the pair, or its line.
+    assert.equal(apply('{a: 1, b: 2s, }\n', removeKey('{a: 1, b: 2s, }\n', { doc: 0, path: ['b'] })), '{a: 1, }\n');
+    const block = 'kind: ConfigMap\ndata:\n  config.conf: |\n    mode: ipvs\n    udpIdleTimeout: 250ms\n    clusterCIDR: 10.0.0.0/8\n';
+    const ref = { doc: 0, path: ['data', 'config.conf'], inner: { doc: 0, path: ['udpIdleTimeout'], format: 'yaml' as const } };
+    assert.equal(apply(block, removeKey(block, ref)), block.replace('    udpIdleTimeout: 250ms\n', ''));
+  });
+
+  it("edits a ConfigMap's config.conf inside its JSON string, escaping what it writes", () => {
+    const cc = { doc: 0, path: ['data', 'config.conf'] };
+    const mode = apply(KUBE_PROXY_CM, setValue(KUBE_PROXY_CM, { ...cc, inner: { doc: 0, path: ['mode'], format: 'yaml' } }, 'nftables'));
+    assert.equal(mode, KUBE_PROXY_CM.replace('mode: \\"ipvs\\"', 'mode: \\"nftables\\"'));
+    const added = apply(KUBE_PROXY_CM, setValue(KUBE_PROXY_CM, { ...cc, inner: { doc: 0, path: ['conntrack', 'maxPerCore'], format: 'yaml' } }, 0));
+    assert.equal((JSON.parse(added) as { data: Record<string, string> }).data['config.conf'], (JSON.parse(KUBE_PROXY_CM) as { data: Record<string, string> }).data['config.conf'] + 'conntrack:\n  maxPerCore: 0\n');
+    const removed = apply(KUBE_PROXY_CM, removeKey(KUBE_PROXY_CM, { ...cc, inner: { doc: 0, path: ['ipvs', 'syncPeriod'], format: 'yaml' } }));
+    assert.equal(removed, KUBE_PROXY_CM.replace('  syncPeriod: 30s\\n', ''));
+  });
+
+  it('flow-style YAML (unquoted keys) keeps getting YAML flow text', () => {
+    const flow = '{\n  kind: "Service",\n  spec: {\n    type: "NodePort",\n  },\n}\n';
+    assert.equal(apply(flow, setValue(flow, { doc: 0, path: ['spec', 'externalTrafficPolicy'] }, 'Local')), flow.replace('type: "NodePort",\n', 'type: "NodePort",\n    externalTrafficPolicy: Local,\n'));
   });
 });

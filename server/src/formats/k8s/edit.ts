@@ -74,6 +74,44 @@ export function addAnnotation(text: string, objectRef: YamlRef, key: string, val
   return setValue(text, child(objectRef, 'metadata', 'annotations', key), value);
 }
 
+/**
+ * Removes the key at `ref` with its value: from a flow or JSON mapping with the comma that
+ * separates it from its neighbours (the text stays JSON), from a block mapping as its whole line
+ * (only when the pair sits alone on one line, a comment aside). Undefined when the key is missing.
+ */
+export function removeKey(text: string, ref: YamlRef): TextEdit[] | undefined {
+  return run(text, ref, 'yaml', false, (ctx) => {
+    const last = ctx.path[ctx.path.length - 1];
+    const parent = last === undefined ? undefined : getAt(ctx.doc, ctx.path.slice(0, -1));
+    if (!parent || !isMap(parent)) return undefined;
+    const pair = findPair(parent, String(last));
+    const start = (pair?.key as Node | null | undefined)?.range?.[0];
+    const end = pair ? pairEnd(pair) : undefined;
+    if (!pair || start === undefined || end === undefined) return undefined;
+    if (parent.flow || ctx.json) {
+      const i = parent.items.indexOf(pair);
+      const next = parent.items[i + 1];
+      const prev = parent.items[i - 1];
+      // `"a": 1, "b": 2` → the pair and the comma after it; the last pair takes the comma before it.
+      const nextStart = (next?.key as Node | null | undefined)?.range?.[0];
+      if (next) return nextStart === undefined ? undefined : [{ span: { start, end: nextStart }, newText: '' }];
+      const prevEnd = prev ? pairEnd(prev) : undefined;
+      if (prev) return prevEnd === undefined ? undefined : [{ span: { start: prevEnd, end }, newText: '' }];
+      // The only pair: the mapping becomes `{}`.
+      const r = parent.range;
+      return r && ctx.text[r[0]] === '{' && ctx.text[r[1] - 1] === '}' ? [{ span: { start: r[0] + 1, end: r[1] - 1 }, newText: '' }] : [{ span: { start, end }, newText: '' }];
+    }
+    const lineStart = lineStartOf(ctx.text, start);
+    if (ctx.text.slice(lineStart, start).trim() !== '' || /[\r\n]/.test(ctx.text.slice(start, end))) return undefined;
+    let lineEnd = lineEndOf(ctx.text, end);
+    const rest = ctx.text.slice(end, lineEnd).trim();
+    if (rest !== '' && !rest.startsWith('#')) return undefined;
+    if (ctx.text[lineEnd] === '\r' && ctx.text[lineEnd + 1] === '\n') lineEnd += 2;
+    else if (lineEnd < ctx.text.length) lineEnd += 1;
+    return [{ span: { start: lineStart, end: lineEnd }, newText: '' }];
+  });
+}
+
 /** Appends an item to the sequence at `ref`; creates the sequence when the key is missing. */
 export function appendToSequence(text: string, ref: YamlRef, item: EditValue): TextEdit[] | undefined {
   return run(text, ref, 'yaml', false, (ctx) => {
@@ -136,7 +174,9 @@ function run(text: string, ref: YamlRef, format: 'yaml' | 'json', inline: boolea
     const pad = ' '.repeat(c.indent);
     return inner.map((e) => {
       const start = mapOffset(c, e.span.start);
-      const end = e.span.end === e.span.start ? start : Math.max(start, mapOffset(c, e.span.end, true));
+      // A deletion of whole lines ends where the next line's text starts (its indentation, or the `\n` escape, goes too).
+      const wholeLines = e.newText === '' && e.span.end > e.span.start && content[e.span.end - 1] === '\n';
+      const end = e.span.end === e.span.start ? start : Math.max(start, mapOffset(c, e.span.end, !wholeLines));
       let t = e.newText;
       if (block) t = t.replace(/\n/g, `${eol}${pad}`);
       else if (node.type === 'QUOTE_SINGLE') t = t.replace(/'/g, "''");

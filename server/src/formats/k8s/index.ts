@@ -1,3 +1,3 @@
 export { parseK8s } from './parse';
 export * from './model';
-export { addAnnotation, appendToSequence, applyEdits, insertKey, isJsonText, setScalar, setValue, type EditValue, type TextEdit } from './edit';
+export { addAnnotation, appendToSequence, applyEdits, insertKey, isJsonText, removeKey, setScalar, setValue, type EditValue, type TextEdit } from './edit';

@@ -1,10 +1,9 @@
 import { downgrade, type Severity } from '../../core/severity';
 import type { Span } from '../../core/span';
 import type { NodeSnapshot } from '../../node/snapshot';
-import { allDocuments, child, kubeProxyConfigs, setScalar, type K8sModel } from '../../formats/k8s';
+import { allDocuments, child, kubeProxyConfigs, removeKey, setScalar, type K8sModel } from '../../formats/k8s';
 import { defineRule, type Finding, type Fix, type Related } from '../rule';
 import { TELL_KUBE_PROXY_VERSION, describeKubeProxy, factRelated, kubeProxyAtLeast } from '../../node/questions';
-import { deleteKeyValueLine } from '../shared/edits';
 import { configMode, flagConfiguredContainers, flagMode, known } from '../../formats/k8s/query';
 
 export default defineRule({
@@ -43,14 +42,15 @@ export default defineRule({
       if (known(udp)) {
         const removed = kubeProxyAtLeast(node, [1, 26]);
         if (removed === 'no') continue;
-        const del = deleteKeyValueLine(document.text, udp.keySpan, udp.span);
+        // Its line in YAML; in JSON (or flow style) the pair with its comma.
+        const del = removeKey(document.text, child(kp.ref, 'udpIdleTimeout'));
         const severity: Severity | undefined = removed === 'unknown' ? downgrade('warning') : 'warning';
         yield {
           span: udp.keySpan,
           ...(removed === 'yes' ? { messageId: 'udpIdleTimeoutRemoved' as const, data: { kubeProxy: describeKubeProxy(node) } } : { messageId: 'udpIdleTimeoutVersionUnknown' as const }),
           severity,
           related: factRelated(node.facts.kubeProxyVersion, 'kube-proxy version'),
-          ...(del ? { fixes: [{ kind: 'edit' as const, title: 'Remove udpIdleTimeout', edits: [del], safe: removed === 'yes' }] } : {}),
+          ...(del ? { fixes: [{ kind: 'edit' as const, title: 'Remove udpIdleTimeout', edits: del, safe: removed === 'yes' }] } : {}),
         };
       }
     }

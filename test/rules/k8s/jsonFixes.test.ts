@@ -136,3 +136,20 @@ describe('edit fixes on the docs examples as kubectl JSON', () => {
     });
   }
 });
+
+describe('edit fixes withheld on JSON', () => {
+  it('gke/backendconfig-timeout-short does not append a BackendConfig document to a JSON Service (it offers it on YAML)', () => {
+    const ingress = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: front\n  annotations:\n    kubernetes.io/ingress.class: gce\nspec:\n  defaultBackend:\n    service:\n      name: chat\n      port:\n        number: 80\n';
+    const yaml = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: chat\nspec:\n  ports:\n  - name: ws\n    port: 80\n';
+    const json = `${JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'chat' }, spec: { ports: [{ name: 'ws', port: 80 }] } }, null, 4)}\n`;
+    const run = (text: string, path: string): Report[] =>
+      lintText(text, { path, kind: 'k8s', node: [{ path: 'node/ingress.yaml', text: ingress }], only: ['gke/backendconfig-timeout-short'] }).reports.filter((r) => r.ruleId === 'gke/backendconfig-timeout-short');
+    const [y] = run(yaml, 'node/svc.yaml');
+    const [j] = run(json, 'node/svc.json');
+    assert.equal(y?.messageId, 'noBackendConfig');
+    assert.equal(j?.messageId, 'noBackendConfig');
+    assert.equal(identity(j!), identity(y!));
+    assert.match(editFixes(y!)[0]?.title ?? '', /^Attach a new BackendConfig chat-backendconfig/);
+    assert.deepEqual(editFixes(j!), []);
+  });
+});

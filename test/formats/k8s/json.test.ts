@@ -129,13 +129,16 @@ describe('k8s JSON: the same findings as YAML', () => {
     }
   });
 
-  it('every fixture file, as one compact kubectl List, gets the findings its YAML documents get', () => {
+  it('every fixture file, as one compact kubectl List or a bare array of its objects, gets the findings its YAML documents get', () => {
     const lists = jsonLists(forms);
     assert.ok(lists.length >= 10, `${lists.length} lists`);
-    for (const { fixture, yaml, json } of lists) {
+    for (const { fixture, yaml, json, array } of lists) {
       const base = `node/${fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}`;
+      const want = findings(yaml, `${base}.yaml`);
       assert.equal(detectKind(json, `${base}.json`).kind, 'k8s', fixture);
-      assert.deepEqual(findings(json, `${base}.json`), findings(yaml, `${base}.yaml`), fixture);
+      assert.deepEqual(findings(json, `${base}.json`), want, fixture);
+      assert.equal(detectKind(array, `${base}.json`).kind, 'k8s', `${fixture} (array)`);
+      assert.deepEqual(findings(array, `${base}.json`), want, `${fixture} (array)`);
     }
   });
 });

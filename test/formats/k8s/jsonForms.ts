@@ -114,6 +114,8 @@ export interface JsonList {
   readonly yaml: string;
   /** The same documents as one compact `kind: List` (JSON on one line). */
   readonly json: string;
+  /** The List's items alone, a bare JSON array (`kubectl get ... -o json | jq .items`), 2-space indentation. */
+  readonly array: string;
 }
 
 /** Every fixture with several object documents (each with an apiVersion), as one List. */
@@ -124,8 +126,8 @@ export function jsonLists(forms: readonly JsonForm[]): JsonList[] {
   for (const [fixture, docs] of files) {
     if (docs.length < 2 || !docs.every((d) => d.hasApiVersion)) continue;
     const yaml = docs.map((d) => d.yaml.replace(/\n?$/, '\n')).join('---\n');
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs.map((d) => JSON.parse(d.json) as unknown) });
-    out.push({ fixture, yaml, json });
+    const items = docs.map((d) => JSON.parse(d.json) as unknown);
+    out.push({ fixture, yaml, json: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), array: `${JSON.stringify(items, null, 2)}\n` });
   }
   return out;
 }

@@ -33,7 +33,11 @@ function cases(): Case[] {
     { name: 'the same, compact', path: 'node/kube-proxy.json', json: JSON.stringify(JSON.parse(KUBE_PROXY_CM)) },
   ];
   for (const f of forms) out.push({ name: `${f.fixture} document ${f.index}`, path: `node/${f.fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.json`, json: f.json, yaml: f.yaml });
-  for (const l of jsonLists(forms)) out.push({ name: `${l.fixture} as a List`, path: `node/${l.fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.json`, json: l.json, yaml: l.yaml });
+  for (const l of jsonLists(forms)) {
+    const path = `node/${l.fixture.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.json`;
+    out.push({ name: `${l.fixture} as a List`, path, json: l.json, yaml: l.yaml });
+    out.push({ name: `${l.fixture} as a bare array`, path, json: l.array, yaml: l.yaml });
+  }
   return out;
 }
 

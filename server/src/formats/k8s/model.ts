@@ -69,7 +69,7 @@ export interface K8sDocument {
   readonly k3s?: K3sConfigView;
   readonly kubeProxyConfigs: readonly KubeProxyConfigView[];
   readonly flannelConfigs: readonly FlannelConfigView[];
-  /** `kind: List` items. */
+  /** `kind: List` items, or the items of a bare list of objects (`kubectl get -o json | jq .items`). */
   readonly items: readonly K8sDocument[];
   /** Documents read from block scalars of this document (`config.conf: |`, `content: |`). */
   readonly embedded: readonly EmbeddedStream[];

@@ -43,7 +43,7 @@ import {
   type Obj,
   type Source,
 } from './source';
-import { JSON_OPTIONS, YAML_OPTIONS, lineStartOf, asMap, asScalar, asSeq, keyText, parseHost, resolveNode, safeParseAll, scalarContent, type YamlDoc } from './yamlHost';
+import { JSON_OPTIONS, YAML_OPTIONS, lineStartOf, asMap, asScalar, asSeq, findPair, keyText, parseHost, resolveNode, safeParseAll, scalarContent, type YamlDoc } from './yamlHost';
 
 /** How deep documents embedded in block scalars are followed (ConfigMap → manifest → config). */
 const MAX_EMBED_DEPTH = 3;
@@ -93,7 +93,7 @@ export function parseK8s(original: string, fileName = ''): K8sModel {
     const root = resolveNode(doc, doc.contents);
     const analysed = analyse(src, root, index, [], span, { fileName });
     // A list read as containers (a paste from `containers:` down) is an object we read.
-    if (root && !isMap(root) && !analysed.workload && !(isScalar(root) && root.value === null) && doc.errors.length === 0) {
+    if (root && !isMap(root) && !analysed.workload && analysed.items.length === 0 && !(isScalar(root) && root.value === null) && doc.errors.length === 0) {
       problems.push({
         code: 'parse/k8s-not-object',
         message: `this document is a ${isSeq(root) ? 'list' : 'single value'}, not a Kubernetes object (a mapping with apiVersion and kind); it is ignored`,
@@ -214,6 +214,12 @@ function analyse(src: Source, root: Node | undefined, index: number, base: reado
       const node = resolveNode(src.doc, it);
       items.push(analyse(src, node, i, [...base, 'items', i], spanOf(src, node, span), ctx));
     });
+  } else if (!k && isObjectList(src, root)) {
+    // A bare list of objects (`kubectl get svc -o json | jq .items`): its items, as a List's.
+    asSeq(root)?.items.forEach((it, i) => {
+      const node = resolveNode(src.doc, it);
+      items.push(analyse(src, node, i, [...base, i], spanOf(src, node, span), ctx));
+    });
   } else if (!k && map) {
     const keys = map.items.map((p) => keyText(p) ?? '');
     if (keys.some((x) => K3S_KEYS.has(x)) || (/k3s|rancher/i.test(ctx.fileName) && !apiVersion)) k3s = readK3s(root2);
@@ -272,6 +278,16 @@ function analyse(src: Source, root: Node | undefined, index: number, base: reado
     items,
     embedded,
   };
+}
+
+/** A sequence whose items are all mappings with an apiVersion and a kind (API objects). */
+function isObjectList(src: Source, root: Node | undefined): boolean {
+  const seq = asSeq(root);
+  if (!seq || seq.items.length === 0) return false;
+  return seq.items.every((it) => {
+    const m = asMap(resolveNode(src.doc, it));
+    return m !== undefined && findPair(m, 'apiVersion') !== undefined && findPair(m, 'kind') !== undefined;
+  });
 }
 
 const EMBED_GATE = /^[ \t]*(?:apiVersion|kind|flannel-backend|kube-proxy-arg|cluster-cidr)[ \t]*:/m;

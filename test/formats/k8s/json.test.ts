@@ -192,3 +192,32 @@ describe('k8s JSON: edits stay JSON', () => {
     assert.equal(apply(flow, setValue(flow, { doc: 0, path: ['spec', 'externalTrafficPolicy'] }, 'Local')), flow.replace('type: "NodePort",\n', 'type: "NodePort",\n    externalTrafficPolicy: Local,\n'));
   });
 });
+
+describe('k8s: a paste around the manifest', () => {
+  it('reads kubectl JSON or YAML after the command line and inside a fence, says so once per cause, and fixes it in place', () => {
+    const json = `$ kubectl get svc chat -o json\n${JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'chat' }, spec: { type: 'LoadBalancer', ports: [{ name: 'ws', port: 80 }] } }, null, 4)}\nuser@node:~$ \n`;
+    const r = lintText(json, { path: 'node/svc.txt' });
+    assert.equal(r.doc.kind, 'k8s');
+    assert.deepEqual(
+      r.reports.filter((x) => x.ruleId.startsWith('parse/')).map((x) => x.message),
+      ['2 shell prompt lines (the command that was run, not its output): not read'],
+    );
+    const etp = r.reports.find((x) => x.ruleId === 'k8s/external-traffic-policy-cluster');
+    assert.ok(etp);
+    assert.equal(at(json, etp.span), '"LoadBalancer"');
+    const fixed = applyEdits(json, etp.fixes.find((f) => f.kind === 'edit')!.edits as readonly TextEdit[]);
+    const body = fixed.split('\n').slice(1, -2).join('\n');
+    assert.equal((JSON.parse(body) as { spec: Record<string, unknown> }).spec['externalTrafficPolicy'], 'Local');
+
+    const yaml = '```yaml\n$ kubectl get svc chat -o yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: chat\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n```\n';
+    const y = lintText(yaml, { path: 'node/svc.md.txt' });
+    assert.deepEqual(y.reports.filter((x) => x.ruleId.startsWith('parse/')).map((x) => x.message).sort(), [
+      '1 shell prompt line (the command that was run, not its output): not read',
+      '2 markdown code fences: not read',
+    ]);
+    assert.ok(y.reports.some((x) => x.ruleId === 'k8s/session-affinity-behind-snat'));
+    // A comment that names a command is the manifest's own comment: nothing to say.
+    const commented = '# kubectl apply -f svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: chat\n';
+    assert.deepEqual(lintText(commented, { path: 'node/svc.yaml' }).reports.filter((x) => x.ruleId.startsWith('parse/')), []);
+  });
+});

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../../core/span';
 import { child, type PathSegment, type YamlRef } from './model';
+import { blankPasteEdges } from './pasteEdges';
 import { originalContent } from './source';
 import {
   JSON_OPTIONS,
@@ -195,8 +196,9 @@ export function isJsonText(text: string): boolean {
   return /^\s*[[{]/.test(text) && parsesAsJson(text);
 }
 
+/** The file's documents as the reader sees them: a paste's command line and fences blanked (same offsets). */
 function parseHostDocs(text: string): readonly YamlDoc[] {
-  return parseHost(text).docs;
+  return parseHost(blankPasteEdges(text)?.text ?? text).docs;
 }
 
 function getAt(doc: YamlDoc, path: readonly PathSegment[]): Node | undefined {

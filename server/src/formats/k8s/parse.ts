@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'ya
 import type { ParseProblem } from '../../core/problem';
 import type { Located, Span } from '../../core/span';
 import { containerRole, parseFlags, parseImage, parseK3sArgs, type Item } from './flags';
+import { blankPasteEdges } from './pasteEdges';
 import type {
   BackendConfigAnnotation,
   BackendConfigView,
@@ -59,8 +60,11 @@ const ETCD_KEY_LINE = /^\/[\w.-]+(?:\/[\w.-]+)*\/network\/config[ \t]*(?=\r?\n|\
 export function parseK8s(original: string, fileName = ''): K8sModel {
   // The key line is blanked (same length: every span stays exact) so the value reads as JSON.
   const key = ETCD_KEY_LINE.exec(original);
-  const text = key ? ' '.repeat(key[0].length) + original.slice(key[0].length) : original;
-  const problems: ParseProblem[] = [];
+  const unkeyed = key ? ' '.repeat(key[0].length) + original.slice(key[0].length) : original;
+  // `$ kubectl get svc -o json` above the output, a fence around it: blanked the same way.
+  const edges = blankPasteEdges(unkeyed);
+  const text = edges?.text ?? unkeyed;
+  const problems: ParseProblem[] = edges ? [...edges.notes] : [];
   const host = parseHost(text);
   if (host.failure !== undefined) {
     problems.push({ code: 'parse/k8s-yaml', message: `the YAML reader gave up on this file: ${host.failure}`, span: { start: 0, end: Math.min(text.length, lineLen(text, 0)) } });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectKind } from '../../../server/src/formats/detect';
 import { parseK8s } from '../../../server/src/formats/k8s/parse';
+import { MAX_YAML_CHARS } from '../../../server/src/formats/k8s/yamlHost';
 import { kubeProxyConfigs, flannelConfigs, allDocuments } from '../../../server/src/formats/k8s/model';
 import { parseUnknown } from '../../../server/src/formats/unknown';
 import { applyEdits, removeKey, setValue, type TextEdit } from '../../../server/src/formats/k8s/edit';
@@ -219,5 +220,35 @@ describe('k8s: a paste around the manifest', () => {
     // A comment that names a command is the manifest's own comment: nothing to say.
     const commented = '# kubectl apply -f svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: chat\n';
     assert.deepEqual(lintText(commented, { path: 'node/svc.yaml' }).reports.filter((x) => x.ruleId.startsWith('parse/')), []);
+  });
+});
+
+describe('k8s JSON: a List too large to read whole', () => {
+  it('is cut after its last whole item, whatever the strings hold, with no YAML errors and the limit said once', () => {
+    const item = (i: number): unknown => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      // Braces and brackets in strings are not structure.
+      metadata: { name: `s${i}`, annotations: { note: '}]} {"x": [' } },
+      spec: { type: 'NodePort', sessionAffinity: 'ClientIP', ports: [{ port: 80, nodePort: 30000 + (i % 2000) }] },
+    });
+    const items = Array.from({ length: 12000 }, (_, i) => item(i));
+    for (const text of [JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: {} }, null, 4), JSON.stringify(items, null, 2)]) {
+      assert.ok(text.length > MAX_YAML_CHARS);
+      const m = parseK8s(text);
+      assert.deepEqual(m.problems.map((p) => p.code), ['parse/k8s-limit']);
+      assert.match(m.problems[0]!.message, /up to the end of a List item/);
+      const cut = m.problems[0]!.span.start;
+      assert.ok(cut <= MAX_YAML_CHARS);
+      const services = [...allDocuments(m)].filter((d) => d.service);
+      // Every item that ends before the cut, and only those: the next one starts after it, the last one read is whole.
+      const n = services.length;
+      assert.ok(n > 1000 && n < items.length);
+      assert.equal(services[n - 1]!.metadata?.name?.value, `s${n - 1}`);
+      assert.ok(text.indexOf(`"name": "s${n}"`, cut - 2000) > cut);
+      const last = services[n - 1]!.service!;
+      assert.ok(last.sessionAffinity.present && last.ports.length === 1);
+      assert.ok(services[n - 1]!.span.end <= cut);
+    }
   });
 });

@@ -72,7 +72,9 @@ export function parseK8s(original: string, fileName = ''): K8sModel {
   if (host.parsedLength < text.length) {
     problems.push({
       code: 'parse/k8s-limit',
-      message: `only the first ${host.parsedLength} characters (up to a document boundary) were read; the file is too large to lint as YAML`,
+      message: host.jsonItems
+        ? `only the first ${host.parsedLength} characters (up to the end of a List item) were read; the file is too large to lint whole`
+        : `only the first ${host.parsedLength} characters (up to a document boundary) were read; the file is too large to lint as YAML`,
       span: { start: host.parsedLength, end: Math.min(text.length, host.parsedLength + lineLen(text, host.parsedLength)) },
       severity: 'warning',
     });
@@ -212,7 +214,8 @@ function analyse(src: Source, root: Node | undefined, index: number, base: reado
   else if (k && WORKLOAD_PODSPEC[k]) workload = readWorkload(root2, WORKLOAD_PODSPEC[k]);
   else if (k === 'KubeProxyConfiguration' || (ctx.kubeProxyHint && !k && map)) {
     kubeProxyConfigs.push(readKubeProxy(root2, ctx.embeddedIn === 'configmap' ? 'configmap' : ctx.embeddedIn ? 'embedded' : 'document'));
-  } else if (k === 'List') {
+  } else if (k === 'List' || (!k && !apiVersion?.value.includes('/') && map && isObjectList(src, nodeOf(root2, 'items')))) {
+    // Also a List cut short (`jsonCut`): kubectl prints "kind": "List" after its items.
     const seq = asSeq(nodeOf(root2, 'items'));
     seq?.items.forEach((it, i) => {
       const node = resolveNode(src.doc, it);

@@ -1,5 +1,6 @@
 import { Composer, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../../core/span';
+import { jsonCut } from './jsonCut';
 import { MAX_YAML_ERRORS, cstLimitExceeded, flowDepthExceeds, MAX_YAML_DEPTH } from './yamlLimits';
 
 /**
@@ -49,6 +50,8 @@ export interface HostParse {
   readonly parsedLength: number;
   /** Set when the YAML library gave up (e.g. pathological nesting): the message. */
   readonly failure?: string;
+  /** A JSON text too large to read whole was cut after a List item (`jsonCut`), not at a document boundary. */
+  readonly jsonItems: boolean;
 }
 
 /**
@@ -59,19 +62,28 @@ export interface HostParse {
 export function parseHost(text: string): HostParse {
   let parsedLength = text.length;
   let source = text;
+  let jsonItems = false;
   if (text.length > MAX_YAML_CHARS) {
-    const cut = text.lastIndexOf('\n---', MAX_YAML_CHARS);
-    parsedLength = cut > 0 ? cut + 1 : MAX_YAML_CHARS;
-    source = text.slice(0, parsedLength);
+    const json = jsonCut(text, MAX_YAML_CHARS);
+    if (json) {
+      // kubectl JSON: cut after the last whole List item, the open brackets closed after it.
+      parsedLength = json.cut;
+      source = text.slice(0, json.cut) + json.closers;
+      jsonItems = true;
+    } else {
+      const cut = text.lastIndexOf('\n---', MAX_YAML_CHARS);
+      parsedLength = cut > 0 ? cut + 1 : MAX_YAML_CHARS;
+      source = text.slice(0, parsedLength);
+    }
   }
   const first = safeParseAll(source, YAML_OPTIONS);
-  if (first.failure !== undefined) return { docs: [], templates: [], parsedLength, neutralised: false, failure: first.failure };
+  if (first.failure !== undefined) return { docs: [], templates: [], parsedLength, neutralised: false, failure: first.failure, jsonItems };
   const templates = /\{[{%#]/.test(source) ? findTemplateRegions(source) : [];
   const hasErrors = first.docs.some((d) => d.errors.length > 0);
-  if (!hasErrors || templates.length === 0) return { docs: first.docs, templates, parsedLength, neutralised: false };
+  if (!hasErrors || templates.length === 0) return { docs: first.docs, templates, parsedLength, neutralised: false, jsonItems };
   const second = safeParseAll(neutraliseTemplates(source, templates), YAML_OPTIONS);
-  if (second.failure !== undefined) return { docs: first.docs, templates, parsedLength, neutralised: false };
-  return { docs: second.docs, templates, parsedLength, neutralised: true };
+  if (second.failure !== undefined) return { docs: first.docs, templates, parsedLength, neutralised: false, jsonItems };
+  return { docs: second.docs, templates, parsedLength, neutralised: true, jsonItems };
 }
 
 export function safeParseAll(

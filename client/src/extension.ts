@@ -9,7 +9,7 @@ import { COMMANDS } from '../../server/src/core/commands';
  * Thin client: starts the language server, shows its state, and implements the two things only
  * the editor can do (clipboard, output channel). No analysis happens here.
  */
-const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'bridge-link', 'yaml'];
+const LANGUAGES = ['iptables', 'nftables', 'ipvsadm', 'conntrack', 'sysctl', 'ethtool', 'ip-link', 'ip-addr', 'ip-route', 'ip-rule', 'bridge-link', 'yaml', 'json'];
 /** The client-side command "copy command" code actions run. */
 const COPY_COMMAND = COMMANDS.copyToClipboard;
 const UNTRUSTED = 'kube-netlint: remediation commands are not offered in an untrusted workspace (Restricted Mode). Trust the folder to use them.';

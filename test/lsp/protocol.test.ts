@@ -120,6 +120,17 @@ describe('language server over stdio (the shipped dist/server.js)', () => {
     assert.deepEqual(p.diagnostics, []);
   });
 
+  it('lints a JSON file that is `kubectl get -o json` output, and leaves other JSON alone', async () => {
+    const svcUri = pathToFileURL(join(dir, 'svc.json')).toString();
+    const svc = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'NodePort', externalTrafficPolicy: 'Cluster', sessionAffinity: 'ClientIP', ports: [{ port: 80, nodePort: 30080 }], selector: { app: 'web' } } }] };
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: svcUri, languageId: 'json', version: 1, text: `${JSON.stringify(svc, null, 4)}\n` } });
+    const found = await client.waitForDiagnostics(svcUri);
+    assert.ok(found.diagnostics.some((d) => d.code === 'k8s/session-affinity-behind-snat'), JSON.stringify(found.diagnostics.map((d) => d.code)));
+    const pkgUri = pathToFileURL(join(dir, 'package.json')).toString();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: pkgUri, languageId: 'json', version: 1, text: '{\n    "name": "web",\n    "version": "1.0.0"\n}\n' } });
+    assert.deepEqual((await client.waitForDiagnostics(pkgUri)).diagnostics, []);
+  });
+
   it('shuts down and exits cleanly', async () => {
     await client.connection.sendRequest('shutdown');
     await client.connection.sendNotification('exit');

@@ -4,7 +4,6 @@ import { parseDocument } from '../../../server/src/node/document';
 import type { TextEdit } from '../../../server/src/rules/rule';
 import {
   appendLines,
-  deleteKeyValueLine,
   deleteLines,
   insertLinesAfter,
   insertLinesAfterOffset,
@@ -45,15 +44,5 @@ describe('shared line edits', () => {
     assert.equal(apply(text, [appendLines(text, ['c = 3'])]), 'a = 1\r\nb = 2\r\nc = 3\r\n');
     assert.equal(lineBreakAt(text, text.length - 1), '\r\n', 'the last line without a break takes the file\'s');
     assert.equal(lineBreakAt('no break', 0), '\n');
-  });
-
-  it('delete a key: value line only when nothing but a comment follows the value', () => {
-    const text = 'a:\r\n  udpIdleTimeout: 250ms # old\r\n  b: 1\r\n';
-    const key = text.indexOf('udpIdleTimeout');
-    const value = text.indexOf('250ms');
-    const edit = deleteKeyValueLine(text, { start: key, end: key + 14 }, { start: value, end: value + 5 });
-    assert.equal(apply(text, [edit!]), 'a:\r\n  b: 1\r\n');
-    const flow = '{udpIdleTimeout: 250ms, b: 1}';
-    assert.equal(deleteKeyValueLine(flow, { start: 1, end: 15 }, { start: 17, end: 22 }), undefined);
   });
 });

@@ -326,7 +326,7 @@ export const PARSE_PAGES: readonly ParseRulePage[] = [
     title: 'Manifest too large: reading stopped',
     severity: 'warning',
     reads: 'k8s',
-    summary: 'The manifest is larger than kube-netlint reads (2 MB); it was cut at a document boundary and the rest was not checked.',
+    summary: 'The manifest is larger than kube-netlint reads (2 MB); it was cut at a document boundary (in `kubectl -o json` output, after the last whole item of a List) and the rest was not checked.',
     why: LIMIT_WHY,
     fires: 'a 50 MB `kubectl get all -A -o yaml` dump',
     passes: 'individual manifests',

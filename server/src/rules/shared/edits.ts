@@ -91,21 +91,3 @@ export function appendLines(text: string, lines: readonly string[]): TextEdit {
   const needsBreak = text.length > 0 && !isBreak(text[text.length - 1]);
   return { span: { start: text.length, end: text.length }, newText: (needsBreak ? eol : '') + lines.map((l) => l + eol).join('') };
 }
-
-/**
- * Deletes the line holding `key: value` (key and value on one line, nothing else on it but a
- * comment), with its line break: used to drop removed YAML fields. Undefined when the line holds
- * more than that.
- */
-export function deleteKeyValueLine(text: string, keySpan: Span, valueSpan: Span): TextEdit | undefined {
-  let start = keySpan.start;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  if (start > 0 && !isBreak(text[start - 1])) return undefined;
-  if (/[\r\n]/.test(text.slice(keySpan.start, valueSpan.end))) return undefined;
-  let end = lineEndAt(text, valueSpan.end);
-  const rest = text.slice(valueSpan.end, end).trim();
-  if (rest !== '' && !rest.startsWith('#')) return undefined;
-  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
-  else if (end < text.length) end += 1;
-  return { span: { start, end }, newText: '' };
-}

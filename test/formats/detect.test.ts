@@ -23,6 +23,12 @@ describe('format detection: content first, file name second', () => {
     assert.equal(detectKind('\n\n', 'iptables-save.txt').kind, 'iptables');
   });
 
+  it('takes a YAML file or a template of one for a manifest before the words of its name (kube-proxy-ipvs.yaml.j2 is no ipvsadm dump)', () => {
+    const fragment = 'mode: "{{ PROXY_MODE }}"\n{% if PROXY_MODE == "ipvs" %}\nipvs:\n  strictARP: true\n{% endif %}\n';
+    for (const name of ['kubeasz-ipvs-strictARP.yaml.j2', 'ipvs.yml', 'conntrack-values.yaml.tpl', 'iptables.yaml.gotmpl']) assert.equal(detectKind(fragment, name).kind, 'k8s', name);
+    assert.equal(detectKind('', 'ipvsadm-Ln.txt').kind, 'ipvsadm', 'other names keep their words');
+  });
+
   it('answers unknown for prose, binary noise and empty files', () => {
     assert.equal(detectKind('hello world\nthis is a note\n', 'notes.txt').kind, 'unknown');
     assert.equal(detectKind('\u0000\u0001\u0002\ufffd\ufffd', 'blob').kind, 'unknown');

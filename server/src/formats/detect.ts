@@ -112,13 +112,14 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
 
 /** Fallback when the content says nothing: what users call these files. */
 const FILE_NAMES: readonly (readonly [RegExp, KnownKind])[] = [
+  // A YAML file (or a template of one) first: `kube-proxy-ipvs.yaml.j2` is a manifest, whatever words its name has.
+  [/\.ya?ml(?:\.(?:j2|jinja2?|tpl|tmpl|gotmpl))?$/i, 'k8s'],
   [/ip6?tables|\.rules$|nft-save|xtables/i, 'iptables'],
   [/^nft|\.nft$|ruleset/i, 'nftables'],
   [/ipvs/i, 'ipvsadm'],
   [/conntrack|nf_conntrack/i, 'conntrack'],
   [/sysctl|uname|osrelease|\.conf$/i, 'sysctl'],
   [/ethtool|offload|features/i, 'ethtool'],
-  [/\.ya?ml$/i, 'k8s'],
   [/^(?:ip-?(?:-d-)?link|ip-d-link|ifconfig)/i, 'ip-link'],
   [/^(?:ip-?(?:-d-)?addr|ip-d-addr)/i, 'ip-addr'],
   [/^ip-?(?:6-)?route/i, 'ip-route'],

@@ -27,6 +27,8 @@ describe('format detection: content first, file name second', () => {
     const fragment = 'mode: "{{ PROXY_MODE }}"\n{% if PROXY_MODE == "ipvs" %}\nipvs:\n  strictARP: true\n{% endif %}\n';
     for (const name of ['kubeasz-ipvs-strictARP.yaml.j2', 'ipvs.yml', 'conntrack-values.yaml.tpl', 'iptables.yaml.gotmpl']) assert.equal(detectKind(fragment, name).kind, 'k8s', name);
     assert.equal(detectKind('', 'ipvsadm-Ln.txt').kind, 'ipvsadm', 'other names keep their words');
+    // /proc/net/ip_vs_stats is known by its header, under any name.
+    assert.equal(detectKind('   Total Incoming Outgoing         Incoming         Outgoing\n   Conns  Packets  Packets            Bytes            Bytes\n 16AA370 E33656E5        0     51D8C8883AB3                0\n', 'stats').kind, 'ipvsadm');
   });
 
   it('answers unknown for prose, binary noise and empty files', () => {

@@ -34,6 +34,8 @@ const SIGNATURES: Readonly<Record<KnownKind, readonly (readonly [RegExp, number]
     [/^->\s*RemoteAddress:Port/, 5],
     [/^pro\s+expire\s+state\s+source\s+virtual\s+destination/, 5],
     [/^Timeout \(tcp tcpfin udp\):/, 5],
+    // /proc/net/ip_vs_stats (the global counters, in hex).
+    [/^Total\s+Incoming\s+Outgoing\s+Incoming\s+Outgoing$/, 5],
     [/^-A -[tuf] \S+/, 2],
     [/^-a -[tuf] \S+ -r \S+/, 3],
     [/^(?:TCP|UDP|SCTP|FWM)\s+\S+(?::\d+)?\s+[a-z]+/, 1],

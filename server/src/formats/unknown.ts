@@ -40,6 +40,22 @@ export function parseUnknown(text: string): UnknownModel {
   };
 }
 
+/** Tool output whose line breaks are the two characters `\n` (a log line, a JSON string): which output, by the lines it escapes. */
+const ESCAPED: readonly (readonly [RegExp, string])[] = [
+  [/\\n(?:\[\d+:\d+\] )?-A [\w.:+-]+ /g, 'iptables-save output'],
+  [/\\n(?:Chain \S+ \(|(?:TCP|UDP|SCTP)\s+\S+:\d+\s+[a-z]+\\n)/g, 'iptables -L or ipvsadm output'],
+  [/\\n(?:tcp|udp|icmp)\s+\d+\s+\d+\s+[^\\]*?src=/g, 'conntrack -L output'],
+  [/\\n(?:net|kernel|vm)\.[\w.]+ = /g, 'sysctl output'],
+];
+
+function escapedDump(head: string): string | undefined {
+  for (const [re, what] of ESCAPED) {
+    const n = head.match(re)?.length ?? 0;
+    if (n >= 3) return what;
+  }
+  return undefined;
+}
+
 function describe(text: string): string {
   const head = text.slice(0, HEAD);
   if (head.trim() === '') return text.length === 0 ? 'the file is empty' : 'the file holds only blank lines';
@@ -50,6 +66,8 @@ function describe(text: string): string {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) control++;
   }
   if (control > head.length / 20) return 'it looks like binary data (control characters), not a text dump';
+  const escaped = escapedDump(head);
+  if (escaped) return `it holds ${escaped} written as one escaped string (literal \\n between its lines, \\" for its quotes), as a log line or a JSON value carries it; unescape it first (jq -r, or printf '%b') and check the result`;
   const first = head.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
   const shown = first.length > 60 ? `${first.slice(0, 57)}...` : first;
   const quoted = JSON.stringify(shown);

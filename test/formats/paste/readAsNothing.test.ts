@@ -125,6 +125,9 @@ describe('pastes that used to be read as nothing', () => {
       ['\u0000\u0001\u0002\u0003binary\u0000\u0000', /binary data/],
       ['NAME   READY   STATUS\ncoredns-1   1/1   Running\n', /a table of columns/],
       ['hello world', /its first line, "hello world", matches none/],
+      // A dump carried in a log line or a JSON string: its line breaks are the two characters \n.
+      ['{"log":"*nat\\n:KUBE-SERVICES - [0:0]\\n-A KUBE-SERVICES -d 10.96.0.1/32 -j KUBE-SVC-A\\n-A KUBE-SVC-A -j KUBE-SEP-A\\n-A KUBE-SEP-A -p tcp -j DNAT --to-destination 10.244.1.5:443\\nCOMMIT\\n"}\n', /holds iptables-save output written as one escaped string.*unescape it first/],
+      ['09.4:53\\n-A KUBE-SEP-W -s 10.244.109.2/32 -m comment --comment \\"dns\\" -j KUBE-MARK-MASQ\\n-A KUBE-SEP-W -p udp -j DNAT --to-destination 10.244.109.2:53\\n-A KUBE-SERVICES -d 10.96.0.10/32 -j KUBE-SVC-X\\n', /holds iptables-save output written as one escaped string/],
     ];
     for (const [text, re] of cases) {
       it(JSON.stringify(text.slice(0, 30)), () => {

@@ -38,6 +38,19 @@ describe('node/folder.ts: one definition of a node', () => {
     assert.equal(snapshot.facts.kernel?.value.text, '5.15.0-91-generic');
   });
 
+  it('the editor reads a sibling captured as UTF-16 (PowerShell 5 `>`) as its text: the kernel fact comes from it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kn-node-'));
+    made.push(root);
+    const node = join(root, 'node');
+    mkdirSync(node);
+    writeFileSync(join(node, 'iptables-save.txt'), MASQ);
+    writeFileSync(join(node, 'uname-r.txt'), Buffer.from('\ufeff5.15.0-91-generic\r\n', 'utf16le'));
+    const doc = TextDocument.create(pathToFileURL(join(node, 'iptables-save.txt')).toString(), 'iptables', 1, MASQ);
+    const ws = new NodeWorkspace(() => undefined);
+    const snapshot = ws.snapshotFor(ws.parseOpen(doc)!, {});
+    assert.equal(snapshot.facts.kernel?.value.text, '5.15.0-91-generic');
+  });
+
   it('walks folders with an explicit stack in name order; a node is a folder that directly holds files', () => {
     // A fake disk: the walk only uses the reader, so sosreport-style trees can be tested without files.
     const tree: Record<string, string | null> = { '/r': null, '/r/a': null, '/r/a/x.txt': 'x', '/r/b.txt': 'b', '/r/a/deep': null, '/r/a/deep/y.txt': 'y', '/r/.git': null, '/r/.git/c': 'c', '/r/notes.md': 'm' };

@@ -1,6 +1,5 @@
-import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { decodeText, utf16Order } from '../core/textEncoding';
+import { decodeText } from '../core/textEncoding';
 import type { DocumentKind } from '../formats/kind';
 import { listNodes, diskReader, type FolderReader, type NodeFile, type SkipNote } from '../node/folder';
 import { shouldStream } from './streamFile';
@@ -86,16 +85,8 @@ function readInput(f: NodeFile, reader: FolderReader, onSkip: (note: SkipNote) =
   }
 }
 
-/**
- * A file's text as core/textEncoding.ts decodes it (UTF-16 from a Windows capture, else UTF-8). A
- * file of ASCII only (nearly every dump) is taken as it is: UTF-8 decoding cost a cold `check` of an
- * 8 MB dump more than reading it. (UTF-16 is looked for first: its NULs are ASCII too.)
- */
-function readText(file: string): string {
-  const bytes = readFileSync(file);
-  if (utf16Order(bytes) !== undefined) return decodeText(bytes).text;
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}
+/** A file's text as core/textEncoding.ts decodes it (UTF-16 from a Windows capture, else UTF-8). */
+const readText = (file: string): string => decodeText(readFileSync(file)).text;
 
 /** A big conntrack table, not read now: the lint reads it in chunks (node/streamedDocument.ts). */
 const streamed = (f: NodeFile): ReadFile => ({ path: f.path, text: '', file: f.file, kind: 'conntrack', stream: f.file });

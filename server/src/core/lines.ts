@@ -30,11 +30,28 @@ export function forEachLine(text: string, visit: (line: Line) => boolean | void,
   }
 }
 
-/** A paste's gutter before a line's text: the number and TAB of `cat -n`, or the '>' of a reply or markdown quote. */
-const GUTTER = /^(?:\d{1,9}\t|(?:>[ \t]?)+)[ \t]*/;
+// A paste's gutter before a line's text: the number and TAB `cat -n` puts before each line, and
+// the '>' of a reply or markdown quote among the blanks. formats/paste.ts reads lines after it,
+// format detection looks through it (`withoutGutter`).
 
-/** A head line (trimmed) without a paste's gutter, as formats/paste.ts reads the line. */
-export const withoutGutter = (line: string): string => line.replace(GUTTER, '');
+/** What a line's text starts after: blanks, and the '>' of a reply or markdown quote. */
+export const isLead = (c: number): boolean => c === 32 || c === 9 || c === 62;
+
+/** Where the text of a `cat -n` line starts (after blanks, digits and a TAB), or `start` when the line has no number. */
+export function afterNumber(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  const digits = i;
+  while (i < end && i - digits < 10 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i > digits && text.charCodeAt(i) === 9 ? i + 1 : start;
+}
+
+/** A head line without a paste's gutter (a `cat -n` number, then blanks and quote marks). */
+export function withoutGutter(line: string): string {
+  let i = afterNumber(line, 0, line.length);
+  while (i < line.length && isLead(line.charCodeAt(i))) i++;
+  return i === 0 ? line : line.slice(i);
+}
 
 /** The first `max` non-blank lines, trimmed: what format detection looks at. */
 export function headLines(text: string, max: number): string[] {

@@ -61,7 +61,7 @@ function blankedIpv6(s: string): boolean {
 function isPlaceholderValue(s: string): boolean {
   if (s.length === 0 || s.length > 64) return false;
   const c = s.charCodeAt(0);
-  // '<', '[', '{': bracketed names; '*': stars.
+  // '<', '[', '{': bracketed names.
   if (c === 60 || c === 91 || c === 123) return BRACKETED.test(s);
   if (STARS.test(s) || ALL_X.test(s) || SAYS_REMOVED.test(s)) return true;
   if (s.includes('.')) return blankedParts(s.split('.'), 4, IPV4_PART);
@@ -141,11 +141,10 @@ export class RedactionTally {
 
   /**
    * Takes the problems from `from` on whose text is a placeholder (their span is the value) out of
-   * `problems`, keeping the others in order. Returns how many were taken.
+   * `problems`, keeping the others in order.
    */
-  fold(problems: ParseProblem[], from: number, text: string): number {
+  fold(problems: ParseProblem[], from: number, text: string): void {
     let kept = from;
-    const before = this.count;
     for (let i = from; i < problems.length; i++) {
       const p = problems[i]!;
       const value = text.slice(p.span.start, Math.min(p.span.end, p.span.start + 130));
@@ -153,7 +152,6 @@ export class RedactionTally {
       else problems[kept++] = p;
     }
     problems.length = kept;
-    return this.count - before;
   }
 
   /** A placeholder the reader accepted without a problem (a host-name-shaped `x.x.x.x`). */

@@ -1,6 +1,6 @@
 import type { ParseProblem } from '../core/problem';
 import type { Span } from '../core/span';
-import { forEachLine } from '../core/lines';
+import { afterNumber, forEachLine, isLead } from '../core/lines';
 import { pushAll } from '../core/arrays';
 import { hasControl } from '../core/chars';
 
@@ -406,18 +406,6 @@ export function editLands(wrapped: readonly WrappedRecord[], start: number, end:
     if (end > w.start && start < w.lastLine) return false;
   }
   return true;
-}
-
-/** What a line's text starts after: blanks, and the '>' of a reply or markdown quote. */
-export const isLead = (c: number): boolean => c === 32 || c === 9 || c === 62;
-
-/** Where the text of a `cat -n` line starts (after blanks, digits and a TAB), or `start` when the line has no number. */
-export function afterNumber(text: string, start: number, end: number): number {
-  let i = start;
-  while (i < end && text.charCodeAt(i) === 32) i++;
-  const digits = i;
-  while (i < end && i - digits < 10 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-  return i > digits && text.charCodeAt(i) === 9 ? i + 1 : start;
 }
 
 /**

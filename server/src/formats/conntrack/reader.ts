@@ -22,7 +22,8 @@ import {
 } from './model';
 import * as scan from './scan';
 import { StatsCollector, isCounterLine, isHexRow, isLegacyCounter, isProcHeader } from './stats';
-import { afterNumber, cutLine, decorationOf, foldTruncated, isLead, PasteTally } from '../paste';
+import { cutLine, decorationOf, foldTruncated, PasteTally } from '../paste';
+import { afterNumber, isLead } from '../../core/lines';
 import { pushAll } from '../../core/arrays';
 import { RedactionTally, REDACTED_CODE, REDACTIONS_LISTED } from '../../core/redaction';
 
@@ -34,12 +35,6 @@ const { K_SRC, K_DST, K_DPORT, C_BRACKET, C_DIGIT, C_LOWER, C_MINUS, C_UNDERSCOR
 const SUMMARY = /^conntrack v(\S+) \(conntrack-tools\):[ \t]*(.*)$/;
 const SUMMARY_COUNT = /^(\d+) (flow entries|flow events|expectations) ha(?:ve|s) been (\w+)/;
 const PROMPT = /^(?:\[[^\]]*\]|[\w.@:~/-]+)?[#$>][ \t]/;
-/**
- * Blanked-out values whose lines are kept for the note's spans (its first span and related
- * information): RedactionTally lists the first REDACTIONS_LISTED, so a line holding a later one
- * need not be kept.
- */
-const REDACTIONS_KEPT = REDACTIONS_LISTED;
 
 /**
  * A string equal to `s` that shares no memory with the text it was cut from. V8 keeps a slice of
@@ -253,7 +248,7 @@ export class ConntrackReader implements LineSink {
   private keepsIssues(): boolean {
     const issues = this.a.issues;
     if (issues.length === 0) return false;
-    if (!this.a.redacted || this.redactions.count < REDACTIONS_KEPT) return true;
+    if (!this.a.redacted || this.redactions.count < REDACTIONS_LISTED) return true;
     for (const x of issues) if (x.code !== REDACTED_CODE) return true;
     return false;
   }
@@ -270,7 +265,7 @@ export class ConntrackReader implements LineSink {
         const b = this.base;
         const value = text.slice(x.start, x.end);
         this.redactions.take({ start: b + x.start, end: b + x.end }, this.detach ? own(value) : value, x.message);
-        if (this.redactions.count <= REDACTIONS_KEPT) this.retain = true;
+        if (this.redactions.count <= REDACTIONS_LISTED) this.retain = true;
       }
     }
     const isEvent = a.event >= 0;

@@ -65,6 +65,14 @@ describe('conntrack stream: the chunk driver reads what the whole text reads', (
     });
   }
 
+  it('keeps the line a paste note points into: a quoted or numbered line after 100 entries reads as in the whole text', () => {
+    const entries = Array.from({ length: 100 }, (_, k) => `tcp      6 ${k} ESTABLISHED src=10.0.0.${k} dst=10.96.0.1 sport=${1000 + k} dport=80 src=10.244.0.${k} dst=10.0.0.${k} sport=80 dport=${1000 + k} [ASSURED] mark=0 use=1\n`).join('');
+    for (const tail of ['>tcp 6 117 ESTABLISHED src=10.0.0.1 dst=10.0.0.1 sport=1 dport=53 src=10.0.0.1 dst=10.0.0.1 sport=53 dport=1 mark=0 use=1\n', '   101\tconntrack v1.4.6 (conntrack-tools): 100 flow entries have been shown.\n']) {
+      const text = entries + tail;
+      assert.equal(streamed([text]), whole(text), JSON.stringify(tail));
+    }
+  });
+
   it('keeps "\\r\\n" one line break when a piece ends between "\\r" and "\\n", and reads lone "\\r" breaks', () => {
     const text = 'tcp      6 117 TIME_WAIT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [ASSURED] mark=0 use=1\r\ncpu=0 found=1 invalid=20000 insert_failed=3\rbogus line\r\n';
     const expected = whole(text);

@@ -95,6 +95,8 @@ class Groups {
 export class ConntrackReader implements LineSink {
   /** Document offset of text[0] in the current call. */
   base = 0;
+  /** A quoted line was read (its note's span is the first one). */
+  private quoted = false;
   /** Set when the line just read is pointed at by the model; the driver clears it. */
   retain = false;
 
@@ -194,6 +196,8 @@ export class ConntrackReader implements LineSink {
       while (s < e && isLead(text.charCodeAt(s))) s++;
       if (s >= e) return;
       this.paste.indent({ start: this.base + start, end: this.base + s }, text.slice(start, s));
+      // The note points into the first quoted line: a stream keeps that line (not every quoted one).
+      if (!this.quoted) this.retain = this.quoted = true;
     }
     this.lastLineEnd = this.base + e;
     // Leading blanks are read over without a note: conntrack itself pads event lines (`    [NEW] tcp ...`).
@@ -216,6 +220,7 @@ export class ConntrackReader implements LineSink {
     const after = afterNumber(text, s, e);
     if (after > s && after < e) {
       this.paste.add('numbered', { start: this.base + s, end: this.base + after });
+      this.retain = true;
       tokenize(text, after, e, this.t);
       s = after;
     }
